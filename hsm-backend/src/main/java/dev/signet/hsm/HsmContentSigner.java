@@ -1,0 +1,98 @@
+package dev.signet.hsm;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+
+/**
+ * Bouncy Castle's {@link ContentSigner} over a key handle, so that certificates, CRLs, OCSP
+ * responses, timestamps and CMS structures are all signed through the boundary.
+ *
+ * <p>The content is hashed here and only the digest crosses the boundary (a remote HSM never
+ * receives whole documents); pure Ed25519 has no digest form, so for it the content is buffered.
+ * One instance signs once, like every BC content signer: create a new one per signature.
+ */
+public final class HsmContentSigner implements ContentSigner {
+
+    private final Hsm hsm;
+    private final KeyHandle key;
+    private final SignatureAlgorithm algorithm;
+    private final AlgorithmIdentifier algorithmIdentifier;
+    private final MessageDigest digest;
+    private final ByteArrayOutputStream buffer;
+    private final OutputStream out;
+
+    private HsmContentSigner(Hsm hsm, KeyHandle key, SignatureAlgorithm algorithm) {
+        if (!algorithm.fits(key.algorithm())) {
+            throw new HsmException.AlgorithmMismatch(
+                    algorithm + " does not fit key '" + key.label() + "' (" + key.algorithm() + ")");
+        }
+        this.hsm = hsm;
+        this.key = key;
+        this.algorithm = algorithm;
+        this.algorithmIdentifier = new DefaultSignatureAlgorithmIdentifierFinder().find(algorithm.jcaName());
+        if (algorithm.digestAlgorithm() == null) {
+            this.digest = null;
+            this.buffer = new ByteArrayOutputStream();
+            this.out = buffer;
+        } else {
+            try {
+                this.digest = MessageDigest.getInstance(algorithm.digestAlgorithm());
+            } catch (NoSuchAlgorithmException e) {
+                throw new HsmException.Unsupported("digest " + algorithm.digestAlgorithm() + " unavailable");
+            }
+            this.buffer = null;
+            this.out = new DigestOutputStream(digest);
+        }
+    }
+
+    /** A signer for {@code key} with the given scheme. */
+    public static HsmContentSigner of(Hsm hsm, KeyHandle key, SignatureAlgorithm algorithm) {
+        return new HsmContentSigner(hsm, key, algorithm);
+    }
+
+    /** A signer for {@code key} with its default scheme ({@link SignatureAlgorithm#defaultFor}). */
+    public static HsmContentSigner of(Hsm hsm, KeyHandle key) {
+        return new HsmContentSigner(hsm, key, SignatureAlgorithm.defaultFor(key.algorithm()));
+    }
+
+    @Override
+    public AlgorithmIdentifier getAlgorithmIdentifier() {
+        return algorithmIdentifier;
+    }
+
+    @Override
+    public OutputStream getOutputStream() {
+        return out;
+    }
+
+    @Override
+    public byte[] getSignature() {
+        if (digest == null) {
+            return hsm.sign(key, algorithm, buffer.toByteArray());
+        }
+        return hsm.signDigest(key, algorithm, digest.digest());
+    }
+
+    private static final class DigestOutputStream extends OutputStream {
+        private final MessageDigest digest;
+
+        DigestOutputStream(MessageDigest digest) {
+            this.digest = digest;
+        }
+
+        @Override
+        public void write(int b) {
+            digest.update((byte) b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            digest.update(b, off, len);
+        }
+    }
+}
