@@ -98,8 +98,8 @@ public final class Database implements AutoCloseable {
         return await(writes.submit(write));
     }
 
-    /** How many write transactions have committed since open. */
-    long commits() {
+    /** How many write transactions have committed since this database was opened (for tests and benchmarks). */
+    public long commitCount() {
         return writes.commits();
     }
 

@@ -29,7 +29,7 @@ class GroupCommitTest {
             new CaStore(db).create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root"));
             certs.store(cert("root", "d0d"), issued("root", "d0d"));
 
-            long commitsBefore = db.commits();
+            long commitsBefore = db.commitCount();
             // Hold the writer so that everything below is queued and drained as one batch.
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch holding = new CountDownLatch(1);
@@ -82,7 +82,7 @@ class GroupCommitTest {
             // 1 CA + 1 first store + 30 good stores, and nothing of the failed ones
             assertEquals(32, audit.list(0, 1).total());
             assertTrue(audit.verify().intact(), String.valueOf(audit.verify().firstBreak()));
-            assertEquals(commitsBefore + 2, db.commits(), "the gate's batch, then one batch for all 33 queued writes");
+            assertEquals(commitsBefore + 2, db.commitCount(), "the gate's batch, then one batch for all 33 queued writes");
         }
     }
 
