@@ -69,7 +69,7 @@ final class SignatureMechanisms {
     static byte[] digestInput(SignatureAlgorithm algorithm, byte[] digest) {
         int expected = digestLength(algorithm);
         if (digest == null || digest.length != expected) {
-            throw new HsmException.AlgorithmMismatch(algorithm + " needs a " + expected + "-byte "
+            throw new IllegalArgumentException(algorithm + " needs a " + expected + "-byte "
                     + algorithm.digestAlgorithm() + " digest, got " + (digest == null ? "none" : digest.length + " bytes"));
         }
         byte[] prefix = switch (algorithm) {

@@ -229,11 +229,17 @@ class Pkcs11HsmTest {
         assertThrows(HsmException.AlgorithmMismatch.class,
                 () -> hsm.encrypt(KEYS.get(KeyAlgorithm.EC_P384), data, null));
         assertThrows(HsmException.AlgorithmMismatch.class, () -> hsm.publicKey(KEYS.get(KeyAlgorithm.AES_256)));
-        assertThrows(HsmException.AlgorithmMismatch.class,
-                () -> hsm.signDigest(KEYS.get(KeyAlgorithm.EC_P256), SignatureAlgorithm.ECDSA_SHA256, new byte[20]));
         KeyHandle lying = new KeyHandle(KEYS.get(KeyAlgorithm.EC_P256).label(), KeyAlgorithm.RSA_2048, "pkcs11");
         assertThrows(HsmException.AlgorithmMismatch.class,
                 () -> hsm.sign(lying, SignatureAlgorithm.RSA_PKCS1_SHA256, data));
+    }
+
+    @Test
+    void a_digest_of_the_wrong_length_is_an_illegal_argument() {
+        assertThrows(IllegalArgumentException.class,
+                () -> hsm.signDigest(KEYS.get(KeyAlgorithm.EC_P256), SignatureAlgorithm.ECDSA_SHA256, new byte[20]));
+        assertThrows(IllegalArgumentException.class,
+                () -> hsm.signDigest(KEYS.get(KeyAlgorithm.RSA_2048), SignatureAlgorithm.RSA_PKCS1_SHA384, new byte[32]));
     }
 
     @Test

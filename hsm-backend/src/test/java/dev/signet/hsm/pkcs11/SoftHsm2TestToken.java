@@ -31,6 +31,8 @@ public final class SoftHsm2TestToken {
     public static final String USER_PIN = "test-user-pin-1234";
     /** A second token that no test logs in to, so that a wrong PIN is really checked by the token. */
     public static final String PIN_CHECK_TOKEN_LABEL = "signet-pin-check";
+    /** The conformance suite's token, which it empties before each test (it wants an empty backend). */
+    public static final String CONFORMANCE_TOKEN_LABEL = "signet-conformance";
     private static final String SO_PIN = "test-so-pin-5678";
 
     private static final AtomicInteger LABELS = new AtomicInteger();
@@ -47,6 +49,12 @@ public final class SoftHsm2TestToken {
 
     public static HsmConfig.Pkcs11 config() {
         return config(4);
+    }
+
+    /** The conformance suite's token. */
+    public static HsmConfig.Pkcs11 conformanceConfig() {
+        ensureInitialised();
+        return new HsmConfig.Pkcs11(LIBRARY, CONFORMANCE_TOKEN_LABEL, pin(USER_PIN), 4);
     }
 
     /** A PIN source that does not depend on this process's real environment. */
@@ -87,6 +95,7 @@ public final class SoftHsm2TestToken {
         }
         initToken(confFile, TOKEN_LABEL);
         initToken(confFile, PIN_CHECK_TOKEN_LABEL);
+        initToken(confFile, CONFORMANCE_TOKEN_LABEL);
         initialised = true;
     }
 
