@@ -1,0 +1,14 @@
+package dev.signet.web.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** An RFC 9457 problem details body. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Problem(String type, String title, int status, String detail, String instance) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    public static Problem of(ProblemType kind, String detail, String instance) {
+        return new Problem(kind.type().toString(), kind.title(), kind.status(), detail, instance);
+    }
+}
