@@ -71,7 +71,7 @@ class HttpInfrastructureTest {
     private String token(Role role, boolean revoked, Instant expires) {
         String t = BearerTokens.generate();
         String hash = BearerTokens.hash(t);
-        tokens.put(hash, new TokenDirectory.StoredToken("t" + tokens.size(), "test", role, hash, List.of(), expires, revoked));
+        tokens.put(hash, new TokenDirectory.StoredToken("t" + tokens.size(), "test", role, List.of(), expires, revoked));
         return t;
     }
 
