@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
         version = "signet 0.1.0",
         description = "A certificate authority whose keys stay behind an HSM boundary.",
         subcommands = {
+                ServeCommand.class,
+                TokenCommand.class,
+                KeysCommand.class,
+                AuditCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class SignetCommand implements Runnable {
