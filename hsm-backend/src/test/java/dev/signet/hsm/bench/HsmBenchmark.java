@@ -1,0 +1,143 @@
+package dev.signet.hsm.bench;
+
+import dev.signet.hsm.Hsm;
+import dev.signet.hsm.KeyAlgorithm;
+import dev.signet.hsm.KeyHandle;
+import dev.signet.hsm.KeyPolicy;
+import dev.signet.hsm.SignatureAlgorithm;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Signatures per second through the key boundary against the same provider or token called
+ * directly, in the same JVM and the same run, for RSA-2048, P-256 and Ed25519 on 1 and 2 threads.
+ * Direct and boundary runs alternate (so machine noise hits both alike) and the median of the
+ * timed rounds is reported. Target: ratio (boundary / direct) of at least 0.90.
+ *
+ * <pre>
+ * mvn -B -ntp -pl hsm-backend test-compile exec:java -Dexec.args="software [seconds-per-run] [rounds]"
+ * </pre>
+ */
+public final class HsmBenchmark {
+
+    private static final List<KeyAlgorithm> ALGORITHMS = List.of(KeyAlgorithm.RSA_2048, KeyAlgorithm.EC_P256, KeyAlgorithm.ED25519);
+    private static final int[] THREADS = {1, 2};
+    private static final double WARM_UP_SECONDS = 3.0;
+
+    private HsmBenchmark() {
+    }
+
+    /** The backends this benchmark knows; add one line per backend. */
+    static BenchBackend backend(String name) throws Exception {
+        return switch (name) {
+            case "software" -> new SoftwareBench();
+            default -> throw new IllegalArgumentException("unknown backend '" + name + "'; known: software");
+        };
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: HsmBenchmark <backend: software> [seconds-per-run (2)] [rounds (3)]");
+            System.exit(2);
+        }
+        double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 2.0;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        byte[] message = new byte[512]; // about the size of a certificate's TBS part
+        Arrays.fill(message, (byte) 0x5a);
+
+        List<String> rows = new ArrayList<>();
+        boolean allMet = true;
+        try (BenchBackend bench = backend(args[0])) {
+            Hsm hsm = bench.hsm();
+            System.out.printf(Locale.ROOT, "backend %s, %d cpus, %.1f s per run, %d rounds, median reported%n",
+                    hsm.backendName(), Runtime.getRuntime().availableProcessors(), seconds, rounds);
+            for (KeyAlgorithm algorithm : ALGORITHMS) {
+                SignatureAlgorithm scheme = SignatureAlgorithm.defaultFor(algorithm);
+                KeyHandle key = hsm.generate("bench-" + algorithm.name().toLowerCase(Locale.ROOT), algorithm, KeyPolicy.signOnly());
+                BenchBackend.Baseline direct = bench.direct(algorithm, scheme);
+                BenchBackend.Baseline boundary = () -> data -> hsm.sign(key, scheme, data);
+                for (int threads : THREADS) {
+                    // Warm-up: let the JIT compile both paths before anything is timed.
+                    measure(direct, threads, WARM_UP_SECONDS, message);
+                    measure(boundary, threads, WARM_UP_SECONDS, message);
+                    double[] d = new double[rounds];
+                    double[] b = new double[rounds];
+                    for (int r = 0; r < rounds; r++) {
+                        d[r] = measure(direct, threads, seconds, message);
+                        b[r] = measure(boundary, threads, seconds, message);
+                    }
+                    double directRate = median(d);
+                    double boundaryRate = median(b);
+                    double ratio = boundaryRate / directRate;
+                    allMet &= ratio >= 0.90;
+                    String row = String.format(Locale.ROOT, "| %-8s | %-35s | %7d | %12.0f | %14.0f | %5.3f %s |",
+                            algorithm, scheme + " (" + bench.directProvider(algorithm) + ")", threads, directRate, boundaryRate,
+                            ratio, ratio >= 0.90 ? "ok " : "LOW");
+                    rows.add(row);
+                    System.out.println(row);
+                }
+                hsm.destroy(key);
+            }
+        }
+        System.out.println();
+        System.out.println("| key      | scheme (provider)                   | threads | direct sig/s | boundary sig/s | ratio     |");
+        System.out.println("|----------|-------------------------------------|---------|--------------|----------------|-----------|");
+        rows.forEach(System.out::println);
+        System.out.println(allMet ? "all ratios >= 0.90" : "some ratios below 0.90");
+    }
+
+    /** Signatures per second with {@code threads} threads, each with its own signer, for {@code seconds}. */
+    static double measure(BenchBackend.Baseline baseline, int threads, double seconds, byte[] message) throws Exception {
+        AtomicLong total = new AtomicLong();
+        CountDownLatch ready = new CountDownLatch(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        List<Throwable> errors = new ArrayList<>();
+        long[] window = new long[2];
+        for (int t = 0; t < threads; t++) {
+            BenchBackend.SignOp op = baseline.forThread();
+            Thread worker = new Thread(() -> {
+                try {
+                    ready.countDown();
+                    go.await();
+                    long end = window[1];
+                    long n = 0;
+                    while (System.nanoTime() < end) {
+                        op.sign(message);
+                        n++;
+                    }
+                    total.addAndGet(n);
+                } catch (Throwable e) {
+                    synchronized (errors) {
+                        errors.add(e);
+                    }
+                }
+            });
+            workers.add(worker);
+            worker.start();
+        }
+        ready.await();
+        window[0] = System.nanoTime();
+        window[1] = window[0] + (long) (seconds * 1e9);
+        go.countDown();
+        for (Thread w : workers) {
+            w.join();
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("a benchmark thread failed", errors.get(0));
+        }
+        // Threads finish the signature they started, so measure to the actual end.
+        double elapsed = (System.nanoTime() - window[0]) / 1e9;
+        return total.get() / elapsed;
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+}
