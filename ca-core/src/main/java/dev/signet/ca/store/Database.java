@@ -98,6 +98,11 @@ public final class Database implements AutoCloseable {
         return await(writes.submit(write));
     }
 
+    /** How many write transactions have committed since this database was opened (for tests and benchmarks). */
+    public long commitCount() {
+        return writes.commits();
+    }
+
     CompletableFuture<Long> checkpointNow() {
         return writes.checkpointNow();
     }

@@ -49,6 +49,7 @@ final class WriteQueue implements AutoCloseable {
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
 
     WriteQueue(DSLContext dsl, StoreSettings settings) {
         this.dsl = dsl;
@@ -143,6 +144,7 @@ final class WriteQueue implements AutoCloseable {
             }
             return;
         }
+        commits.incrementAndGet();
         for (int i = 0; i < batch.size(); i++) {
             if (failures[i] != null) {
                 batch.get(i).done().completeExceptionally(failures[i]);
@@ -150,6 +152,11 @@ final class WriteQueue implements AutoCloseable {
                 batch.get(i).complete(results[i]);
             }
         }
+    }
+
+    /** How many batch transactions have committed (for tests and the benchmark). */
+    long commits() {
+        return commits.get();
     }
 
     private void checkpoint(DSLContext tx, AuditAppender audit, Instant now) {
