@@ -7,16 +7,17 @@ import dev.signet.web.api.AuditController;
 import dev.signet.web.api.CaController;
 import dev.signet.web.api.CertificateController;
 import dev.signet.web.api.HealthController;
+import dev.signet.web.api.IdentityController;
 import dev.signet.web.api.KeyController;
 import dev.signet.web.api.MetricsController;
 import dev.signet.web.api.OpenApiController;
 import dev.signet.web.api.PkiController;
+import dev.signet.web.api.ProfileController;
 import dev.signet.web.api.TokenController;
 import dev.signet.web.auth.Access;
 import dev.signet.web.auth.Role;
 import dev.signet.web.http.Route;
 import dev.signet.web.ui.UiRoutes;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,13 +37,15 @@ public final class Routes {
 
     private Routes() {}
 
-    public static List<Route> table(Services s, Clock clock) {
+    public static List<Route> table(Services s) {
         HealthController health = new HealthController();
         MetricsController metrics = new MetricsController(s.metrics());
         OpenApiController openApi = new OpenApiController();
-        PkiController pki = new PkiController(s.cas());
-        CaController cas = new CaController(s.cas());
-        CertificateController certificates = new CertificateController(s.certificates(), clock);
+        PkiController pki = new PkiController(s.authorities());
+        CaController cas = new CaController(s.authorities(), s.config().publicBaseUrl().toString());
+        ProfileController profiles = new ProfileController(s.authorities());
+        CertificateController certificates = new CertificateController(s.authorities(), s.metrics());
+        IdentityController identities = new IdentityController(s.authorities());
         KeyController keys = new KeyController(s.hsm());
         AuditController audit = new AuditController(s.auditLog());
         TokenController tokens = new TokenController(s.access());
@@ -54,9 +57,16 @@ public final class Routes {
                 get("/api/v1/openapi.json", PUBLIC, openApi::document),
 
                 get("/api/v1/cas", READ, cas::list),
+                post("/api/v1/cas", ADMIN, cas::create),
                 get("/api/v1/cas/{caId}", READ, cas::get),
+                post("/api/v1/cas/{caId}/certificate", ADMIN, cas::importCertificate),
+                get("/api/v1/profiles", READ, profiles::list),
+                get("/api/v1/profiles/{name}", READ, profiles::get),
+
+                post("/api/v1/cas/{caId}/certificates", OFFICER, certificates::issue),
                 get("/api/v1/cas/{caId}/certificates/{serial}", READ, certificates::get),
                 get("/api/v1/certificates", READ, certificates::search),
+                post("/api/v1/identities", OFFICER, identities::create),
 
                 get("/api/v1/keys", AUDIT, keys::list),
                 get("/api/v1/audit", AUDIT, audit::list),

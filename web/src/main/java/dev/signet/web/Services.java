@@ -1,6 +1,8 @@
 package dev.signet.web;
 
+import dev.signet.ca.CertificateAuthorities;
 import dev.signet.ca.audit.AuditSigner;
+import dev.signet.ca.profile.Profiles;
 import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.CaStore;
@@ -19,6 +21,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Clock;
 
 /**
  * The opened back end of one Signet process: the HSM (metered), the database and its stores.
@@ -41,6 +44,7 @@ public final class Services implements AutoCloseable {
     private final AccessStore access;
     private final AuditLog auditLog;
     private final SecurityEvents securityEvents;
+    private final CertificateAuthorities authorities;
 
     private Services(SignetConfig config, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
         this.config = config;
@@ -52,6 +56,7 @@ public final class Services implements AutoCloseable {
         this.access = new AccessStore(database);
         this.auditLog = new AuditLog(database);
         this.securityEvents = new SecurityEvents(database);
+        this.authorities = new CertificateAuthorities(hsm, cas, certificates, Profiles.builtIn(), Clock.systemUTC());
     }
 
     /** Opens the HSM and the database described by {@code config}, creating the data directory. */
@@ -113,6 +118,11 @@ public final class Services implements AutoCloseable {
 
     public SecurityEvents securityEvents() {
         return securityEvents;
+    }
+
+    /** The CA facade: CAs, profiles, issuance, signer identities. */
+    public CertificateAuthorities authorities() {
+        return authorities;
     }
 
     @Override

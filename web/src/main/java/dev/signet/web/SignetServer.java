@@ -31,12 +31,12 @@ public final class SignetServer implements AutoCloseable {
                 : TlsConnector.fromPem(config.tls().certificateFile(), config.tls().privateKeyFile());
         Services services = Services.open(config);
         try {
-            FirstStart.run(services, console);
+            FirstStart.run(services, FirstStart.Plan.DEMO, console);
             Clock clock = Clock.systemUTC();
             Guard guard = new Guard(new Authenticator(new StoreTokenDirectory(services.access()), clock),
                     new StoreSecurityAudit(services.securityEvents()));
             HttpServer http = HttpServer.start(config.host(), config.port(), config.maxRequestBytes(),
-                    Routes.table(services, clock), guard, new HttpMetrics(services.metrics()), tls);
+                    Routes.table(services), guard, new HttpMetrics(services.metrics()), tls);
             LOG.info("Signet serves {}://{}:{} (data {}, HSM {})", tls == null ? "http" : "https",
                     config.host(), http.port(), config.dataDir(), services.hsm().backendName());
             return new SignetServer(services, http);

@@ -1,7 +1,7 @@
 package dev.signet.web.api;
 
-import dev.signet.ca.store.CaRecord;
-import dev.signet.ca.store.CaStore;
+import dev.signet.ca.CaInfo;
+import dev.signet.ca.CertificateAuthorities;
 import dev.signet.web.http.ApiException;
 import io.javalin.http.Context;
 import java.io.ByteArrayInputStream;
@@ -16,10 +16,10 @@ import java.security.cert.CertificateFactory;
  */
 public final class PkiController {
 
-    private final CaStore cas;
+    private final CertificateAuthorities authorities;
 
-    public PkiController(CaStore cas) {
-        this.cas = cas;
+    public PkiController(CertificateAuthorities authorities) {
+        this.authorities = authorities;
     }
 
     public void caCertificate(Context ctx) {
@@ -27,20 +27,20 @@ public final class PkiController {
         if (!file.endsWith(".crt")) {
             throw ApiException.notFound("no resource at " + ctx.path());
         }
-        String id = file.substring(0, file.length() - ".crt".length());
-        CaRecord ca = CaController.find(cas, id);
+        CaInfo ca = authorities.get(file.substring(0, file.length() - ".crt".length()));
         if (ca.certificatePem() == null) {
-            throw ApiException.notFound("CA '" + id + "' has no certificate yet");
+            throw ApiException.notFound("CA '" + ca.id() + "' has no certificate yet");
         }
         ctx.contentType("application/pkix-cert").result(der(ca.certificatePem()));
     }
 
+    /** The DER of the first certificate in {@code pem}. */
     static byte[] der(String pem) {
         try {
             return CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))).getEncoded();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("stored CA certificate does not parse", e);
+            throw new IllegalStateException("stored certificate does not parse", e);
         }
     }
 }

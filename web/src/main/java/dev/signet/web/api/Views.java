@@ -1,36 +1,71 @@
 package dev.signet.web.api;
 
+import dev.signet.ca.CaInfo;
+import dev.signet.ca.IssuedCertificate;
 import dev.signet.ca.audit.AuditEntry;
-import dev.signet.ca.store.CaRecord;
-import dev.signet.ca.store.CertificateRecord;
+import dev.signet.ca.profile.KeyUsageBit;
+import dev.signet.ca.profile.NameConstraintRules;
+import dev.signet.ca.profile.PolicyRule;
+import dev.signet.ca.profile.Profile;
+import dev.signet.ca.profile.SanType;
 import dev.signet.hsm.KeyInfo;
-import dev.signet.web.Pem;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /** The JSON shapes of the API (documented in openapi.json); times are ISO-8601 strings. */
 public final class Views {
 
     private Views() {}
 
-    public record CaView(String id, String name, String status, String parentId, String keyAlgorithm,
-                         String keyBackend, String certificatePem, String chainPem, String created) {
+    public record CaView(String id, String name, String status, String subject, String parentId, String keyAlgorithm,
+                         String keyBackend, String notAfter, String certificatePem, String chainPem,
+                         String caIssuersUrl, String created) {
 
-        static CaView of(CaRecord ca) {
-            return new CaView(ca.id(), ca.name(), ca.status(), ca.parentId(), ca.keyAlgorithm(), ca.keyBackend(),
-                    ca.certificatePem(), ca.chainPem(), text(ca.created()));
+        static CaView of(CaInfo ca) {
+            return new CaView(ca.id(), ca.name(), ca.status(), ca.subject(), ca.parentId(), ca.keyAlgorithm(),
+                    ca.keyBackend(), text(ca.notAfter()), ca.certificatePem(), ca.chainPem(), ca.caIssuersUrl(),
+                    text(ca.created()));
         }
     }
 
     public record CertificateView(String caId, String serial, String subject, List<String> subjectAltNames,
                                   String notBefore, String notAfter, String profile, String keyAlgorithm,
-                                  String status, String revokedAt, String revocationReason, String certificatePem) {
+                                  String requester, String status, String revokedAt, String revocationReason,
+                                  String certificatePem, String chainPem) {
 
-        static CertificateView of(CertificateRecord c, Instant now) {
-            String status = CertificateRecord.REVOKED.equals(c.status()) ? "revoked" : c.expiredAt(now) ? "expired" : "valid";
-            return new CertificateView(c.caId(), c.serialHex(), c.subject(), c.sans(), text(c.notBefore()),
-                    text(c.notAfter()), c.profile(), c.keyAlgorithm(), status, text(c.revokedAt()),
-                    c.revocationReason(), Pem.certificate(c.der()));
+        static CertificateView of(IssuedCertificate c) {
+            return new CertificateView(c.caId(), c.serial(), c.subject(), c.subjectAltNames(), text(c.notBefore()),
+                    text(c.notAfter()), c.profile(), c.keyAlgorithm(), c.requester(), c.status(), text(c.revokedAt()),
+                    c.revocationReason(), c.certificatePem(), c.chainPem());
+        }
+    }
+
+    public record ProfileView(String name, String description, boolean ca, long maxValidityDays, KeysView keys,
+                              SubjectView subject, SansView subjectAltNames, List<String> keyUsage,
+                              List<String> extendedKeyUsage, Integer pathLen, NameConstraintRules nameConstraints,
+                              List<PolicyRule> certificatePolicies) {
+
+        public record KeysView(int rsaMinBits, List<String> ecCurves, boolean ed25519) {}
+
+        public record SubjectView(List<String> allowed, List<String> required) {}
+
+        public record SansView(boolean required, Map<String, List<String>> allowed) {}
+
+        static ProfileView of(Profile p) {
+            Map<String, List<String>> sans = new TreeMap<>();
+            for (Map.Entry<SanType, List<Pattern>> e : p.subjectAltNames().patterns().entrySet()) {
+                sans.put(e.getKey().jsonName(), e.getValue().stream().map(Pattern::pattern).toList());
+            }
+            return new ProfileView(p.name(), p.description(), p.ca(), p.maxValidity().toDays(),
+                    new KeysView(p.keys().rsaMinBits(), p.keys().ecCurves().stream().sorted().toList(), p.keys().ed25519()),
+                    new SubjectView(p.subject().allowed().stream().sorted().toList(), p.subject().required().stream().sorted().toList()),
+                    new SansView(p.subjectAltNames().required(), sans),
+                    p.keyUsage().stream().sorted().map(KeyUsageBit::jsonName).toList(),
+                    p.extendedKeyUsage().stream().map(k -> k.toOID().getId()).toList(),
+                    p.pathLen(), p.nameConstraints(), p.certificatePolicies());
         }
     }
 

@@ -12,7 +12,10 @@ import picocli.CommandLine.Command;
         description = "A certificate authority whose keys stay behind an HSM boundary.",
         subcommands = {
                 ServeCommand.class,
+                InitCommand.class,
                 TokenCommand.class,
+                CaCommand.class,
+                IssueCommand.class,
                 KeysCommand.class,
                 AuditCommand.class,
                 CommandLine.HelpCommand.class

@@ -1,5 +1,6 @@
 package dev.signet.web.http;
 
+import dev.signet.ca.CaException;
 import dev.signet.ca.store.AlreadyExistsException;
 import dev.signet.ca.store.InvalidRecordException;
 import dev.signet.ca.store.NotFoundException;
@@ -14,6 +15,15 @@ final class DomainErrors {
     private DomainErrors() {}
 
     static ProblemType classify(Exception e) {
+        if (e instanceof CaException ca) {
+            return switch (ca.kind()) {
+                case NOT_FOUND -> ProblemType.NOT_FOUND;
+                case BAD_REQUEST -> ProblemType.MALFORMED_REQUEST;
+                case POLICY_REFUSED -> ProblemType.POLICY_REFUSAL;
+                case CONFLICT -> ProblemType.CONFLICT;
+                case UNAVAILABLE -> null;
+            };
+        }
         if (e instanceof NotFoundException) {
             return ProblemType.NOT_FOUND;
         }

@@ -1,5 +1,6 @@
 package dev.signet.web.http;
 
+import dev.signet.ca.CaException;
 import dev.signet.hsm.HsmException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -60,11 +61,11 @@ public final class ErrorMapper {
         }
         ProblemType domain = DomainErrors.classify(e);
         if (domain != null) {
-            write(ctx, domain, e.getMessage());
+            write(ctx, domain, e.getMessage(), e instanceof CaException ca ? ca.code() : null);
             return;
         }
-        if (e instanceof HsmException) {
-            // Backend trouble (token missing, login refused) is ours, not the client's.
+        if (e instanceof HsmException || e instanceof CaException) {
+            // Backend trouble (token missing, login refused, database) is ours, not the client's.
             String incident = incident(e, ctx);
             write(ctx, ProblemType.UNAVAILABLE, "the key backend failed; incident " + incident);
             return;
@@ -80,10 +81,14 @@ public final class ErrorMapper {
     }
 
     public static void write(Context ctx, ProblemType kind, String detail) {
+        write(ctx, kind, detail, null);
+    }
+
+    public static void write(Context ctx, ProblemType kind, String detail, String code) {
         if (kind == ProblemType.UNAUTHORIZED) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"signet\"");
         }
-        Json.write(ctx, kind.status(), Problem.MEDIA_TYPE, Problem.of(kind, detail, ctx.path()));
+        Json.write(ctx, kind.status(), Problem.MEDIA_TYPE, Problem.of(kind, detail, ctx.path(), code));
     }
 
     private static boolean isProblem(Context ctx) {
