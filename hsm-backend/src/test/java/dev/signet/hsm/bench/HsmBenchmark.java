@@ -39,13 +39,14 @@ public final class HsmBenchmark {
     static BenchBackend backend(String name) throws Exception {
         return switch (name) {
             case "software" -> new SoftwareBench();
-            default -> throw new IllegalArgumentException("unknown backend '" + name + "'; known: software");
+            case "pkcs11" -> new Pkcs11Bench();
+            default -> throw new IllegalArgumentException("unknown backend '" + name + "'; known: software, pkcs11");
         };
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: HsmBenchmark <backend: software> [seconds-per-run (1)] [rounds (7)]");
+            System.err.println("usage: HsmBenchmark <backend: software|pkcs11> [seconds-per-run (1)] [rounds (7)]");
             System.exit(2);
         }
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 1.0;
