@@ -1,0 +1,83 @@
+package dev.signet.ca.audit;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The hash chain's rules, in one place so that writing and verifying cannot disagree:
+ * {@code hash_n = SHA-256(hash_(n-1) || content_n)} with {@code hash_0} = 32 zero bytes, and
+ * {@code content_n} the UTF-8 canonical JSON of the entry's fields (seq, at in epoch milliseconds,
+ * actor, action, objectType, objectId, details).
+ */
+public final class AuditChain {
+
+    /** The hash before the first entry. */
+    public static final byte[] GENESIS = new byte[32];
+
+    private static final byte[] CHECKPOINT_DOMAIN = "signet-audit-checkpoint-v1\0".getBytes(StandardCharsets.US_ASCII);
+
+    private AuditChain() {
+    }
+
+    /** The canonical content of an entry; {@code canonicalDetails} must already be canonical JSON. */
+    public static byte[] content(long seq, long atMillis, String actor, String action, String objectType,
+            String objectId, String canonicalDetails) {
+        Map<String, String> fields = new TreeMap<>();
+        fields.put("action", quoted(action));
+        fields.put("actor", quoted(actor));
+        fields.put("at", Long.toString(atMillis));
+        fields.put("details", canonicalDetails);
+        fields.put("objectId", quoted(objectId));
+        fields.put("objectType", quoted(objectType));
+        fields.put("seq", Long.toString(seq));
+        StringBuilder out = new StringBuilder(128 + canonicalDetails.length());
+        out.append('{');
+        boolean first = true;
+        for (Map.Entry<String, String> e : fields.entrySet()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            out.append('"').append(e.getKey()).append("\":").append(e.getValue());
+        }
+        out.append('}');
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The content of a stored entry, as it was hashed. */
+    public static byte[] content(AuditEntry e) {
+        return content(e.seq(), e.at().toEpochMilli(), e.actor(), e.action(), e.objectType(), e.objectId(), e.details());
+    }
+
+    /** {@code SHA-256(previous || content)}. */
+    public static byte[] link(byte[] previous, byte[] content) {
+        MessageDigest sha256 = sha256();
+        sha256.update(previous);
+        sha256.update(content);
+        return sha256.digest();
+    }
+
+    /** The bytes a checkpoint signature covers: a domain tag, the seq (8 bytes, big-endian) and the hash. */
+    public static byte[] checkpointMessage(long seq, byte[] hash) {
+        return ByteBuffer.allocate(CHECKPOINT_DOMAIN.length + 8 + hash.length)
+                .put(CHECKPOINT_DOMAIN).putLong(seq).put(hash).array();
+    }
+
+    private static String quoted(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2);
+        CanonicalJson.writeString(s, b);
+        return b.toString();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.signet.ca.audit;
+
+import java.time.Instant;
+
+/**
+ * One link of the audit chain. {@code details} is canonical JSON; {@code hash} is
+ * SHA-256(previous entry's hash || {@link AuditChain#content canonical content of this entry}).
+ * Times have millisecond precision, the precision the chain hashes.
+ */
+public record AuditEntry(long seq, Instant at, String actor, String action, String objectType, String objectId,
+        String details, byte[] hash) {
+
+    public AuditEntry {
+        hash = hash.clone();
+    }
+
+    @Override
+    public byte[] hash() {
+        return hash.clone();
+    }
+}

@@ -1,0 +1,202 @@
+package dev.signet.ca.store;
+
+import static dev.signet.ca.store.schema.Tables.API_TOKEN;
+import static dev.signet.ca.store.schema.Tables.APP_USER;
+
+import dev.signet.ca.audit.CanonicalJson;
+import dev.signet.ca.store.schema.tables.records.ApiTokenRow;
+import dev.signet.ca.store.schema.tables.records.AppUserRow;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * API tokens and UI users. Tokens are stored only as SHA-256 hashes and found by hash; a token has
+ * 256 random bits, so a plain hash (no salt, no slow KDF) is enough and lets lookup be one index
+ * probe. Every change writes its audit entry in the same transaction.
+ */
+public final class AccessStore {
+
+    public static final Set<String> ROLES = Set.of("admin", "officer", "signer", "auditor");
+
+    /** Tokens start with this, so that a leaked one is recognisable (and secret scanners can find it). */
+    public static final String TOKEN_PREFIX = "sgt_";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Database db;
+
+    public AccessStore(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Creates a token and returns its secret, which is not stored. {@code identities} are allowed
+     * only for {@code signer} tokens; {@code expires} may be null (no expiry).
+     */
+    public IssuedToken createToken(String name, String role, Set<String> identities, Instant expires, String actor) {
+        Checks.notBlank(name, "token name");
+        Checks.oneOf(role, "role", ROLES.toArray(String[]::new));
+        Set<String> ids = new TreeSet<>(identities == null ? Set.of() : identities);
+        for (String id : ids) {
+            if (id.isBlank() || id.indexOf('\n') >= 0) {
+                throw new InvalidRecordException("an identity must be non-blank and on one line");
+            }
+        }
+        if (!ids.isEmpty() && !"signer".equals(role)) {
+            throw new InvalidRecordException("only signer tokens are granted identities");
+        }
+        Checks.notBlank(actor, "actor");
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String secret = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String id = UUID.randomUUID().toString();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("name", name);
+        details.put("role", role);
+        details.put("identities", List.copyOf(ids));
+        details.put("expires", expires == null ? null : expires.toString());
+        AuditEvent event = new AuditEvent(actor, "token.create", "api-token", id, CanonicalJson.write(details));
+        ApiToken token = db.write(w -> {
+            w.tx().insertInto(API_TOKEN)
+                    .set(API_TOKEN.ID, id)
+                    .set(API_TOKEN.NAME, name)
+                    .set(API_TOKEN.ROLE, role)
+                    .set(API_TOKEN.TOKEN_HASH, hash(secret))
+                    .set(API_TOKEN.IDENTITIES, String.join("\n", ids))
+                    .set(API_TOKEN.CREATED_AT, w.now().toEpochMilli())
+                    .set(API_TOKEN.EXPIRES_AT, expires == null ? null : expires.toEpochMilli())
+                    .execute();
+            w.audit(event);
+            return new ApiToken(id, name, role, ids, w.now(), expires, null);
+        });
+        return new IssuedToken(token, secret);
+    }
+
+    /** The token whose secret was presented, if any (revoked and expired ones included: check {@link ApiToken#activeAt}). */
+    public Optional<ApiToken> findBySecret(String presented) {
+        if (presented == null || presented.isEmpty() || presented.length() > 200) {
+            return Optional.empty();
+        }
+        return findByHash(hash(presented));
+    }
+
+    /** The token with this SHA-256 (lower-case hex). */
+    public Optional<ApiToken> findByHash(String sha256Hex) {
+        return db.read(dsl -> dsl.selectFrom(API_TOKEN).where(API_TOKEN.TOKEN_HASH.eq(sha256Hex))
+                .fetchOptional().map(AccessStore::toToken));
+    }
+
+    public Optional<ApiToken> findToken(String id) {
+        return db.read(dsl -> dsl.selectFrom(API_TOKEN).where(API_TOKEN.ID.eq(id)).fetchOptional().map(AccessStore::toToken));
+    }
+
+    /** All tokens, oldest first. */
+    public List<ApiToken> listTokens() {
+        return db.read(dsl -> dsl.selectFrom(API_TOKEN).orderBy(API_TOKEN.CREATED_AT, API_TOKEN.ID).fetch(AccessStore::toToken));
+    }
+
+    /** Revokes a token from now on. @throws NotFoundException for an unknown id */
+    public void revokeToken(String id, String actor) {
+        AuditEvent event = AuditEvent.of(actor, "token.revoke", "api-token", id);
+        db.write(w -> {
+            ApiTokenRow row = w.tx().selectFrom(API_TOKEN).where(API_TOKEN.ID.eq(id)).fetchOne();
+            if (row == null) {
+                throw new NotFoundException("token", id);
+            }
+            if (row.getRevokedAt() != null) {
+                return null; // already revoked: nothing changes, nothing to audit
+            }
+            row.setRevokedAt(w.now().toEpochMilli());
+            row.update();
+            w.audit(event);
+            return null;
+        });
+    }
+
+    /** Stores a new user. @throws AlreadyExistsException if the name is taken */
+    public void createUser(UserRecord user, String actor) {
+        Checks.notNull(user, "user");
+        AuditEvent event = new AuditEvent(actor, "user.create", "user", user.username(),
+                CanonicalJson.write(Map.of("role", user.role(), "disabled", user.disabled())));
+        db.write(w -> {
+            if (w.tx().fetchExists(APP_USER, APP_USER.USERNAME.eq(user.username()))) {
+                throw new AlreadyExistsException("user", user.username());
+            }
+            w.tx().insertInto(APP_USER)
+                    .set(APP_USER.USERNAME, user.username())
+                    .set(APP_USER.PASSWORD_HASH, user.passwordHash())
+                    .set(APP_USER.ROLE, user.role())
+                    .set(APP_USER.CREATED_AT, user.created().toEpochMilli())
+                    .set(APP_USER.DISABLED, user.disabled())
+                    .execute();
+            w.audit(event);
+            return null;
+        });
+    }
+
+    /** Replaces a user's password hash, role and disabled flag. @throws NotFoundException for an unknown user */
+    public void updateUser(UserRecord user, String actor) {
+        Checks.notNull(user, "user");
+        db.write(w -> {
+            AppUserRow row = w.tx().selectFrom(APP_USER).where(APP_USER.USERNAME.eq(user.username())).fetchOne();
+            if (row == null) {
+                throw new NotFoundException("user", user.username());
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("role", user.role());
+            details.put("disabled", user.disabled());
+            details.put("passwordChanged", !row.getPasswordHash().equals(user.passwordHash()));
+            row.setPasswordHash(user.passwordHash());
+            row.setRole(user.role());
+            row.setDisabled(user.disabled());
+            row.update();
+            w.audit(new AuditEvent(actor, "user.update", "user", user.username(), CanonicalJson.write(details)));
+            return null;
+        });
+    }
+
+    public Optional<UserRecord> findUser(String username) {
+        return db.read(dsl -> dsl.selectFrom(APP_USER).where(APP_USER.USERNAME.eq(username)).fetchOptional()
+                .map(AccessStore::toUser));
+    }
+
+    public List<UserRecord> listUsers() {
+        return db.read(dsl -> dsl.selectFrom(APP_USER).orderBy(APP_USER.USERNAME).fetch(AccessStore::toUser));
+    }
+
+    /** SHA-256 of a token's secret, lower-case hex: what the store keeps and looks up. */
+    public static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ApiToken toToken(ApiTokenRow r) {
+        String ids = r.getIdentities();
+        return new ApiToken(r.getId(), r.getName(), r.getRole(),
+                ids.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(ids.split("\n"))),
+                Instant.ofEpochMilli(r.getCreatedAt()),
+                r.getExpiresAt() == null ? null : Instant.ofEpochMilli(r.getExpiresAt()),
+                r.getRevokedAt() == null ? null : Instant.ofEpochMilli(r.getRevokedAt()));
+    }
+
+    private static UserRecord toUser(AppUserRow r) {
+        return new UserRecord(r.getUsername(), r.getPasswordHash(), r.getRole(), Instant.ofEpochMilli(r.getCreatedAt()),
+                r.getDisabled());
+    }
+}

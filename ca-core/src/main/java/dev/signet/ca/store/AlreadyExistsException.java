@@ -1,0 +1,9 @@
+package dev.signet.ca.store;
+
+/** A record with that key exists already (a CA id, a user name, a token). */
+public final class AlreadyExistsException extends StoreException {
+
+    public AlreadyExistsException(String what, String key) {
+        super(what + " '" + key + "' exists already");
+    }
+}

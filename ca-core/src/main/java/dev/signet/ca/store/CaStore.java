@@ -1,0 +1,91 @@
+package dev.signet.ca.store;
+
+import static dev.signet.ca.store.schema.Tables.CA;
+
+import dev.signet.ca.store.schema.tables.records.CaRow;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The CAs Signet runs. Each change is stored with its audit entry in one transaction. */
+public final class CaStore {
+
+    private final Database db;
+
+    public CaStore(Database db) {
+        this.db = db;
+    }
+
+    /** Stores a new CA. @throws AlreadyExistsException if the id is taken; @throws NotFoundException for an unknown parent */
+    public void create(CaRecord ca, AuditEvent event) {
+        Checks.notNull(ca, "CA");
+        Checks.notNull(event, "audit event");
+        db.write(w -> {
+            if (w.tx().fetchExists(CA, CA.ID.eq(ca.id()))) {
+                throw new AlreadyExistsException("CA", ca.id());
+            }
+            checkParent(w, ca);
+            w.tx().executeInsert(toRow(w, ca));
+            w.audit(event);
+            return null;
+        });
+    }
+
+    /** Replaces a CA's stored fields (status, certificate once the external parent signed, ...). */
+    public void update(CaRecord ca, AuditEvent event) {
+        Checks.notNull(ca, "CA");
+        Checks.notNull(event, "audit event");
+        db.write(w -> {
+            if (!w.tx().fetchExists(CA, CA.ID.eq(ca.id()))) {
+                throw new NotFoundException("CA", ca.id());
+            }
+            checkParent(w, ca);
+            w.tx().executeUpdate(toRow(w, ca));
+            w.audit(event);
+            return null;
+        });
+    }
+
+    public Optional<CaRecord> find(String id) {
+        return db.read(dsl -> dsl.selectFrom(CA).where(CA.ID.eq(id)).fetchOptional().map(CaStore::toRecord));
+    }
+
+    /** All CAs, oldest first. */
+    public List<CaRecord> list() {
+        return db.read(dsl -> dsl.selectFrom(CA).orderBy(CA.CREATED_AT, CA.ID).fetch(CaStore::toRecord));
+    }
+
+    private static void checkParent(WriteContext w, CaRecord ca) {
+        if (ca.parentId() == null) {
+            return;
+        }
+        if (ca.parentId().equals(ca.id())) {
+            throw new InvalidRecordException("a CA cannot be its own parent");
+        }
+        if (!w.tx().fetchExists(CA, CA.ID.eq(ca.parentId()))) {
+            throw new NotFoundException("parent CA", ca.parentId());
+        }
+    }
+
+    private static CaRow toRow(WriteContext w, CaRecord ca) {
+        CaRow row = w.tx().newRecord(CA);
+        row.setId(ca.id());
+        row.setName(ca.name());
+        row.setStatus(ca.status());
+        row.setKeyLabel(ca.keyLabel());
+        row.setKeyBackend(ca.keyBackend());
+        row.setKeyAlgorithm(ca.keyAlgorithm());
+        row.setParentId(ca.parentId());
+        row.setCertificatePem(ca.certificatePem());
+        row.setChainPem(ca.chainPem());
+        row.setBaseUrl(ca.baseUrl());
+        row.setCreatedAt(ca.created().toEpochMilli());
+        return row;
+    }
+
+    private static CaRecord toRecord(CaRow r) {
+        return new CaRecord(r.getId(), r.getName(), r.getStatus(), r.getKeyLabel(), r.getKeyBackend(),
+                r.getKeyAlgorithm(), r.getParentId(), r.getCertificatePem(), r.getChainPem(), r.getBaseUrl(),
+                Instant.ofEpochMilli(r.getCreatedAt()));
+    }
+}

@@ -1,0 +1,235 @@
+package dev.signet.ca.store;
+
+import static dev.signet.ca.store.schema.Tables.CA;
+import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
+
+import dev.signet.ca.audit.CanonicalJson;
+import dev.signet.ca.store.schema.tables.records.CertificateRow;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.jooq.Condition;
+import org.jooq.impl.DSL;
+
+/**
+ * Issued certificates. Boulder's rule: a serial is {@link #reserve reserved}, with the bytes about
+ * to be signed, before anything is signed; the signed certificate is then {@link #store stored}.
+ * Both are durable before they return and each writes its audit entry in the same transaction.
+ * The async variants let an issuing thread go on while many writes share one commit.
+ */
+public final class CertificateStore {
+
+    private final Database db;
+
+    public CertificateStore(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Records that {@code caId} is about to sign {@code tbsDer} under {@code serialHex}.
+     *
+     * @throws DuplicateSerialException if the CA has used the serial already
+     * @throws NotFoundException if the CA is unknown
+     */
+    public void reserve(String caId, String serialHex, byte[] tbsDer, String profile, String requester) {
+        Database.await(reserveAsync(caId, serialHex, tbsDer, profile, requester));
+    }
+
+    /** {@link #reserve}, completing after the commit. Argument errors are thrown at once. */
+    public CompletableFuture<Void> reserveAsync(String caId, String serialHex, byte[] tbsDer, String profile,
+            String requester) {
+        Checks.notBlank(caId, "CA id");
+        Checks.serial(serialHex);
+        if (tbsDer == null || tbsDer.length == 0) {
+            throw new InvalidRecordException("the to-be-signed certificate is required");
+        }
+        byte[] tbs = tbsDer.clone();
+        Checks.notBlank(profile, "profile");
+        Checks.notBlank(requester, "requester");
+        AuditEvent event = new AuditEvent(requester, "certificate.reserve", "certificate", caId + "/" + serialHex,
+                CanonicalJson.write(Map.of("profile", profile)));
+        return db.submit(w -> {
+            int inserted;
+            try {
+                inserted = w.execute(w.hot().reserve, caId, serialHex, tbs, profile, requester, w.now().toEpochMilli());
+            } catch (SQLException e) {
+                if (e.getMessage() != null && e.getMessage().contains("FOREIGN KEY")) {
+                    throw new NotFoundException("CA", caId);
+                }
+                throw new StoreException("cannot reserve serial " + serialHex + ": " + e.getMessage(), e);
+            }
+            if (inserted == 0) {
+                throw new DuplicateSerialException(caId, serialHex);
+            }
+            w.audit(event);
+            return null;
+        });
+    }
+
+    /**
+     * Stores a signed certificate with its audit entry and returns after the commit. The serial is
+     * normally reserved; a certificate stored without a reservation is inserted.
+     *
+     * @throws DuplicateSerialException if a certificate with this serial is already stored
+     * @throws NotFoundException if the CA is unknown
+     */
+    public void store(CertificateRecord cert, AuditEvent event) {
+        Database.await(storeAsync(cert, event));
+    }
+
+    /** {@link #store}, completing after the commit. Argument errors are thrown at once. */
+    public CompletableFuture<Void> storeAsync(CertificateRecord cert, AuditEvent event) {
+        Checks.notNull(cert, "certificate");
+        Checks.notNull(event, "audit event");
+        return db.submit(w -> {
+            if (storeReserved(w, cert) == 1) {
+                w.audit(event);
+                return null;
+            }
+            // Not reserved: either never reserved (insert it) or already stored (a duplicate).
+            CertificateRow existing = w.tx().selectFrom(CERTIFICATE).where(key(cert.caId(), cert.serialHex())).fetchOne();
+            if (existing == null) {
+                if (!w.tx().fetchExists(CA, CA.ID.eq(cert.caId()))) {
+                    throw new NotFoundException("CA", cert.caId());
+                }
+                CertificateRow row = w.tx().newRecord(CERTIFICATE);
+                row.setCaId(cert.caId());
+                row.setSerial(cert.serialHex());
+                row.setReservedAt(w.now().toEpochMilli());
+                fill(row, cert, w.now());
+                row.insert();
+            } else {
+                throw new DuplicateSerialException(cert.caId(), cert.serialHex());
+            }
+            w.audit(event);
+            return null;
+        });
+    }
+
+    /**
+     * Marks a certificate revoked. @throws NotFoundException if no such certificate is stored
+     * @throws InvalidRecordException if it is already revoked
+     */
+    public void revoke(String caId, String serialHex, String reason, Instant at, AuditEvent event) {
+        Checks.notBlank(reason, "revocation reason");
+        Checks.notNull(at, "revocation time");
+        Checks.notNull(event, "audit event");
+        db.write(w -> {
+            CertificateRow row = w.tx().selectFrom(CERTIFICATE).where(key(caId, serialHex)).fetchOne();
+            if (row == null || "reserved".equals(row.getStatus())) {
+                throw new NotFoundException("certificate", caId + "/" + serialHex);
+            }
+            if (CertificateRecord.REVOKED.equals(row.getStatus())) {
+                throw new InvalidRecordException("certificate " + caId + "/" + serialHex + " is already revoked");
+            }
+            row.setStatus(CertificateRecord.REVOKED);
+            row.setRevokedAt(at.toEpochMilli());
+            row.setRevocationReason(reason);
+            row.update();
+            w.audit(event);
+            return null;
+        });
+    }
+
+    /** The stored (signed) certificate; reserved serials that were never stored are not returned. */
+    public Optional<CertificateRecord> find(String caId, String serialHex) {
+        return db.read(dsl -> dsl.selectFrom(CERTIFICATE)
+                .where(key(caId, serialHex)).and(CERTIFICATE.STATUS.ne("reserved"))
+                .fetchOptional().map(CertificateStore::toRecord));
+    }
+
+    /** Whether the CA has used this serial, reserved or stored. */
+    public boolean serialUsed(String caId, String serialHex) {
+        return db.read(dsl -> dsl.fetchExists(CERTIFICATE, key(caId, serialHex)));
+    }
+
+    /** Certificates matching the query, ordered by notAfter then serial. */
+    public Page<CertificateRecord> search(CertificateQuery q) {
+        List<Condition> where = new ArrayList<>();
+        where.add(CERTIFICATE.STATUS.ne("reserved"));
+        if (q.caId() != null) {
+            where.add(CERTIFICATE.CA_ID.eq(q.caId()));
+        }
+        if (q.text() != null && !q.text().isEmpty()) {
+            String pattern = "%" + escapeLike(q.text().toLowerCase(java.util.Locale.ROOT)) + "%";
+            where.add(DSL.lower(CERTIFICATE.SUBJECT).like(pattern, '!')
+                    .or(DSL.lower(CERTIFICATE.SANS).like(pattern, '!')));
+        }
+        if (q.status() != null) {
+            where.add(CERTIFICATE.STATUS.eq(q.status()));
+        }
+        if (q.expiringBefore() != null) {
+            where.add(CERTIFICATE.NOT_AFTER.lt(q.expiringBefore().toEpochMilli()));
+        }
+        if (q.profile() != null) {
+            where.add(CERTIFICATE.PROFILE.eq(q.profile()));
+        }
+        return db.read(dsl -> {
+            long total = dsl.fetchCount(CERTIFICATE, where);
+            List<CertificateRecord> items = dsl.selectFrom(CERTIFICATE).where(where)
+                    .orderBy(CERTIFICATE.NOT_AFTER, CERTIFICATE.CA_ID, CERTIFICATE.SERIAL)
+                    .limit(q.limit()).offset(q.offset())
+                    .fetch(CertificateStore::toRecord);
+            return new Page<>(items, q.offset(), q.limit(), total);
+        });
+    }
+
+    private static int storeReserved(WriteContext w, CertificateRecord c) {
+        try {
+            return w.execute(w.hot().storeReserved, c.status(), c.der(), c.subject(), String.join("\n", c.sans()),
+                    c.notBefore().toEpochMilli(), c.notAfter().toEpochMilli(), c.profile(), c.keyAlgorithm(), c.requester(),
+                    w.now().toEpochMilli(), c.revokedAt() == null ? null : c.revokedAt().toEpochMilli(),
+                    c.revocationReason(), c.caId(), c.serialHex());
+        } catch (SQLException e) {
+            throw new StoreException("cannot store certificate " + c.serialHex() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Condition key(String caId, String serialHex) {
+        return CERTIFICATE.CA_ID.eq(caId).and(CERTIFICATE.SERIAL.eq(serialHex));
+    }
+
+    private static void fill(CertificateRow row, CertificateRecord cert, Instant now) {
+        row.setStatus(cert.status());
+        row.setDer(cert.der());
+        row.setSubject(cert.subject());
+        row.setSans(String.join("\n", cert.sans()));
+        row.setNotBefore(cert.notBefore().toEpochMilli());
+        row.setNotAfter(cert.notAfter().toEpochMilli());
+        row.setProfile(cert.profile());
+        row.setKeyAlgorithm(cert.keyAlgorithm());
+        row.setRequester(cert.requester());
+        row.setIssuedAt(now.toEpochMilli());
+        row.setRevokedAt(cert.revokedAt() == null ? null : cert.revokedAt().toEpochMilli());
+        row.setRevocationReason(cert.revocationReason());
+    }
+
+    private static CertificateRecord toRecord(CertificateRow r) {
+        String sans = r.getSans();
+        return new CertificateRecord(r.getCaId(), r.getSerial(), r.getDer(), r.getSubject(),
+                sans == null || sans.isEmpty() ? List.of() : Arrays.asList(sans.split("\n")),
+                Instant.ofEpochMilli(r.getNotBefore()), Instant.ofEpochMilli(r.getNotAfter()), r.getProfile(),
+                r.getKeyAlgorithm(), r.getRequester(), r.getStatus(),
+                r.getRevokedAt() == null ? null : Instant.ofEpochMilli(r.getRevokedAt()), r.getRevocationReason());
+    }
+
+    private static String escapeLike(String s) {
+        return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    }
+
+    /** Audit details for a stored certificate, for callers that want the usual fields. */
+    public static String issuedDetails(CertificateRecord cert) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("subject", cert.subject());
+        d.put("profile", cert.profile());
+        d.put("notAfter", cert.notAfter().toString());
+        d.put("sans", cert.sans());
+        return CanonicalJson.write(d);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.signet.ca.store;
+
+import java.util.regex.Pattern;
+
+/** Argument checks shared by the store's records; failures are {@link InvalidRecordException}s. */
+final class Checks {
+
+    private static final Pattern SERIAL = Pattern.compile("[1-9a-f][0-9a-f]{0,39}");
+
+    private Checks() {
+    }
+
+    static String notBlank(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidRecordException(what + " is required");
+        }
+        return value;
+    }
+
+    static <T> T notNull(T value, String what) {
+        if (value == null) {
+            throw new InvalidRecordException(what + " is required");
+        }
+        return value;
+    }
+
+    /** Lower-case hex without leading zeros, at most 20 octets (RFC 5280 4.1.2.2), as the contract writes serials. */
+    static String serial(String serialHex) {
+        if (serialHex == null || !SERIAL.matcher(serialHex).matches()) {
+            throw new InvalidRecordException("serial must be lower-case hex without leading zeros, at most 40 digits");
+        }
+        return serialHex;
+    }
+
+    static void oneOf(String value, String what, String... allowed) {
+        for (String a : allowed) {
+            if (a.equals(value)) {
+                return;
+            }
+        }
+        throw new InvalidRecordException(what + " must be one of " + String.join(", ", allowed) + ", not '" + value + "'");
+    }
+}

@@ -1,0 +1,192 @@
+package dev.signet.ca.store;
+
+import dev.signet.ca.audit.AuditSigner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The SQLite database behind the stores: opened in WAL mode with foreign keys on, a busy timeout
+ * and durable commits ({@code synchronous=FULL}); the versioned migrations are applied on open.
+ * All writes go through one writer thread with group commit ({@link WriteQueue}); reads use a small
+ * pool of their own connections, which WAL lets run beside the writer. Only the store classes of
+ * this package touch it.
+ */
+public final class Database implements AutoCloseable {
+
+    static {
+        // jOOQ prints a banner and tips on first use; they have no place in a CA's logs.
+        System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.jooq.no-tips", "true");
+    }
+
+    private final Path file;
+    private final StoreSettings settings;
+    private final Connection writeConnection;
+    private final WriteQueue writes;
+    private final HotStatements hot;
+    private final List<Connection> readConnections = new ArrayList<>();
+    private final BlockingQueue<DSLContext> readers;
+
+    private Database(Path file, StoreSettings settings) throws SQLException {
+        this.file = file;
+        this.settings = settings;
+        this.writeConnection = connect(file, settings, true);
+        try {
+            Migrations.apply(writeConnection);
+            this.readers = new ArrayBlockingQueue<>(settings.readConnections());
+            for (int i = 0; i < settings.readConnections(); i++) {
+                Connection c = connect(file, settings, false);
+                readConnections.add(c);
+                readers.add(DSL.using(c, SQLDialect.SQLITE, jooqSettings()));
+            }
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        DSLContext writer = DSL.using(writeConnection, SQLDialect.SQLITE, jooqSettings());
+        this.hot = new HotStatements(writeConnection, writer);
+        this.writes = new WriteQueue(writer, hot, settings);
+    }
+
+    /** Opens (creating if needed) the database file with the default settings and no audit key. */
+    public static Database open(Path file) {
+        return open(file, StoreSettings.defaults());
+    }
+
+    /** Opens (creating if needed) the database file and brings its schema up to date. */
+    public static Database open(Path file, StoreSettings settings) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            return new Database(file, settings);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the database " + file + ": " + e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot create the directory for " + file, e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The audit signer from the settings, or null. */
+    AuditSigner auditSigner() {
+        return settings.auditSigner();
+    }
+
+    /** Queues a write for the next group commit; the future completes after the commit. */
+    <T> CompletableFuture<T> submit(WriteQueue.Write<T> write) {
+        return writes.submit(write);
+    }
+
+    /** Runs a write and waits for its commit, rethrowing its failure as it was thrown. */
+    <T> T write(WriteQueue.Write<T> write) {
+        return await(writes.submit(write));
+    }
+
+    /** How many write transactions have committed since this database was opened (for tests and benchmarks). */
+    public long commitCount() {
+        return writes.commits();
+    }
+
+    CompletableFuture<Long> checkpointNow() {
+        return writes.checkpointNow();
+    }
+
+    /** Runs a read on a pooled connection (autocommit: each statement sees the latest commit). */
+    <T> T read(Function<DSLContext, T> query) {
+        DSLContext dsl;
+        try {
+            dsl = readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for a database connection");
+        }
+        try {
+            return query.apply(dsl);
+        } catch (org.jooq.exception.DataAccessException e) {
+            throw new StoreException("database read failed: " + e.getMessage(), e);
+        } finally {
+            readers.add(dsl);
+        }
+    }
+
+    static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof StoreException se) {
+                throw se;
+            }
+            if (cause instanceof IllegalArgumentException iae) {
+                throw iae;
+            }
+            if (cause instanceof org.jooq.exception.DataAccessException dae) {
+                throw new StoreException("database write failed: " + dae.getMessage(), dae);
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new StoreException("database write failed", cause);
+        }
+    }
+
+    /** Finishes queued writes (and signs a final audit checkpoint if an audit key is set), then closes. */
+    @Override
+    public void close() {
+        writes.close();
+        hot.close();
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        for (Connection c : readConnections) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing; nothing left to do with it
+            }
+        }
+        try {
+            writeConnection.close();
+        } catch (SQLException ignored) {
+            // closing; nothing left to do with it
+        }
+    }
+
+    private static Settings jooqSettings() {
+        return new Settings().withExecuteLogging(false).withRenderSchema(false);
+    }
+
+    private static Connection connect(Path file, StoreSettings settings, boolean writer) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.enforceForeignKeys(true);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, settings.busyTimeout().toMillis()));
+        if (writer) {
+            // Take the write lock when the transaction begins, so reading the audit chain head and
+            // appending to it cannot interleave with another process's writer.
+            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        }
+        return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    }
+}

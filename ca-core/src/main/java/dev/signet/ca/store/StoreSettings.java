@@ -1,0 +1,45 @@
+package dev.signet.ca.store;
+
+import dev.signet.ca.audit.AuditSigner;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link Database} runs. {@code maxBatch} bounds how many pending writes share one
+ * transaction (1 turns group commit off); {@code auditSigner} may be null, and then no checkpoints
+ * are signed; a checkpoint is signed once {@code checkpointInterval} entries are past the last one.
+ */
+public record StoreSettings(int maxBatch, Duration busyTimeout, int readConnections, AuditSigner auditSigner,
+        int checkpointInterval, Clock clock) {
+
+    public StoreSettings {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be at least 1");
+        }
+        Objects.requireNonNull(busyTimeout, "busyTimeout");
+        if (readConnections < 1) {
+            throw new IllegalArgumentException("readConnections must be at least 1");
+        }
+        if (checkpointInterval < 1) {
+            throw new IllegalArgumentException("checkpointInterval must be at least 1");
+        }
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    public static StoreSettings defaults() {
+        return new StoreSettings(1000, Duration.ofSeconds(10), 4, null, 1000, Clock.systemUTC());
+    }
+
+    public StoreSettings withMaxBatch(int n) {
+        return new StoreSettings(n, busyTimeout, readConnections, auditSigner, checkpointInterval, clock);
+    }
+
+    public StoreSettings withAuditSigner(AuditSigner signer, int interval) {
+        return new StoreSettings(maxBatch, busyTimeout, readConnections, signer, interval, clock);
+    }
+
+    public StoreSettings withClock(Clock c) {
+        return new StoreSettings(maxBatch, busyTimeout, readConnections, auditSigner, checkpointInterval, c);
+    }
+}

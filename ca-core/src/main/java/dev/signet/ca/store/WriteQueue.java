@@ -1,0 +1,192 @@
+package dev.signet.ca.store;
+
+import dev.signet.ca.audit.AuditCheckpoint;
+import dev.signet.ca.audit.AuditSigner;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit. One writer thread owns the write connection; callers enqueue writes and wait on a
+ * future. The thread takes whatever is queued (up to {@code maxBatch}), runs each write in its own
+ * savepoint inside one transaction, commits once (one fsync for the whole batch), and only then
+ * completes the futures. A write that throws rolls back to its savepoint and fails only its own
+ * caller; the rest of the batch commits. If the commit itself fails, every write in the batch
+ * fails and nothing of it is stored.
+ */
+final class WriteQueue implements AutoCloseable {
+
+    /** A unit of work run inside the batch transaction. */
+    @FunctionalInterface
+    interface Write<T> {
+        T run(WriteContext w);
+    }
+
+    private record Pending<T>(Write<T> write, CompletableFuture<T> done) {
+        @SuppressWarnings("unchecked")
+        void complete(Object value) {
+            done.complete((T) value);
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(WriteQueue.class);
+    private static final Pending<Void> STOP = new Pending<>(w -> null, new CompletableFuture<>());
+
+    private final DSLContext dsl;
+    private final HotStatements hot;
+    private final int maxBatch;
+    private final AuditSigner signer;
+    private final int checkpointInterval;
+    private final Clock clock;
+    private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
+
+    WriteQueue(DSLContext dsl, HotStatements hot, StoreSettings settings) {
+        this.dsl = dsl;
+        this.hot = hot;
+        this.maxBatch = settings.maxBatch();
+        this.signer = settings.auditSigner();
+        this.checkpointInterval = settings.checkpointInterval();
+        this.clock = settings.clock();
+        this.thread = new Thread(this::loop, "signet-store-writer");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    <T> CompletableFuture<T> submit(Write<T> write) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new StoreException("the store is closed"));
+            return done;
+        }
+        queue.add(new Pending<>(write, done));
+        return done;
+    }
+
+    /** Signs a checkpoint at the chain head now, if there are entries it does not cover yet. */
+    CompletableFuture<Long> checkpointNow() {
+        if (signer == null) {
+            CompletableFuture<Long> f = new CompletableFuture<>();
+            f.completeExceptionally(new StoreException("no audit key is configured"));
+            return f;
+        }
+        return submit(w -> {
+            if (w.audit().uncheckpointed() > 0) {
+                checkpoint(w.tx(), w.audit(), w.now());
+            }
+            return w.audit().headSeq();
+        });
+    }
+
+    private void loop() {
+        List<Pending<?>> batch = new ArrayList<>(Math.min(maxBatch, 4096));
+        boolean stopping = false;
+        while (!stopping) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            queue.drainTo(batch, maxBatch - 1);
+            if (batch.remove(STOP)) {
+                stopping = true;
+                queue.drainTo(batch); // nothing can be added after STOP, but take any stragglers
+            }
+            if (!batch.isEmpty()) {
+                runBatch(batch);
+            }
+            batch.clear();
+        }
+    }
+
+    private void runBatch(List<Pending<?>> batch) {
+        Object[] results = new Object[batch.size()];
+        Throwable[] failures = new Throwable[batch.size()];
+        try {
+            dsl.transaction(outer -> {
+                DSLContext tx = DSL.using(outer);
+                Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+                AuditAppender audit = AuditAppender.resume(tx);
+                for (int i = 0; i < batch.size(); i++) {
+                    Pending<?> p = batch.get(i);
+                    AuditAppender.Mark mark = audit.mark();
+                    try {
+                        // A nested jOOQ transaction is a savepoint: a failure rolls back this write only.
+                        results[i] = tx.transactionResult(inner -> p.write().run(new WriteContext(DSL.using(inner), hot, audit, now)));
+                    } catch (RuntimeException | Error e) {
+                        audit.reset(mark);
+                        failures[i] = e;
+                    }
+                }
+                if (signer != null && audit.uncheckpointed() >= checkpointInterval) {
+                    try {
+                        tx.transaction(inner -> checkpoint(DSL.using(inner), audit, now));
+                    } catch (RuntimeException e) {
+                        // The batch's records matter more than a checkpoint; the next batch retries it.
+                        LOG.warn("audit checkpoint at entry {} failed: {}", audit.headSeq(), e.toString());
+                    }
+                }
+            });
+        } catch (RuntimeException | Error commitFailure) {
+            StoreException failure = new StoreException("the write transaction failed; nothing of it was stored", commitFailure);
+            for (Pending<?> p : batch) {
+                p.done().completeExceptionally(failure);
+            }
+            return;
+        }
+        commits.incrementAndGet();
+        for (int i = 0; i < batch.size(); i++) {
+            if (failures[i] != null) {
+                batch.get(i).done().completeExceptionally(failures[i]);
+            } else {
+                batch.get(i).complete(results[i]);
+            }
+        }
+    }
+
+    /** How many batch transactions have committed (for tests and the benchmark). */
+    long commits() {
+        return commits.get();
+    }
+
+    private void checkpoint(DSLContext tx, AuditAppender audit, Instant now) {
+        AuditCheckpoint cp = signer.sign(audit.headSeq(), audit.headHash(), now);
+        audit.insertCheckpoint(tx, cp);
+    }
+
+    /** Finishes every write queued so far, signs a final checkpoint if a signer is set, and stops the thread. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        CompletableFuture<Long> last = signer != null ? checkpointNow() : null;
+        closed = true;
+        queue.add(STOP);
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Pending<?>> late = new ArrayList<>();
+        queue.drainTo(late);
+        for (Pending<?> p : late) {
+            p.done().completeExceptionally(new StoreException("the store is closed"));
+        }
+        if (last != null && last.isCompletedExceptionally()) {
+            LOG.warn("final audit checkpoint failed");
+        }
+    }
+}
