@@ -23,8 +23,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * wait for each write ("blocking", like one request thread per certificate) or keep a window of
  * certificates in flight ("pipelined", what an issuing loop can do with the async methods).
  *
- * <p>Run: {@code mvn -B -ntp -pl ca-core -am test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.signet.ca.bench.StoreBenchmark} (optional args: seconds per run, data dir).
+ * <p>Run (exec:java with {@code -am} would also try the parent and hsm-backend, which lack this class):
+ * <pre>
+ * mvn -B -ntp -q -pl ca-core -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/test-cp.txt -Dmdep.includeScope=test
+ * java -cp ca-core/target/test-classes:ca-core/target/classes:$(cat ca-core/target/test-cp.txt) \
+ *     dev.signet.ca.bench.StoreBenchmark [seconds-per-run] [data-dir]
+ * </pre>
+ * The database goes on the real disk (default {@code target/store-bench}), because fsync is the cost.
  */
 public final class StoreBenchmark {
 
