@@ -101,7 +101,7 @@ class GroupCommitTest {
                     try {
                         for (int i = 0; i < each; i++) {
                             String serial = Integer.toHexString(base + i);
-                            certs.reserve("root", serial, new byte[] {1}, "tls-server", "alice");
+                            certs.reserve("root", serial, Fixtures.tbs(serial), "tls-server", "alice");
                             certs.store(cert("root", serial), issued("root", serial));
                         }
                     } catch (Throwable e) {
