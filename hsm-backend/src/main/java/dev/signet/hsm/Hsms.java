@@ -1,5 +1,6 @@
 package dev.signet.hsm;
 
+import dev.signet.hsm.pkcs11.Pkcs11Hsm;
 import dev.signet.hsm.software.SoftwareHsm;
 
 /** Opens the backend a configuration describes. The configuration is passed in; nothing is global. */
@@ -19,7 +20,7 @@ public final class Hsms {
             return SoftwareHsm.open(s.directory(), s.passphrase());
         }
         if (config instanceof HsmConfig.Pkcs11 p) {
-            throw new HsmException.Unsupported("the pkcs11 backend is not in this build (token '" + p.tokenLabel() + "')");
+            return Pkcs11Hsm.open(p);
         }
         throw new IllegalArgumentException("unknown HSM configuration " + config);
     }

@@ -1,0 +1,245 @@
+package dev.signet.ca;
+
+import dev.signet.ca.issue.CaFactory;
+import dev.signet.ca.issue.CaRegistry;
+import dev.signet.ca.issue.CaUrls;
+import dev.signet.ca.issue.CertificateIssuer;
+import dev.signet.ca.issue.Certificates;
+import dev.signet.ca.issue.CheckedRequest;
+import dev.signet.ca.issue.Failures;
+import dev.signet.ca.issue.RequestChecker;
+import dev.signet.ca.lint.Linter;
+import dev.signet.ca.profile.Profile;
+import dev.signet.ca.profile.Profiles;
+import dev.signet.ca.store.CaRecord;
+import dev.signet.ca.store.CaStore;
+import dev.signet.ca.store.CertificateQuery;
+import dev.signet.ca.store.CertificateRecord;
+import dev.signet.ca.store.CertificateStore;
+import dev.signet.ca.store.Page;
+import dev.signet.ca.store.StoreException;
+import dev.signet.hsm.Hsm;
+import dev.signet.hsm.HsmException;
+import dev.signet.hsm.KeyAlgorithm;
+import dev.signet.hsm.KeyHandle;
+import dev.signet.hsm.KeyPolicy;
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Certificate;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+
+/**
+ * The CA, as the web layer and the command line use it: CAs (list, create root, subordinate or
+ * with an outside parent, retire), certificates from CSRs, signer identities with keys generated in
+ * the HSM, and lookups. Every failure is a {@link CaException} whose kind maps to an HTTP status.
+ * Thread-safe.
+ */
+public final class CertificateAuthorities {
+
+    /** The profile subordinate CAs get when none is named. */
+    public static final String DEFAULT_SUB_CA_PROFILE = "sub-ca";
+
+    private final Hsm hsm;
+    private final CaStore cas;
+    private final CertificateStore certificates;
+    private final Profiles profiles;
+    private final Clock clock;
+    private final CaRegistry registry;
+    private final CaFactory factory;
+
+    public CertificateAuthorities(Hsm hsm, CaStore cas, CertificateStore certificates, Profiles profiles, Clock clock) {
+        this.hsm = hsm;
+        this.cas = cas;
+        this.certificates = certificates;
+        this.profiles = profiles;
+        this.clock = clock;
+        SecureRandom random = new SecureRandom();
+        Linter linter = Linter.standard();
+        this.registry = new CaRegistry(hsm, cas, certificates, linter, clock, random);
+        this.factory = new CaFactory(hsm, cas, registry, linter, clock, random);
+    }
+
+    public List<CaInfo> list() {
+        List<CaInfo> out = new ArrayList<>();
+        for (CaRecord r : guard(cas::list)) {
+            out.add(info(r));
+        }
+        return out;
+    }
+
+    public CaInfo get(String caId) {
+        return info(guard(() -> registry.record(caId)));
+    }
+
+    public List<Profile> profiles() {
+        return profiles.all();
+    }
+
+    public CaInfo createRoot(NewCa spec, String actor) {
+        return info(factory.createRoot(spec, profile(DEFAULT_SUB_CA_PROFILE), actor));
+    }
+
+    /** A subordinate of {@code parentId}; {@code profileName} null means {@value #DEFAULT_SUB_CA_PROFILE}. */
+    public CaInfo createSubordinate(String parentId, NewCa spec, String profileName, String actor) {
+        Profile p = profile(profileName == null ? DEFAULT_SUB_CA_PROFILE : profileName);
+        return info(factory.createSubordinate(parentId, spec, p, actor));
+    }
+
+    public ExternalCaRequest createWithExternalParent(NewCa spec, String actor) {
+        Map.Entry<CaRecord, String> created = factory.createWithExternalParent(spec, profile(DEFAULT_SUB_CA_PROFILE), actor);
+        return new ExternalCaRequest(info(created.getKey()), created.getValue());
+    }
+
+    public CaInfo importExternalCertificate(String caId, String certificatePem, String chainPem, String actor) {
+        return info(factory.importCertificate(caId, certificatePem, chainPem, actor));
+    }
+
+    public CaInfo retire(String caId, String actor) {
+        return info(factory.retire(caId, actor));
+    }
+
+    /** Issues a certificate for a PKCS#10 CSR (PEM or DER) under {@code profileName}; returns it once stored. */
+    public IssuedCertificate issue(String caId, String profileName, byte[] csr, String requester) {
+        Profile profile = profile(profileName);
+        if (profile.ca()) {
+            throw CaException.badRequest("profile-is-ca", "CA certificates are made with createSubordinate, not from a CSR");
+        }
+        CertificateIssuer issuer = registry.issuer(caId);
+        CheckedRequest request = RequestChecker.fromCsr(csr, profile, requester);
+        CertificateRecord record = issuer.issue(issuer.prepare(request));
+        return issued(record, issuer.ca().chain());
+    }
+
+    /**
+     * Generates a signing key inside the HSM and issues its certificate in one step. The identity's id
+     * is {@code {caId}.{serial}}; its key label {@code identity-{caId}-{serial}}. If issuance fails the
+     * key is destroyed.
+     */
+    public SignerIdentity createSignerIdentity(String caId, String profileName, String subjectDn, KeyAlgorithm algorithm,
+            String requester) {
+        Profile profile = profile(profileName);
+        if (profile.ca()) {
+            throw CaException.badRequest("profile-is-ca", "a signer identity cannot have a CA profile");
+        }
+        if (algorithm == null || algorithm.isSymmetric()) {
+            throw CaException.badRequest("key-algorithm-invalid", "a signer identity needs a signing key algorithm");
+        }
+        X500Name subject;
+        try {
+            subject = new X500Name(subjectDn == null ? "" : subjectDn);
+        } catch (IllegalArgumentException e) {
+            throw CaException.badRequest("subject-malformed", "not a distinguished name: '" + subjectDn + "'");
+        }
+        CertificateIssuer issuer = registry.issuer(caId);
+        BigInteger serial = issuer.newSerial();
+        String serialHex = serial.toString(16);
+        KeyHandle key;
+        try {
+            key = hsm.generate("identity-" + caId + "-" + serialHex, algorithm, KeyPolicy.signOnly());
+        } catch (HsmException e) {
+            throw Failures.of(e);
+        }
+        try {
+            SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(hsm.publicKey(key).getEncoded());
+            CheckedRequest request = RequestChecker.forServerKey(spki, subject, List.of(), profile, requester);
+            CertificateRecord record = issuer.issue(issuer.prepare(request, serial));
+            return new SignerIdentity(caId + "." + serialHex, key, issued(record, issuer.ca().chain()));
+        } catch (RuntimeException e) {
+            try {
+                hsm.destroy(key);
+            } catch (RuntimeException ignored) {
+                // the issuance failure is what the caller needs to see
+            }
+            throw e instanceof HsmException he ? Failures.of(he) : e;
+        }
+    }
+
+    /** The identity {@code {caId}.{serial}}: its key handle and certificate. */
+    public SignerIdentity findSignerIdentity(String id) {
+        int dot = id == null ? -1 : id.lastIndexOf('.');
+        if (dot <= 0) {
+            throw CaException.notFound("identity-unknown", "no signer identity '" + id + "'");
+        }
+        String caId = id.substring(0, dot);
+        String serial = id.substring(dot + 1);
+        IssuedCertificate cert = find(caId, serial)
+                .orElseThrow(() -> CaException.notFound("identity-unknown", "no signer identity '" + id + "'"));
+        KeyHandle key = guardHsm(() -> hsm.find("identity-" + caId + "-" + serial))
+                .orElseThrow(() -> CaException.notFound("identity-unknown", "signer identity '" + id + "' has no key"));
+        return new SignerIdentity(id, key, cert);
+    }
+
+    /** The certificate {@code caId} issued under {@code serialHex} (lower-case hex, no leading zeros). */
+    public Optional<IssuedCertificate> find(String caId, String serialHex) {
+        CaRecord ca = guard(() -> registry.record(caId));
+        String serial = serialHex == null ? "" : serialHex.toLowerCase(java.util.Locale.ROOT);
+        if (!serial.matches("[1-9a-f][0-9a-f]{0,39}")) {
+            return Optional.empty();
+        }
+        List<Certificate> chain = ca.chainPem() == null ? List.of() : Certificates.parsePem(ca.chainPem());
+        return guard(() -> certificates.find(caId, serial)).map(r -> issued(r, chain));
+    }
+
+    public Page<IssuedCertificate> search(CertificateQuery query) {
+        Page<CertificateRecord> page = guard(() -> certificates.search(query));
+        List<IssuedCertificate> items = new ArrayList<>();
+        java.util.Map<String, List<Certificate>> chains = new java.util.HashMap<>();
+        for (CertificateRecord r : page.items()) {
+            List<Certificate> chain = chains.computeIfAbsent(r.caId(), id -> {
+                CaRecord ca = guard(() -> registry.record(id));
+                return ca.chainPem() == null ? List.of() : Certificates.parsePem(ca.chainPem());
+            });
+            items.add(issued(r, chain));
+        }
+        return new Page<>(items, page.offset(), page.limit(), page.total());
+    }
+
+    private Profile profile(String name) {
+        return profiles.find(name == null ? "" : name)
+                .orElseThrow(() -> CaException.notFound("profile-unknown", "no profile '" + name + "'"));
+    }
+
+    private IssuedCertificate issued(CertificateRecord r, List<Certificate> chain) {
+        String status = CertificateRecord.REVOKED.equals(r.status()) ? "revoked"
+                : r.expiredAt(clock.instant()) ? "expired" : "valid";
+        return new IssuedCertificate(r.caId(), r.serialHex(), dev.signet.ca.issue.Pem.certificate(r.der()),
+                Certificates.pem(chain), r.subject(), r.sans(), r.notBefore(), r.notAfter(), r.profile(),
+                r.keyAlgorithm(), r.requester(), status, r.revokedAt(), r.revocationReason());
+    }
+
+    private static CaInfo info(CaRecord r) {
+        CaUrls urls = CaUrls.of(r.baseUrl(), r.id());
+        String subject = null;
+        java.time.Instant notAfter = null;
+        if (r.certificatePem() != null) {
+            Certificate c = Certificates.parsePem(r.certificatePem()).get(0);
+            subject = c.getSubject().toString();
+            notAfter = c.getEndDate().getDate().toInstant();
+        }
+        return new CaInfo(r.id(), r.name(), r.status(), subject, r.keyAlgorithm(), r.keyBackend(), r.parentId(),
+                r.certificatePem(), r.chainPem(), r.baseUrl(), urls == null ? null : urls.crl(),
+                urls == null ? null : urls.caIssuers(), urls == null ? null : urls.ocsp(), notAfter, r.created());
+    }
+
+    private static <T> T guard(java.util.function.Supplier<T> s) {
+        try {
+            return s.get();
+        } catch (StoreException e) {
+            throw Failures.of(e);
+        }
+    }
+
+    private static <T> T guardHsm(java.util.function.Supplier<T> s) {
+        try {
+            return s.get();
+        } catch (HsmException e) {
+            throw Failures.of(e);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.signet.ca.issue;
+
+import dev.signet.ca.CaException;
+import dev.signet.ca.lint.Linter;
+import dev.signet.ca.store.CaRecord;
+import dev.signet.ca.store.CaStore;
+import dev.signet.ca.store.CertificateStore;
+import dev.signet.hsm.Hsm;
+import dev.signet.hsm.KeyAlgorithm;
+import dev.signet.hsm.KeyHandle;
+import dev.signet.hsm.SignatureAlgorithm;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The issuers of the active CAs, built from the store on first use and dropped when a CA changes. */
+public final class CaRegistry {
+
+    private final Hsm hsm;
+    private final CaStore cas;
+    private final CertificateStore certificates;
+    private final Linter linter;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final Map<String, CertificateIssuer> issuers = new ConcurrentHashMap<>();
+
+    public CaRegistry(Hsm hsm, CaStore cas, CertificateStore certificates, Linter linter, Clock clock, SecureRandom random) {
+        this.hsm = hsm;
+        this.cas = cas;
+        this.certificates = certificates;
+        this.linter = linter;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    /** The stored CA. @throws CaException NOT_FOUND */
+    public CaRecord record(String caId) {
+        return cas.find(caId).orElseThrow(() -> CaException.notFound("ca-unknown", "no CA '" + caId + "'"));
+    }
+
+    /** The issuer of an active CA. @throws CaException NOT_FOUND, or CONFLICT if the CA is not active */
+    public CertificateIssuer issuer(String caId) {
+        CertificateIssuer cached = issuers.get(caId);
+        if (cached != null) {
+            return cached;
+        }
+        CaRecord ca = record(caId);
+        if (!CaRecord.ACTIVE.equals(ca.status())) {
+            throw CaException.conflict("ca-not-active", "CA '" + caId + "' is " + ca.status() + " and cannot issue");
+        }
+        if (!ca.keyBackend().equals(hsm.backendName())) {
+            throw new CaException(CaException.Kind.UNAVAILABLE, "hsm-backend-mismatch", "CA '" + caId
+                    + "' has its key in the " + ca.keyBackend() + " backend, this server runs " + hsm.backendName());
+        }
+        KeyAlgorithm algorithm = KeyAlgorithm.parse(ca.keyAlgorithm());
+        IssuingCa issuing = new IssuingCa(ca.id(), new KeyHandle(ca.keyLabel(), algorithm, ca.keyBackend()),
+                SignatureAlgorithm.defaultFor(algorithm), Certificates.parsePem(ca.chainPem()), CaUrls.of(ca.baseUrl(), ca.id()));
+        CertificateIssuer issuer = new CertificateIssuer(issuing, hsm, certificates, linter, clock, random);
+        CertificateIssuer raced = issuers.putIfAbsent(caId, issuer);
+        return raced != null ? raced : issuer;
+    }
+
+    /** Forgets a CA's issuer, after its record changed (retired, certificate imported). */
+    public void forget(String caId) {
+        issuers.remove(caId);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.signet.ca;
+
+import dev.signet.hsm.Hsm;
+import dev.signet.hsm.KeyAlgorithm;
+import dev.signet.hsm.KeyHandle;
+import dev.signet.hsm.KeyInfo;
+import dev.signet.hsm.KeyPolicy;
+import dev.signet.hsm.SignatureAlgorithm;
+import java.security.PublicKey;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A real backend, wrapped to count signatures: tests show that refused requests sign nothing. */
+final class CountingHsm implements Hsm {
+
+    private final Hsm delegate;
+    final AtomicInteger signatures = new AtomicInteger();
+
+    CountingHsm(Hsm delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public String backendName() {
+        return delegate.backendName();
+    }
+
+    @Override
+    public KeyHandle generate(String label, KeyAlgorithm algorithm, KeyPolicy policy) {
+        return delegate.generate(label, algorithm, policy);
+    }
+
+    @Override
+    public Optional<KeyHandle> find(String label) {
+        return delegate.find(label);
+    }
+
+    @Override
+    public List<KeyInfo> list() {
+        return delegate.list();
+    }
+
+    @Override
+    public PublicKey publicKey(KeyHandle key) {
+        return delegate.publicKey(key);
+    }
+
+    @Override
+    public byte[] sign(KeyHandle key, SignatureAlgorithm algorithm, byte[] data) {
+        signatures.incrementAndGet();
+        return delegate.sign(key, algorithm, data);
+    }
+
+    @Override
+    public byte[] signDigest(KeyHandle key, SignatureAlgorithm algorithm, byte[] digest) {
+        signatures.incrementAndGet();
+        return delegate.signDigest(key, algorithm, digest);
+    }
+
+    @Override
+    public byte[] encrypt(KeyHandle key, byte[] plaintext, byte[] associatedData) {
+        return delegate.encrypt(key, plaintext, associatedData);
+    }
+
+    @Override
+    public byte[] decrypt(KeyHandle key, byte[] sealed, byte[] associatedData) {
+        return delegate.decrypt(key, sealed, associatedData);
+    }
+
+    @Override
+    public void destroy(KeyHandle key) {
+        delegate.destroy(key);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
