@@ -98,7 +98,19 @@ public final class Database implements AutoCloseable {
 
     /** Runs a write and waits for its commit, rethrowing its failure as it was thrown. */
     <T> T write(WriteQueue.Write<T> write) {
+        checkNotWriter();
         return await(writes.submit(write));
+    }
+
+    /**
+     * Futures complete on the writer thread, so a dependent stage that waits for another write
+     * there would wait for itself forever. Refuse it loudly instead.
+     */
+    void checkNotWriter() {
+        if (writes.isWriterThread()) {
+            throw new IllegalStateException("a blocking store call inside a store future's callback would deadlock; "
+                    + "chain the async variant or continue on your own executor");
+        }
     }
 
     /** How many write transactions have committed since this database was opened (for tests and benchmarks). */
@@ -110,7 +122,10 @@ public final class Database implements AutoCloseable {
         return writes.checkpointNow();
     }
 
-    /** Runs a read on a pooled connection (autocommit: each statement sees the latest commit). */
+    /**
+     * Runs a read on a pooled connection inside a read transaction, so that all its statements
+     * (a count and a page, checkpoints and entries) see one snapshot while the writer goes on.
+     */
     <T> T read(Function<DSLContext, T> query) {
         DSLContext dsl;
         try {
@@ -120,7 +135,7 @@ public final class Database implements AutoCloseable {
             throw new StoreException("interrupted while waiting for a database connection");
         }
         try {
-            return query.apply(dsl);
+            return dsl.transactionResult(tx -> query.apply(DSL.using(tx)));
         } catch (org.jooq.exception.DataAccessException e) {
             throw new StoreException("database read failed: " + e.getMessage(), e);
         } finally {
