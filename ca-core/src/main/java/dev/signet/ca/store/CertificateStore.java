@@ -5,6 +5,7 @@ import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
 
 import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.store.schema.tables.records.CertificateRow;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,21 +55,18 @@ public final class CertificateStore {
         AuditEvent event = new AuditEvent(requester, "certificate.reserve", "certificate", caId + "/" + serialHex,
                 CanonicalJson.write(Map.of("profile", profile)));
         return db.submit(w -> {
-            if (!w.tx().fetchExists(CA, CA.ID.eq(caId))) {
-                throw new NotFoundException("CA", caId);
+            int inserted;
+            try {
+                inserted = w.execute(w.hot().reserve, caId, serialHex, tbs, profile, requester, w.now().toEpochMilli());
+            } catch (SQLException e) {
+                if (e.getMessage() != null && e.getMessage().contains("FOREIGN KEY")) {
+                    throw new NotFoundException("CA", caId);
+                }
+                throw new StoreException("cannot reserve serial " + serialHex + ": " + e.getMessage(), e);
             }
-            if (w.tx().fetchExists(CERTIFICATE, key(caId, serialHex))) {
+            if (inserted == 0) {
                 throw new DuplicateSerialException(caId, serialHex);
             }
-            w.tx().insertInto(CERTIFICATE)
-                    .set(CERTIFICATE.CA_ID, caId)
-                    .set(CERTIFICATE.SERIAL, serialHex)
-                    .set(CERTIFICATE.STATUS, "reserved")
-                    .set(CERTIFICATE.TBS_DER, tbs)
-                    .set(CERTIFICATE.PROFILE, profile)
-                    .set(CERTIFICATE.REQUESTER, requester)
-                    .set(CERTIFICATE.RESERVED_AT, w.now().toEpochMilli())
-                    .execute();
             w.audit(event);
             return null;
         });
@@ -90,6 +88,11 @@ public final class CertificateStore {
         Checks.notNull(cert, "certificate");
         Checks.notNull(event, "audit event");
         return db.submit(w -> {
+            if (storeReserved(w, cert) == 1) {
+                w.audit(event);
+                return null;
+            }
+            // Not reserved: either never reserved (insert it) or already stored (a duplicate).
             CertificateRow existing = w.tx().selectFrom(CERTIFICATE).where(key(cert.caId(), cert.serialHex())).fetchOne();
             if (existing == null) {
                 if (!w.tx().fetchExists(CA, CA.ID.eq(cert.caId()))) {
@@ -101,9 +104,6 @@ public final class CertificateStore {
                 row.setReservedAt(w.now().toEpochMilli());
                 fill(row, cert, w.now());
                 row.insert();
-            } else if ("reserved".equals(existing.getStatus())) {
-                fill(existing, cert, w.now());
-                existing.update();
             } else {
                 throw new DuplicateSerialException(cert.caId(), cert.serialHex());
             }
@@ -178,6 +178,17 @@ public final class CertificateStore {
                     .fetch(CertificateStore::toRecord);
             return new Page<>(items, q.offset(), q.limit(), total);
         });
+    }
+
+    private static int storeReserved(WriteContext w, CertificateRecord c) {
+        try {
+            return w.execute(w.hot().storeReserved, c.status(), c.der(), c.subject(), String.join("\n", c.sans()),
+                    c.notBefore().toEpochMilli(), c.notAfter().toEpochMilli(), c.profile(), c.keyAlgorithm(), c.requester(),
+                    w.now().toEpochMilli(), c.revokedAt() == null ? null : c.revokedAt().toEpochMilli(),
+                    c.revocationReason(), c.caId(), c.serialHex());
+        } catch (SQLException e) {
+            throw new StoreException("cannot store certificate " + c.serialHex() + ": " + e.getMessage(), e);
+        }
     }
 
     private static Condition key(String caId, String serialHex) {

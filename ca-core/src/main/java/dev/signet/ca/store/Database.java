@@ -37,6 +37,7 @@ public final class Database implements AutoCloseable {
     private final StoreSettings settings;
     private final Connection writeConnection;
     private final WriteQueue writes;
+    private final HotStatements hot;
     private final List<Connection> readConnections = new ArrayList<>();
     private final BlockingQueue<DSLContext> readers;
 
@@ -56,7 +57,9 @@ public final class Database implements AutoCloseable {
             closeQuietly();
             throw e;
         }
-        this.writes = new WriteQueue(DSL.using(writeConnection, SQLDialect.SQLITE, jooqSettings()), settings);
+        DSLContext writer = DSL.using(writeConnection, SQLDialect.SQLITE, jooqSettings());
+        this.hot = new HotStatements(writeConnection, writer);
+        this.writes = new WriteQueue(writer, hot, settings);
     }
 
     /** Opens (creating if needed) the database file with the default settings and no audit key. */
@@ -150,6 +153,7 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         writes.close();
+        hot.close();
         closeQuietly();
     }
 

@@ -42,6 +42,7 @@ final class WriteQueue implements AutoCloseable {
     private static final Pending<Void> STOP = new Pending<>(w -> null, new CompletableFuture<>());
 
     private final DSLContext dsl;
+    private final HotStatements hot;
     private final int maxBatch;
     private final AuditSigner signer;
     private final int checkpointInterval;
@@ -51,8 +52,9 @@ final class WriteQueue implements AutoCloseable {
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
 
-    WriteQueue(DSLContext dsl, StoreSettings settings) {
+    WriteQueue(DSLContext dsl, HotStatements hot, StoreSettings settings) {
         this.dsl = dsl;
+        this.hot = hot;
         this.maxBatch = settings.maxBatch();
         this.signer = settings.auditSigner();
         this.checkpointInterval = settings.checkpointInterval();
@@ -122,7 +124,7 @@ final class WriteQueue implements AutoCloseable {
                     AuditAppender.Mark mark = audit.mark();
                     try {
                         // A nested jOOQ transaction is a savepoint: a failure rolls back this write only.
-                        results[i] = tx.transactionResult(inner -> p.write().run(new WriteContext(DSL.using(inner), audit, now)));
+                        results[i] = tx.transactionResult(inner -> p.write().run(new WriteContext(DSL.using(inner), hot, audit, now)));
                     } catch (RuntimeException | Error e) {
                         audit.reset(mark);
                         failures[i] = e;

@@ -49,16 +49,23 @@ public final class StoreBenchmark {
         System.out.printf("store benchmark: reserve + store per certificate, %.0f s per run, database under %s%n",
                 seconds, base.toAbsolutePath());
         run(base, "warm-up", new Shape("warm-up", 4, 16), 1000, seconds);
-        System.out.printf("%-38s %16s %16s %8s %14s%n", "callers", "per-tx certs/s", "group certs/s", "ratio", "writes/commit");
+        System.out.printf("%-38s %15s %15s %7s %14s %15s%n", "callers", "per-tx certs/s", "group certs/s", "ratio",
+                "writes/commit", "CPU us/cert");
         for (Shape s : shapes) {
             Result single = run(base, "single", s, 1, seconds);
             Result group = run(base, "group", s, 1000, seconds);
-            System.out.printf("%-38s %16.0f %16.0f %7.1fx %14.1f%n", s.name(), single.perSecond(), group.perSecond(),
-                    group.perSecond() / single.perSecond(), group.writesPerCommit());
+            System.out.printf("%-38s %15.0f %15.0f %6.1fx %14.1f %15.0f%n", s.name(), single.perSecond(), group.perSecond(),
+                    group.perSecond() / single.perSecond(), group.writesPerCommit(), group.cpuMicrosPerCert());
         }
     }
 
-    private record Result(double perSecond, double writesPerCommit) {
+    /** Certificates per second, writes per commit, and process CPU time (all threads) per certificate. */
+    private record Result(double perSecond, double writesPerCommit, double cpuMicrosPerCert) {
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static Result run(Path base, String label, Shape shape, int maxBatch, double seconds) throws Exception {
@@ -73,6 +80,7 @@ public final class StoreBenchmark {
             long deadline = System.nanoTime() + (long) (seconds * 1e9);
             List<Thread> threads = new ArrayList<>();
             long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
             for (int t = 0; t < shape.threads(); t++) {
                 Thread th = new Thread(() -> {
                     Random random = new Random();
@@ -111,11 +119,13 @@ public final class StoreBenchmark {
                 th.join();
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
+            double cpuMicros = (processCpuNanos() - cpuStart) / 1e3;
             if (failure.get() != null) {
                 throw new IllegalStateException("a write failed", failure.get());
             }
             long commits = db.commitCount();
-            return new Result(stored.get() / elapsed, 2.0 * stored.get() / Math.max(1, commits));
+            return new Result(stored.get() / elapsed, 2.0 * stored.get() / Math.max(1, commits),
+                    cpuMicros / Math.max(1, stored.get()));
         } finally {
             for (String suffix : new String[] {"", "-wal", "-shm"}) {
                 Files.deleteIfExists(Path.of(file + suffix));
