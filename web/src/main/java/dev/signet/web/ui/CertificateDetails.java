@@ -15,6 +15,7 @@ import java.util.Map;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
@@ -83,12 +84,17 @@ public record CertificateDetails(String subject, String issuer, String serialHex
         }
         BigInteger serial = cert.getSerialNumber();
         return new CertificateDetails(
-                cert.getSubjectX500Principal().getName(X500Principal.RFC2253),
-                cert.getIssuerX500Principal().getName(X500Principal.RFC2253),
+                dn(cert.getSubjectX500Principal()),
+                dn(cert.getIssuerX500Principal()),
                 serial.toString(16), serial.toString(),
                 Format.seconds(cert.getNotBefore().toInstant()), Format.seconds(cert.getNotAfter().toInstant()),
                 cert.getSigAlgName(), publicKey(cert, bc.getSubjectPublicKeyInfo()),
                 fingerprint(encoded(cert)), extensions);
+    }
+
+    /** A name in encoding order (CN=...,O=...), as the rest of Signet writes subjects. */
+    private static String dn(X500Principal p) {
+        return X500Name.getInstance(p.getEncoded()).toString();
     }
 
     static X509Certificate parse(String pem) {
