@@ -6,7 +6,7 @@ import static dev.signet.ca.store.schema.Tables.AUDIT_ENTRY;
 import dev.signet.ca.audit.AuditChain;
 import dev.signet.ca.audit.AuditCheckpoint;
 import dev.signet.ca.audit.CanonicalJson;
-import java.time.Instant;
+import java.sql.SQLException;
 import org.jooq.DSLContext;
 import org.jooq.Record2;
 
@@ -51,7 +51,7 @@ final class AuditAppender {
     }
 
     /** Appends one entry; bad details JSON is an {@link InvalidRecordException} and appends nothing. */
-    long append(DSLContext tx, AuditEvent event, Instant now) {
+    long append(WriteContext w, AuditEvent event) {
         String details;
         try {
             details = CanonicalJson.canonicalizeObject(event.detailsJson());
@@ -59,19 +59,15 @@ final class AuditAppender {
             throw new InvalidRecordException("audit details are not a JSON object: " + e.getMessage());
         }
         long next = seq + 1;
-        long at = now.toEpochMilli();
+        long at = w.now().toEpochMilli();
         byte[] nextHash = AuditChain.link(hash, AuditChain.content(next, at, event.actor(), event.action(),
                 event.objectType(), event.objectId(), details));
-        tx.insertInto(AUDIT_ENTRY)
-                .set(AUDIT_ENTRY.SEQ, next)
-                .set(AUDIT_ENTRY.AT, at)
-                .set(AUDIT_ENTRY.ACTOR, event.actor())
-                .set(AUDIT_ENTRY.ACTION, event.action())
-                .set(AUDIT_ENTRY.OBJECT_TYPE, event.objectType())
-                .set(AUDIT_ENTRY.OBJECT_ID, event.objectId())
-                .set(AUDIT_ENTRY.DETAILS, details)
-                .set(AUDIT_ENTRY.HASH, nextHash)
-                .execute();
+        try {
+            w.execute(w.hot().appendAudit, next, at, event.actor(), event.action(), event.objectType(), event.objectId(),
+                    details, nextHash);
+        } catch (SQLException e) {
+            throw new StoreException("cannot append audit entry " + next + ": " + e.getMessage(), e);
+        }
         seq = next;
         hash = nextHash;
         return next;

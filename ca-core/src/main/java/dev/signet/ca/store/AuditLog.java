@@ -50,6 +50,7 @@ public final class AuditLog {
      * returns the seq it covers. @throws StoreException if no audit key is configured
      */
     public long checkpoint() {
+        db.checkNotWriter();
         return Database.await(db.checkpointNow());
     }
 

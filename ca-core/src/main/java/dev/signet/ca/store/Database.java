@@ -37,6 +37,7 @@ public final class Database implements AutoCloseable {
     private final StoreSettings settings;
     private final Connection writeConnection;
     private final WriteQueue writes;
+    private final HotStatements hot;
     private final List<Connection> readConnections = new ArrayList<>();
     private final BlockingQueue<DSLContext> readers;
 
@@ -56,7 +57,9 @@ public final class Database implements AutoCloseable {
             closeQuietly();
             throw e;
         }
-        this.writes = new WriteQueue(DSL.using(writeConnection, SQLDialect.SQLITE, jooqSettings()), settings);
+        DSLContext writer = DSL.using(writeConnection, SQLDialect.SQLITE, jooqSettings());
+        this.hot = new HotStatements(writeConnection, writer);
+        this.writes = new WriteQueue(writer, hot, settings);
     }
 
     /** Opens (creating if needed) the database file with the default settings and no audit key. */
@@ -95,7 +98,19 @@ public final class Database implements AutoCloseable {
 
     /** Runs a write and waits for its commit, rethrowing its failure as it was thrown. */
     <T> T write(WriteQueue.Write<T> write) {
+        checkNotWriter();
         return await(writes.submit(write));
+    }
+
+    /**
+     * Futures complete on the writer thread, so a dependent stage that waits for another write
+     * there would wait for itself forever. Refuse it loudly instead.
+     */
+    void checkNotWriter() {
+        if (writes.isWriterThread()) {
+            throw new IllegalStateException("a blocking store call inside a store future's callback would deadlock; "
+                    + "chain the async variant or continue on your own executor");
+        }
     }
 
     /** How many write transactions have committed since this database was opened (for tests and benchmarks). */
@@ -107,7 +122,10 @@ public final class Database implements AutoCloseable {
         return writes.checkpointNow();
     }
 
-    /** Runs a read on a pooled connection (autocommit: each statement sees the latest commit). */
+    /**
+     * Runs a read on a pooled connection inside a read transaction, so that all its statements
+     * (a count and a page, checkpoints and entries) see one snapshot while the writer goes on.
+     */
     <T> T read(Function<DSLContext, T> query) {
         DSLContext dsl;
         try {
@@ -117,7 +135,7 @@ public final class Database implements AutoCloseable {
             throw new StoreException("interrupted while waiting for a database connection");
         }
         try {
-            return query.apply(dsl);
+            return dsl.transactionResult(tx -> query.apply(DSL.using(tx)));
         } catch (org.jooq.exception.DataAccessException e) {
             throw new StoreException("database read failed: " + e.getMessage(), e);
         } finally {
@@ -150,6 +168,7 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         writes.close();
+        hot.close();
         closeQuietly();
     }
 

@@ -42,6 +42,7 @@ final class WriteQueue implements AutoCloseable {
     private static final Pending<Void> STOP = new Pending<>(w -> null, new CompletableFuture<>());
 
     private final DSLContext dsl;
+    private final HotStatements hot;
     private final int maxBatch;
     private final AuditSigner signer;
     private final int checkpointInterval;
@@ -51,8 +52,9 @@ final class WriteQueue implements AutoCloseable {
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
 
-    WriteQueue(DSLContext dsl, StoreSettings settings) {
+    WriteQueue(DSLContext dsl, HotStatements hot, StoreSettings settings) {
         this.dsl = dsl;
+        this.hot = hot;
         this.maxBatch = settings.maxBatch();
         this.signer = settings.auditSigner();
         this.checkpointInterval = settings.checkpointInterval();
@@ -60,6 +62,11 @@ final class WriteQueue implements AutoCloseable {
         this.thread = new Thread(this::loop, "signet-store-writer");
         this.thread.setDaemon(true);
         this.thread.start();
+    }
+
+    /** Whether the calling thread is the writer thread (which must never wait for a write). */
+    boolean isWriterThread() {
+        return Thread.currentThread() == thread;
     }
 
     <T> CompletableFuture<T> submit(Write<T> write) {
@@ -122,7 +129,7 @@ final class WriteQueue implements AutoCloseable {
                     AuditAppender.Mark mark = audit.mark();
                     try {
                         // A nested jOOQ transaction is a savepoint: a failure rolls back this write only.
-                        results[i] = tx.transactionResult(inner -> p.write().run(new WriteContext(DSL.using(inner), audit, now)));
+                        results[i] = tx.transactionResult(inner -> p.write().run(new WriteContext(DSL.using(inner), hot, audit, now)));
                     } catch (RuntimeException | Error e) {
                         audit.reset(mark);
                         failures[i] = e;

@@ -49,7 +49,7 @@ final class SessionPool implements AutoCloseable {
         this.tokenLabel = tokenLabel;
         this.pin = pin;
         this.size = size;
-        this.permits = new Semaphore(size, true);
+        this.permits = new Semaphore(size);
         this.idle = new ArrayBlockingQueue<>(size);
         Session first = openSession();
         try {

@@ -1,0 +1,74 @@
+package dev.signet.ca.store;
+
+import static dev.signet.ca.store.schema.Tables.AUDIT_ENTRY;
+import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.param;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import org.jooq.DSLContext;
+
+/**
+ * The three statements every issued certificate runs (reserve, store, audit append), prepared once
+ * on the writer connection. Rendering a jOOQ query costs more CPU than SQLite needs to run it, and
+ * the write path must keep up with issuance, so these are rendered once from the generated tables
+ * (column names stay compiler-checked) and afterwards only bound and executed. Parameters are
+ * bound by position, in the order the comments list. Used only by the writer thread.
+ */
+final class HotStatements implements AutoCloseable {
+
+    /** ca_id, serial, tbs_der, profile, requester, reserved_at; 0 rows if the serial is taken. */
+    final PreparedStatement reserve;
+    /** status, der, subject, sans, not_before, not_after, profile, key_algorithm, requester, issued_at,
+     *  revoked_at, revocation_reason, then ca_id, serial, tbs_der; 0 rows unless the serial was reserved
+     *  for exactly this tbsCertificate. */
+    final PreparedStatement storeReserved;
+    /** seq, at, actor, action, object_type, object_id, details, hash. */
+    final PreparedStatement appendAudit;
+
+    HotStatements(Connection connection, DSLContext dsl) throws SQLException {
+        reserve = connection.prepareStatement(dsl.render(dsl.insertInto(CERTIFICATE,
+                        CERTIFICATE.CA_ID, CERTIFICATE.SERIAL, CERTIFICATE.STATUS, CERTIFICATE.TBS_DER,
+                        CERTIFICATE.PROFILE, CERTIFICATE.REQUESTER, CERTIFICATE.RESERVED_AT)
+                .values(param("ca", String.class), param("serial", String.class), inline("reserved"),
+                        param("tbs", byte[].class), param("profile", String.class), param("requester", String.class),
+                        param("at", Long.class))
+                .onConflictDoNothing()));
+        storeReserved = connection.prepareStatement(dsl.render(dsl.update(CERTIFICATE)
+                .set(CERTIFICATE.STATUS, param("status", String.class))
+                .set(CERTIFICATE.DER, param("der", byte[].class))
+                .set(CERTIFICATE.SUBJECT, param("subject", String.class))
+                .set(CERTIFICATE.SANS, param("sans", String.class))
+                .set(CERTIFICATE.NOT_BEFORE, param("nb", Long.class))
+                .set(CERTIFICATE.NOT_AFTER, param("na", Long.class))
+                .set(CERTIFICATE.PROFILE, param("profile", String.class))
+                .set(CERTIFICATE.KEY_ALGORITHM, param("alg", String.class))
+                .set(CERTIFICATE.REQUESTER, param("requester", String.class))
+                .set(CERTIFICATE.ISSUED_AT, param("issued", Long.class))
+                .set(CERTIFICATE.REVOKED_AT, param("revoked", Long.class))
+                .set(CERTIFICATE.REVOCATION_REASON, param("reason", String.class))
+                .where(CERTIFICATE.CA_ID.eq(param("ca", String.class)))
+                .and(CERTIFICATE.SERIAL.eq(param("serial", String.class)))
+                .and(CERTIFICATE.STATUS.eq(inline("reserved")))
+                .and(CERTIFICATE.TBS_DER.eq(param("tbs", byte[].class)))));
+        appendAudit = connection.prepareStatement(dsl.render(dsl.insertInto(AUDIT_ENTRY,
+                        AUDIT_ENTRY.SEQ, AUDIT_ENTRY.AT, AUDIT_ENTRY.ACTOR, AUDIT_ENTRY.ACTION, AUDIT_ENTRY.OBJECT_TYPE,
+                        AUDIT_ENTRY.OBJECT_ID, AUDIT_ENTRY.DETAILS, AUDIT_ENTRY.HASH)
+                .values(param("seq", Long.class), param("at", Long.class), param("actor", String.class),
+                        param("action", String.class), param("type", String.class), param("id", String.class),
+                        param("details", String.class), param("hash", byte[].class))));
+    }
+
+    @Override
+    public void close() {
+        for (PreparedStatement p : new PreparedStatement[] {reserve, storeReserved, appendAudit}) {
+            try {
+                p.close();
+            } catch (SQLException ignored) {
+                // the connection closes next; nothing to do
+            }
+        }
+    }
+}

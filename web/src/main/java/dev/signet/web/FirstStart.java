@@ -1,0 +1,72 @@
+package dev.signet.web;
+
+import dev.signet.ca.CaInfo;
+import dev.signet.ca.CertificateAuthorities;
+import dev.signet.ca.NewCa;
+import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.store.IssuedToken;
+import dev.signet.ca.store.UserRecord;
+import dev.signet.web.auth.Passwords;
+import dev.signet.hsm.KeyAlgorithm;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * What a fresh data directory gets so that it is usable at once: a root CA, an issuing CA below
+ * it, an administrator API token and an administrator UI user (username {@value #ADMIN_USER}, random
+ * password), both printed once. A later start finds them and creates nothing.
+ */
+public final class FirstStart {
+
+    static final String ACTOR = "system:first-start";
+    /** The UI user a first start creates. */
+    public static final String ADMIN_USER = "admin";
+
+    /** The CAs a first start creates; the defaults are clearly labelled demo CAs. */
+    public record Plan(String rootName, String issuingName, KeyAlgorithm keyAlgorithm) {
+
+        public static final Plan DEMO = new Plan("Signet Demo Root CA", "Signet Demo Issuing CA", KeyAlgorithm.EC_P256);
+    }
+
+    private FirstStart() {}
+
+    /** Creates what is missing; prints what it created (the admin token once) to {@code console}. */
+    public static void run(Services s, Plan plan, PrintStream console) {
+        CertificateAuthorities cas = s.authorities();
+        if (cas.list().isEmpty()) {
+            String baseUrl = s.config().publicBaseUrl().toString();
+            CaInfo root = cas.createRoot(new NewCa(plan.rootName(), "CN=" + plan.rootName() + ",O=Signet",
+                    plan.keyAlgorithm(), Duration.ofDays(3650), 1, baseUrl), ACTOR);
+            CaInfo issuing = cas.createSubordinate(root.id(), new NewCa(plan.issuingName(),
+                    "CN=" + plan.issuingName() + ",O=Signet", plan.keyAlgorithm(), null, null, baseUrl), null, ACTOR);
+            console.println("Created root CA '" + root.name() + "' (id " + root.id() + ") and issuing CA '"
+                    + issuing.name() + "' (id " + issuing.id() + ").");
+        }
+        AccessStore access = s.access();
+        boolean hasAdmin = access.listTokens().stream().anyMatch(t -> "admin".equals(t.role()) && t.revoked() == null);
+        if (!hasAdmin) {
+            IssuedToken admin = access.createToken("first-start admin", "admin", Set.of(), null, ACTOR);
+            console.println();
+            console.println("An administrator API token was created. It is shown this once; store it now:");
+            console.println();
+            console.println("    " + admin.secret());
+            console.println();
+            console.println("Try: curl -H 'Authorization: Bearer <token>' " + s.config().publicBaseUrl() + "/api/v1/cas");
+            console.println();
+        }
+        if (access.listUsers().isEmpty()) {
+            String password = Passwords.generate();
+            access.createUser(new UserRecord(ADMIN_USER, Passwords.hash(password), "admin", Instant.now(), false), ACTOR);
+            console.println("A web UI administrator was created. Its password is shown this once; store it now:");
+            console.println();
+            console.println("    user:     " + ADMIN_USER);
+            console.println("    password: " + password);
+            console.println();
+            console.println("Log in at " + s.config().publicBaseUrl() + "/ui");
+            console.println();
+        }
+        console.flush();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.signet.web;
+
+import static dev.signet.web.http.Route.get;
+import static dev.signet.web.http.Route.post;
+
+import dev.signet.web.api.AuditController;
+import dev.signet.web.api.CaController;
+import dev.signet.web.api.CertificateController;
+import dev.signet.web.api.HealthController;
+import dev.signet.web.api.IdentityController;
+import dev.signet.web.api.KeyController;
+import dev.signet.web.api.MetricsController;
+import dev.signet.web.api.OpenApiController;
+import dev.signet.web.api.PkiController;
+import dev.signet.web.api.ProfileController;
+import dev.signet.web.api.TokenController;
+import dev.signet.web.auth.Access;
+import dev.signet.web.auth.Role;
+import dev.signet.web.http.Route;
+import dev.signet.web.ui.UiRoutes;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every route of the server, in one table: path, who may call it, and the handler. Reserved
+ * contract routes whose features are not built (revoke, PDF signing and validation, the TSA, OCSP,
+ * CRLs) are absent, so they answer 404.
+ */
+public final class Routes {
+
+    /** Read access to CAs, profiles and certificates. */
+    static final Access READ = Access.roles(Role.ADMIN, Role.OFFICER, Role.AUDITOR);
+    static final Access ADMIN = Access.roles(Role.ADMIN);
+    static final Access OFFICER = Access.roles(Role.OFFICER);
+    static final Access AUDIT = Access.roles(Role.AUDITOR, Role.ADMIN);
+    static final Access PUBLIC = Access.PUBLIC;
+
+    private Routes() {}
+
+    public static List<Route> table(Services s) {
+        HealthController health = new HealthController();
+        MetricsController metrics = new MetricsController(s.metrics());
+        OpenApiController openApi = new OpenApiController();
+        PkiController pki = new PkiController(s.authorities());
+        CaController cas = new CaController(s.authorities(), s.config().publicBaseUrl().toString());
+        ProfileController profiles = new ProfileController(s.authorities());
+        CertificateController certificates = new CertificateController(s.authorities(), s.metrics());
+        IdentityController identities = new IdentityController(s.authorities());
+        KeyController keys = new KeyController(s.hsm());
+        AuditController audit = new AuditController(s.auditLog());
+        TokenController tokens = new TokenController(s.access());
+
+        List<Route> routes = new ArrayList<>(List.of(
+                get("/health", PUBLIC, health::health),
+                get("/metrics", PUBLIC, metrics::scrape),
+                get("/ca/{file}", PUBLIC, pki::caCertificate),
+                get("/api/v1/openapi.json", PUBLIC, openApi::document),
+
+                get("/api/v1/cas", READ, cas::list),
+                post("/api/v1/cas", ADMIN, cas::create),
+                get("/api/v1/cas/{caId}", READ, cas::get),
+                post("/api/v1/cas/{caId}/certificate", ADMIN, cas::importCertificate),
+                get("/api/v1/profiles", READ, profiles::list),
+                get("/api/v1/profiles/{name}", READ, profiles::get),
+
+                post("/api/v1/cas/{caId}/certificates", OFFICER, certificates::issue),
+                get("/api/v1/cas/{caId}/certificates/{serial}", READ, certificates::get),
+                get("/api/v1/certificates", READ, certificates::search),
+                post("/api/v1/identities", OFFICER, identities::create),
+
+                get("/api/v1/keys", AUDIT, keys::list),
+                get("/api/v1/audit", AUDIT, audit::list),
+                get("/api/v1/audit/verify", AUDIT, audit::verify),
+
+                get("/api/v1/tokens", ADMIN, tokens::list),
+                post("/api/v1/tokens", ADMIN, tokens::create),
+                post("/api/v1/tokens/{tokenId}/revoke", ADMIN, tokens::revoke)));
+        routes.addAll(UiRoutes.routes(s));
+        return List.copyOf(routes);
+    }
+}

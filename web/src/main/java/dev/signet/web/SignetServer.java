@@ -1,0 +1,69 @@
+package dev.signet.web;
+
+import dev.signet.web.auth.Authenticator;
+import dev.signet.web.auth.Guard;
+import dev.signet.web.auth.StoreSecurityAudit;
+import dev.signet.web.auth.StoreTokenDirectory;
+import dev.signet.web.config.SignetConfig;
+import dev.signet.web.http.HttpMetrics;
+import dev.signet.web.http.TlsConnector;
+import java.io.PrintStream;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running Signet: the opened services behind the HTTP server. Closing stops both, HTTP first. */
+public final class SignetServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SignetServer.class);
+
+    private final Services services;
+    private final HttpServer http;
+
+    private SignetServer(Services services, HttpServer http) {
+        this.services = services;
+        this.http = http;
+    }
+
+    /** Opens the data, completes a first start if needed (printing to {@code console}), and serves. */
+    public static SignetServer start(SignetConfig config, PrintStream console) {
+        TlsConnector tls = config.tls() == null ? null
+                : TlsConnector.fromPem(config.tls().certificateFile(), config.tls().privateKeyFile());
+        Services services = Services.open(config);
+        try {
+            FirstStart.run(services, FirstStart.Plan.DEMO, console);
+            Clock clock = Clock.systemUTC();
+            Guard guard = new Guard(new Authenticator(new StoreTokenDirectory(services.access()), clock),
+                    new StoreSecurityAudit(services.securityEvents()));
+            HttpServer http = HttpServer.start(config.host(), config.port(), config.maxRequestBytes(),
+                    Routes.table(services), guard, new HttpMetrics(services.metrics()), tls);
+            LOG.info("Signet serves {}://{}:{} (data {}, HSM {})", tls == null ? "http" : "https",
+                    config.host(), http.port(), config.dataDir(), services.hsm().backendName());
+            return new SignetServer(services, http);
+        } catch (RuntimeException e) {
+            services.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    HttpServer http() {
+        return http;
+    }
+
+    @Override
+    public void close() {
+        try {
+            http.close();
+        } finally {
+            services.close();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.signet.web.api;
+
+import dev.signet.ca.audit.AuditEntry;
+import dev.signet.ca.audit.AuditVerification;
+import dev.signet.ca.store.AuditLog;
+import dev.signet.ca.store.Page;
+import dev.signet.web.http.Json;
+import dev.signet.web.http.Paging;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code /api/v1/audit}: the audit chain, newest first, and its verification. */
+public final class AuditController {
+
+    private final AuditLog log;
+
+    public AuditController(AuditLog log) {
+        this.log = log;
+    }
+
+    public void list(Context ctx) {
+        Paging paging = Paging.from(ctx);
+        Page<AuditEntry> page = log.list(paging.offset(), paging.limit());
+        Json.write(ctx, 200, new Views.PageView<>(page.items().stream().map(Views.AuditEntryView::of).toList(),
+                page.offset(), page.limit(), page.total()));
+    }
+
+    public void verify(Context ctx) {
+        Json.write(ctx, 200, report(log.verify()));
+    }
+
+    static Map<String, Object> report(AuditVerification v) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("intact", v.intact());
+        r.put("entriesChecked", v.entriesChecked());
+        r.put("checkpointsChecked", v.checkpointsChecked());
+        r.put("lastCheckpointSeq", v.lastCheckpointSeq());
+        if (v.firstBreak() != null) {
+            r.put("firstBreak", Map.of("seq", v.firstBreak().seq(), "reason", v.firstBreak().reason()));
+        }
+        return r;
+    }
+}

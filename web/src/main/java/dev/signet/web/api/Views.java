@@ -1,0 +1,93 @@
+package dev.signet.web.api;
+
+import dev.signet.ca.CaInfo;
+import dev.signet.ca.IssuedCertificate;
+import dev.signet.ca.audit.AuditEntry;
+import dev.signet.ca.profile.KeyUsageBit;
+import dev.signet.ca.profile.NameConstraintRules;
+import dev.signet.ca.profile.PolicyRule;
+import dev.signet.ca.profile.Profile;
+import dev.signet.ca.profile.SanType;
+import dev.signet.hsm.KeyInfo;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/** The JSON shapes of the API (documented in openapi.json); times are ISO-8601 strings. */
+public final class Views {
+
+    private Views() {}
+
+    public record CaView(String id, String name, String status, String subject, String parentId, String keyAlgorithm,
+                         String keyBackend, String notAfter, String certificatePem, String chainPem,
+                         String caIssuersUrl, String created) {
+
+        static CaView of(CaInfo ca) {
+            return new CaView(ca.id(), ca.name(), ca.status(), ca.subject(), ca.parentId(), ca.keyAlgorithm(),
+                    ca.keyBackend(), text(ca.notAfter()), ca.certificatePem(), ca.chainPem(), ca.caIssuersUrl(),
+                    text(ca.created()));
+        }
+    }
+
+    public record CertificateView(String caId, String serial, String subject, List<String> subjectAltNames,
+                                  String notBefore, String notAfter, String profile, String keyAlgorithm,
+                                  String requester, String status, String revokedAt, String revocationReason,
+                                  String certificatePem, String chainPem) {
+
+        static CertificateView of(IssuedCertificate c) {
+            return new CertificateView(c.caId(), c.serial(), c.subject(), c.subjectAltNames(), text(c.notBefore()),
+                    text(c.notAfter()), c.profile(), c.keyAlgorithm(), c.requester(), c.status(), text(c.revokedAt()),
+                    c.revocationReason(), c.certificatePem(), c.chainPem());
+        }
+    }
+
+    public record ProfileView(String name, String description, boolean ca, long maxValidityDays, KeysView keys,
+                              SubjectView subject, SansView subjectAltNames, List<String> keyUsage,
+                              List<String> extendedKeyUsage, Integer pathLen, NameConstraintRules nameConstraints,
+                              List<PolicyRule> certificatePolicies) {
+
+        public record KeysView(int rsaMinBits, List<String> ecCurves, boolean ed25519) {}
+
+        public record SubjectView(List<String> allowed, List<String> required) {}
+
+        public record SansView(boolean required, Map<String, List<String>> allowed) {}
+
+        static ProfileView of(Profile p) {
+            Map<String, List<String>> sans = new TreeMap<>();
+            for (Map.Entry<SanType, List<Pattern>> e : p.subjectAltNames().patterns().entrySet()) {
+                sans.put(e.getKey().jsonName(), e.getValue().stream().map(Pattern::pattern).toList());
+            }
+            return new ProfileView(p.name(), p.description(), p.ca(), p.maxValidity().toDays(),
+                    new KeysView(p.keys().rsaMinBits(), p.keys().ecCurves().stream().sorted().toList(), p.keys().ed25519()),
+                    new SubjectView(p.subject().allowed().stream().sorted().toList(), p.subject().required().stream().sorted().toList()),
+                    new SansView(p.subjectAltNames().required(), sans),
+                    p.keyUsage().stream().sorted().map(KeyUsageBit::jsonName).toList(),
+                    p.extendedKeyUsage().stream().map(k -> k.toOID().getId()).toList(),
+                    p.pathLen(), p.nameConstraints(), p.certificatePolicies());
+        }
+    }
+
+    public record KeyView(String label, String algorithm, String backend, String created, List<String> allowed) {
+
+        static KeyView of(KeyInfo k) {
+            return new KeyView(k.label(), k.algorithm().name(), k.backend(), text(k.created()),
+                    k.policy().allowed().stream().map(Enum::name).sorted().toList());
+        }
+    }
+
+    public record AuditEntryView(long seq, String at, String actor, String action, String objectType,
+                                 String objectId, String details) {
+
+        static AuditEntryView of(AuditEntry e) {
+            return new AuditEntryView(e.seq(), text(e.at()), e.actor(), e.action(), e.objectType(), e.objectId(), e.details());
+        }
+    }
+
+    public record PageView<T>(List<T> items, int offset, int limit, long total) {}
+
+    static String text(Instant t) {
+        return t == null ? null : t.toString();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.signet.web.auth;
+
+import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.store.ApiToken;
+import java.util.List;
+import java.util.Optional;
+
+/** Tokens from the store's {@link AccessStore}. */
+public final class StoreTokenDirectory implements TokenDirectory {
+
+    private final AccessStore access;
+
+    public StoreTokenDirectory(AccessStore access) {
+        this.access = access;
+    }
+
+    @Override
+    public Optional<StoredToken> findByHash(String sha256Hex) {
+        return access.findByHash(sha256Hex).map(StoreTokenDirectory::toStored);
+    }
+
+    private static StoredToken toStored(ApiToken t) {
+        return new StoredToken(t.id(), t.name(), Role.parse(t.role()), List.copyOf(t.identities()), t.expires(), t.revoked() != null);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.signet.web.cli;
+
+import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.store.Database;
+import dev.signet.ca.store.IssuedToken;
+import dev.signet.web.auth.Role;
+import dev.signet.web.config.SignetConfig;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "token", mixinStandardHelpOptions = true, description = "Manage API tokens.",
+        subcommands = {TokenCommand.Create.class})
+final class TokenCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create an API token and print it, alone on the last line of stdout. "
+                    + "Works whether or not a server runs on the data directory.")
+    static final class Create implements Runnable {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        StoreOptions store;
+
+        @Option(names = "--role", required = true, paramLabel = "ROLE", description = "admin, officer, signer or auditor.")
+        String role;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "A name to recognise the token by (default: cli-<role>).")
+        String name;
+
+        @Option(names = "--identity", paramLabel = "ID", description = "Signer identity a signer token may use (repeatable).")
+        List<String> identities = List.of();
+
+        @Option(names = "--expires", paramLabel = "INSTANT", description = "Expiry, ISO-8601 (e.g. 2030-01-01T00:00:00Z); default none.")
+        String expires;
+
+        @Override
+        public void run() {
+            try {
+                Role.parse(role);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            Instant expiry = null;
+            if (expires != null) {
+                try {
+                    expiry = Instant.parse(expires);
+                } catch (DateTimeParseException e) {
+                    throw new ParameterException(spec.commandLine(), "--expires must be an ISO-8601 instant");
+                }
+            }
+            SignetConfig config = store.load(null);
+            if (!Files.isRegularFile(config.databaseFile())) {
+                throw new IllegalStateException("no Signet database at " + config.databaseFile()
+                        + " (run serve or init on that data directory first)");
+            }
+            // Only the database: no HSM needed, so this is quick and works beside a running server (WAL).
+            try (Database db = Database.open(config.databaseFile())) {
+                IssuedToken t = new AccessStore(db).createToken(name == null ? "cli-" + role : name, role,
+                        new LinkedHashSet<>(identities), expiry, "cli:" + System.getProperty("user.name", "unknown"));
+                System.out.println(t.secret());
+            }
+        }
+    }
+}

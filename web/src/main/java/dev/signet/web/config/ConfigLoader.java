@@ -1,0 +1,273 @@
+package dev.signet.web.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.signet.hsm.HsmConfig;
+import dev.signet.hsm.SecretSource;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads the one configuration file (YAML, or Java properties when the name ends in
+ * {@code .properties}) into a validated {@link SignetConfig}. Nested YAML and dotted keys are the
+ * same thing: {@code hsm: {backend: pkcs11}} and {@code hsm.backend: pkcs11} both set
+ * {@code hsm.backend}. Secrets never appear in the file: it names an environment variable or a
+ * file that holds them. Unknown settings are refused, so a typo does not silently fall back to a
+ * default. See samples/config/signet.example.yaml for every setting.
+ */
+public final class ConfigLoader {
+
+    /** The environment variable read for the software HSM's passphrase unless configured otherwise. */
+    public static final String DEFAULT_PASSPHRASE_ENV = "SIGNET_HSM_PASSPHRASE";
+
+    static final Set<String> KNOWN = Set.of(
+            "server.host", "server.port", "server.publicBaseUrl",
+            "server.tls.certificate", "server.tls.privateKey",
+            "limits.maxRequestBytes",
+            "data.dir", "database.file",
+            "hsm.backend",
+            "hsm.software.keyDir", "hsm.software.passphraseFile", "hsm.software.passphraseEnv",
+            "hsm.pkcs11.library", "hsm.pkcs11.tokenLabel", "hsm.pkcs11.pinEnv", "hsm.pkcs11.pinFile",
+            "hsm.pkcs11.sessions");
+
+    private final Map<String, String> environment;
+
+    public ConfigLoader(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    /**
+     * Loads {@code file} (may be null: all defaults) and applies the command-line overrides
+     * (each may be null).
+     */
+    public SignetConfig load(Path file, Path dataDirOverride, Integer portOverride) {
+        Map<String, String> settings = file == null ? new TreeMap<>() : read(file);
+        if (dataDirOverride != null) {
+            settings.put("data.dir", dataDirOverride.toString());
+        }
+        if (portOverride != null) {
+            settings.put("server.port", portOverride.toString());
+        }
+        return build(settings);
+    }
+
+    /** Reads and flattens a file into dotted settings, refusing unknown names. */
+    static Map<String, String> read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("--config", "no such file: " + file);
+        }
+        Map<String, String> settings = new TreeMap<>();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            if (file.getFileName().toString().endsWith(".properties")) {
+                Properties p = new Properties();
+                p.load(in);
+                p.stringPropertyNames().forEach(k -> settings.put(k, p.getProperty(k).strip()));
+            } else {
+                JsonNode root = new YAMLMapper().readTree(in);
+                if (root != null && !root.isMissingNode() && !root.isNull()) {
+                    if (!root.isObject()) {
+                        throw new ConfigException("--config", file + " is not a mapping of settings");
+                    }
+                    flatten("", root, settings);
+                }
+            }
+        } catch (JacksonException e) {
+            throw new ConfigException("--config", file + " is not valid YAML (line "
+                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")");
+        } catch (IOException e) {
+            throw new ConfigException("--config", "cannot read " + file + ": " + e.getMessage());
+        }
+        for (String key : settings.keySet()) {
+            if (!KNOWN.contains(key)) {
+                throw new ConfigException(key, "unknown setting (see samples/config/signet.example.yaml)");
+            }
+        }
+        return settings;
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            String key = prefix + f.getKey();
+            JsonNode v = f.getValue();
+            if (v.isObject()) {
+                flatten(key + ".", v, out);
+            } else if (v.isValueNode() && !v.isNull()) {
+                out.put(key, v.asText().strip());
+            } else if (!v.isNull()) {
+                throw new ConfigException(key, "expected a single value");
+            }
+        }
+    }
+
+    private SignetConfig build(Map<String, String> s) {
+        Settings settings = new Settings(s);
+        String host = settings.text("server.host", "127.0.0.1");
+        int port = settings.integer("server.port", 8080, 0, 65535);
+        SignetConfig.Tls tls = tls(settings);
+        URI baseUrl = baseUrl(settings, host, port, tls != null);
+        long maxRequest = settings.integer("limits.maxRequestBytes", 1 << 20, 1024, Integer.MAX_VALUE);
+        Path dataDir = Path.of(settings.text("data.dir", "./signet-data")).toAbsolutePath().normalize();
+        Path database = settings.pathIn(dataDir, "database.file", "signet.db");
+        SignetConfig.Hsm hsm = hsm(settings, dataDir);
+        return new SignetConfig(host, port, baseUrl, maxRequest, tls, dataDir, database, hsm);
+    }
+
+    private static URI baseUrl(Settings s, String host, int port, boolean https) {
+        String configured = s.text("server.publicBaseUrl", null);
+        if (configured == null) {
+            String h = host.contains(":") ? "[" + host + "]" : host;
+            if (h.equals("0.0.0.0") || h.equals("[::]")) {
+                h = "127.0.0.1";
+            }
+            return URI.create((https ? "https" : "http") + "://" + h + ":" + port);
+        }
+        try {
+            URI uri = new URI(configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+                    || uri.getQuery() != null || uri.getFragment() != null) {
+                throw new ConfigException("server.publicBaseUrl", "must be an absolute http(s) URL without query, e.g. https://ca.example.com");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new ConfigException("server.publicBaseUrl", "not a URL: " + e.getReason());
+        }
+    }
+
+    private static SignetConfig.Tls tls(Settings s) {
+        String cert = s.text("server.tls.certificate", null);
+        String key = s.text("server.tls.privateKey", null);
+        if (cert == null && key == null) {
+            return null;
+        }
+        if (cert == null) {
+            throw new ConfigException("server.tls.certificate", "required when server.tls.privateKey is set");
+        }
+        if (key == null) {
+            throw new ConfigException("server.tls.privateKey", "required when server.tls.certificate is set");
+        }
+        return new SignetConfig.Tls(s.readableFile("server.tls.certificate"), s.readableFile("server.tls.privateKey"));
+    }
+
+    private SignetConfig.Hsm hsm(Settings s, Path dataDir) {
+        String backend = s.text("hsm.backend", "software");
+        switch (backend) {
+            case "software" -> {
+                s.refuseAll("hsm.pkcs11.", "hsm.backend is software");
+                Path keyDir = s.pathIn(dataDir, "hsm.software.keyDir", "keys");
+                String file = s.text("hsm.software.passphraseFile", null);
+                if (file != null) {
+                    return new SignetConfig.Hsm(new HsmConfig.Software(keyDir,
+                            SecretSource.file(s.readableFile("hsm.software.passphraseFile"))), null);
+                }
+                String envName = s.text("hsm.software.passphraseEnv", null);
+                if (envName != null) {
+                    return new SignetConfig.Hsm(new HsmConfig.Software(keyDir, env("hsm.software.passphraseEnv", envName)), null);
+                }
+                if (nonEmpty(environment.get(DEFAULT_PASSPHRASE_ENV))) {
+                    return new SignetConfig.Hsm(new HsmConfig.Software(keyDir,
+                            new SecretSource.Env(DEFAULT_PASSPHRASE_ENV, environment)), null);
+                }
+                Path generated = dataDir.resolve("secrets").resolve("hsm-passphrase");
+                return new SignetConfig.Hsm(new HsmConfig.Software(keyDir, SecretSource.file(generated)), generated);
+            }
+            case "pkcs11" -> {
+                s.refuseAll("hsm.software.", "hsm.backend is pkcs11");
+                Path library = s.readableFile("hsm.pkcs11.library");
+                String token = s.required("hsm.pkcs11.tokenLabel");
+                String pinEnv = s.text("hsm.pkcs11.pinEnv", null);
+                String pinFile = s.text("hsm.pkcs11.pinFile", null);
+                if ((pinEnv == null) == (pinFile == null)) {
+                    throw new ConfigException("hsm.pkcs11.pinEnv", "set exactly one of hsm.pkcs11.pinEnv and hsm.pkcs11.pinFile");
+                }
+                SecretSource pin = pinEnv != null
+                        ? env("hsm.pkcs11.pinEnv", pinEnv)
+                        : SecretSource.file(s.readableFile("hsm.pkcs11.pinFile"));
+                int sessions = (int) s.integer("hsm.pkcs11.sessions", 4, 1, 1024);
+                return new SignetConfig.Hsm(new HsmConfig.Pkcs11(library, token, pin, sessions), null);
+            }
+            default -> throw new ConfigException("hsm.backend", "must be software or pkcs11, not '" + backend + "'");
+        }
+    }
+
+    private SecretSource env(String setting, String variable) {
+        if (!nonEmpty(environment.get(variable))) {
+            throw new ConfigException(setting, "environment variable " + variable + " is not set");
+        }
+        return new SecretSource.Env(variable, environment);
+    }
+
+    private static boolean nonEmpty(String v) {
+        return v != null && !v.isEmpty();
+    }
+
+    /** Typed access to the flat settings; every failure names the setting. */
+    private record Settings(Map<String, String> values) {
+
+        Settings {
+            values = new LinkedHashMap<>(values);
+        }
+
+        String text(String key, String fallback) {
+            String v = values.get(key);
+            return v == null || v.isEmpty() ? fallback : v;
+        }
+
+        String required(String key) {
+            String v = text(key, null);
+            if (v == null) {
+                throw new ConfigException(key, "required");
+            }
+            return v;
+        }
+
+        int integer(String key, int fallback, int min, int max) {
+            String v = text(key, null);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                int n = Integer.parseInt(v);
+                if (n < min || n > max) {
+                    throw new ConfigException(key, "must be between " + min + " and " + max + ", not " + n);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, "not a whole number: '" + v + "'");
+            }
+        }
+
+        Path pathIn(Path dir, String key, String fallback) {
+            return dir.resolve(text(key, fallback)).toAbsolutePath().normalize();
+        }
+
+        Path readableFile(String key) {
+            Path p = Path.of(required(key)).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+                throw new ConfigException(key, "no readable file at " + p);
+            }
+            return p;
+        }
+
+        void refuseAll(String prefix, String why) {
+            for (String k : values.keySet()) {
+                if (k.startsWith(prefix)) {
+                    throw new ConfigException(k, "does not apply: " + why);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.signet.web.http;
+
+import dev.signet.ca.CaException;
+import dev.signet.ca.store.AlreadyExistsException;
+import dev.signet.ca.store.InvalidRecordException;
+import dev.signet.ca.store.NotFoundException;
+
+/**
+ * Which problem kind a domain exception (ca-core, the key boundary) is, or null when it is not a
+ * client error. Kept beside {@link ErrorMapper} so that the mapping is in one place. Their
+ * messages are written for callers (names and ids, no secrets), so they become the detail.
+ */
+final class DomainErrors {
+
+    private DomainErrors() {}
+
+    static ProblemType classify(Exception e) {
+        if (e instanceof CaException ca) {
+            return switch (ca.kind()) {
+                case NOT_FOUND -> ProblemType.NOT_FOUND;
+                case BAD_REQUEST -> ProblemType.MALFORMED_REQUEST;
+                case POLICY_REFUSED -> ProblemType.POLICY_REFUSAL;
+                case CONFLICT -> ProblemType.CONFLICT;
+                case UNAVAILABLE -> null;
+            };
+        }
+        if (e instanceof NotFoundException) {
+            return ProblemType.NOT_FOUND;
+        }
+        if (e instanceof AlreadyExistsException) {
+            return ProblemType.CONFLICT;
+        }
+        if (e instanceof InvalidRecordException) {
+            return ProblemType.POLICY_REFUSAL;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.signet.web.http;
+
+import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-request bookkeeping: a Micrometer timer {@code http.server.requests} tagged with method,
+ * route pattern (not the concrete path, to bound the label set) and status, and one access-log
+ * line. The log carries method, path, status, time and client address: never headers (the
+ * bearer token) or query strings.
+ */
+public final class HttpMetrics {
+
+    private static final Logger ACCESS = LoggerFactory.getLogger("signet.access");
+
+    private final MeterRegistry registry;
+
+    public HttpMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void record(Context ctx, float millis) {
+        String route = routePattern(ctx);
+        int status = ctx.statusCode();
+        Timer.builder("http.server.requests")
+                .description("HTTP requests by route")
+                .tag("method", ctx.method().name())
+                .tag("route", route)
+                .tag("status", Integer.toString(status))
+                .publishPercentileHistogram()
+                .register(registry)
+                .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
+        ACCESS.info("{} {} {} {}ms {}", ctx.method().name(), ctx.path(), status, String.format("%.1f", millis), ctx.ip());
+    }
+
+    private static String routePattern(Context ctx) {
+        try {
+            Endpoint e = ctx.endpoints().matchedHttpEndpoint();
+            return e == null ? "unmatched" : e.path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.signet.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The assembled server over a real data directory: first start, restart, audit, metrics. */
+class ServerTest {
+
+    @TempDir
+    Path data;
+
+    private static String printedToken(String console) {
+        Matcher m = Pattern.compile("(sgt_[A-Za-z0-9_-]{43})").matcher(console);
+        return m.find() ? m.group(1) : null;
+    }
+
+    @Test
+    void first_start_prints_a_working_admin_token_and_a_second_start_reuses_everything() throws Exception {
+        String admin;
+        String keysBefore;
+        try (TestServer s = TestServer.start(data)) {
+            admin = printedToken(s.console);
+            assertTrue(admin != null, s.console);
+            HttpResponse<String> r = s.get("/api/v1/keys", admin);
+            assertEquals(200, r.statusCode(), r.body());
+            keysBefore = r.body();
+            assertFalse(keysBefore.contains("PRIVATE"));
+        }
+        try (TestServer s = TestServer.start(data)) {
+            assertEquals(null, printedToken(s.console), "second start must not create another admin token");
+            HttpResponse<String> r = s.get("/api/v1/keys", admin);
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(keysBefore, r.body());
+        }
+    }
+
+    @Test
+    void health_is_public_and_ok() throws Exception {
+        try (TestServer s = TestServer.start(data)) {
+            HttpResponse<String> r = s.get("/health", null);
+            assertEquals(200, r.statusCode());
+            assertEquals("ok", TestServer.json(r).get("status").asText());
+        }
+    }
+
+    @Test
+    void refusals_are_written_to_an_intact_audit_chain() throws Exception {
+        try (TestServer s = TestServer.start(data)) {
+            String officer = s.token("officer");
+            assertEquals(401, s.get("/api/v1/cas", null).statusCode());
+            assertEquals(403, s.get("/api/v1/audit", officer).statusCode());
+            String auditor = s.token("auditor");
+            HttpResponse<String> r = s.get("/api/v1/audit?limit=10", auditor);
+            assertEquals(200, r.statusCode(), r.body());
+            JsonNode items = TestServer.json(r).get("items");
+            boolean sawAnonymous = false;
+            boolean sawOfficer = false;
+            for (JsonNode e : items) {
+                if (e.get("action").asText().equals("request.refused")) {
+                    sawAnonymous |= e.get("actor").asText().equals("anonymous") && e.get("objectId").asText().equals("/api/v1/cas");
+                    sawOfficer |= e.get("actor").asText().startsWith("token:") && e.get("objectId").asText().equals("/api/v1/audit");
+                }
+            }
+            assertTrue(sawAnonymous && sawOfficer, items.toString());
+            assertFalse(r.body().contains(officer), "tokens never reach the audit log");
+            HttpResponse<String> v = s.get("/api/v1/audit/verify", auditor);
+            assertEquals(200, v.statusCode(), v.body());
+            assertTrue(TestServer.json(v).get("intact").asBoolean(), v.body());
+        }
+    }
+
+    @Test
+    void metrics_report_requests_by_route_certificates_issued_and_hsm_operations() throws Exception {
+        try (TestServer s = TestServer.start(data)) {
+            s.get("/health", null);
+            String officer = s.token("officer");
+            String issuing = null;
+            for (JsonNode ca : TestServer.json(s.get("/api/v1/cas", officer))) {
+                if (ca.hasNonNull("parentId")) {
+                    issuing = ca.get("id").asText();
+                }
+            }
+            assertEquals(201, s.postJson("/api/v1/cas/" + issuing + "/certificates", officer,
+                    java.util.Map.of("profile", "tls-server", "csr", Csrs.tlsServerPem("metrics.example.com"))).statusCode());
+            String body = s.get("/metrics", null).body();
+            assertTrue(body.contains("signet_certificates_issued_total{profile=\"tls-server\"} 1.0"), body);
+            assertTrue(body.contains("signet_hsm_operations_seconds_count{algorithm=\"ECDSA_SHA256\",backend=\"software\",operation=\"sign\"}"), body);
+            assertTrue(body.contains("http_server_requests_seconds_count{method=\"POST\",route=\"/api/v1/cas/{caId}/certificates\",status=\"201\"} 1"), body);
+            assertTrue(body.contains("http_server_requests_seconds_count{method=\"GET\",route=\"/health\",status=\"200\"}"), body);
+            assertTrue(body.contains("signet_hsm_operations_seconds_count{algorithm="), body);
+        }
+    }
+
+    @Test
+    void unknown_ca_certificate_is_a_404_problem() throws Exception {
+        try (TestServer s = TestServer.start(data)) {
+            HttpResponse<String> r = s.get("/ca/nope.crt", null);
+            assertEquals(404, r.statusCode());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        }
+    }
+}
