@@ -49,6 +49,7 @@ public interface Hsm extends AutoCloseable {
      * over the message. ECDSA signatures are DER-encoded, as in X.509 and CMS.
      *
      * @throws HsmException.Unsupported for pure Ed25519, which has no digest form
+     * @throws IllegalArgumentException if the digest's length is not the digest algorithm's
      */
     byte[] signDigest(KeyHandle key, SignatureAlgorithm algorithm, byte[] digest);
 

@@ -53,6 +53,7 @@ public abstract class HsmConformanceTest {
     protected static final List<KeyAlgorithm> SIGNING_KEYS =
             List.of(KeyAlgorithm.EC_P256, KeyAlgorithm.EC_P384, KeyAlgorithm.RSA_2048, KeyAlgorithm.ED25519);
 
+    private static final byte[] NO_AAD = new byte[0];
     private static final byte[] MESSAGE = "Signet conformance: a message to sign".getBytes(StandardCharsets.UTF_8);
 
     /** The backend under test; opened before each test, closed after it. */
@@ -417,10 +418,10 @@ public abstract class HsmConformanceTest {
     void an_operation_the_policy_does_not_allow_is_refused() {
         KeyHandle encryptOnly = hsm.generate("enc-only", KeyAlgorithm.AES_256, KeyPolicy.of(KeyOperation.ENCRYPT));
         KeyHandle decryptOnly = hsm.generate("dec-only", KeyAlgorithm.AES_256, KeyPolicy.of(KeyOperation.DECRYPT));
-        byte[] sealed = hsm.encrypt(encryptOnly, MESSAGE, null);
+        byte[] sealed = hsm.encrypt(encryptOnly, MESSAGE, NO_AAD);
 
-        assertThrows(HsmException.OperationNotPermitted.class, () -> hsm.decrypt(encryptOnly, sealed, null));
-        assertThrows(HsmException.OperationNotPermitted.class, () -> hsm.encrypt(decryptOnly, MESSAGE, null));
+        assertThrows(HsmException.OperationNotPermitted.class, () -> hsm.decrypt(encryptOnly, sealed, NO_AAD));
+        assertThrows(HsmException.OperationNotPermitted.class, () -> hsm.encrypt(decryptOnly, MESSAGE, NO_AAD));
     }
 
     @Test
@@ -443,8 +444,8 @@ public abstract class HsmConformanceTest {
         assertThrows(HsmException.KeyNotFound.class, () -> hsm.publicKey(ghost));
         assertThrows(HsmException.KeyNotFound.class, () -> hsm.sign(ghost, SignatureAlgorithm.ECDSA_SHA256, MESSAGE));
         assertThrows(HsmException.KeyNotFound.class, () -> hsm.signDigest(ghost, SignatureAlgorithm.ECDSA_SHA256, digest));
-        assertThrows(HsmException.KeyNotFound.class, () -> hsm.encrypt(ghostAes, MESSAGE, null));
-        assertThrows(HsmException.KeyNotFound.class, () -> hsm.decrypt(ghostAes, new byte[40], null));
+        assertThrows(HsmException.KeyNotFound.class, () -> hsm.encrypt(ghostAes, MESSAGE, NO_AAD));
+        assertThrows(HsmException.KeyNotFound.class, () -> hsm.decrypt(ghostAes, new byte[40], NO_AAD));
         assertThrows(HsmException.KeyNotFound.class, () -> hsm.destroy(ghost));
         HsmException e = assertThrows(HsmException.KeyNotFound.class, () -> hsm.get("ghost"));
         assertTrue(e.getMessage().contains("ghost"), "the error names the label: " + e.getMessage());
@@ -488,10 +489,10 @@ public abstract class HsmConformanceTest {
                 }
             }
             if (!key.algorithm().isSymmetric()) {
-                if (!throwsType(HsmException.AlgorithmMismatch.class, () -> hsm.encrypt(key, MESSAGE, null))) {
+                if (!throwsType(HsmException.AlgorithmMismatch.class, () -> hsm.encrypt(key, MESSAGE, NO_AAD))) {
                     failures.add("encrypt with " + key.algorithm() + " was not refused as a mismatch");
                 }
-                if (!throwsType(HsmException.AlgorithmMismatch.class, () -> hsm.decrypt(key, new byte[40], null))) {
+                if (!throwsType(HsmException.AlgorithmMismatch.class, () -> hsm.decrypt(key, new byte[40], NO_AAD))) {
                     failures.add("decrypt with " + key.algorithm() + " was not refused as a mismatch");
                 }
             }

@@ -79,10 +79,22 @@ class ServerTest {
     }
 
     @Test
-    void metrics_report_requests_by_route_and_hsm_operations() throws Exception {
+    void metrics_report_requests_by_route_certificates_issued_and_hsm_operations() throws Exception {
         try (TestServer s = TestServer.start(data)) {
             s.get("/health", null);
+            String officer = s.token("officer");
+            String issuing = null;
+            for (JsonNode ca : TestServer.json(s.get("/api/v1/cas", officer))) {
+                if (ca.hasNonNull("parentId")) {
+                    issuing = ca.get("id").asText();
+                }
+            }
+            assertEquals(201, s.postJson("/api/v1/cas/" + issuing + "/certificates", officer,
+                    java.util.Map.of("profile", "tls-server", "csr", Csrs.tlsServerPem("metrics.example.com"))).statusCode());
             String body = s.get("/metrics", null).body();
+            assertTrue(body.contains("signet_certificates_issued_total{profile=\"tls-server\"} 1.0"), body);
+            assertTrue(body.contains("signet_hsm_operations_seconds_count{algorithm=\"ECDSA_SHA256\",backend=\"software\",operation=\"sign\"}"), body);
+            assertTrue(body.contains("http_server_requests_seconds_count{method=\"POST\",route=\"/api/v1/cas/{caId}/certificates\",status=\"201\"} 1"), body);
             assertTrue(body.contains("http_server_requests_seconds_count{method=\"GET\",route=\"/health\",status=\"200\"}"), body);
             assertTrue(body.contains("signet_hsm_operations_seconds_count{algorithm="), body);
         }

@@ -21,6 +21,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -132,6 +135,30 @@ public final class CertificateIssuer {
         } catch (StoreException e) {
             throw Failures.of(e);
         }
+    }
+
+    /**
+     * {@link #issue}, without holding the caller's thread while the store commits: the reservation
+     * is queued for the next group commit, the signature is made on {@code signing} once the
+     * reservation is durable, then the certificate is queued for storage. The future completes after
+     * the certificate's commit, so many issuances in flight share each commit (and its fsync).
+     */
+    public CompletableFuture<CertificateRecord> issueAsync(PreparedCertificate token, Executor signing) {
+        claim(token);
+        CheckedRequest req = token.request();
+        try {
+            return store.reserveAsync(ca.id(), token.serialHex(), token.tbsDerUnsafe(), req.profile().name(), req.requester())
+                    .thenApplyAsync(reserved -> sign(token), signing)
+                    .thenCompose(record -> store.storeAsync(record, issuedEvent(record)).thenApply(stored -> record))
+                    .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e)));
+        } catch (StoreException e) {
+            throw Failures.of(e);
+        }
+    }
+
+    private static Throwable translate(Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return cause instanceof StoreException se ? Failures.of(se) : cause;
     }
 
     private void claim(PreparedCertificate token) {

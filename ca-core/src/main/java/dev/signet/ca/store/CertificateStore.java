@@ -74,9 +74,11 @@ public final class CertificateStore {
 
     /**
      * Stores a signed certificate with its audit entry and returns after the commit. The serial is
-     * normally reserved; a certificate stored without a reservation is inserted.
+     * normally reserved, and then the certificate's tbsCertificate must be exactly the reserved
+     * bytes; a certificate stored without a reservation is inserted.
      *
      * @throws DuplicateSerialException if a certificate with this serial is already stored
+     * @throws InvalidRecordException if the DER is not a certificate or is not what was reserved
      * @throws NotFoundException if the CA is unknown
      */
     public void store(CertificateRecord cert, AuditEvent event) {
@@ -87,13 +89,18 @@ public final class CertificateStore {
     public CompletableFuture<Void> storeAsync(CertificateRecord cert, AuditEvent event) {
         Checks.notNull(cert, "certificate");
         Checks.notNull(event, "audit event");
+        byte[] tbs = CertificateDer.tbsOf(cert.der());
         return db.submit(w -> {
-            if (storeReserved(w, cert) == 1) {
+            if (storeReserved(w, cert, tbs) == 1) {
                 w.audit(event);
                 return null;
             }
-            // Not reserved: either never reserved (insert it) or already stored (a duplicate).
+            // Not stored by the fast path: never reserved (insert it), reserved for other bytes, or already stored.
             CertificateRow existing = w.tx().selectFrom(CERTIFICATE).where(key(cert.caId(), cert.serialHex())).fetchOne();
+            if (existing != null && "reserved".equals(existing.getStatus())) {
+                throw new InvalidRecordException("certificate " + cert.caId() + "/" + cert.serialHex()
+                        + " is not the one reserved: its tbsCertificate differs from the reserved bytes");
+            }
             if (existing == null) {
                 if (!w.tx().fetchExists(CA, CA.ID.eq(cert.caId()))) {
                     throw new NotFoundException("CA", cert.caId());
@@ -180,12 +187,12 @@ public final class CertificateStore {
         });
     }
 
-    private static int storeReserved(WriteContext w, CertificateRecord c) {
+    private static int storeReserved(WriteContext w, CertificateRecord c, byte[] tbs) {
         try {
             return w.execute(w.hot().storeReserved, c.status(), c.der(), c.subject(), String.join("\n", c.sans()),
                     c.notBefore().toEpochMilli(), c.notAfter().toEpochMilli(), c.profile(), c.keyAlgorithm(), c.requester(),
                     w.now().toEpochMilli(), c.revokedAt() == null ? null : c.revokedAt().toEpochMilli(),
-                    c.revocationReason(), c.caId(), c.serialHex());
+                    c.revocationReason(), c.caId(), c.serialHex(), tbs);
         } catch (SQLException e) {
             throw new StoreException("cannot store certificate " + c.serialHex() + ": " + e.getMessage(), e);
         }

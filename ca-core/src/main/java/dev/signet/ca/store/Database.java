@@ -110,7 +110,10 @@ public final class Database implements AutoCloseable {
         return writes.checkpointNow();
     }
 
-    /** Runs a read on a pooled connection (autocommit: each statement sees the latest commit). */
+    /**
+     * Runs a read on a pooled connection inside a read transaction, so that all its statements
+     * (a count and a page, checkpoints and entries) see one snapshot while the writer goes on.
+     */
     <T> T read(Function<DSLContext, T> query) {
         DSLContext dsl;
         try {
@@ -120,7 +123,7 @@ public final class Database implements AutoCloseable {
             throw new StoreException("interrupted while waiting for a database connection");
         }
         try {
-            return query.apply(dsl);
+            return dsl.transactionResult(tx -> query.apply(DSL.using(tx)));
         } catch (org.jooq.exception.DataAccessException e) {
             throw new StoreException("database read failed: " + e.getMessage(), e);
         } finally {

@@ -22,7 +22,8 @@ final class HotStatements implements AutoCloseable {
     /** ca_id, serial, tbs_der, profile, requester, reserved_at; 0 rows if the serial is taken. */
     final PreparedStatement reserve;
     /** status, der, subject, sans, not_before, not_after, profile, key_algorithm, requester, issued_at,
-     *  revoked_at, revocation_reason, then ca_id, serial; 0 rows unless the serial was reserved. */
+     *  revoked_at, revocation_reason, then ca_id, serial, tbs_der; 0 rows unless the serial was reserved
+     *  for exactly this tbsCertificate. */
     final PreparedStatement storeReserved;
     /** seq, at, actor, action, object_type, object_id, details, hash. */
     final PreparedStatement appendAudit;
@@ -50,7 +51,8 @@ final class HotStatements implements AutoCloseable {
                 .set(CERTIFICATE.REVOCATION_REASON, param("reason", String.class))
                 .where(CERTIFICATE.CA_ID.eq(param("ca", String.class)))
                 .and(CERTIFICATE.SERIAL.eq(param("serial", String.class)))
-                .and(CERTIFICATE.STATUS.eq(inline("reserved")))));
+                .and(CERTIFICATE.STATUS.eq(inline("reserved")))
+                .and(CERTIFICATE.TBS_DER.eq(param("tbs", byte[].class)))));
         appendAudit = connection.prepareStatement(dsl.render(dsl.insertInto(AUDIT_ENTRY,
                         AUDIT_ENTRY.SEQ, AUDIT_ENTRY.AT, AUDIT_ENTRY.ACTOR, AUDIT_ENTRY.ACTION, AUDIT_ENTRY.OBJECT_TYPE,
                         AUDIT_ENTRY.OBJECT_ID, AUDIT_ENTRY.DETAILS, AUDIT_ENTRY.HASH)

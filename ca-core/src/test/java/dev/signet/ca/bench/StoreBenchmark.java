@@ -23,8 +23,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * wait for each write ("blocking", like one request thread per certificate) or keep a window of
  * certificates in flight ("pipelined", what an issuing loop can do with the async methods).
  *
- * <p>Run: {@code mvn -B -ntp -pl ca-core -am test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.signet.ca.bench.StoreBenchmark} (optional args: seconds per run, data dir).
+ * <p>Run (exec:java with {@code -am} would also try the parent and hsm-backend, which lack this class):
+ * <pre>
+ * mvn -B -ntp -q -pl ca-core -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/test-cp.txt -Dmdep.includeScope=test
+ * java -cp ca-core/target/test-classes:ca-core/target/classes:$(cat ca-core/target/test-cp.txt) \
+ *     dev.signet.ca.bench.StoreBenchmark [seconds-per-run] [data-dir]
+ * </pre>
+ * The database goes on the real disk (default {@code target/store-bench}), because fsync is the cost.
  */
 public final class StoreBenchmark {
 
@@ -63,6 +69,19 @@ public final class StoreBenchmark {
     private record Result(double perSecond, double writesPerCommit, double cpuMicrosPerCert) {
     }
 
+    /** A DER SEQUENCE around {@code content} (content shorter than 64 KiB). */
+    private static byte[] derSequence(byte[] content) {
+        byte[] header = content.length < 128 ? new byte[] {0x30, (byte) content.length}
+                : new byte[] {0x30, (byte) 0x82, (byte) (content.length >> 8), (byte) content.length};
+        return concat(header, content);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
@@ -89,14 +108,16 @@ public final class StoreBenchmark {
                         while (System.nanoTime() < deadline && failure.get() == null) {
                             window.acquire();
                             String s = Long.toHexString(serial.incrementAndGet());
-                            byte[] der = new byte[DER_BYTES];
-                            random.nextBytes(der);
+                            byte[] body = new byte[DER_BYTES];
+                            random.nextBytes(body);
+                            byte[] tbs = derSequence(body);
+                            byte[] der = derSequence(concat(tbs, new byte[] {0x30, 0x00, 0x03, 0x02, 0x00, 0x01}));
                             CertificateRecord c = new CertificateRecord("bench", s, der, "CN=host-" + s + ".example",
                                     List.of("DNS:host-" + s + ".example"), T0, T0.plusSeconds(90 * 86_400L), "tls-server",
                                     "EC_P256", "bench", CertificateRecord.VALID, null, null);
                             AuditEvent event = new AuditEvent("bench", "certificate.issue", "certificate", "bench/" + s,
                                     CertificateStore.issuedDetails(c));
-                            certs.reserveAsync("bench", s, der, "tls-server", "bench")
+                            certs.reserveAsync("bench", s, tbs, "tls-server", "bench")
                                     .thenCompose(v -> certs.storeAsync(c, event))
                                     .whenComplete((v, e) -> {
                                         if (e != null) {

@@ -23,7 +23,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,25 +35,34 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditChainTamperTest {
 
+    /** One HSM for the class: opening it runs the (deliberately slow) passphrase KDF. */
+    @TempDir
+    static Path keys;
+
+    private static Hsm hsm;
+    private static AuditSigner signer;
+
     @TempDir
     Path dir;
 
-    private Hsm hsm;
-    private AuditSigner signer;
     private Path file;
 
-    @BeforeEach
-    void setUp() {
-        hsm = Hsms.open(new HsmConfig.Software(dir.resolve("keys"),
+    @BeforeAll
+    static void openHsm() {
+        hsm = Hsms.open(new HsmConfig.Software(keys.resolve("keys"),
                 new SecretSource.Env("SIGNET_TEST_PASSPHRASE", Map.of("SIGNET_TEST_PASSPHRASE", "correct horse battery"))));
         KeyHandle key = hsm.generate("audit", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
         signer = new AuditSigner(hsm, key);
-        file = dir.resolve("signet.db");
     }
 
-    @AfterEach
-    void tearDown() {
+    @AfterAll
+    static void closeHsm() {
         hsm.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        file = dir.resolve("signet.db");
     }
 
     /** 20 entries (one CA, 19 certificates), checkpoints every 5 entries: at 5, 10, 15, 20 (and none at close). */

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -44,13 +43,13 @@ class CertificateStoreTest {
 
     @Test
     void stored_certificate_is_found_by_serial_with_every_field() {
-        certs.reserve("root", "1a2b", new byte[] {1, 2, 3}, "tls-server", "alice");
+        certs.reserve("root", "1a2b", Fixtures.tbs("1a2b"), "tls-server", "alice");
         CertificateRecord c = cert("root", "1a2b", "CN=www.example.com,O=Example", List.of("DNS:www.example.com", "IP:10.0.0.1"),
                 "tls-server", T0.plusSeconds(3600));
         certs.store(c, issued("root", "1a2b"));
 
         CertificateRecord found = certs.find("root", "1a2b").orElseThrow();
-        assertArrayEquals("der-1a2b".getBytes(StandardCharsets.US_ASCII), found.der());
+        assertArrayEquals(Fixtures.der("1a2b"), found.der());
         assertEquals("CN=www.example.com,O=Example", found.subject());
         assertEquals(List.of("DNS:www.example.com", "IP:10.0.0.1"), found.sans());
         assertEquals(T0, found.notBefore());
@@ -65,7 +64,7 @@ class CertificateStoreTest {
 
     @Test
     void a_reserved_serial_cannot_be_reserved_or_stored_twice() {
-        certs.reserve("root", "1a2b", new byte[] {1}, "tls-server", "alice");
+        certs.reserve("root", "1a2b", Fixtures.tbs("1a2b"), "tls-server", "alice");
         DuplicateSerialException e = assertThrows(DuplicateSerialException.class,
                 () -> certs.reserve("root", "1a2b", new byte[] {2}, "tls-server", "bob"));
         assertEquals("1a2b", e.serialHex());
@@ -144,7 +143,7 @@ class CertificateStoreTest {
     @Test
     void every_change_writes_one_audit_entry_and_the_chain_verifies() {
         long before = audit.list(0, 1).total();
-        certs.reserve("root", "1", new byte[] {1}, "tls-server", "alice");
+        certs.reserve("root", "1", Fixtures.tbs("1"), "tls-server", "alice");
         certs.store(cert("root", "1"), issued("root", "1"));
         certs.revoke("root", "1", "keyCompromise", T0, AuditEvent.of("officer", "certificate.revoke", "certificate", "root/1"));
         Page<dev.signet.ca.audit.AuditEntry> page = audit.list(0, 3);
@@ -154,6 +153,24 @@ class CertificateStoreTest {
         assertEquals("root/1", page.items().get(0).objectId());
         assertEquals("{\"profile\":\"tls-server\"}", page.items().get(2).details());
         assertTrue(audit.verify().intact());
+    }
+
+    @Test
+    void a_certificate_that_is_not_the_reserved_one_is_refused() {
+        certs.reserve("root", "abc", Fixtures.tbs("abc"), "tls-server", "alice");
+        // Same serial, but the signed bytes are not the ones recorded before signing.
+        CertificateRecord other = new CertificateRecord("root", "abc", Fixtures.der("abd"), "CN=x", List.of(), T0,
+                T0.plusSeconds(60), "tls-server", "EC_P256", "alice", CertificateRecord.VALID, null, null);
+        InvalidRecordException e = assertThrows(InvalidRecordException.class, () -> certs.store(other, issued("root", "abc")));
+        assertTrue(e.getMessage().contains("not the one reserved"), e.getMessage());
+        assertTrue(certs.find("root", "abc").isEmpty());
+        // Bytes that are not a certificate at all are refused before anything is queued.
+        CertificateRecord garbage = new CertificateRecord("root", "abc", new byte[] {0x30, 0x05, 1}, "CN=x", List.of(), T0,
+                T0.plusSeconds(60), "tls-server", "EC_P256", "alice", CertificateRecord.VALID, null, null);
+        assertThrows(InvalidRecordException.class, () -> certs.store(garbage, issued("root", "abc")));
+        // The right certificate still goes in.
+        certs.store(cert("root", "abc"), issued("root", "abc"));
+        assertTrue(certs.find("root", "abc").isPresent());
     }
 
     private List<String> serials(CertificateQuery q) {

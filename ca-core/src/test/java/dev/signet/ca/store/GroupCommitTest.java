@@ -101,7 +101,7 @@ class GroupCommitTest {
                     try {
                         for (int i = 0; i < each; i++) {
                             String serial = Integer.toHexString(base + i);
-                            certs.reserve("root", serial, new byte[] {1}, "tls-server", "alice");
+                            certs.reserve("root", serial, Fixtures.tbs(serial), "tls-server", "alice");
                             certs.store(cert("root", serial), issued("root", serial));
                         }
                     } catch (Throwable e) {
@@ -129,6 +129,30 @@ class GroupCommitTest {
         StoreException e = assertThrows(StoreException.class,
                 () -> new CaStore(db).create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root")));
         assertTrue(e.getMessage().contains("closed"));
+    }
+
+    @Test
+    void two_programs_writing_one_database_file_keep_one_unbroken_chain() {
+        // The command line creates tokens while a server runs on the same data directory.
+        Path file = dir.resolve("signet.db");
+        try (Database server = Database.open(file); Database cli = Database.open(file)) {
+            new CaStore(server).create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root"));
+            CertificateStore certs = new CertificateStore(server);
+            AccessStore access = new AccessStore(cli);
+            List<CompletableFuture<Void>> pending = new ArrayList<>();
+            for (int i = 1; i <= 40; i++) {
+                String s = Integer.toHexString(i);
+                pending.add(certs.storeAsync(cert("root", s), issued("root", s)));
+                if (i % 10 == 0) {
+                    access.createToken("cli-" + i, "auditor", java.util.Set.of(), null, "cli");
+                }
+            }
+            pending.forEach(CompletableFuture::join);
+            assertEquals(4, new AccessStore(server).listTokens().size());
+            AuditLog audit = new AuditLog(server);
+            assertEquals(1 + 40 + 4, audit.list(0, 1).total());
+            assertTrue(audit.verify().intact(), String.valueOf(audit.verify().firstBreak()));
+        }
     }
 
     private static Throwable cause(CompletableFuture<?> f) {

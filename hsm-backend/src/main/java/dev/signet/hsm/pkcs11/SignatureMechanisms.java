@@ -19,13 +19,9 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_SHA512_RSA_PKCS_PSS;
 
 import dev.signet.hsm.HsmException;
 import dev.signet.hsm.SignatureAlgorithm;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.HexFormat;
-import org.bouncycastle.asn1.ASN1EncodableVector;
-import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.DERSequence;
 import org.xipki.pkcs11.wrapper.Mechanism;
 import org.xipki.pkcs11.wrapper.params.RSA_PKCS_PSS_PARAMS;
 
@@ -86,20 +82,37 @@ final class SignatureMechanisms {
         return out;
     }
 
-    /** A raw ECDSA signature r || s (PKCS#11's format) as the DER SEQUENCE X.509 and CMS expect. */
+    /**
+     * A raw ECDSA signature r || s (PKCS#11's format) as the DER SEQUENCE of two INTEGERs that
+     * X.509 and CMS expect. Written by hand because it is on every ECDSA signature's path and is
+     * this small; fits curves up to P-384 and beyond (long-form length when needed).
+     */
     static byte[] ecdsaToDer(byte[] raw) {
-        if (raw.length == 0 || raw.length % 2 != 0) {
+        if (raw.length == 0 || raw.length % 2 != 0 || raw.length > 250) {
             throw new HsmException.BackendFailure("the token returned a malformed ECDSA signature", null);
         }
         int half = raw.length / 2;
-        ASN1EncodableVector v = new ASN1EncodableVector();
-        v.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(raw, 0, half))));
-        v.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(raw, half, raw.length))));
-        try {
-            return new DERSequence(v).getEncoded();
-        } catch (IOException e) {
-            throw new IllegalStateException("DER encoding in memory failed", e);
+        byte[] r = new BigInteger(1, Arrays.copyOfRange(raw, 0, half)).toByteArray();
+        byte[] s = new BigInteger(1, Arrays.copyOfRange(raw, half, raw.length)).toByteArray();
+        int body = 2 + r.length + 2 + s.length;
+        int header = body < 128 ? 2 : 3;
+        byte[] der = new byte[header + body];
+        der[0] = 0x30;
+        if (body < 128) {
+            der[1] = (byte) body;
+        } else {
+            der[1] = (byte) 0x81;
+            der[2] = (byte) body;
         }
+        int at = header;
+        der[at++] = 0x02;
+        der[at++] = (byte) r.length;
+        System.arraycopy(r, 0, der, at, r.length);
+        at += r.length;
+        der[at++] = 0x02;
+        der[at++] = (byte) s.length;
+        System.arraycopy(s, 0, der, at, s.length);
+        return der;
     }
 
     private static int digestLength(SignatureAlgorithm algorithm) {

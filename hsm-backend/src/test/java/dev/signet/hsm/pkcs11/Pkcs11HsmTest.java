@@ -14,8 +14,10 @@ import dev.signet.hsm.KeyHandle;
 import dev.signet.hsm.KeyInfo;
 import dev.signet.hsm.KeyOperation;
 import dev.signet.hsm.KeyPolicy;
+import dev.signet.hsm.SecretSource;
 import dev.signet.hsm.SignatureAlgorithm;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.PublicKey;
@@ -38,6 +40,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The PKCS#11 backend against a SoftHSM2 token; every signature is checked by the JDK's own providers. */
 class Pkcs11HsmTest {
@@ -296,6 +299,31 @@ class Pkcs11HsmTest {
                 pool.shutdownNow();
             }
             assertTrue(shared.sessionsOpened() <= 4, "sessions opened: " + shared.sessionsOpened());
+        }
+    }
+
+    @Test
+    void the_pin_can_come_from_a_file(@TempDir Path dir) throws Exception {
+        Path pinFile = dir.resolve("pin");
+        Files.writeString(pinFile, SoftHsm2TestToken.USER_PIN + "\n");
+        HsmConfig.Pkcs11 config = new HsmConfig.Pkcs11(SoftHsm2TestToken.LIBRARY, SoftHsm2TestToken.TOKEN_LABEL,
+                SecretSource.file(pinFile), 1);
+        try (Pkcs11Hsm fromFile = Pkcs11Hsm.open(config)) {
+            KeyHandle key = KEYS.get(KeyAlgorithm.EC_P384);
+            byte[] m = "pin from a file".getBytes(StandardCharsets.UTF_8);
+            assertTrue(verifies(SignatureAlgorithm.ECDSA_SHA384, fromFile.publicKey(key), m,
+                    fromFile.sign(key, SignatureAlgorithm.ECDSA_SHA384, m)));
+        }
+    }
+
+    @Test
+    void labels_outside_ascii_are_kept_exactly() {
+        String label = SoftHsm2TestToken.uniqueLabel("schlüssel-ключ-鍵");
+        KeyHandle key = hsm.generate(label, KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
+        assertEquals(label, key.label());
+        assertEquals(Optional.of(key), hsm.find(label));
+        try (Pkcs11Hsm other = Pkcs11Hsm.open(SoftHsm2TestToken.config(1))) {
+            assertTrue(other.list().stream().anyMatch(i -> i.label().equals(label)), "listed from the token");
         }
     }
 

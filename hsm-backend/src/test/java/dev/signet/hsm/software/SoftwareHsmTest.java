@@ -37,6 +37,7 @@ class SoftwareHsmTest {
     private static final MasterKey.KdfParams CHEAP_KDF = new MasterKey.KdfParams(10, 8, 1);
     private static final String PASSPHRASE = "correct horse battery staple 4711";
     private static final String WRONG_PASSPHRASE = "incorrect donkey battery staple 0815";
+    private static final byte[] NO_AAD = new byte[0];
     private static final byte[] MESSAGE = "message".getBytes(StandardCharsets.UTF_8);
 
     @TempDir
@@ -293,7 +294,7 @@ class SoftwareHsmTest {
             KeyHandle ec = hsm.generate("ec", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
             texts.add(aes.toString());
             texts.add(hsm.list().toString());
-            collect(texts, () -> hsm.decrypt(aes, new byte[40], null));
+            collect(texts, () -> hsm.decrypt(aes, new byte[40], NO_AAD));
             collect(texts, () -> hsm.sign(ec, SignatureAlgorithm.RSA_PKCS1_SHA256, MESSAGE));
             collect(texts, () -> hsm.get("missing"));
             collect(texts, () -> Hsms.open(new HsmConfig.Software(dir(), passphrase(PASSPHRASE))));
@@ -331,10 +332,10 @@ class SoftwareHsmTest {
         byte[] sealed;
         try (Hsm hsm = Hsms.open(new HsmConfig.Software(dir(), SecretSource.file(passFile)))) {
             assertEquals("software", hsm.backendName());
-            sealed = hsm.encrypt(hsm.generate("k", KeyAlgorithm.AES_256, KeyPolicy.sealing()), MESSAGE, null);
+            sealed = hsm.encrypt(hsm.generate("k", KeyAlgorithm.AES_256, KeyPolicy.sealing()), MESSAGE, NO_AAD);
         }
         try (Hsm hsm = Hsms.open(new HsmConfig.Software(dir(), passphrase(PASSPHRASE)))) {
-            assertArrayEquals(MESSAGE, hsm.decrypt(hsm.get("k"), sealed, null));
+            assertArrayEquals(MESSAGE, hsm.decrypt(hsm.get("k"), sealed, NO_AAD));
         }
     }
 
