@@ -53,6 +53,7 @@ final class UiGate {
                 session.ifPresent(s -> sessions.end(s.id()));
                 if (ctx.method() == HandlerType.POST) {
                     // A form from an expired session: refuse it, do not replay it after login.
+                    audit.refused("anonymous", "POST", ctx.path(), 403, "no session");
                     throw new UiException(403, "Your session has ended. Log in again and repeat the action.");
                 }
                 String next = ctx.queryString() == null ? ctx.path() : ctx.path() + "?" + ctx.queryString();
