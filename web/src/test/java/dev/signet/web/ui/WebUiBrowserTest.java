@@ -212,15 +212,18 @@ class WebUiBrowserTest {
     void admin_creates_a_token_and_sees_it_once() {
         login("admin", server.adminPassword);
         driver.findElement(By.linkText("API tokens")).click();
+        int before = server.server.services().access().listTokens().size();
         driver.findElement(By.id("token-name")).sendKeys("deploy");
         new Select(driver.findElement(By.id("token-role"))).selectByValue("officer");
         driver.findElement(By.id("create-token")).click();
         String secret = driver.findElement(By.id("token-secret")).getText();
         assertTrue(secret.startsWith("sgt_"), secret);
-        assertTrue(server.server.services().access().findBySecret(secret).isPresent());
+        assertEquals("officer", server.server.services().access().findBySecret(secret).orElseThrow().role());
+        // The form redirected: reloading shows the list without the secret and creates nothing.
+        assertTrue(driver.getCurrentUrl().endsWith("/ui/tokens"), driver.getCurrentUrl());
         driver.navigate().refresh();
-        driver.get(server.base + "/ui/tokens");
         assertFalse(driver.getPageSource().contains(secret), "the secret is shown once only");
+        assertEquals(before + 1, server.server.services().access().listTokens().size());
     }
 
     @Test
