@@ -197,6 +197,11 @@ class UiSessionsTest {
         assertEquals(400, server.postForm("/ui/issue", cookie, f).statusCode());
         f.put("csr", "A".repeat(IssueController.MAX_CSR_BYTES + 1));
         assertEquals(413, server.postForm("/ui/issue", cookie, f).statusCode());
+        // Larger still: refused from its Content-Length, before the body is parsed.
+        f.put("csr", "A".repeat((int) UiGate.MAX_FORM_BYTES + 1));
+        HttpResponse<String> huge = server.postForm("/ui/issue", cookie, f);
+        assertEquals(413, huge.statusCode());
+        assertTrue(huge.body().contains("too large"));
     }
 
     private HttpResponse<String> attempt(String username, String password) throws Exception {
