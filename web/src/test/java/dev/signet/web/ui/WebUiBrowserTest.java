@@ -171,6 +171,24 @@ class WebUiBrowserTest {
     }
 
     @Test
+    void officer_creates_a_signer_identity_whose_key_stays_in_the_hsm() {
+        ensureOfficer();
+        login(OFFICER, OFFICER_PASSWORD);
+        driver.findElement(By.linkText("New signer identity")).click();
+        assertTrue(driver.findElement(By.id("profile-rules")).getText().contains("document-signer"));
+        driver.findElement(By.id("subject")).sendKeys("CN=Browser Signer,O=UI Test");
+        screenshot("identity");
+        driver.findElement(By.id("create-identity")).click();
+        String notice = driver.findElement(By.id("identity-notice")).getText();
+        String serial = driver.findElement(By.id("serial")).getText();
+        String id = "signet-demo-issuing-ca." + serial;
+        assertTrue(notice.contains(id), notice);
+        var identity = server.server.services().authorities().findSignerIdentity(id);
+        assertEquals("identity-signet-demo-issuing-ca-" + serial, identity.key().label());
+        assertTrue(driver.findElement(By.id("subject")).getText().contains("CN=Browser Signer"));
+    }
+
+    @Test
     void wrong_password_shows_an_error_and_is_audited() {
         Instant before = Instant.now().minusSeconds(1);
         login("admin", "not the password at all");
