@@ -204,6 +204,28 @@ class UiSessionsTest {
         assertTrue(huge.body().contains("too large"));
     }
 
+    @Test
+    void certificate_search_pages_through_matches() throws Exception {
+        for (int i = 0; i < CertificatesController.PAGE_SIZE + 2; i++) {
+            server.server.services().authorities().issue("signet-demo-issuing-ca", "tls-server",
+                    Csrs.tlsServer("paging-" + i + ".example.net").getBytes(java.nio.charset.StandardCharsets.US_ASCII), "test");
+        }
+        String cookie = server.login("admin", server.adminPassword);
+        HttpResponse<String> first = server.get("/ui/certificates?q=example.net", cookie);
+        assertEquals(CertificatesController.PAGE_SIZE, rows(first.body()));
+        assertTrue(first.body().contains((CertificatesController.PAGE_SIZE + 2) + " certificates found."));
+        assertTrue(first.body().contains("href=\"/ui/certificates?page=2&amp;q=example.net\""), "a link to page 2");
+        HttpResponse<String> second = server.get("/ui/certificates?page=2&q=example.net", cookie);
+        assertEquals(2, rows(second.body()));
+        assertTrue(second.body().contains("Page 2 of 2"));
+        assertEquals(0, rows(server.get("/ui/certificates?q=no-such-name.example", cookie).body()));
+        assertEquals(CertificatesController.PAGE_SIZE, rows(server.get("/ui/certificates?page=x&q=example.net", cookie).body()));
+    }
+
+    private static int rows(String html) {
+        return html.split("<td><a href=\"/ui/certificates/", -1).length - 1;
+    }
+
     private HttpResponse<String> attempt(String username, String password) throws Exception {
         HttpResponse<String> form = server.get("/ui/login", null);
         return server.postForm("/ui/login", UiServer.sessionCookie(form).orElseThrow(),
