@@ -5,18 +5,24 @@ import dev.signet.ca.CertificateAuthorities;
 import dev.signet.ca.NewCa;
 import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.store.IssuedToken;
+import dev.signet.ca.store.UserRecord;
+import dev.signet.web.auth.Passwords;
 import dev.signet.hsm.KeyAlgorithm;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 
 /**
  * What a fresh data directory gets so that it is usable at once: a root CA, an issuing CA below
- * it, and an administrator token, printed once. A later start finds them and creates nothing.
+ * it, an administrator API token and an administrator UI user (username {@value #ADMIN_USER}, random
+ * password), both printed once. A later start finds them and creates nothing.
  */
 public final class FirstStart {
 
     static final String ACTOR = "system:first-start";
+    /** The UI user a first start creates. */
+    public static final String ADMIN_USER = "admin";
 
     /** The CAs a first start creates; the defaults are clearly labelled demo CAs. */
     public record Plan(String rootName, String issuingName, KeyAlgorithm keyAlgorithm) {
@@ -48,6 +54,17 @@ public final class FirstStart {
             console.println("    " + admin.secret());
             console.println();
             console.println("Try: curl -H 'Authorization: Bearer <token>' " + s.config().publicBaseUrl() + "/api/v1/cas");
+            console.println();
+        }
+        if (access.listUsers().isEmpty()) {
+            String password = Passwords.generate();
+            access.createUser(new UserRecord(ADMIN_USER, Passwords.hash(password), "admin", Instant.now(), false), ACTOR);
+            console.println("A web UI administrator was created. Its password is shown this once; store it now:");
+            console.println();
+            console.println("    user:     " + ADMIN_USER);
+            console.println("    password: " + password);
+            console.println();
+            console.println("Log in at " + s.config().publicBaseUrl() + "/ui");
             console.println();
         }
         console.flush();

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 ServeCommand.class,
                 InitCommand.class,
                 TokenCommand.class,
+                UserCommand.class,
                 CaCommand.class,
                 IssueCommand.class,
                 KeysCommand.class,

@@ -23,7 +23,8 @@ public final class ErrorMapper {
     public static void register(RoutesConfig routes) {
         routes.exception(Exception.class, (e, ctx) -> respond(ctx, e));
         // Javalin answers some requests itself (no route: 404; 405; body over the limit: 413);
-        // give those the same shape. A handler's own problem response is left alone.
+        // give those the same shape. A handler's own problem response, and a UI page's own HTML
+        // error page, are left alone.
         for (ProblemType kind : ProblemType.values()) {
             routes.error(kind.status(), ctx -> {
                 if (!isProblem(ctx)) {
@@ -93,6 +94,6 @@ public final class ErrorMapper {
 
     private static boolean isProblem(Context ctx) {
         String ct = ctx.res().getContentType();
-        return ct != null && ct.startsWith(Problem.MEDIA_TYPE);
+        return ct != null && (ct.startsWith(Problem.MEDIA_TYPE) || ct.startsWith("text/html"));
     }
 }

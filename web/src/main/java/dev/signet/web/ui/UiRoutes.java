@@ -1,19 +1,88 @@
 package dev.signet.web.ui;
 
+import static dev.signet.web.http.Route.get;
+import static dev.signet.web.http.Route.post;
+
 import dev.signet.web.Services;
+import dev.signet.web.auth.Access;
+import dev.signet.web.auth.SecurityAudit;
+import dev.signet.web.auth.StoreSecurityAudit;
 import dev.signet.web.http.Route;
+import io.javalin.http.HttpStatus;
+import java.time.Clock;
 import java.util.List;
 
 /**
  * The web UI's routes (server-rendered pages, login, sessions, CSRF), registered from
- * {@link dev.signet.web.Routes} beside the API. The UI is not built yet: this contributes no
- * routes until it is.
+ * {@link dev.signet.web.Routes} beside the API. They pass the API's bearer-token guard as
+ * {@link Access#PUBLIC} because the UI authenticates people with its own session cookie: every
+ * page below is behind {@link UiGate}, which checks the session, the CSRF token of every POST and
+ * the role ({@link UiAccess}, the same split as the API's). Only the login page is open.
  */
 public final class UiRoutes {
 
     private UiRoutes() {}
 
-    public static List<Route> routes(Services services) {
-        return List.of();
+    /** Whether a registered path belongs to the UI (not the API, so not in the OpenAPI document). */
+    public static boolean isUiPath(String path) {
+        return path.equals("/") || path.equals("/ui") || path.startsWith("/ui/");
+    }
+
+    public static List<Route> routes(Services s) {
+        return routes(s, Clock.systemUTC());
+    }
+
+    static List<Route> routes(Services s, Clock clock) {
+        Templates templates = new Templates();
+        UiErrors errors = new UiErrors(templates);
+        SessionStore sessions = new SessionStore(clock);
+        SessionCookie cookie = new SessionCookie(s.config().tls() != null);
+        SecurityAudit audit = new StoreSecurityAudit(s.securityEvents());
+        UiGate gate = new UiGate(sessions, cookie, s.access(), audit, errors);
+
+        LoginController login = new LoginController(sessions, cookie, s.access(), s.securityEvents(), audit,
+                new LoginThrottle(clock), templates, errors);
+        DashboardController dashboard = new DashboardController(s.authorities(), s.auditLog(), templates, clock);
+        CaController cas = new CaController(s.authorities(), templates);
+        IssueController issue = new IssueController(s.authorities(), templates);
+        CertificatesController certificates = new CertificatesController(s.authorities(), templates);
+        AuditController auditLog = new AuditController(s.auditLog(), templates);
+        AdminController admin = new AdminController(s.access(), sessions, templates, clock);
+        Access open = Access.PUBLIC;
+
+        return List.of(
+                get("/", open, ctx -> ctx.redirect("/ui", HttpStatus.SEE_OTHER)),
+                get("/ui/login", open, login::form),
+                post("/ui/login", open, login::login),
+                post("/ui/logout", open, gate.page(UiAccess.ANY, login::logout)),
+
+                get("/ui", open, gate.page(UiAccess.ANY, dashboard::show)),
+                get("/ui/cas/{caId}", open, gate.page(UiAccess.READ, cas::show)),
+                get("/ui/cas/{caId}/chain.pem", open, gate.page(UiAccess.READ, cas::chain)),
+
+                get("/ui/issue", open, gate.page(UiAccess.OFFICER, issue::form)),
+                post("/ui/issue", open, gate.page(UiAccess.OFFICER, issue::issue)),
+                get("/ui/identities/new", open, gate.page(UiAccess.OFFICER, issue::identityForm)),
+                post("/ui/identities", open, gate.page(UiAccess.OFFICER, issue::createIdentity)),
+
+                get("/ui/certificates", open, gate.page(UiAccess.READ, certificates::search)),
+                get("/ui/certificates/{caId}/{serial}", open, gate.page(UiAccess.READ, certificates::detail)),
+                get("/ui/certificates/{caId}/{serial}/certificate.pem", open, gate.page(UiAccess.READ, certificates::pem)),
+                get("/ui/certificates/{caId}/{serial}/certificate.cer", open, gate.page(UiAccess.READ, certificates::der)),
+                get("/ui/certificates/{caId}/{serial}/chain.pem", open, gate.page(UiAccess.READ, certificates::chain)),
+
+                get("/ui/audit", open, gate.page(UiAccess.AUDIT, auditLog::show)),
+
+                get("/ui/users", open, gate.page(UiAccess.ADMIN, admin::users)),
+                post("/ui/users", open, gate.page(UiAccess.ADMIN, admin::createUser)),
+                post("/ui/users/{username}/disable", open, gate.page(UiAccess.ADMIN, admin::disableUser)),
+                post("/ui/users/{username}/enable", open, gate.page(UiAccess.ADMIN, admin::enableUser)),
+                get("/ui/tokens", open, gate.page(UiAccess.ADMIN, admin::tokens)),
+                post("/ui/tokens", open, gate.page(UiAccess.ADMIN, admin::createToken)),
+                post("/ui/tokens/{tokenId}/revoke", open, gate.page(UiAccess.ADMIN, admin::revokeToken)),
+
+                // Last, so that every page above matches first: any other UI path is a 404 page.
+                get("/ui/<rest>", open, ctx -> errors.notFound(ctx, null)),
+                post("/ui/<rest>", open, ctx -> errors.notFound(ctx, null)));
     }
 }

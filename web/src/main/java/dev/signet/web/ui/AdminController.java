@@ -1,0 +1,162 @@
+package dev.signet.web.ui;
+
+import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.store.ApiToken;
+import dev.signet.ca.store.IssuedToken;
+import dev.signet.ca.store.UserRecord;
+import dev.signet.web.auth.Passwords;
+import dev.signet.web.auth.Role;
+import dev.signet.web.auth.UserNames;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * For administrators: UI users (create, disable, enable) and API tokens (create, revoke). A new
+ * token's secret, and a generated password, are shown on the response page once and never again.
+ */
+public final class AdminController {
+
+    public record UserRow(String username, String role, String created, boolean disabled) {}
+
+    public record TokenRow(String id, String name, String role, String created, String expires, String revoked) {}
+
+    public record UsersModel(List<UserRow> users, List<String> roles, String error, String createdUser, String password) {}
+
+    public record TokensModel(List<TokenRow> tokens, List<String> roles, String error, TokenRow created, String secret) {}
+
+    private final AccessStore access;
+    private final SessionStore sessions;
+    private final Templates templates;
+    private final Clock clock;
+
+    AdminController(AccessStore access, SessionStore sessions, Templates templates, Clock clock) {
+        this.access = access;
+        this.sessions = sessions;
+        this.templates = templates;
+        this.clock = clock;
+    }
+
+    void users(Context ctx, Viewer viewer) {
+        showUsers(ctx, viewer, 200, null, null, null);
+    }
+
+    void createUser(Context ctx, Viewer viewer) {
+        String username = ctx.formParam("username") == null ? "" : ctx.formParam("username").strip();
+        String role = ctx.formParam("role");
+        String password = ctx.formParam("password") == null ? "" : ctx.formParam("password");
+        String problem = UserNames.problem(username);
+        if (problem == null && !roles().contains(role)) {
+            problem = "Choose a role.";
+        }
+        boolean generated = password.isEmpty();
+        if (generated) {
+            password = Passwords.generate();
+        }
+        if (problem == null) {
+            problem = Passwords.weakness(password);
+        }
+        if (problem == null && access.findUser(username).isPresent()) {
+            problem = "A user named " + username + " exists already.";
+        }
+        if (problem != null) {
+            showUsers(ctx, viewer, 400, problem, null, null);
+            return;
+        }
+        access.createUser(new UserRecord(username, Passwords.hash(password), role, clock.instant(), false), viewer.actor());
+        showUsers(ctx, viewer, 200, null, username, generated ? password : null);
+    }
+
+    void disableUser(Context ctx, Viewer viewer) {
+        setDisabled(ctx, viewer, true);
+    }
+
+    void enableUser(Context ctx, Viewer viewer) {
+        setDisabled(ctx, viewer, false);
+    }
+
+    private void setDisabled(Context ctx, Viewer viewer, boolean disabled) {
+        String username = ctx.pathParam("username");
+        if (disabled && username.equals(viewer.username())) {
+            showUsers(ctx, viewer, 409, "You cannot disable your own account.", null, null);
+            return;
+        }
+        UserRecord u = access.findUser(username).orElseThrow(() -> UiException.notFound("There is no user " + username + "."));
+        access.updateUser(new UserRecord(u.username(), u.passwordHash(), u.role(), u.created(), disabled), viewer.actor());
+        if (disabled) {
+            sessions.endAllOf(username);
+        }
+        ctx.redirect("/ui/users", HttpStatus.SEE_OTHER);
+    }
+
+    void tokens(Context ctx, Viewer viewer) {
+        showTokens(ctx, viewer, 200, null, null, null);
+    }
+
+    void createToken(Context ctx, Viewer viewer) {
+        String name = ctx.formParam("name") == null ? "" : ctx.formParam("name").strip();
+        String role = ctx.formParam("role");
+        String days = ctx.formParam("expiresDays") == null ? "" : ctx.formParam("expiresDays").strip();
+        String problem = null;
+        if (name.isEmpty() || name.length() > 100) {
+            problem = "Give the token a name of 1 to 100 characters, to recognise it by.";
+        } else if (!roles().contains(role)) {
+            problem = "Choose a role.";
+        }
+        Instant expires = null;
+        if (problem == null && !days.isEmpty()) {
+            try {
+                int d = Integer.parseInt(days);
+                if (d < 1 || d > 3650) {
+                    throw new NumberFormatException();
+                }
+                expires = clock.instant().plus(Duration.ofDays(d));
+            } catch (NumberFormatException e) {
+                problem = "Expiry is a number of days from 1 to 3650, or empty for none.";
+            }
+        }
+        if (problem != null) {
+            showTokens(ctx, viewer, 400, problem, null, null);
+            return;
+        }
+        IssuedToken issued = access.createToken(name, role, Set.of(), expires, viewer.actor());
+        showTokens(ctx, viewer, 201, null, row(issued.token()), issued.secret());
+    }
+
+    void revokeToken(Context ctx, Viewer viewer) {
+        access.revokeToken(ctx.pathParam("tokenId"), viewer.actor());
+        ctx.redirect("/ui/tokens", HttpStatus.SEE_OTHER);
+    }
+
+    private void showUsers(Context ctx, Viewer viewer, int status, String error, String createdUser, String password) {
+        List<UserRow> users = access.listUsers().stream()
+                .map(u -> new UserRow(u.username(), u.role(), Format.time(u.created()), u.disabled())).toList();
+        Map<String, Object> params = new HashMap<>();
+        params.put("frame", Frame.of("Users", "users", viewer));
+        params.put("model", new UsersModel(users, roles(), error, createdUser, password));
+        templates.render(ctx, status, "users.jte", params);
+    }
+
+    private void showTokens(Context ctx, Viewer viewer, int status, String error, TokenRow created, String secret) {
+        List<TokenRow> tokens = access.listTokens().stream().map(AdminController::row).toList();
+        Map<String, Object> params = new HashMap<>();
+        params.put("frame", Frame.of("API tokens", "tokens", viewer));
+        params.put("model", new TokensModel(tokens, roles(), error, created, secret));
+        templates.render(ctx, status, "tokens.jte", params);
+    }
+
+    private static TokenRow row(ApiToken t) {
+        return new TokenRow(t.id(), t.name(), t.role(), Format.time(t.created()), Format.time(t.expires()), Format.time(t.revoked()));
+    }
+
+    private static List<String> roles() {
+        return Arrays.stream(Role.values()).map(Role::id).toList();
+    }
+}

@@ -1,0 +1,194 @@
+package dev.signet.web.ui;
+
+import dev.signet.ca.CaException;
+import dev.signet.ca.CaInfo;
+import dev.signet.ca.CertificateAuthorities;
+import dev.signet.ca.IssuedCertificate;
+import dev.signet.ca.SignerIdentity;
+import dev.signet.ca.profile.Profile;
+import dev.signet.hsm.KeyAlgorithm;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.UploadedFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /ui/issue}: choose a CA and a profile, see the profile's rules, paste or upload a CSR, get
+ * the certificate. {@code /ui/identities/new}: a signer identity whose key is generated inside the
+ * HSM. Refusals (bad CSR, policy) come back on the form with the reason, keeping what was entered.
+ */
+public final class IssueController {
+
+    /** A CSR is a few kilobytes at most; anything much larger is not one. */
+    static final int MAX_CSR_BYTES = 64 * 1024;
+    static final String DEFAULT_PROFILE = "tls-server";
+    static final String DEFAULT_IDENTITY_PROFILE = "document-signer";
+
+    public record Option(String value, String label) {}
+
+    public record IssueModel(List<Option> cas, List<Option> profiles, String ca, String profile, ProfileRules rules,
+                             String csr, String error) {}
+
+    public record IdentityModel(List<Option> cas, List<Option> profiles, List<String> algorithms, String ca,
+                                String profile, ProfileRules rules, String subject, String keyAlgorithm, String error) {}
+
+    private final CertificateAuthorities authorities;
+    private final Templates templates;
+
+    IssueController(CertificateAuthorities authorities, Templates templates) {
+        this.authorities = authorities;
+        this.templates = templates;
+    }
+
+    void form(Context ctx, Viewer viewer) {
+        showIssue(ctx, viewer, 200, ctx.queryParam("ca"), ctx.queryParam("profile"), "", null);
+    }
+
+    void issue(Context ctx, Viewer viewer) throws IOException {
+        String ca = ctx.formParam("ca");
+        String profile = ctx.formParam("profile");
+        String pasted = ctx.formParam("csr") == null ? "" : ctx.formParam("csr").strip();
+        byte[] csr;
+        UploadedFile file = ctx.uploadedFile("csrFile");
+        if (file != null && file.size() > 0) {
+            csr = read(file);
+        } else {
+            csr = pasted.getBytes(StandardCharsets.US_ASCII);
+        }
+        if (csr.length > MAX_CSR_BYTES) {
+            showIssue(ctx, viewer, 413, ca, profile, "", "The CSR is larger than " + MAX_CSR_BYTES / 1024 + " KiB; that is not a CSR.");
+            return;
+        }
+        if (csr.length == 0) {
+            showIssue(ctx, viewer, 400, ca, profile, pasted, "Paste a CSR (PEM) or choose a CSR file.");
+            return;
+        }
+        IssuedCertificate issued;
+        try {
+            issued = authorities.issue(required(ca, "CA"), required(profile, "profile"), csr, viewer.actor());
+        } catch (CaException e) {
+            if (e.kind() == CaException.Kind.UNAVAILABLE) {
+                throw e;
+            }
+            showIssue(ctx, viewer, UiErrors.status(e.kind()), ca, profile, pasted.length() <= MAX_CSR_BYTES ? pasted : "",
+                    e.getMessage());
+            return;
+        }
+        ctx.redirect("/ui/certificates/" + issued.caId() + "/" + issued.serial() + "?issued=1", HttpStatus.SEE_OTHER);
+    }
+
+    void identityForm(Context ctx, Viewer viewer) {
+        showIdentity(ctx, viewer, 200, ctx.queryParam("ca"), ctx.queryParam("profile"), "", "EC_P256", null);
+    }
+
+    void createIdentity(Context ctx, Viewer viewer) {
+        String ca = ctx.formParam("ca");
+        String profile = ctx.formParam("profile");
+        String subject = ctx.formParam("subject") == null ? "" : ctx.formParam("subject").strip();
+        String algorithm = ctx.formParam("keyAlgorithm");
+        KeyAlgorithm keyAlgorithm;
+        try {
+            keyAlgorithm = KeyAlgorithm.parse(algorithm == null ? "" : algorithm);
+        } catch (IllegalArgumentException e) {
+            showIdentity(ctx, viewer, 400, ca, profile, subject, algorithm, "Choose a key algorithm from the list.");
+            return;
+        }
+        SignerIdentity identity;
+        try {
+            identity = authorities.createSignerIdentity(required(ca, "CA"), required(profile, "profile"), subject,
+                    keyAlgorithm, viewer.actor());
+        } catch (CaException e) {
+            if (e.kind() == CaException.Kind.UNAVAILABLE) {
+                throw e;
+            }
+            showIdentity(ctx, viewer, UiErrors.status(e.kind()), ca, profile, subject, algorithm, e.getMessage());
+            return;
+        }
+        IssuedCertificate c = identity.certificate();
+        ctx.redirect("/ui/certificates/" + c.caId() + "/" + c.serial() + "?identity="
+                + URLEncoder.encode(identity.id(), StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
+    }
+
+    private void showIssue(Context ctx, Viewer viewer, int status, String ca, String profile, String csr, String error) {
+        List<Option> cas = caOptions();
+        List<Profile> profiles = leafProfiles();
+        Profile selected = select(profiles, profile, DEFAULT_PROFILE);
+        Map<String, Object> params = new HashMap<>();
+        params.put("frame", Frame.of("Issue a certificate", "issue", viewer));
+        params.put("model", new IssueModel(cas, profileOptions(profiles), selectCa(cas, ca), selected == null ? null : selected.name(),
+                selected == null ? null : ProfileRules.of(selected), csr, error));
+        templates.render(ctx, status, "issue.jte", params);
+    }
+
+    private void showIdentity(Context ctx, Viewer viewer, int status, String ca, String profile, String subject,
+                              String algorithm, String error) {
+        List<Option> cas = caOptions();
+        List<Profile> profiles = leafProfiles();
+        Profile selected = select(profiles, profile, DEFAULT_IDENTITY_PROFILE);
+        List<String> algorithms = Arrays.stream(KeyAlgorithm.values()).filter(a -> !a.isSymmetric()).map(Enum::name).toList();
+        Map<String, Object> params = new HashMap<>();
+        params.put("frame", Frame.of("New signer identity", "issue", viewer));
+        params.put("model", new IdentityModel(cas, profileOptions(profiles), algorithms, selectCa(cas, ca),
+                selected == null ? null : selected.name(), selected == null ? null : ProfileRules.of(selected), subject,
+                algorithms.contains(algorithm) ? algorithm : "EC_P256", error));
+        templates.render(ctx, status, "identity.jte", params);
+    }
+
+    /** CAs that can issue now: active and with a certificate. The issuing CA is listed first by default. */
+    private List<Option> caOptions() {
+        return authorities.list().stream()
+                .filter(c -> c.certificatePem() != null && "active".equals(c.status()))
+                .sorted((a, b) -> Boolean.compare(a.parentId() == null, b.parentId() == null))
+                .map(c -> new Option(c.id(), c.name()))
+                .toList();
+    }
+
+    private List<Profile> leafProfiles() {
+        return authorities.profiles().stream().filter(p -> !p.ca()).sorted((a, b) -> a.name().compareTo(b.name())).toList();
+    }
+
+    private static List<Option> profileOptions(List<Profile> profiles) {
+        return profiles.stream().map(p -> new Option(p.name(), p.name() + " — " + p.description())).toList();
+    }
+
+    private static String selectCa(List<Option> cas, String wanted) {
+        for (Option o : cas) {
+            if (o.value().equals(wanted)) {
+                return wanted;
+            }
+        }
+        return cas.isEmpty() ? null : cas.get(0).value();
+    }
+
+    private static Profile select(List<Profile> profiles, String wanted, String fallback) {
+        for (String name : new String[] {wanted, fallback}) {
+            for (Profile p : profiles) {
+                if (p.name().equals(name)) {
+                    return p;
+                }
+            }
+        }
+        return profiles.isEmpty() ? null : profiles.get(0);
+    }
+
+    private static String required(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw UiException.badRequest("Choose a " + what + ".");
+        }
+        return value;
+    }
+
+    /** Reads at most one byte over the limit, so an oversized upload is recognised without reading it all. */
+    private static byte[] read(UploadedFile file) throws IOException {
+        try (InputStream in = file.content()) {
+            return in.readNBytes(MAX_CSR_BYTES + 1);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.signet.web.ui;
+
+import dev.signet.ca.audit.CanonicalJson;
+import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.store.AuditEvent;
+import dev.signet.ca.store.SecurityEvents;
+import dev.signet.ca.store.UserRecord;
+import dev.signet.web.auth.Passwords;
+import dev.signet.web.auth.SecurityAudit;
+import dev.signet.web.auth.UserNames;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code /ui/login} and {@code /ui/logout}. The login form is CSRF-protected too (by a short-lived
+ * anonymous session), failed logins are rate-limited per user name and per client address, and
+ * every attempt, successful or not, lands in the audit chain. A successful login gets a new session
+ * id, so an id planted before login is worth nothing after it.
+ */
+public final class LoginController {
+
+    /** What the login page shows. */
+    public record LoginModel(String csrfToken, String username, String next, String error) {}
+
+    private final SessionStore sessions;
+    private final SessionCookie cookie;
+    private final AccessStore access;
+    private final SecurityEvents events;
+    private final SecurityAudit audit;
+    private final LoginThrottle throttle;
+    private final Templates templates;
+    private final UiErrors errors;
+
+    LoginController(SessionStore sessions, SessionCookie cookie, AccessStore access, SecurityEvents events,
+                    SecurityAudit audit, LoginThrottle throttle, Templates templates, UiErrors errors) {
+        this.sessions = sessions;
+        this.cookie = cookie;
+        this.access = access;
+        this.events = events;
+        this.audit = audit;
+        this.throttle = throttle;
+        this.templates = templates;
+        this.errors = errors;
+    }
+
+    void form(Context ctx) {
+        errors.guard(ctx, null, () -> {
+            Optional<Session> current = sessions.find(cookie.read(ctx));
+            if (current.isPresent() && !current.get().anonymous()) {
+                ctx.redirect("/ui", HttpStatus.SEE_OTHER);
+                return;
+            }
+            Session s = current.isPresent() ? current.get() : anonymousSession(ctx);
+            show(ctx, 200, s, "", safeNext(ctx.queryParam("next")), null);
+        });
+    }
+
+    void login(Context ctx) {
+        errors.guard(ctx, null, () -> {
+            Optional<Session> current = sessions.find(cookie.read(ctx));
+            if (current.isEmpty() || !UiGate.csrfMatches(ctx, current.get().csrfToken())) {
+                audit.refused("anonymous", "POST", ctx.path(), 403, "login without a valid CSRF token");
+                throw new UiException(403, "The login form expired. Reload the login page and try again.");
+            }
+            Session pre = current.get();
+            String username = ctx.formParam("username") == null ? "" : ctx.formParam("username").strip();
+            String password = ctx.formParam("password") == null ? "" : ctx.formParam("password");
+            String next = safeNext(ctx.formParam("next"));
+            String client = ctx.ip();
+
+            Duration wait = throttle.wait(username, client);
+            if (!wait.isZero() && !wait.isNegative()) {
+                recordFailure(username, client, "rate-limited");
+                long minutes = Math.max(1, (wait.toSeconds() + 59) / 60);
+                ctx.header("Retry-After", Long.toString(Math.max(1, wait.toSeconds())));
+                show(ctx, 429, pre, username, next, "Too many failed logins. Try again in " + minutes
+                        + (minutes == 1 ? " minute." : " minutes."));
+                return;
+            }
+            Optional<UserRecord> user = UserNames.problem(username) == null ? access.findUser(username) : Optional.empty();
+            String failure;
+            if (user.isEmpty()) {
+                Passwords.verifyDummy(password);
+                failure = "unknown-user";
+            } else if (!Passwords.verify(password, user.get().passwordHash())) {
+                failure = "wrong-password";
+            } else if (user.get().disabled()) {
+                failure = "user-disabled";
+            } else {
+                failure = null;
+            }
+            if (failure != null) {
+                throttle.failed(username, client);
+                recordFailure(username, client, failure);
+                // One message for every cause: the page does not tell which names exist.
+                show(ctx, 401, pre, username, next, "Wrong user name or password.");
+                return;
+            }
+            throttle.succeeded(username);
+            sessions.end(pre.id());
+            Session session = sessions.openFor(username)
+                    .orElseThrow(() -> new UiException(503, "Too many open sessions; try again later."));
+            events.record(new AuditEvent("user:" + username, "login.success", "user", username,
+                    CanonicalJson.write(Map.of("client", client))));
+            cookie.write(ctx, session);
+            ctx.redirect(next, HttpStatus.SEE_OTHER);
+        });
+    }
+
+    void logout(Context ctx, Viewer viewer) {
+        sessions.end(cookie.read(ctx));
+        cookie.clear(ctx);
+        events.record(new AuditEvent(viewer.actor(), "logout", "user", viewer.username(), "{}"));
+        ctx.redirect("/ui/login", HttpStatus.SEE_OTHER);
+    }
+
+    private Session anonymousSession(Context ctx) {
+        Session s = sessions.openAnonymous()
+                .orElseThrow(() -> new UiException(503, "Too many open sessions; try again in a few minutes."));
+        cookie.write(ctx, s);
+        return s;
+    }
+
+    private void show(Context ctx, int status, Session s, String username, String next, String error) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("frame", Frame.of("Log in", "login", null));
+        params.put("login", new LoginModel(s.csrfToken(), username, next, error));
+        templates.render(ctx, status, "login.jte", params);
+    }
+
+    private void recordFailure(String username, String client, String reason) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("client", client);
+        details.put("reason", reason);
+        String name = username.isEmpty() ? "(empty)" : username.length() <= 100 ? username : username.substring(0, 100) + "...";
+        events.record(new AuditEvent("anonymous", "login.failure", "user", name, CanonicalJson.write(details)));
+    }
+
+    /** Only a path inside the UI: never another host ({@code //evil}, {@code /\evil}) or an API URL. */
+    static String safeNext(String next) {
+        if (next == null || !next.startsWith("/ui") || next.startsWith("//") || next.contains("\\")
+                || next.length() > 500 || next.startsWith("/ui/login") || next.startsWith("/ui/logout")) {
+            return "/ui";
+        }
+        for (int i = 0; i < next.length(); i++) {
+            if (next.charAt(i) < 0x20) {
+                return "/ui";
+            }
+        }
+        return next;
+    }
+}

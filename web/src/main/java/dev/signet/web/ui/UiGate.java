@@ -1,0 +1,93 @@
+package dev.signet.web.ui;
+
+import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.store.UserRecord;
+import dev.signet.web.auth.Role;
+import dev.signet.web.auth.SecurityAudit;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What stands in front of every UI page: the session (else to the login page), the CSRF token on
+ * every POST (else 403), the role (else 403), and friendly error pages for whatever goes wrong.
+ * Refusals go to the audit chain as the API's do.
+ */
+final class UiGate {
+
+    /** Name of the hidden form field that carries the CSRF token. */
+    static final String CSRF_FIELD = "_csrf";
+
+    /** A page handler, given the logged-in viewer. */
+    @FunctionalInterface
+    interface Page {
+        void handle(Context ctx, Viewer viewer) throws Exception;
+    }
+
+    private final SessionStore sessions;
+    private final SessionCookie cookie;
+    private final AccessStore access;
+    private final SecurityAudit audit;
+    private final UiErrors errors;
+
+    UiGate(SessionStore sessions, SessionCookie cookie, AccessStore access, SecurityAudit audit, UiErrors errors) {
+        this.sessions = sessions;
+        this.cookie = cookie;
+        this.access = access;
+        this.audit = audit;
+        this.errors = errors;
+    }
+
+    /** {@code page}, open to logged-in users with one of {@code roles}. */
+    Handler page(Set<Role> roles, Page page) {
+        return ctx -> errors.guard(ctx, null, () -> {
+            Optional<Session> session = sessions.find(cookie.read(ctx)).filter(s -> !s.anonymous());
+            Viewer viewer = session.flatMap(this::viewer).orElse(null);
+            if (viewer == null) {
+                session.ifPresent(s -> sessions.end(s.id()));
+                if (ctx.method() == HandlerType.POST) {
+                    // A form from an expired session: refuse it, do not replay it after login.
+                    throw new UiException(403, "Your session has ended. Log in again and repeat the action.");
+                }
+                String next = ctx.queryString() == null ? ctx.path() : ctx.path() + "?" + ctx.queryString();
+                ctx.redirect("/ui/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
+                return;
+            }
+            if (ctx.method() == HandlerType.POST && !csrfMatches(ctx, viewer.csrfToken())) {
+                audit.refused(viewer.actor(), "POST", ctx.path(), 403, "missing or wrong CSRF token");
+                throw new UiException(403, "This form did not come from a page of this site, or it expired. "
+                        + "Go back, reload the page and try again.");
+            }
+            if (!viewer.is(roles)) {
+                audit.refused(viewer.actor(), ctx.method().name(), ctx.path(), 403, "role " + viewer.role().id());
+                errors.forbidden(ctx, viewer);
+                return;
+            }
+            page.handle(ctx, viewer);
+        });
+    }
+
+    /** The viewer of a logged-in session, if its user still exists and is enabled. */
+    private Optional<Viewer> viewer(Session s) {
+        Optional<UserRecord> user = access.findUser(s.username());
+        if (user.isEmpty() || user.get().disabled()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Viewer(s.username(), Role.parse(user.get().role()), s.csrfToken()));
+    }
+
+    /** Constant-time comparison of the posted token with the session's. */
+    static boolean csrfMatches(Context ctx, String expected) {
+        String posted = ctx.formParam(CSRF_FIELD);
+        if (posted == null || expected == null) {
+            return false;
+        }
+        return MessageDigest.isEqual(posted.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,301 @@
+package dev.signet.web.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.signet.ca.audit.AuditEntry;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The web UI in a real headless Chromium (Debian's, driven by Selenium) against a real server:
+ * a person logs in, issues a certificate from a CSR, finds it, downloads it; refusals look right.
+ * Screenshots of the main pages go to target/screenshots. Chromium is required: without it these
+ * tests fail.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebUiBrowserTest {
+
+    static final String CHROMIUM = "/usr/bin/chromium";
+    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final String OFFICER = "olivia";
+    static final String OFFICER_PASSWORD = "officer password 1";
+
+    Path data;
+    Path browserDir;
+    Path downloads;
+    UiServer server;
+    ChromeDriver driver;
+
+    @BeforeAll
+    void start() throws IOException {
+        assertTrue(Files.isExecutable(Path.of(CHROMIUM)), CHROMIUM + " is missing: apt-get install chromium");
+        assertTrue(Files.isExecutable(Path.of(CHROMEDRIVER)), CHROMEDRIVER + " is missing: apt-get install chromium-driver");
+        data = Files.createTempDirectory("signet-ui-data");
+        browserDir = Files.createTempDirectory("signet-ui-chromium");
+        downloads = Files.createTempDirectory("signet-ui-downloads");
+        Files.createDirectories(SCREENSHOTS);
+        server = UiServer.start(data);
+        try {
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary(CHROMIUM);
+            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--no-first-run", "--window-size=1280,1100",
+                    "--user-data-dir=" + browserDir.toAbsolutePath());
+            options.setExperimentalOption("prefs", Map.of(
+                    "download.default_directory", downloads.toAbsolutePath().toString(),
+                    "download.prompt_for_download", false));
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+            driver = new ChromeDriver(service, options);
+            driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        try {
+            if (driver != null) {
+                driver.quit();
+            }
+        } finally {
+            try {
+                if (server != null) {
+                    server.close();
+                }
+            } finally {
+                for (Path p : new Path[] {data, browserDir, downloads}) {
+                    deleteTree(p);
+                }
+            }
+        }
+    }
+
+    @BeforeEach
+    void loggedOut() {
+        driver.get(server.base + "/ui/login");
+        driver.manage().deleteAllCookies();
+    }
+
+    @Test
+    void officer_issues_a_certificate_from_a_csr_finds_it_and_downloads_it() throws Exception {
+        ensureOfficer();
+        login(OFFICER, OFFICER_PASSWORD);
+        assertEquals("Dashboard", driver.findElement(By.tagName("h1")).getText());
+        screenshot("dashboard");
+
+        driver.findElement(By.linkText("Issue")).click();
+        assertTrue(driver.findElement(By.id("profile-rules")).getText().contains("tls-server"));
+        String csr = Csrs.tlsServer("browser-test.example.com");
+        driver.findElement(By.id("csr")).sendKeys(csr);
+        screenshot("issue");
+        driver.findElement(By.id("issue")).click();
+
+        assertTrue(driver.findElement(By.id("issued-notice")).isDisplayed());
+        String serial = driver.findElement(By.id("serial")).getText();
+        assertTrue(driver.findElement(By.id("subject")).getText().contains("CN=browser-test.example.com"));
+        assertEquals("valid", driver.findElement(By.id("status")).getText());
+        screenshot("certificate");
+
+        driver.findElement(By.linkText("Certificates")).click();
+        driver.findElement(By.id("q")).sendKeys("browser-test");
+        new Select(driver.findElement(By.id("status"))).selectByValue("valid");
+        driver.findElement(By.id("search")).click();
+        List<WebElement> found = driver.findElements(By.cssSelector("table.certificates td.mono"));
+        assertTrue(found.stream().anyMatch(td -> td.getText().equals(serial)), "search lists serial " + serial);
+        screenshot("search");
+
+        // The browser downloads the DER file itself into its download directory.
+        driver.findElement(By.cssSelector("table.certificates a")).click();
+        driver.findElement(By.id("download-der")).click();
+        Path der = awaitDownload(serial + ".cer");
+        X509Certificate fromBrowser = parse(Files.readAllBytes(der));
+        assertEquals(new BigInteger(serial, 16), fromBrowser.getSerialNumber());
+        assertEquals(new X500Principal(new X500Name("CN=browser-test.example.com,O=UI Test").getEncoded()),
+                fromBrowser.getSubjectX500Principal());
+
+        // The PEM link, fetched with the browser's session cookie.
+        String pemLink = driver.findElement(By.id("download-pem")).getAttribute("href");
+        HttpResponse<byte[]> pem = server.getBytes(pemLink.substring(server.base.length()), sessionCookie());
+        assertEquals(200, pem.statusCode());
+        assertTrue(pem.headers().firstValue("Content-Disposition").orElse("").contains("attachment"));
+        X509Certificate fromPem = parse(pem.body());
+        assertEquals(fromBrowser, fromPem);
+
+        // The issuing CA's page offers its chain; the leaf verifies under the chain's first certificate.
+        driver.findElement(By.linkText("Signet Demo Issuing CA")).click();
+        screenshot("ca");
+        String chainLink = driver.findElement(By.id("chain-download")).getAttribute("href");
+        HttpResponse<byte[]> chain = server.getBytes(chainLink.substring(server.base.length()), sessionCookie());
+        assertEquals(200, chain.statusCode());
+        List<X509Certificate> cas = CertificateFactory.getInstance("X.509")
+                .generateCertificates(new ByteArrayInputStream(chain.body())).stream().map(c -> (X509Certificate) c).toList();
+        assertEquals(2, cas.size());
+        fromPem.verify(cas.get(0).getPublicKey());
+        assertEquals(cas.get(0).getSubjectX500Principal(), fromPem.getIssuerX500Principal());
+    }
+
+    @Test
+    void wrong_password_shows_an_error_and_is_audited() {
+        Instant before = Instant.now().minusSeconds(1);
+        login("admin", "not the password at all");
+        assertEquals("Wrong user name or password.", driver.findElement(By.id("login-error")).getText());
+        assertTrue(driver.findElements(By.linkText("Dashboard")).isEmpty(), "not logged in");
+
+        List<AuditEntry> entries = server.server.services().auditLog().list(0, 50).items();
+        assertTrue(entries.stream().anyMatch(e -> e.action().equals("login.failure") && e.objectId().equals("admin")
+                && e.details().contains("wrong-password") && !e.at().isBefore(before)), "login.failure for admin in the audit chain");
+
+        login("admin", server.adminPassword);
+        driver.findElement(By.linkText("Audit log")).click();
+        assertTrue(driver.findElement(By.id("chain-status")).getText().contains("intact"));
+        String log = driver.findElement(By.id("audit-entries")).getText();
+        assertTrue(log.contains("login.failure"), log);
+        assertTrue(log.contains("login.success"), log);
+        screenshot("audit");
+    }
+
+    @Test
+    void a_form_post_without_the_csrf_token_is_refused() throws Exception {
+        login("admin", server.adminPassword);
+        driver.findElement(By.linkText("API tokens")).click();
+        int before = server.server.services().access().listTokens().size();
+        // Remove the hidden token from the page's form, then submit it as the person would.
+        driver.executeScript("document.querySelector('form[action=\"/ui/tokens\"] input[name=_csrf]').remove()");
+        driver.findElement(By.id("token-name")).sendKeys("forged");
+        driver.findElement(By.id("create-token")).click();
+        assertTrue(driver.findElement(By.tagName("h1")).getText().startsWith("Not allowed"));
+        assertEquals(before, server.server.services().access().listTokens().size(), "no token was created");
+
+        // The same post outside the browser, to see the status code.
+        HttpResponse<String> r = server.postForm("/ui/tokens", sessionCookie(), Map.of("name", "forged", "role", "admin"));
+        assertEquals(403, r.statusCode());
+        assertEquals(before, server.server.services().access().listTokens().size());
+    }
+
+    @Test
+    void admin_creates_a_token_and_sees_it_once() {
+        login("admin", server.adminPassword);
+        driver.findElement(By.linkText("API tokens")).click();
+        driver.findElement(By.id("token-name")).sendKeys("deploy");
+        new Select(driver.findElement(By.id("token-role"))).selectByValue("officer");
+        driver.findElement(By.id("create-token")).click();
+        String secret = driver.findElement(By.id("token-secret")).getText();
+        assertTrue(secret.startsWith("sgt_"), secret);
+        assertTrue(server.server.services().access().findBySecret(secret).isPresent());
+        driver.navigate().refresh();
+        driver.get(server.base + "/ui/tokens");
+        assertFalse(driver.getPageSource().contains(secret), "the secret is shown once only");
+    }
+
+    @Test
+    void an_auditor_cannot_reach_the_issue_page() throws Exception {
+        server.createUser("audrey", "auditor password 1", "auditor");
+        login("audrey", "auditor password 1");
+        assertTrue(driver.findElements(By.linkText("Issue")).isEmpty(), "no Issue link for an auditor");
+        driver.get(server.base + "/ui/issue");
+        assertTrue(driver.findElement(By.tagName("h1")).getText().startsWith("Not allowed"));
+        assertTrue(driver.findElement(By.id("error-message")).getText().contains("auditor"));
+        assertEquals(403, server.get("/ui/issue", sessionCookie()).statusCode());
+    }
+
+    private void ensureOfficer() {
+        if (server.server.services().access().findUser(OFFICER).isPresent()) {
+            return;
+        }
+        // Through the admin's users page, as a person would set it up.
+        login("admin", server.adminPassword);
+        driver.findElement(By.linkText("Users")).click();
+        driver.findElement(By.id("new-username")).sendKeys(OFFICER);
+        new Select(driver.findElement(By.id("new-role"))).selectByValue("officer");
+        driver.findElement(By.id("new-password")).sendKeys(OFFICER_PASSWORD);
+        driver.findElement(By.id("create-user")).click();
+        assertTrue(driver.findElement(By.id("user-created")).getText().contains(OFFICER));
+        screenshot("users");
+        driver.findElement(By.xpath("//button[text()='Log out']")).click();
+        assertTrue(driver.getCurrentUrl().endsWith("/ui/login"));
+    }
+
+    private void login(String username, String password) {
+        driver.get(server.base + "/ui/login");
+        driver.findElement(By.id("username")).sendKeys(username);
+        driver.findElement(By.id("password")).sendKeys(password);
+        driver.findElement(By.id("login")).click();
+    }
+
+    private String sessionCookie() {
+        Cookie c = driver.manage().getCookieNamed(SessionCookie.NAME);
+        return c == null ? null : c.getValue();
+    }
+
+    private void screenshot(String name) {
+        try {
+            Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
+            Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write screenshot " + name, e);
+        }
+    }
+
+    private Path awaitDownload(String fileName) throws InterruptedException {
+        Path file = downloads.resolve(fileName);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.isRegularFile(file) && !Files.exists(downloads.resolve(fileName + ".crdownload"))) {
+                return file;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the browser did not download " + fileName);
+    }
+
+    private static X509Certificate parse(byte[] encoded) throws Exception {
+        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(encoded));
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
