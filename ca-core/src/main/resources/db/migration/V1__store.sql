@@ -1,6 +1,6 @@
 -- Signet store, version 1: CAs, certificates, the audit chain and access control.
--- Portable SQL (SQLite now, PostgreSQL later): times are epoch milliseconds in BIGINT columns,
--- binary values are BLOBs, flags are BOOLEAN.
+-- SQLite, in types that map plainly to PostgreSQL (whose migrations would spell BLOB as BYTEA):
+-- times are epoch milliseconds in BIGINT columns, binary values are BLOBs, flags are BOOLEAN.
 
 CREATE TABLE ca (
   id              VARCHAR(64)   NOT NULL PRIMARY KEY,

@@ -351,10 +351,6 @@ public final class CaFactory {
         }
     }
 
-    static X500Name parseSubject(String dn) {
-        return parseDn(dn);
-    }
-
     private void destroyQuietly(KeyHandle key) {
         try {
             hsm.destroy(key);

@@ -12,7 +12,9 @@ import dev.signet.ca.audit.CheckpointKeys;
 import dev.signet.ca.store.schema.tables.records.AuditCheckpointRow;
 import dev.signet.ca.store.schema.tables.records.AuditEntryRow;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import org.jooq.Condition;
 import java.util.stream.Stream;
 
 /**
@@ -40,6 +42,29 @@ public final class AuditLog {
         });
     }
 
+    /** Entries matching the query, newest first. */
+    public Page<AuditEntry> list(AuditQuery q) {
+        List<Condition> where = new ArrayList<>();
+        if (q.actor() != null) {
+            where.add(AUDIT_ENTRY.ACTOR.eq(q.actor()));
+        }
+        if (q.action() != null) {
+            where.add(AUDIT_ENTRY.ACTION.eq(q.action()));
+        }
+        if (q.objectType() != null) {
+            where.add(AUDIT_ENTRY.OBJECT_TYPE.eq(q.objectType()));
+        }
+        if (q.objectId() != null) {
+            where.add(AUDIT_ENTRY.OBJECT_ID.eq(q.objectId()));
+        }
+        return db.read(dsl -> {
+            long total = dsl.fetchCount(AUDIT_ENTRY, where);
+            List<AuditEntry> items = dsl.selectFrom(AUDIT_ENTRY).where(where).orderBy(AUDIT_ENTRY.SEQ.desc())
+                    .limit(q.limit()).offset(q.offset()).fetch(AuditLog::toEntry);
+            return new Page<>(items, q.offset(), q.limit(), total);
+        });
+    }
+
     /** The signed checkpoints, oldest first. */
     public List<AuditCheckpoint> checkpoints() {
         return db.read(dsl -> dsl.selectFrom(AUDIT_CHECKPOINT).orderBy(AUDIT_CHECKPOINT.SEQ).fetch(AuditLog::toCheckpoint));
@@ -50,6 +75,7 @@ public final class AuditLog {
      * returns the seq it covers. @throws StoreException if no audit key is configured
      */
     public long checkpoint() {
+        db.checkNotWriter();
         return Database.await(db.checkpointNow());
     }
 

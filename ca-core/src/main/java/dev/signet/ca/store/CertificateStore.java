@@ -21,7 +21,13 @@ import org.jooq.impl.DSL;
  * Issued certificates. Boulder's rule: a serial is {@link #reserve reserved}, with the bytes about
  * to be signed, before anything is signed; the signed certificate is then {@link #store stored}.
  * Both are durable before they return and each writes its audit entry in the same transaction.
- * The async variants let an issuing thread go on while many writes share one commit.
+ *
+ * <p>Each durable commit costs an fsync (milliseconds), so one caller that waits for every write
+ * gets a few hundred writes per second at best; throughput comes from many writes sharing a
+ * commit. Either call from many threads, or use the async variants and keep many certificates in
+ * flight. Their futures complete on the store's writer thread: do heavy work (signing) in
+ * {@code thenApplyAsync(..., yourExecutor)}, never in a plain {@code thenApply}, and never call a
+ * blocking store method from such a callback (it is refused with {@link IllegalStateException}).
  */
 public final class CertificateStore {
 
@@ -38,6 +44,7 @@ public final class CertificateStore {
      * @throws NotFoundException if the CA is unknown
      */
     public void reserve(String caId, String serialHex, byte[] tbsDer, String profile, String requester) {
+        db.checkNotWriter();
         Database.await(reserveAsync(caId, serialHex, tbsDer, profile, requester));
     }
 
@@ -82,6 +89,7 @@ public final class CertificateStore {
      * @throws NotFoundException if the CA is unknown
      */
     public void store(CertificateRecord cert, AuditEvent event) {
+        db.checkNotWriter();
         Database.await(storeAsync(cert, event));
     }
 

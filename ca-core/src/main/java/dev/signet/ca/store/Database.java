@@ -98,7 +98,19 @@ public final class Database implements AutoCloseable {
 
     /** Runs a write and waits for its commit, rethrowing its failure as it was thrown. */
     <T> T write(WriteQueue.Write<T> write) {
+        checkNotWriter();
         return await(writes.submit(write));
+    }
+
+    /**
+     * Futures complete on the writer thread, so a dependent stage that waits for another write
+     * there would wait for itself forever. Refuse it loudly instead.
+     */
+    void checkNotWriter() {
+        if (writes.isWriterThread()) {
+            throw new IllegalStateException("a blocking store call inside a store future's callback would deadlock; "
+                    + "chain the async variant or continue on your own executor");
+        }
     }
 
     /** How many write transactions have committed since this database was opened (for tests and benchmarks). */

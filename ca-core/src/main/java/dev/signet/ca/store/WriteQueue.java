@@ -64,6 +64,11 @@ final class WriteQueue implements AutoCloseable {
         this.thread.start();
     }
 
+    /** Whether the calling thread is the writer thread (which must never wait for a write). */
+    boolean isWriterThread() {
+        return Thread.currentThread() == thread;
+    }
+
     <T> CompletableFuture<T> submit(Write<T> write) {
         CompletableFuture<T> done = new CompletableFuture<>();
         if (closed) {

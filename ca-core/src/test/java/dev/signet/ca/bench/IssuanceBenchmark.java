@@ -66,7 +66,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 public final class IssuanceBenchmark {
 
     private static final int CSRS = 4000;
-    private static final int IN_FLIGHT = 512;
+    private static final int IN_FLIGHT = 128;
     private static final int[] THREADS = {1, 2};
     private static final double WARM_UP_SECONDS = 3.0;
     private static final Path SOFTHSM_LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
@@ -199,47 +199,60 @@ public final class IssuanceBenchmark {
     }
 
     /**
-     * Issuances per second with the pool's threads doing all the issuing work (checks, TBS, lint,
-     * signature) and up to {@link #IN_FLIGHT} issuances waiting on the store at once. A feeder thread
-     * only hands out work; it does none of it.
+     * Issuances per second in steady state, with the pool's threads doing all the issuing work
+     * (checks, TBS, lint, signature) and up to {@link #IN_FLIGHT} issuances waiting on the store at
+     * once. A feeder thread only hands out work. The pipeline fills for two seconds before the
+     * completions of the next {@code seconds} are counted.
      */
     static double measurePipelined(CertificateAuthorities cas, String caId, List<byte[]> csrs, ExecutorService pool,
             double seconds) throws Exception {
         Semaphore window = new Semaphore(IN_FLIGHT);
         AtomicLong done = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
-        int i = 0;
-        while (System.nanoTime() < end && failure.get() == null) {
-            if (!window.tryAcquire(10, TimeUnit.MILLISECONDS)) {
-                continue;
-            }
-            byte[] csr = csrs.get(i++ % csrs.size());
-            pool.execute(() -> {
-                try {
-                    cas.issueAsync(caId, "tls-server", csr, "bench", pool).whenComplete((cert, e) -> {
-                        if (e != null) {
+        java.util.concurrent.atomic.AtomicBoolean feeding = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread feeder = new Thread(() -> {
+            int i = 0;
+            try {
+                while (feeding.get() && failure.get() == null) {
+                    if (!window.tryAcquire(10, TimeUnit.MILLISECONDS)) {
+                        continue;
+                    }
+                    byte[] csr = csrs.get(i++ % csrs.size());
+                    pool.execute(() -> {
+                        try {
+                            cas.issueAsync(caId, "tls-server", csr, "bench", pool).whenComplete((cert, e) -> {
+                                if (e != null) {
+                                    failure.compareAndSet(null, e);
+                                } else {
+                                    done.incrementAndGet();
+                                }
+                                window.release();
+                            });
+                        } catch (RuntimeException e) {
                             failure.compareAndSet(null, e);
-                        } else if (System.nanoTime() <= end) {
-                            done.incrementAndGet();
+                            window.release();
                         }
-                        window.release();
                     });
-                } catch (RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                    window.release();
                 }
-            });
-        }
-        long elapsed = System.nanoTime() - start;
-        window.acquire(IN_FLIGHT);
-        System.err.println("DEBUG drained after " + (System.nanoTime() - start) / 1e6 + " ms"); // let everything in flight finish before the next run
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bench-feeder");
+        feeder.start();
+        Thread.sleep(2000);
+        long c0 = done.get();
+        long t0 = System.nanoTime();
+        Thread.sleep((long) (seconds * 1000));
+        long c1 = done.get();
+        long t1 = System.nanoTime();
+        feeding.set(false);
+        feeder.join();
+        window.acquire(IN_FLIGHT); // let everything in flight finish before the next run
         window.release(IN_FLIGHT);
         if (failure.get() != null) {
             throw new IllegalStateException("an issuance failed", failure.get());
         }
-        return done.get() / (elapsed / 1e9);
+        return (c1 - c0) / ((t1 - t0) / 1e9);
     }
 
     static double measure(Op op, int threads, double seconds) throws Exception {

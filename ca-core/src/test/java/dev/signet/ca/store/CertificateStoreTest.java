@@ -153,6 +153,13 @@ class CertificateStoreTest {
         assertEquals("root/1", page.items().get(0).objectId());
         assertEquals("{\"profile\":\"tls-server\"}", page.items().get(2).details());
         assertTrue(audit.verify().intact());
+
+        Page<dev.signet.ca.audit.AuditEntry> history = audit.list(AuditQuery.forObject("certificate", "root/1", 10));
+        assertEquals(3, history.total());
+        assertEquals(List.of("officer"), audit.list(new AuditQuery("officer", null, null, null, 0, 10)).items().stream()
+                .map(dev.signet.ca.audit.AuditEntry::actor).toList());
+        assertEquals(2, audit.list(new AuditQuery(null, "ca.create", "ca", null, 0, 10)).total());
+        assertEquals(0, audit.list(AuditQuery.forObject("certificate", "root/2", 10)).total());
     }
 
     @Test

@@ -96,6 +96,28 @@ class DatabaseSchemaTest {
     }
 
     @Test
+    void a_database_at_an_older_version_is_brought_up_to_date_on_open() throws SQLException {
+        Path file = dir.resolve("signet.db");
+        Database.open(file).close();
+        // Make it look like a database written before V2 existed.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.executeUpdate("DROP INDEX audit_entry_by_object");
+            s.executeUpdate("DELETE FROM schema_version WHERE version = 2");
+        }
+        Database.open(file).close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'audit_entry_by_object'")) {
+                rs.next();
+                assertEquals(1, rs.getInt(1));
+            }
+            try (ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
+                rs.next();
+                assertEquals(2, rs.getInt(1));
+            }
+        }
+    }
+
+    @Test
     void a_migration_changed_after_it_was_applied_stops_the_start() throws SQLException {
         Path file = dir.resolve("signet.db");
         Database.open(file).close();

@@ -155,6 +155,21 @@ class GroupCommitTest {
         }
     }
 
+    @Test
+    void waiting_for_a_write_inside_a_write_callback_is_refused_instead_of_deadlocking() {
+        try (Database db = Database.open(dir.resolve("signet.db"))) {
+            new CaStore(db).create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root"));
+            CertificateStore certs = new CertificateStore(db);
+            CompletableFuture<Void> chained = certs.reserveAsync("root", "1", Fixtures.tbs("1"), "tls-server", "alice")
+                    .thenRun(() -> certs.store(cert("root", "1"), issued("root", "1")));
+            assertInstanceOf(IllegalStateException.class, cause(chained));
+            // the async chain is the way, and it works
+            certs.reserveAsync("root", "2", Fixtures.tbs("2"), "tls-server", "alice")
+                    .thenCompose(v -> certs.storeAsync(cert("root", "2"), issued("root", "2"))).join();
+            assertTrue(certs.find("root", "2").isPresent());
+        }
+    }
+
     private static Throwable cause(CompletableFuture<?> f) {
         CompletionException e = assertThrows(CompletionException.class, f::join);
         return e.getCause();

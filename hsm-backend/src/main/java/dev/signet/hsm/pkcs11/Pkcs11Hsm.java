@@ -74,7 +74,11 @@ import org.xipki.pkcs11.wrapper.params.GCM_PARAMS;
  * <p>Keys are token objects found by CKA_LABEL; private and secret keys are sensitive and never
  * extractable (see {@link KeyTemplates}). What a key is (algorithm, policy, creation time) is read
  * back from its attributes, so keys made by an earlier run are found again. Object handles are
- * cached per label, as PKCS#11 keeps them valid for the life of the process.
+ * cached per label, as PKCS#11 keeps them valid for the life of the process; a key destroyed by
+ * another process is noticed at its next use (KeyNotFound).
+ *
+ * <p>PKCS#11 login belongs to the process and the token: two {@code Pkcs11Hsm}s on the same token
+ * in one process share it, and the second one's PIN is not checked again by the token.
  */
 public final class Pkcs11Hsm implements Hsm {
 
