@@ -171,6 +171,29 @@ class CertificateApiTest {
     }
 
     @Test
+    void the_aia_ca_issuers_url_in_an_issued_certificate_serves_its_issuer() throws Exception {
+        HttpResponse<String> r = server.postJson("/api/v1/cas/" + issuingId + "/certificates", officer,
+                Map.of("profile", "tls-server", "csr", Csrs.tlsServerPem("aia.example.com")));
+        JsonNode c = TestServer.json(r);
+        X509Certificate leaf = parse(c.get("certificatePem").asText().getBytes(StandardCharsets.US_ASCII)).get(0);
+        org.bouncycastle.asn1.x509.AuthorityInformationAccess aia = org.bouncycastle.asn1.x509.AuthorityInformationAccess.getInstance(
+                org.bouncycastle.asn1.ASN1OctetString.getInstance(leaf.getExtensionValue("1.3.6.1.5.5.7.1.1")).getOctets());
+        String url = null;
+        for (org.bouncycastle.asn1.x509.AccessDescription d : aia.getAccessDescriptions()) {
+            if (d.getAccessMethod().equals(org.bouncycastle.asn1.x509.AccessDescription.id_ad_caIssuers)) {
+                url = d.getAccessLocation().getName().toString();
+            }
+        }
+        assertTrue(url != null && url.endsWith("/ca/" + issuingId + ".crt"), String.valueOf(url));
+        // The test server's base URL names port 0 (it is picked at bind time): fetch the same path here.
+        HttpResponse<byte[]> ca = server.getBytes(URI.create(url).getPath(), null, "*/*");
+        assertEquals(200, ca.statusCode());
+        X509Certificate issuer = parse(ca.body()).get(0);
+        assertEquals(leaf.getIssuerX500Principal(), issuer.getSubjectX500Principal());
+        leaf.verify(issuer.getPublicKey());
+    }
+
+    @Test
     void the_public_ca_certificate_url_serves_der() throws Exception {
         HttpResponse<byte[]> r = server.getBytes("/ca/" + issuingId + ".crt", null, "*/*");
         assertEquals(200, r.statusCode());

@@ -35,6 +35,11 @@ final class TestServer implements AutoCloseable {
         return new ConfigLoader(ENV).load(null, data, 0);
     }
 
+    /** Wraps a server started elsewhere (closing this closes it). */
+    static TestServer of(SignetServer server) {
+        return new TestServer(server, "");
+    }
+
     static TestServer start(Path data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SignetServer s = SignetServer.start(config(data), new PrintStream(out, true, StandardCharsets.UTF_8));

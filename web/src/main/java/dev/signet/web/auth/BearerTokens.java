@@ -1,11 +1,8 @@
 package dev.signet.web.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.signet.ca.store.AccessStore;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * API tokens: 256 random bits, shown once, stored only as their SHA-256. A plain hash is enough
@@ -14,30 +11,25 @@ import java.util.HexFormat;
 public final class BearerTokens {
 
     /** Tokens start with this, so a leaked one is easy to recognise in a scan. */
-    public static final String PREFIX = "sgt_";
+    public static final String PREFIX = AccessStore.TOKEN_PREFIX;
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private BearerTokens() {}
 
-    /** A fresh token: the prefix and 32 random bytes in unpadded base64url (43 characters). */
+    /**
+     * A fresh token in the store's format: the prefix and 32 random bytes in unpadded base64url
+     * (43 characters). Production tokens are made by the store; this serves tests of the HTTP layer.
+     */
     public static String generate() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** The stored form of a token: lower-case hex SHA-256 of its UTF-8 bytes. */
+    /** The stored form of a token (lower-case hex SHA-256), exactly as the store computes it. */
     public static String hash(String token) {
-        return HexFormat.of().formatHex(sha256(token));
-    }
-
-    static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
+        return AccessStore.hash(token);
     }
 
     /** Whether a presented token has the right shape at all (checked before any lookup). */

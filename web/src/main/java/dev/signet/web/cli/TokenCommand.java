@@ -1,6 +1,7 @@
 package dev.signet.web.cli;
 
 import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.store.ApiToken;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.IssuedToken;
 import dev.signet.web.auth.Role;
@@ -13,12 +14,13 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage API tokens.",
-        subcommands = {TokenCommand.Create.class})
+        subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
 final class TokenCommand implements Runnable {
 
     @Spec
@@ -67,16 +69,58 @@ final class TokenCommand implements Runnable {
                     throw new ParameterException(spec.commandLine(), "--expires must be an ISO-8601 instant");
                 }
             }
-            SignetConfig config = store.load(null);
-            if (!Files.isRegularFile(config.databaseFile())) {
-                throw new IllegalStateException("no Signet database at " + config.databaseFile()
-                        + " (run serve or init on that data directory first)");
-            }
             // Only the database: no HSM needed, so this is quick and works beside a running server (WAL).
-            try (Database db = Database.open(config.databaseFile())) {
+            try (Database db = openDatabase(store)) {
                 IssuedToken t = new AccessStore(db).createToken(name == null ? "cli-" + role : name, role,
                         new LinkedHashSet<>(identities), expiry, "cli:" + System.getProperty("user.name", "unknown"));
                 System.out.println(t.secret());
+            }
+        }
+    }
+
+    /** Opens only the database of an existing data directory. */
+    static Database openDatabase(StoreOptions store) {
+        SignetConfig config = store.load(null);
+        if (!Files.isRegularFile(config.databaseFile())) {
+            throw new IllegalStateException("no Signet database at " + config.databaseFile()
+                    + " (run serve or init on that data directory first)");
+        }
+        return Database.open(config.databaseFile());
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List API tokens: id, role, state, name (never the secrets).")
+    static final class ListTokens implements Runnable {
+
+        @Mixin
+        StoreOptions store;
+
+        @Override
+        public void run() {
+            try (Database db = openDatabase(store)) {
+                Instant now = Instant.now();
+                for (ApiToken t : new AccessStore(db).listTokens()) {
+                    String state = t.revoked() != null ? "revoked" : t.activeAt(now) ? "active" : "expired";
+                    System.out.printf("%-36s %-8s %-8s %s%n", t.id(), t.role(), state, t.name());
+                }
+            }
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke an API token by id (see: token list).")
+    static final class Revoke implements Runnable {
+
+        @Mixin
+        StoreOptions store;
+
+        @Parameters(paramLabel = "TOKEN_ID", description = "The token's id.")
+        String id;
+
+        @Override
+        public void run() {
+            try (Database db = openDatabase(store)) {
+                new AccessStore(db).revokeToken(id, "cli:" + System.getProperty("user.name", "unknown"));
+                System.out.println("revoked " + id);
             }
         }
     }

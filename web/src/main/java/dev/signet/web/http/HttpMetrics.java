@@ -4,6 +4,8 @@ import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,7 @@ public final class HttpMetrics {
     private static final Logger ACCESS = LoggerFactory.getLogger("signet.access");
 
     private final MeterRegistry registry;
+    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
 
     public HttpMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -27,15 +30,16 @@ public final class HttpMetrics {
     public void record(Context ctx, float millis) {
         String route = routePattern(ctx);
         int status = ctx.statusCode();
-        Timer.builder("http.server.requests")
-                .description("HTTP requests by route")
-                .tag("method", ctx.method().name())
-                .tag("route", route)
-                .tag("status", Integer.toString(status))
-                .publishPercentileHistogram()
-                .register(registry)
+        String method = ctx.method().name();
+        timers.computeIfAbsent(method + " " + route + " " + status, k -> Timer.builder("http.server.requests")
+                        .description("HTTP requests by route")
+                        .tag("method", method)
+                        .tag("route", route)
+                        .tag("status", Integer.toString(status))
+                        .publishPercentileHistogram()
+                        .register(registry))
                 .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
-        ACCESS.info("{} {} {} {}ms {}", ctx.method().name(), ctx.path(), status, String.format("%.1f", millis), ctx.ip());
+        ACCESS.info("{} {} {} {}ms {}", method, ctx.path(), status, String.format("%.1f", millis), ctx.ip());
     }
 
     private static String routePattern(Context ctx) {

@@ -20,7 +20,8 @@ import java.util.Set;
 
 /**
  * For administrators: UI users (create, disable, enable) and API tokens (create, revoke). A new
- * token's secret, and a generated password, are shown on the response page once and never again.
+ * token's secret, and a generated password, are kept in the session for the page the form
+ * redirects to, shown there once and never again.
  */
 public final class AdminController {
 
@@ -32,20 +33,42 @@ public final class AdminController {
 
     public record TokensModel(List<TokenRow> tokens, List<String> roles, String error, TokenRow created, String secret) {}
 
+    /** Flashed after creating a user with a generated password, or a token: shown once after the redirect. */
+    record CreatedUser(String username, String password) {
+        @Override
+        public String toString() {
+            return "CreatedUser[username=" + username + "]";
+        }
+    }
+
+    record CreatedToken(TokenRow token, String secret) {
+        @Override
+        public String toString() {
+            return "CreatedToken[id=" + token.id() + "]";
+        }
+    }
+
     private final AccessStore access;
     private final SessionStore sessions;
+    private final SessionCookie cookie;
     private final Templates templates;
     private final Clock clock;
 
-    AdminController(AccessStore access, SessionStore sessions, Templates templates, Clock clock) {
+    AdminController(AccessStore access, SessionStore sessions, SessionCookie cookie, Templates templates, Clock clock) {
         this.access = access;
         this.sessions = sessions;
+        this.cookie = cookie;
         this.templates = templates;
         this.clock = clock;
     }
 
     void users(Context ctx, Viewer viewer) {
-        showUsers(ctx, viewer, 200, null, null, null);
+        Object flash = sessions.takeFlash(cookie.read(ctx)).orElse(null);
+        if (flash instanceof CreatedUser created) {
+            showUsers(ctx, viewer, 200, null, created.username(), created.password());
+        } else {
+            showUsers(ctx, viewer, 200, null, null, null);
+        }
     }
 
     void createUser(Context ctx, Viewer viewer) {
@@ -71,7 +94,9 @@ public final class AdminController {
             return;
         }
         access.createUser(new UserRecord(username, Passwords.hash(password), role, clock.instant(), false), viewer.actor());
-        showUsers(ctx, viewer, 200, null, username, generated ? password : null);
+        // Post, redirect, get: reloading the page cannot post the form again.
+        sessions.flash(cookie.read(ctx), new CreatedUser(username, generated ? password : null));
+        ctx.redirect("/ui/users", HttpStatus.SEE_OTHER);
     }
 
     void disableUser(Context ctx, Viewer viewer) {
@@ -97,7 +122,13 @@ public final class AdminController {
     }
 
     void tokens(Context ctx, Viewer viewer) {
-        showTokens(ctx, viewer, 200, null, null, null);
+        Object flash = sessions.takeFlash(cookie.read(ctx)).orElse(null);
+        if (flash instanceof CreatedToken created) {
+            ctx.header("Cache-Control", "no-store");
+            showTokens(ctx, viewer, 200, null, created.token(), created.secret());
+        } else {
+            showTokens(ctx, viewer, 200, null, null, null);
+        }
     }
 
     void createToken(Context ctx, Viewer viewer) {
@@ -127,7 +158,8 @@ public final class AdminController {
             return;
         }
         IssuedToken issued = access.createToken(name, role, Set.of(), expires, viewer.actor());
-        showTokens(ctx, viewer, 201, null, row(issued.token()), issued.secret());
+        sessions.flash(cookie.read(ctx), new CreatedToken(row(issued.token()), issued.secret()));
+        ctx.redirect("/ui/tokens", HttpStatus.SEE_OTHER);
     }
 
     void revokeToken(Context ctx, Viewer viewer) {

@@ -27,13 +27,7 @@ public final class AuditController {
     }
 
     void show(Context ctx, Viewer viewer) {
-        int page;
-        try {
-            page = Math.max(1, Integer.parseInt(ctx.queryParamAsClass("page", String.class).getOrDefault("1")));
-        } catch (NumberFormatException e) {
-            page = 1;
-        }
-        page = Math.min(page, 10_000_000);
+        int page = PageNumber.from(ctx, 10_000_000);
         AuditVerification verification = log.verify();
         Page<AuditEntry> entries = log.list((page - 1) * PAGE_SIZE, PAGE_SIZE);
         int pages = (int) Math.max(1, (entries.total() + PAGE_SIZE - 1) / PAGE_SIZE);

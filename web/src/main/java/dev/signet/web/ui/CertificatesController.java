@@ -78,13 +78,7 @@ public final class CertificatesController {
         }
         String profile = trimmed(ctx.queryParam("profile"));
         String ca = trimmed(ctx.queryParam("ca"));
-        int page = 1;
-        try {
-            page = Math.max(1, Integer.parseInt(ctx.queryParamAsClass("page", String.class).getOrDefault("1")));
-        } catch (NumberFormatException e) {
-            page = 1;
-        }
-        page = Math.min(page, 1_000_000);
+        int page = PageNumber.from(ctx, 1_000_000);
         List<CaInfo> cas = authorities.list();
         Map<String, String> names = DashboardController.caNames(cas);
         if (ca != null && !names.containsKey(ca)) {

@@ -62,6 +62,9 @@ public final class LoginController {
 
     void login(Context ctx) {
         errors.guard(ctx, null, () -> {
+            if (ctx.contentLength() < 0 || ctx.contentLength() > 4096) {
+                throw new UiException(413, "The login form is too large.");
+            }
             Optional<Session> current = sessions.find(cookie.read(ctx));
             if (current.isEmpty() || !UiGate.csrfMatches(ctx, current.get().csrfToken())) {
                 audit.refused("anonymous", "POST", ctx.path(), 403, "login without a valid CSRF token");

@@ -25,6 +25,8 @@ final class SessionStore {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** What the next page of a session shows once (a new token's secret), kept out of URLs and forms. */
+    private final Map<String, Object> flashes = new ConcurrentHashMap<>();
     private final Clock clock;
 
     SessionStore(Clock clock) {
@@ -65,7 +67,7 @@ final class SessionStore {
         }
         Instant now = clock.instant();
         if (expired(s, now)) {
-            sessions.remove(id);
+            end(id);
             return Optional.empty();
         }
         Session seen = s.seen(now);
@@ -76,12 +78,31 @@ final class SessionStore {
     void end(String id) {
         if (id != null) {
             sessions.remove(id);
+            flashes.remove(id);
         }
+    }
+
+    /** Keeps {@code value} for the next {@link #takeFlash} of this session (post, redirect, get). */
+    void flash(String id, Object value) {
+        if (id != null && sessions.containsKey(id)) {
+            flashes.put(id, value);
+        }
+    }
+
+    /** The value flashed for this session, removed as it is read: it is shown once. */
+    Optional<Object> takeFlash(String id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(flashes.remove(id));
     }
 
     /** Ends every session of {@code username} (the user was disabled). */
     void endAllOf(String username) {
-        sessions.values().removeIf(s -> username.equals(s.username()));
+        sessions.values().removeIf(s -> {
+            if (username.equals(s.username())) {
+                flashes.remove(s.id());
+                return true;
+            }
+            return false;
+        });
     }
 
     int size() {
@@ -91,6 +112,7 @@ final class SessionStore {
     private void sweep() {
         Instant now = clock.instant();
         sessions.values().removeIf(s -> expired(s, now));
+        flashes.keySet().retainAll(sessions.keySet());
     }
 
     private static boolean expired(Session s, Instant now) {

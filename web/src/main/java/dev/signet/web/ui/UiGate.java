@@ -23,6 +23,11 @@ final class UiGate {
 
     /** Name of the hidden form field that carries the CSRF token. */
     static final String CSRF_FIELD = "_csrf";
+    /**
+     * Largest form accepted, checked from Content-Length before the body is parsed (multipart
+     * uploads are not bounded by the API's request limit): a CSR upload and a few fields.
+     */
+    static final long MAX_FORM_BYTES = 256 * 1024;
 
     /** A page handler, given the logged-in viewer. */
     @FunctionalInterface
@@ -53,11 +58,15 @@ final class UiGate {
                 session.ifPresent(s -> sessions.end(s.id()));
                 if (ctx.method() == HandlerType.POST) {
                     // A form from an expired session: refuse it, do not replay it after login.
+                    audit.refused("anonymous", "POST", ctx.path(), 403, "no session");
                     throw new UiException(403, "Your session has ended. Log in again and repeat the action.");
                 }
                 String next = ctx.queryString() == null ? ctx.path() : ctx.path() + "?" + ctx.queryString();
                 ctx.redirect("/ui/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
                 return;
+            }
+            if (ctx.method() == HandlerType.POST && (ctx.contentLength() < 0 || ctx.contentLength() > MAX_FORM_BYTES)) {
+                throw new UiException(413, "The form is too large (at most " + MAX_FORM_BYTES / 1024 + " KiB).");
             }
             if (ctx.method() == HandlerType.POST && !csrfMatches(ctx, viewer.csrfToken())) {
                 audit.refused(viewer.actor(), "POST", ctx.path(), 403, "missing or wrong CSRF token");

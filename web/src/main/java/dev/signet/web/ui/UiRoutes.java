@@ -47,7 +47,7 @@ public final class UiRoutes {
         IssueController issue = new IssueController(s.authorities(), templates);
         CertificatesController certificates = new CertificatesController(s.authorities(), templates);
         AuditController auditLog = new AuditController(s.auditLog(), templates);
-        AdminController admin = new AdminController(s.access(), sessions, templates, clock);
+        AdminController admin = new AdminController(s.access(), sessions, cookie, templates, clock);
         Access open = Access.PUBLIC;
 
         return List.of(

@@ -58,7 +58,7 @@ class CommandLineTest {
         for (String command : new String[] {"serve", "init", "token", "ca", "issue", "keys", "audit"}) {
             assertTrue(r.out().contains("  " + command + " "), command + " missing from:\n" + r.out());
         }
-        for (String[] sub : new String[][] {{"token", "create"}, {"ca", "create"}, {"ca", "list"}, {"keys", "list"}, {"audit", "verify"}}) {
+        for (String[] sub : new String[][] {{"token", "create"}, {"token", "list"}, {"token", "revoke"}, {"ca", "create"}, {"ca", "list"}, {"keys", "list"}, {"audit", "verify"}}) {
             Result h = run(sub[0], sub[1], "--help");
             assertEquals(0, h.exit(), String.join(" ", sub));
             assertTrue(h.out().contains("--data"), h.out());
@@ -75,7 +75,13 @@ class CommandLineTest {
             assertEquals(0, r.exit(), r.err());
             String token = r.lastLine();
             assertTrue(token.matches("sgt_[A-Za-z0-9_-]{43}"), r.out());
+            String id = server.services().access().findBySecret(token).orElseThrow().id();
             assertEquals("officer", server.services().access().findBySecret(token).orElseThrow().role());
+            Result list = run("token", "list", "--data", data.toString());
+            assertTrue(list.out().contains(id + " officer  active   ci"), list.out());
+            assertEquals(0, run("token", "revoke", "--data", data.toString(), id).exit());
+            assertTrue(server.services().access().findBySecret(token).orElseThrow().revoked() != null);
+            assertEquals(1, run("token", "revoke", "--data", data.toString(), "no-such-id").exit());
         }
     }
 

@@ -171,6 +171,24 @@ class WebUiBrowserTest {
     }
 
     @Test
+    void officer_creates_a_signer_identity_whose_key_stays_in_the_hsm() {
+        ensureOfficer();
+        login(OFFICER, OFFICER_PASSWORD);
+        driver.findElement(By.linkText("New signer identity")).click();
+        assertTrue(driver.findElement(By.id("profile-rules")).getText().contains("document-signer"));
+        driver.findElement(By.id("subject")).sendKeys("CN=Browser Signer,O=UI Test");
+        screenshot("identity");
+        driver.findElement(By.id("create-identity")).click();
+        String notice = driver.findElement(By.id("identity-notice")).getText();
+        String serial = driver.findElement(By.id("serial")).getText();
+        String id = "signet-demo-issuing-ca." + serial;
+        assertTrue(notice.contains(id), notice);
+        var identity = server.server.services().authorities().findSignerIdentity(id);
+        assertEquals("identity-signet-demo-issuing-ca-" + serial, identity.key().label());
+        assertTrue(driver.findElement(By.id("subject")).getText().contains("CN=Browser Signer"));
+    }
+
+    @Test
     void wrong_password_shows_an_error_and_is_audited() {
         Instant before = Instant.now().minusSeconds(1);
         login("admin", "not the password at all");
@@ -212,15 +230,18 @@ class WebUiBrowserTest {
     void admin_creates_a_token_and_sees_it_once() {
         login("admin", server.adminPassword);
         driver.findElement(By.linkText("API tokens")).click();
+        int before = server.server.services().access().listTokens().size();
         driver.findElement(By.id("token-name")).sendKeys("deploy");
         new Select(driver.findElement(By.id("token-role"))).selectByValue("officer");
         driver.findElement(By.id("create-token")).click();
         String secret = driver.findElement(By.id("token-secret")).getText();
         assertTrue(secret.startsWith("sgt_"), secret);
-        assertTrue(server.server.services().access().findBySecret(secret).isPresent());
+        assertEquals("officer", server.server.services().access().findBySecret(secret).orElseThrow().role());
+        // The form redirected: reloading shows the list without the secret and creates nothing.
+        assertTrue(driver.getCurrentUrl().endsWith("/ui/tokens"), driver.getCurrentUrl());
         driver.navigate().refresh();
-        driver.get(server.base + "/ui/tokens");
         assertFalse(driver.getPageSource().contains(secret), "the secret is shown once only");
+        assertEquals(before + 1, server.server.services().access().listTokens().size());
     }
 
     @Test

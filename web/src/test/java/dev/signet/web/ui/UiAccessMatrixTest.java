@@ -1,0 +1,203 @@
+package dev.signet.web.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.signet.ca.audit.AuditEntry;
+import dev.signet.web.RegisteredRoutes;
+import io.javalin.router.ParsedEndpoint;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every UI route x every role x no session gets exactly the expected status, with expectations
+ * written here from the role definitions (as the API's matrix does), and every refusal lands in
+ * the audit chain. Without a session a page redirects to the login page and a form post is
+ * refused; forms are posted with the session's CSRF token (its absence is tested elsewhere).
+ */
+class UiAccessMatrixTest {
+
+    static final List<String> ROLES = List.of("admin", "officer", "signer", "auditor");
+    static final Set<String> ALL = Set.copyOf(ROLES);
+    static final Set<String> READERS = Set.of("admin", "officer", "auditor");
+    static final Set<String> AUDITORS = Set.of("admin", "auditor");
+    static final Set<String> ADMIN = Set.of("admin");
+    static final Set<String> OFFICER = Set.of("officer");
+    static final String PASSWORD = "matrix password 1";
+
+    @TempDir
+    static Path data;
+
+    static UiServer server;
+    static Map<String, String> sessions = new LinkedHashMap<>();
+    static Map<String, String> csrf = new LinkedHashMap<>();
+    static String serial;
+    static final String CA = "signet-demo-issuing-ca";
+    static final AtomicInteger counter = new AtomicInteger();
+
+    /**
+     * One request: method, route as registered, concrete path, form fields, who may, the status
+     * they get, and the status without a session. {@code fresh}: use a session of its own (logout).
+     */
+    record Call(String method, String route, Supplier<String> path, Supplier<Map<String, String>> form,
+                Set<String> allowed, int success, int anonymous, boolean fresh) {
+
+        static Call page(String route, String path, Set<String> allowed) {
+            return new Call("GET", route, () -> path, null, allowed, 200, 303, false);
+        }
+
+        static Call form(String route, Supplier<String> path, Supplier<Map<String, String>> form, Set<String> allowed, int success) {
+            return new Call("POST", route, path, form, allowed, success, 403, false);
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = UiServer.start(data);
+        for (String role : ROLES) {
+            server.createUser("matrix-" + role, PASSWORD, role);
+            String cookie = server.login("matrix-" + role, PASSWORD);
+            sessions.put(role, cookie);
+            csrf.put(role, UiServer.csrf(server.get("/ui", cookie).body()));
+        }
+        serial = server.server.services().authorities().issue(CA, "tls-server",
+                Csrs.tlsServer("matrix.example.com").getBytes(java.nio.charset.StandardCharsets.US_ASCII), "test").serial();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static List<Call> calls() {
+        String cert = "/ui/certificates/" + CA + "/" + serial;
+        return List.of(
+                new Call("GET", "/", () -> "/", null, ALL, 303, 303, false),
+                new Call("GET", "/ui/login", () -> "/ui/login", null, ALL, 303, 200, false),
+                new Call("POST", "/ui/login", () -> "/ui/login", () -> Map.of("username", "nobody", "password", "wrong"), ALL, 401, 403, false),
+                new Call("POST", "/ui/logout", () -> "/ui/logout", Map::of, ALL, 303, 403, true),
+                Call.page("/ui", "/ui", ALL),
+                Call.page("/ui/cas/{caId}", "/ui/cas/" + CA, READERS),
+                Call.page("/ui/cas/{caId}/chain.pem", "/ui/cas/" + CA + "/chain.pem", READERS),
+                Call.page("/ui/issue", "/ui/issue", OFFICER),
+                Call.form("/ui/issue", () -> "/ui/issue", () -> Map.of("ca", CA, "profile", "tls-server",
+                        "csr", csr("m" + counter.incrementAndGet() + ".example.com")), OFFICER, 303),
+                Call.page("/ui/identities/new", "/ui/identities/new", OFFICER),
+                Call.form("/ui/identities", () -> "/ui/identities", () -> Map.of("ca", CA, "profile", "document-signer",
+                        "subject", "CN=Matrix Signer " + counter.incrementAndGet(), "keyAlgorithm", "EC_P256"), OFFICER, 303),
+                Call.page("/ui/certificates", "/ui/certificates?q=example.com", READERS),
+                Call.page("/ui/certificates/{caId}/{serial}", cert, READERS),
+                Call.page("/ui/certificates/{caId}/{serial}/certificate.pem", cert + "/certificate.pem", READERS),
+                Call.page("/ui/certificates/{caId}/{serial}/certificate.cer", cert + "/certificate.cer", READERS),
+                Call.page("/ui/certificates/{caId}/{serial}/chain.pem", cert + "/chain.pem", READERS),
+                Call.page("/ui/audit", "/ui/audit", AUDITORS),
+                Call.page("/ui/users", "/ui/users", ADMIN),
+                Call.form("/ui/users", () -> "/ui/users", () -> Map.of("username", "made-" + counter.incrementAndGet(),
+                        "role", "auditor", "password", PASSWORD), ADMIN, 303),
+                Call.form("/ui/users/{username}/disable", () -> "/ui/users/" + freshUser() + "/disable", Map::of, ADMIN, 303),
+                Call.form("/ui/users/{username}/enable", () -> "/ui/users/" + freshUser() + "/enable", Map::of, ADMIN, 303),
+                Call.page("/ui/tokens", "/ui/tokens", ADMIN),
+                Call.form("/ui/tokens", () -> "/ui/tokens", () -> Map.of("name", "matrix " + counter.incrementAndGet(),
+                        "role", "auditor"), ADMIN, 303),
+                Call.form("/ui/tokens/{tokenId}/revoke", () -> "/ui/tokens/" + freshTokenId() + "/revoke", Map::of, ADMIN, 303),
+                new Call("GET", "/ui/<rest>", () -> "/ui/no-such-page", null, ALL, 404, 404, false),
+                new Call("POST", "/ui/<rest>", () -> "/ui/no-such-page", Map::of, ALL, 404, 404, false));
+    }
+
+    private static String csr(String name) {
+        try {
+            return Csrs.tlsServer(name);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String freshUser() {
+        String name = "target-" + counter.incrementAndGet();
+        server.createUser(name, PASSWORD, "auditor");
+        return name;
+    }
+
+    private static String freshTokenId() {
+        return server.server.services().access().createToken("target", "auditor", Set.of(), null, "test").token().id();
+    }
+
+    @Test
+    void the_matrix_covers_every_registered_ui_route() {
+        Set<String> registered = new TreeSet<>();
+        for (ParsedEndpoint e : RegisteredRoutes.of(server.server)) {
+            if (UiRoutes.isUiPath(e.endpoint.path)) {
+                registered.add(e.endpoint.method.name() + " " + e.endpoint.path);
+            }
+        }
+        Set<String> covered = new TreeSet<>();
+        calls().forEach(c -> covered.add(c.method() + " " + c.route()));
+        assertEquals(registered, covered);
+    }
+
+    @Test
+    void every_ui_route_answers_every_role_and_no_session_as_expected() throws Exception {
+        long refusedBefore = refusals();
+        List<String> failures = new ArrayList<>();
+        int expectedRefusals = 0;
+        for (Call c : calls()) {
+            List<String> callers = new ArrayList<>(ROLES);
+            callers.add(null);
+            for (String role : callers) {
+                int expected = role == null ? c.anonymous() : c.allowed().contains(role) ? c.success() : 403;
+                if (expected == 403) {
+                    expectedRefusals++;
+                }
+                String cookie = null;
+                String token = null;
+                if (role != null) {
+                    cookie = sessions.get(role);
+                    token = csrf.get(role);
+                    if (c.fresh()) {
+                        cookie = server.login("matrix-" + role, PASSWORD);
+                        token = UiServer.csrf(server.get("/ui", cookie).body());
+                    }
+                }
+                HttpResponse<String> r;
+                if (c.method().equals("GET")) {
+                    r = server.get(c.path().get(), cookie);
+                } else {
+                    Map<String, String> form = new LinkedHashMap<>(c.form().get());
+                    if (token != null) {
+                        form.put("_csrf", token);
+                    }
+                    r = server.postForm(c.path().get(), cookie, form);
+                }
+                if (r.statusCode() != expected) {
+                    failures.add(c.method() + " " + c.route() + " as " + (role == null ? "nobody" : role)
+                            + ": expected " + expected + ", got " + r.statusCode());
+                }
+                if (expected == 303 && role == null && !c.route().equals("/")) {
+                    String location = r.headers().firstValue("Location").orElse("");
+                    if (!location.startsWith("/ui/login?next=")) {
+                        failures.add(c.route() + " without a session redirects to " + location);
+                    }
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+        assertEquals(expectedRefusals, refusals() - refusedBefore, "every refusal is audited");
+    }
+
+    private static long refusals() {
+        return server.server.services().auditLog().list(0, 1000).items().stream()
+                .map(AuditEntry::action).filter("request.refused"::equals).count();
+    }
+}

@@ -1,0 +1,242 @@
+package dev.signet.web.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.signet.ca.audit.AuditEntry;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Logins, sessions, CSRF, error pages and escaping, over plain HTTP against a real server. */
+class UiSessionsTest {
+
+    static final String PASSWORD = "sessions password 1";
+
+    @TempDir
+    static Path data;
+
+    static UiServer server;
+
+    @BeforeAll
+    static void start() {
+        server = UiServer.start(data);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void the_session_cookie_is_http_only_and_same_site_strict() throws Exception {
+        HttpResponse<String> form = server.get("/ui/login", null);
+        String cookie = UiServer.setCookieHeader(form).orElseThrow();
+        assertTrue(cookie.contains("HttpOnly"), cookie);
+        assertTrue(cookie.contains("SameSite=Strict"), cookie);
+        assertTrue(cookie.contains("Path=/"), cookie);
+        assertFalse(cookie.contains("Max-Age") || cookie.contains("Expires"), "a browser-session cookie: " + cookie);
+        assertFalse(cookie.contains("Secure"), "plain HTTP here; Secure is set when the server speaks TLS");
+        assertTrue(form.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'none'"));
+        assertEquals("no-store", form.headers().firstValue("Cache-Control").orElse(""));
+    }
+
+    @Test
+    void the_admin_password_printed_on_first_start_logs_in_and_a_second_start_prints_none() throws Exception {
+        assertTrue(server.console.contains("user:     admin"), server.console);
+        String cookie = server.login("admin", server.adminPassword);
+        assertEquals(200, server.get("/ui/users", cookie).statusCode());
+        List<AuditEntry> entries = server.server.services().auditLog().list(0, 200).items();
+        assertTrue(entries.stream().anyMatch(e -> e.action().equals("login.success") && e.objectId().equals("admin")));
+        assertTrue(entries.stream().noneMatch(e -> e.details().contains(server.adminPassword)), "no password in the audit chain");
+    }
+
+    @Test
+    void a_login_gets_a_new_session_id_and_the_old_one_is_worthless() throws Exception {
+        server.createUser("fixation", PASSWORD, "auditor");
+        HttpResponse<String> form = server.get("/ui/login", null);
+        String pre = UiServer.sessionCookie(form).orElseThrow();
+        HttpResponse<String> r = server.postForm("/ui/login", pre,
+                fields(UiServer.csrf(form.body()), "fixation", PASSWORD));
+        assertEquals(303, r.statusCode());
+        String post = UiServer.sessionCookie(r).orElseThrow();
+        assertNotEquals(pre, post);
+        assertEquals(200, server.get("/ui", post).statusCode());
+        assertEquals(303, server.get("/ui", pre).statusCode(), "the pre-login id does not log anyone in");
+    }
+
+    @Test
+    void logging_out_ends_the_session() throws Exception {
+        server.createUser("leaving", PASSWORD, "auditor");
+        String cookie = server.login("leaving", PASSWORD);
+        String csrf = UiServer.csrf(server.get("/ui", cookie).body());
+        HttpResponse<String> out = server.postForm("/ui/logout", cookie, Map.of("_csrf", csrf));
+        assertEquals(303, out.statusCode());
+        assertEquals("/ui/login", out.headers().firstValue("Location").orElse(""));
+        HttpResponse<String> after = server.get("/ui", cookie);
+        assertEquals(303, after.statusCode());
+        assertTrue(after.headers().firstValue("Location").orElse("").startsWith("/ui/login"));
+    }
+
+    @Test
+    void a_login_without_the_forms_csrf_token_is_refused() throws Exception {
+        server.createUser("csrf-login", PASSWORD, "auditor");
+        HttpResponse<String> form = server.get("/ui/login", null);
+        String pre = UiServer.sessionCookie(form).orElseThrow();
+        assertEquals(403, server.postForm("/ui/login", pre, fields("wrong-token", "csrf-login", PASSWORD)).statusCode());
+        Map<String, String> noToken = new LinkedHashMap<>(Map.of("username", "csrf-login", "password", PASSWORD));
+        assertEquals(403, server.postForm("/ui/login", pre, noToken).statusCode());
+        assertEquals(403, server.postForm("/ui/login", null, fields(UiServer.csrf(form.body()), "csrf-login", PASSWORD)).statusCode());
+    }
+
+    @Test
+    void repeated_failed_logins_are_rate_limited_even_with_the_right_password_and_audited() throws Exception {
+        server.createUser("mallory-target", PASSWORD, "officer");
+        for (int i = 0; i < LoginThrottle.PER_USER; i++) {
+            assertEquals(401, attempt("mallory-target", "guess " + i).statusCode());
+        }
+        HttpResponse<String> limited = attempt("mallory-target", PASSWORD);
+        assertEquals(429, limited.statusCode());
+        assertTrue(limited.body().contains("Too many failed logins"));
+        assertTrue(limited.headers().firstValue("Retry-After").isPresent());
+        assertTrue(UiServer.sessionCookie(limited).isEmpty(), "no session for a limited login");
+        List<AuditEntry> entries = server.server.services().auditLog().list(0, 200).items();
+        long failures = entries.stream().filter(e -> e.action().equals("login.failure") && e.objectId().equals("mallory-target")).count();
+        assertEquals(LoginThrottle.PER_USER + 1, failures);
+        assertTrue(entries.stream().anyMatch(e -> e.objectId().equals("mallory-target") && e.details().contains("rate-limited")));
+    }
+
+    @Test
+    void unknown_user_and_wrong_password_look_the_same() throws Exception {
+        server.createUser("known", PASSWORD, "auditor");
+        HttpResponse<String> unknown = attempt("unknown-user", PASSWORD);
+        HttpResponse<String> wrong = attempt("known", "not the password");
+        assertEquals(401, unknown.statusCode());
+        assertEquals(401, wrong.statusCode());
+        assertTrue(unknown.body().contains("Wrong user name or password."));
+        assertTrue(wrong.body().contains("Wrong user name or password."));
+    }
+
+    @Test
+    void after_login_only_ui_paths_are_followed() throws Exception {
+        server.createUser("redirected", PASSWORD, "auditor");
+        for (String next : List.of("//evil.example/", "https://evil.example/", "/\\evil.example", "/api/v1/tokens")) {
+            HttpResponse<String> form = server.get("/ui/login", null);
+            Map<String, String> f = fields(UiServer.csrf(form.body()), "redirected", PASSWORD);
+            f.put("next", next);
+            HttpResponse<String> r = server.postForm("/ui/login", UiServer.sessionCookie(form).orElseThrow(), f);
+            assertEquals("/ui", r.headers().firstValue("Location").orElse(""), next);
+        }
+        HttpResponse<String> form = server.get("/ui/login", null);
+        Map<String, String> f = fields(UiServer.csrf(form.body()), "redirected", PASSWORD);
+        f.put("next", "/ui/audit?page=2");
+        HttpResponse<String> r = server.postForm("/ui/login", UiServer.sessionCookie(form).orElseThrow(), f);
+        assertEquals("/ui/audit?page=2", r.headers().firstValue("Location").orElse(""));
+    }
+
+    @Test
+    void a_disabled_user_loses_the_session_and_cannot_log_in() throws Exception {
+        server.createUser("disabled-soon", PASSWORD, "auditor");
+        String victim = server.login("disabled-soon", PASSWORD);
+        String admin = server.login("admin", server.adminPassword);
+        String csrf = UiServer.csrf(server.get("/ui/users", admin).body());
+        assertEquals(303, server.postForm("/ui/users/disabled-soon/disable", admin, Map.of("_csrf", csrf)).statusCode());
+        assertEquals(303, server.get("/ui", victim).statusCode());
+        assertEquals(401, attempt("disabled-soon", PASSWORD).statusCode());
+        assertEquals(303, server.postForm("/ui/users/disabled-soon/enable", admin, Map.of("_csrf", csrf)).statusCode());
+        assertEquals(303, attempt("disabled-soon", PASSWORD).statusCode());
+    }
+
+    @Test
+    void errors_are_friendly_html_pages_never_stack_traces() throws Exception {
+        String cookie = server.login("admin", server.adminPassword);
+        for (String path : List.of("/ui/no-such-page", "/ui/cas/no-such-ca", "/ui/certificates/no-such-ca/abc",
+                "/ui/certificates/signet-demo-issuing-ca/00ff", "/ui/certificates/signet-demo-issuing-ca/not-hex")) {
+            HttpResponse<String> r = server.get(path, cookie);
+            assertEquals(404, r.statusCode(), path);
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), path);
+            assertTrue(r.body().contains("Not found"), path);
+            assertFalse(r.body().contains("Exception") || r.body().contains("at dev.signet"), path + ": " + r.body());
+        }
+    }
+
+    @Test
+    void what_people_type_is_escaped_on_the_page() throws Exception {
+        String cookie = server.login("admin", server.adminPassword);
+        HttpResponse<String> r = server.get("/ui/certificates?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%3E", cookie);
+        assertEquals(200, r.statusCode());
+        assertFalse(r.body().contains("<script>alert(1)</script>"), "raw markup reflected");
+        String field = r.body().lines().filter(l -> l.contains("id=\"q\"")).findFirst().orElseThrow();
+        assertTrue(field.contains("alert(1)") && !field.contains("</script>\">"), "escaped in the search field: " + field);
+    }
+
+    @Test
+    void an_issue_refused_by_policy_comes_back_on_the_form_with_the_reason() throws Exception {
+        server.createUser("officer-policy", PASSWORD, "officer");
+        String cookie = server.login("officer-policy", PASSWORD);
+        String csrf = UiServer.csrf(server.get("/ui/issue", cookie).body());
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("_csrf", csrf);
+        f.put("ca", "signet-demo-issuing-ca");
+        f.put("profile", "tls-server");
+        f.put("csr", Csrs.tlsServer("Not_A_Valid_Host!"));
+        HttpResponse<String> r = server.postForm("/ui/issue", cookie, f);
+        assertEquals(422, r.statusCode(), r.body());
+        assertTrue(r.body().contains("id=\"issue-error\""));
+        assertTrue(r.body().contains("BEGIN CERTIFICATE REQUEST"), "the CSR stays in the form");
+
+        f.put("csr", "-----BEGIN CERTIFICATE REQUEST-----\nnot base64\n-----END CERTIFICATE REQUEST-----");
+        assertEquals(400, server.postForm("/ui/issue", cookie, f).statusCode());
+        f.put("csr", "A".repeat(IssueController.MAX_CSR_BYTES + 1));
+        assertEquals(413, server.postForm("/ui/issue", cookie, f).statusCode());
+        // Larger still: refused from its Content-Length, before the body is parsed.
+        f.put("csr", "A".repeat((int) UiGate.MAX_FORM_BYTES + 1));
+        HttpResponse<String> huge = server.postForm("/ui/issue", cookie, f);
+        assertEquals(413, huge.statusCode());
+        assertTrue(huge.body().contains("too large"));
+    }
+
+    @Test
+    void certificate_search_pages_through_matches() throws Exception {
+        for (int i = 0; i < CertificatesController.PAGE_SIZE + 2; i++) {
+            server.server.services().authorities().issue("signet-demo-issuing-ca", "tls-server",
+                    Csrs.tlsServer("paging-" + i + ".example.net").getBytes(java.nio.charset.StandardCharsets.US_ASCII), "test");
+        }
+        String cookie = server.login("admin", server.adminPassword);
+        HttpResponse<String> first = server.get("/ui/certificates?q=example.net", cookie);
+        assertEquals(CertificatesController.PAGE_SIZE, rows(first.body()));
+        assertTrue(first.body().contains((CertificatesController.PAGE_SIZE + 2) + " certificates found."));
+        assertTrue(first.body().contains("href=\"/ui/certificates?page=2&amp;q=example.net\""), "a link to page 2");
+        HttpResponse<String> second = server.get("/ui/certificates?page=2&q=example.net", cookie);
+        assertEquals(2, rows(second.body()));
+        assertTrue(second.body().contains("Page 2 of 2"));
+        assertEquals(0, rows(server.get("/ui/certificates?q=no-such-name.example", cookie).body()));
+        assertEquals(CertificatesController.PAGE_SIZE, rows(server.get("/ui/certificates?page=x&q=example.net", cookie).body()));
+    }
+
+    private static int rows(String html) {
+        return html.split("<td><a href=\"/ui/certificates/", -1).length - 1;
+    }
+
+    private HttpResponse<String> attempt(String username, String password) throws Exception {
+        HttpResponse<String> form = server.get("/ui/login", null);
+        return server.postForm("/ui/login", UiServer.sessionCookie(form).orElseThrow(),
+                fields(UiServer.csrf(form.body()), username, password));
+    }
+
+    private static Map<String, String> fields(String csrf, String username, String password) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("_csrf", csrf);
+        f.put("username", username);
+        f.put("password", password);
+        return f;
+    }
+}
