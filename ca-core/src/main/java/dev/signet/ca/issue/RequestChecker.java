@@ -225,8 +225,10 @@ public final class RequestChecker {
             throw CaException.badRequest("san-malformed", "a " + type.jsonName() + " subjectAltName is not a string");
         }
         String v = s.getString();
-        if (v.isEmpty() || v.length() > 253 || !v.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw CaException.refused("san-not-allowed", "a " + type.jsonName() + " subjectAltName must be 1 to 253 printable ASCII characters");
+        int max = type == SanType.URI ? 2000 : 253;
+        if (v.isEmpty() || v.length() > max || !v.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw CaException.refused("san-not-allowed", "a " + type.jsonName() + " subjectAltName must be 1 to " + max
+                    + " printable ASCII characters");
         }
         return v;
     }
