@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * shared machine barely disturb. Target: ratio (boundary / direct) of at least 0.90.
  *
  * <pre>
- * mvn -B -ntp -pl hsm-backend test-compile exec:java -Dexec.args="software [seconds-per-run] [rounds]"
+ * mvn -B -ntp -pl hsm-backend test-compile exec:java@hsm-bench -Dexec.args="software [seconds-per-run] [rounds]"
  * </pre>
  */
 public final class HsmBenchmark {
@@ -158,7 +158,7 @@ public final class HsmBenchmark {
         return new Measurement(total.get() / elapsed, total.get() / (cpuNanos.get() / 1e9));
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] v = values.clone();
         Arrays.sort(v);
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
