@@ -52,7 +52,7 @@ public final class Routes {
 
         List<Route> routes = new ArrayList<>(List.of(
                 get("/health", PUBLIC, health::health),
-                get("/metrics", PUBLIC, metrics::scrape),
+                get("/metrics", AUDIT, metrics::scrape),
                 get("/ca/{file}", PUBLIC, pki::caCertificate),
                 get("/api/v1/openapi.json", PUBLIC, openApi::document),
 

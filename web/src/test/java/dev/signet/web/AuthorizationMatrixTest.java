@@ -76,7 +76,7 @@ class AuthorizationMatrixTest {
     static List<Call> calls() {
         return List.of(
                 new Call("GET", "/health", () -> "/health", null, PUBLIC, 200),
-                new Call("GET", "/metrics", () -> "/metrics", null, PUBLIC, 200),
+                new Call("GET", "/metrics", () -> "/metrics", null, AUDITORS, 200),
                 new Call("GET", "/ca/{file}", () -> "/ca/" + rootId + ".crt", null, PUBLIC, 200),
                 new Call("GET", "/api/v1/openapi.json", () -> "/api/v1/openapi.json", null, PUBLIC, 200),
                 new Call("GET", "/api/v1/cas", () -> "/api/v1/cas", null, READERS, 200),

@@ -91,7 +91,8 @@ class ServerTest {
             }
             assertEquals(201, s.postJson("/api/v1/cas/" + issuing + "/certificates", officer,
                     java.util.Map.of("profile", "tls-server", "csr", Csrs.tlsServerPem("metrics.example.com"))).statusCode());
-            String body = s.get("/metrics", null).body();
+            assertEquals(401, s.get("/metrics", null).statusCode(), "metrics need a credential");
+            String body = s.get("/metrics", s.token("auditor")).body();
             assertTrue(body.contains("signet_certificates_issued_total{profile=\"tls-server\"} 1.0"), body);
             assertTrue(body.contains("signet_hsm_operations_seconds_count{algorithm=\"ECDSA_SHA256\",backend=\"software\",operation=\"sign\"}"), body);
             assertTrue(body.contains("http_server_requests_seconds_count{method=\"POST\",route=\"/api/v1/cas/{caId}/certificates\",status=\"201\"} 1"), body);

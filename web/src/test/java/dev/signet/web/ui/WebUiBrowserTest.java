@@ -36,7 +36,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web UI in a real headless Chromium (Debian's, driven by Selenium) against a real server:
@@ -119,12 +121,12 @@ class WebUiBrowserTest {
         assertEquals("Dashboard", driver.findElement(By.tagName("h1")).getText());
         screenshot("dashboard");
 
-        driver.findElement(By.linkText("Issue")).click();
+        clickAndWaitForNextPage(By.linkText("Issue"));
         assertTrue(driver.findElement(By.id("profile-rules")).getText().contains("tls-server"));
         String csr = Csrs.tlsServer("browser-test.example.com");
         driver.findElement(By.id("csr")).sendKeys(csr);
         screenshot("issue");
-        driver.findElement(By.id("issue")).click();
+        clickAndWaitForNextPage(By.id("issue"));
 
         assertTrue(driver.findElement(By.id("issued-notice")).isDisplayed());
         String serial = driver.findElement(By.id("serial")).getText();
@@ -132,16 +134,16 @@ class WebUiBrowserTest {
         assertEquals("valid", driver.findElement(By.id("status")).getText());
         screenshot("certificate");
 
-        driver.findElement(By.linkText("Certificates")).click();
+        clickAndWaitForNextPage(By.linkText("Certificates"));
         driver.findElement(By.id("q")).sendKeys("browser-test");
         new Select(driver.findElement(By.id("status"))).selectByValue("valid");
-        driver.findElement(By.id("search")).click();
+        clickAndWaitForNextPage(By.id("search"));
         List<WebElement> found = driver.findElements(By.cssSelector("table.certificates td.mono"));
         assertTrue(found.stream().anyMatch(td -> td.getText().equals(serial)), "search lists serial " + serial);
         screenshot("search");
 
         // The browser downloads the DER file itself into its download directory.
-        driver.findElement(By.cssSelector("table.certificates a")).click();
+        clickAndWaitForNextPage(By.cssSelector("table.certificates a"));
         driver.findElement(By.id("download-der")).click();
         Path der = awaitDownload(serial + ".cer");
         X509Certificate fromBrowser = parse(Files.readAllBytes(der));
@@ -158,7 +160,7 @@ class WebUiBrowserTest {
         assertEquals(fromBrowser, fromPem);
 
         // The issuing CA's page offers its chain; the leaf verifies under the chain's first certificate.
-        driver.findElement(By.linkText("Signet Demo Issuing CA")).click();
+        clickAndWaitForNextPage(By.linkText("Signet Demo Issuing CA"));
         screenshot("ca");
         String chainLink = driver.findElement(By.id("chain-download")).getAttribute("href");
         HttpResponse<byte[]> chain = server.getBytes(chainLink.substring(server.base.length()), sessionCookie());
@@ -174,11 +176,11 @@ class WebUiBrowserTest {
     void officer_creates_a_signer_identity_whose_key_stays_in_the_hsm() {
         ensureOfficer();
         login(OFFICER, OFFICER_PASSWORD);
-        driver.findElement(By.linkText("New signer identity")).click();
+        clickAndWaitForNextPage(By.linkText("New signer identity"));
         assertTrue(driver.findElement(By.id("profile-rules")).getText().contains("document-signer"));
         driver.findElement(By.id("subject")).sendKeys("CN=Browser Signer,O=UI Test");
         screenshot("identity");
-        driver.findElement(By.id("create-identity")).click();
+        clickAndWaitForNextPage(By.id("create-identity"));
         String notice = driver.findElement(By.id("identity-notice")).getText();
         String serial = driver.findElement(By.id("serial")).getText();
         String id = "signet-demo-issuing-ca." + serial;
@@ -200,7 +202,7 @@ class WebUiBrowserTest {
                 && e.details().contains("wrong-password") && !e.at().isBefore(before)), "login.failure for admin in the audit chain");
 
         login("admin", server.adminPassword);
-        driver.findElement(By.linkText("Audit log")).click();
+        clickAndWaitForNextPage(By.linkText("Audit log"));
         assertTrue(driver.findElement(By.id("chain-status")).getText().contains("intact"));
         String log = driver.findElement(By.id("audit-entries")).getText();
         assertTrue(log.contains("login.failure"), log);
@@ -211,12 +213,12 @@ class WebUiBrowserTest {
     @Test
     void a_form_post_without_the_csrf_token_is_refused() throws Exception {
         login("admin", server.adminPassword);
-        driver.findElement(By.linkText("API tokens")).click();
+        clickAndWaitForNextPage(By.linkText("API tokens"));
         int before = server.server.services().access().listTokens().size();
         // Remove the hidden token from the page's form, then submit it as the person would.
         driver.executeScript("document.querySelector('form[action=\"/ui/tokens\"] input[name=_csrf]').remove()");
         driver.findElement(By.id("token-name")).sendKeys("forged");
-        driver.findElement(By.id("create-token")).click();
+        clickAndWaitForNextPage(By.id("create-token"));
         assertTrue(driver.findElement(By.tagName("h1")).getText().startsWith("Not allowed"));
         assertEquals(before, server.server.services().access().listTokens().size(), "no token was created");
 
@@ -229,11 +231,11 @@ class WebUiBrowserTest {
     @Test
     void admin_creates_a_token_and_sees_it_once() {
         login("admin", server.adminPassword);
-        driver.findElement(By.linkText("API tokens")).click();
+        clickAndWaitForNextPage(By.linkText("API tokens"));
         int before = server.server.services().access().listTokens().size();
         driver.findElement(By.id("token-name")).sendKeys("deploy");
         new Select(driver.findElement(By.id("token-role"))).selectByValue("officer");
-        driver.findElement(By.id("create-token")).click();
+        clickAndWaitForNextPage(By.id("create-token"));
         String secret = driver.findElement(By.id("token-secret")).getText();
         assertTrue(secret.startsWith("sgt_"), secret);
         assertEquals("officer", server.server.services().access().findBySecret(secret).orElseThrow().role());
@@ -261,22 +263,34 @@ class WebUiBrowserTest {
         }
         // Through the admin's users page, as a person would set it up.
         login("admin", server.adminPassword);
-        driver.findElement(By.linkText("Users")).click();
+        clickAndWaitForNextPage(By.linkText("Users"));
         driver.findElement(By.id("new-username")).sendKeys(OFFICER);
         new Select(driver.findElement(By.id("new-role"))).selectByValue("officer");
         driver.findElement(By.id("new-password")).sendKeys(OFFICER_PASSWORD);
-        driver.findElement(By.id("create-user")).click();
+        clickAndWaitForNextPage(By.id("create-user"));
         assertTrue(driver.findElement(By.id("user-created")).getText().contains(OFFICER));
         screenshot("users");
-        driver.findElement(By.xpath("//button[text()='Log out']")).click();
+        clickAndWaitForNextPage(By.xpath("//button[text()='Log out']"));
         assertTrue(driver.getCurrentUrl().endsWith("/ui/login"));
+    }
+
+    /**
+     * Clicks something that loads a new page and waits until the old page is gone, so the next
+     * lookup cannot race the navigation (on a loaded machine it otherwise reads the old page).
+     */
+    private void clickAndWaitForNextPage(By target) {
+        WebElement oldPage = driver.findElement(By.tagName("html"));
+        driver.findElement(target).click();
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        wait.until(ExpectedConditions.stalenessOf(oldPage));
+        wait.until(d -> "complete".equals(driver.executeScript("return document.readyState")));
     }
 
     private void login(String username, String password) {
         driver.get(server.base + "/ui/login");
         driver.findElement(By.id("username")).sendKeys(username);
         driver.findElement(By.id("password")).sendKeys(password);
-        driver.findElement(By.id("login")).click();
+        clickAndWaitForNextPage(By.id("login"));
     }
 
     private String sessionCookie() {
