@@ -44,7 +44,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * called directly by as many threads as wrk has connections) in the same process and run.
  * Prints certificates/s and p99 for both, and the ratio HTTP / in-process. Run with:
  *
- * <pre>mvn -B -ntp -q -pl web -am test-compile exec:java@web-bench</pre>
+ * <pre>mvn -B -ntp -q -pl web -am test-compile exec:java@web-bench -Dexec.mainClass=dev.signet.web.bench.IssuanceBenchmark</pre>
  *
  * Arguments: [seconds per measurement, default 10; three rounds of each] [concurrency, default 8].
  */
