@@ -1,7 +1,22 @@
 package dev.signet.ca.audit;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,11 +27,33 @@ import java.util.TreeMap;
  * strings escaped only where JSON requires it, numbers written as their exact decimal value in
  * plain notation. Parsing is strict RFC 8259 and refuses duplicate member names, because two
  * readers could disagree on which one counts.
+ *
+ * <p>Jackson parses and writes; this class only decides the order of members, the form of numbers
+ * and the escapes. Those three are part of the audit hash chain's format: the bytes written here
+ * for a given value must never change.
  */
 public final class CanonicalJson {
 
-    /** Nesting deeper than this is refused: audit details are small, flat objects. */
+    /** Containers nested deeper than this are refused: audit details are small, flat objects. */
     private static final int MAX_DEPTH = 32;
+
+    /**
+     * A number whose plain notation would be longer than this is refused: {@code 1e999999999} is
+     * short to send but a billion digits to write.
+     */
+    private static final int MAX_NUMBER_DIGITS = 1000;
+
+    private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .characterEscapes(new MinimalEscapes())
+            .build();
+
+    private static final ObjectReader OBJECT_READER = JsonMapper.builder(FACTORY)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build()
+            .readerFor(Map.class);
 
     private CanonicalJson() {
     }
@@ -30,18 +67,24 @@ public final class CanonicalJson {
 
     /** Re-encodes a JSON object in canonical form. */
     public static String canonicalizeObject(String json) {
-        Parser p = new Parser(json);
-        p.skipWhitespace();
-        if (p.pos >= json.length() || json.charAt(p.pos) != '{') {
-            throw new MalformedJsonException("a JSON object is required", p.pos);
+        if (json == null) {
+            throw new MalformedJsonException("no JSON", 0);
         }
-        StringBuilder out = new StringBuilder(json.length());
-        p.value(out, 0);
-        p.skipWhitespace();
-        if (p.pos != json.length()) {
-            throw new MalformedJsonException("trailing characters", p.pos);
+        Map<String, Object> object;
+        try {
+            object = OBJECT_READER.readValue(json);
+        } catch (JsonProcessingException e) {
+            throw new MalformedJsonException(e.getOriginalMessage(), offset(e.getLocation()));
         }
-        return out.toString();
+        if (object == null) {
+            // the literal null maps to no object at all
+            throw new MalformedJsonException("a JSON object is required", 0);
+        }
+        try {
+            return write(object);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedJsonException(e.getMessage(), 0);
+        }
     }
 
     /**
@@ -49,24 +92,40 @@ public final class CanonicalJson {
      * the same) as a canonical JSON object. Convenient for building audit details.
      */
     public static String write(Map<String, ?> object) {
-        StringBuilder out = new StringBuilder();
-        writeValue(object, out, 0);
+        return generate(g -> writeValue(object, g, 0));
+    }
+
+    /** Appends {@code s} as a JSON string, escaped exactly as in canonical output. */
+    static void writeString(String s, StringBuilder out) {
+        out.append(generate(g -> g.writeString(s)));
+    }
+
+    private interface Generation {
+        void run(JsonGenerator g) throws IOException;
+    }
+
+    private static String generate(Generation generation) {
+        StringWriter out = new StringWriter();
+        // A Writer target keeps every char as it is (a byte target would refuse a lone surrogate).
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            generation.run(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory", e);
+        }
         return out.toString();
     }
 
-    private static void writeValue(Object v, StringBuilder out, int depth) {
-        if (depth > MAX_DEPTH) {
-            throw new IllegalArgumentException("nesting too deep");
-        }
+    private static void writeValue(Object v, JsonGenerator g, int depth) throws IOException {
         if (v == null) {
-            out.append("null");
+            g.writeNull();
         } else if (v instanceof String s) {
-            writeString(s, out);
+            g.writeString(s);
         } else if (v instanceof Boolean b) {
-            out.append(b.booleanValue());
+            g.writeBoolean(b);
         } else if (v instanceof Number n) {
-            out.append(canonicalNumber(new BigDecimal(n.toString())));
+            g.writeNumber(canonicalNumber(new BigDecimal(n.toString())));
         } else if (v instanceof Map<?, ?> m) {
+            checkDepth(depth);
             TreeMap<String, Object> sorted = new TreeMap<>();
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 if (!(e.getKey() instanceof String key)) {
@@ -74,278 +133,79 @@ public final class CanonicalJson {
                 }
                 sorted.put(key, e.getValue());
             }
-            out.append('{');
-            boolean first = true;
+            g.writeStartObject();
             for (Map.Entry<String, Object> e : sorted.entrySet()) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                writeString(e.getKey(), out);
-                out.append(':');
-                writeValue(e.getValue(), out, depth + 1);
+                g.writeFieldName(e.getKey());
+                writeValue(e.getValue(), g, depth + 1);
             }
-            out.append('}');
+            g.writeEndObject();
         } else if (v instanceof List<?> list) {
-            out.append('[');
-            for (int i = 0; i < list.size(); i++) {
-                if (i > 0) {
-                    out.append(',');
-                }
-                writeValue(list.get(i), out, depth + 1);
+            checkDepth(depth);
+            g.writeStartArray();
+            for (Object item : list) {
+                writeValue(item, g, depth + 1);
             }
-            out.append(']');
+            g.writeEndArray();
         } else {
             throw new IllegalArgumentException("cannot write a " + v.getClass().getSimpleName() + " as JSON");
         }
     }
 
-    static void writeString(String s, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
+    private static void checkDepth(int depth) {
+        if (depth >= MAX_DEPTH) {
+            throw new IllegalArgumentException("nesting too deep");
         }
-        out.append('"');
     }
 
     private static String canonicalNumber(BigDecimal n) {
         if (n.signum() == 0) {
             return "0";
         }
-        return n.stripTrailingZeros().toPlainString();
+        BigDecimal stripped = n.stripTrailingZeros();
+        if (stripped.precision() > MAX_NUMBER_DIGITS || Math.abs((long) stripped.scale()) > MAX_NUMBER_DIGITS) {
+            throw new IllegalArgumentException("number too long in plain notation");
+        }
+        return stripped.toPlainString();
     }
 
-    private static final class Parser {
-        private final String s;
-        private int pos;
+    private static int offset(JsonLocation location) {
+        return location == null ? 0 : (int) Math.max(0, location.getCharOffset());
+    }
 
-        Parser(String s) {
-            if (s == null) {
-                throw new MalformedJsonException("no JSON", 0);
+    /**
+     * JSON's required escapes and nothing more, in the form the audit chain has always used:
+     * {@code \" \\ \b \f \n \r \t}, other control characters as a backslash, u and four lowercase hex digits, every
+     * other character (non-ASCII included) as itself. Jackson's own table would write uppercase
+     * hex digits, which would change the hashed bytes.
+     */
+    private static final class MinimalEscapes extends CharacterEscapes {
+        private static final int[] ASCII_ESCAPES = new int[128];
+        private static final SerializableString[] CONTROL = new SerializableString[0x20];
+
+        static {
+            for (int c = 0; c < 0x20; c++) {
+                ASCII_ESCAPES[c] = ESCAPE_CUSTOM;
+                CONTROL[c] = new SerializedString(switch (c) {
+                    case '\b' -> "\\b";
+                    case '\f' -> "\\f";
+                    case '\n' -> "\\n";
+                    case '\r' -> "\\r";
+                    case '\t' -> "\\t";
+                    default -> String.format("\\u%04x", c);
+                });
             }
-            this.s = s;
+            ASCII_ESCAPES['"'] = '"';
+            ASCII_ESCAPES['\\'] = '\\';
         }
 
-        void skipWhitespace() {
-            while (pos < s.length()) {
-                char c = s.charAt(pos);
-                if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-                    pos++;
-                } else {
-                    return;
-                }
-            }
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ASCII_ESCAPES.clone();
         }
 
-        void value(StringBuilder out, int depth) {
-            if (depth > MAX_DEPTH) {
-                throw new MalformedJsonException("nesting too deep", pos);
-            }
-            skipWhitespace();
-            if (pos >= s.length()) {
-                throw new MalformedJsonException("unexpected end", pos);
-            }
-            char c = s.charAt(pos);
-            switch (c) {
-                case '{' -> object(out, depth);
-                case '[' -> array(out, depth);
-                case '"' -> writeString(string(), out);
-                case 't' -> literal("true", out);
-                case 'f' -> literal("false", out);
-                case 'n' -> literal("null", out);
-                default -> out.append(number());
-            }
-        }
-
-        private void object(StringBuilder out, int depth) {
-            pos++;
-            TreeMap<String, String> members = new TreeMap<>();
-            skipWhitespace();
-            if (peek() == '}') {
-                pos++;
-            } else {
-                while (true) {
-                    skipWhitespace();
-                    if (peek() != '"') {
-                        throw new MalformedJsonException("member name expected", pos);
-                    }
-                    int at = pos;
-                    String name = string();
-                    skipWhitespace();
-                    expect(':');
-                    StringBuilder member = new StringBuilder();
-                    value(member, depth + 1);
-                    if (members.put(name, member.toString()) != null) {
-                        throw new MalformedJsonException("duplicate member '" + name + "'", at);
-                    }
-                    skipWhitespace();
-                    char c = next();
-                    if (c == '}') {
-                        break;
-                    }
-                    if (c != ',') {
-                        throw new MalformedJsonException("',' or '}' expected", pos - 1);
-                    }
-                }
-            }
-            out.append('{');
-            boolean first = true;
-            for (Map.Entry<String, String> e : members.entrySet()) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                writeString(e.getKey(), out);
-                out.append(':').append(e.getValue());
-            }
-            out.append('}');
-        }
-
-        private void array(StringBuilder out, int depth) {
-            pos++;
-            List<String> items = new ArrayList<>();
-            skipWhitespace();
-            if (peek() == ']') {
-                pos++;
-            } else {
-                while (true) {
-                    StringBuilder item = new StringBuilder();
-                    value(item, depth + 1);
-                    items.add(item.toString());
-                    skipWhitespace();
-                    char c = next();
-                    if (c == ']') {
-                        break;
-                    }
-                    if (c != ',') {
-                        throw new MalformedJsonException("',' or ']' expected", pos - 1);
-                    }
-                }
-            }
-            out.append('[').append(String.join(",", items)).append(']');
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder b = new StringBuilder();
-            while (true) {
-                char c = next();
-                if (c == '"') {
-                    return b.toString();
-                }
-                if (c < 0x20) {
-                    throw new MalformedJsonException("control character in string", pos - 1);
-                }
-                if (c != '\\') {
-                    b.append(c);
-                    continue;
-                }
-                char e = next();
-                switch (e) {
-                    case '"' -> b.append('"');
-                    case '\\' -> b.append('\\');
-                    case '/' -> b.append('/');
-                    case 'b' -> b.append('\b');
-                    case 'f' -> b.append('\f');
-                    case 'n' -> b.append('\n');
-                    case 'r' -> b.append('\r');
-                    case 't' -> b.append('\t');
-                    case 'u' -> {
-                        if (pos + 4 > s.length()) {
-                            throw new MalformedJsonException("short \\u escape", pos);
-                        }
-                        try {
-                            b.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                        } catch (NumberFormatException ex) {
-                            throw new MalformedJsonException("bad \\u escape", pos);
-                        }
-                        pos += 4;
-                    }
-                    default -> throw new MalformedJsonException("bad escape", pos - 1);
-                }
-            }
-        }
-
-        private String number() {
-            int start = pos;
-            if (peek() == '-') {
-                pos++;
-            }
-            if (peek() == '0') {
-                pos++;
-            } else if (isDigit(peek())) {
-                while (isDigit(peek())) {
-                    pos++;
-                }
-            } else {
-                throw new MalformedJsonException("value expected", start);
-            }
-            if (peek() == '.') {
-                pos++;
-                requireDigits();
-            }
-            if (peek() == 'e' || peek() == 'E') {
-                pos++;
-                if (peek() == '+' || peek() == '-') {
-                    pos++;
-                }
-                requireDigits();
-            }
-            return canonicalNumber(new BigDecimal(s.substring(start, pos)));
-        }
-
-        private void requireDigits() {
-            if (!isDigit(peek())) {
-                throw new MalformedJsonException("digit expected", pos);
-            }
-            while (isDigit(peek())) {
-                pos++;
-            }
-        }
-
-        private void literal(String word, StringBuilder out) {
-            if (!s.startsWith(word, pos)) {
-                throw new MalformedJsonException("value expected", pos);
-            }
-            pos += word.length();
-            out.append(word);
-        }
-
-        private static boolean isDigit(char c) {
-            return c >= '0' && c <= '9';
-        }
-
-        private char peek() {
-            return pos < s.length() ? s.charAt(pos) : '\0';
-        }
-
-        private char next() {
-            if (pos >= s.length()) {
-                throw new MalformedJsonException("unexpected end", pos);
-            }
-            return s.charAt(pos++);
-        }
-
-        private void expect(char c) {
-            if (next() != c) {
-                throw new MalformedJsonException("'" + c + "' expected", pos - 1);
-            }
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return ch < 0x20 ? CONTROL[ch] : null;
         }
     }
 }

@@ -20,11 +20,19 @@ class CanonicalJsonTest {
         {"{\"s\":\"\\u0041\\/\\n\\u001f\\\"\"}", "{\"s\":\"A/\\n\\u001f\\\"\"}"},
         {"{\"\\u00e9\":\"caf\\u00e9\",\"e\":1}", "{\"e\":1,\"é\":\"café\"}"},
         {"{\"big\":123456789012345678901234567890}", "{\"big\":123456789012345678901234567890}"},
+        // The escapes are part of the hash chain's format: short forms where JSON has them, other
+        // control characters as lowercase \\u00xx, everything else (DEL, U+2028, non-ASCII) as itself.
+        {"{\"s\":\"\\u007f\\u2028\\u00e9\\b\\f\\r\\t\\u0000\\u001B\"}", "{\"s\":\"\u007f\u2028\u00e9\\b\\f\\r\\t\\u0000\\u001b\"}"},
     };
 
     private static final String[] REFUSED = {
         "", "[]", "\"x\"", "{", "{\"a\":1,}", "{\"a\":1}x", "{\"a\":01}", "{\"a\":1.}", "{'a':1}",
         "{\"a\":1,\"a\":2}", "{\"a\":tru}", "{\"a\":\"\u0001\"}", "{\"a\":\"\\x\"}", "{a:1}",
+        "{\"a\":{\"b\":1,\"b\":1}}", "{\"a\":1} {}", "{\"a\":1e999999999}",
+        // the hand-written parser took these \\u escapes because Integer.parseInt accepts a sign
+        // and non-ASCII digits
+        "{\"a\":\"\\u+041\"}", "{\"a\":\"\\u00E\u0CEE\"}",
+        "{\"a\":" + "[".repeat(32) + "]".repeat(32) + "}",
     };
 
     @Test
@@ -66,6 +74,7 @@ class CanonicalJsonTest {
         assertEquals("{\"count\":3,\"none\":null,\"sans\":[\"DNS:a\",\"DNS:b\"],\"serial\":\"1a\"}", CanonicalJson.write(m));
         assertEquals(CanonicalJson.write(m), CanonicalJson.canonicalizeObject(CanonicalJson.write(m)));
         assertThrows(IllegalArgumentException.class, () -> CanonicalJson.write(Map.of("x", new Object())));
+        assertEquals("{\"d\":10000000000,\"x\":1.5}", CanonicalJson.write(Map.of("d", 1.0E10, "x", new java.math.BigDecimal("1.500"))));
     }
 
     @Test

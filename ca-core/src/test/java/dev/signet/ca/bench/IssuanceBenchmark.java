@@ -59,7 +59,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * capacity issuance turns into certificates.
  *
  * <pre>
- * mvn -B -ntp -pl ca-core -am test-compile exec:java -Dexec.classpathScope=test \
+ * mvn -B -ntp -pl ca-core -am test-compile exec:java@ca-bench \
  *     -Dexec.mainClass=dev.signet.ca.bench.IssuanceBenchmark -Dexec.args="software [seconds] [rounds]"
  * SOFTHSM2_CONF=/tmp/signet-bench-softhsm/softhsm2.conf mvn ... -Dexec.args="pkcs11 [seconds] [rounds]"
  * </pre>

@@ -23,12 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * wait for each write ("blocking", like one request thread per certificate) or keep a window of
  * certificates in flight ("pipelined", what an issuing loop can do with the async methods).
  *
- * <p>Run (exec:java with {@code -am} would also try the parent and hsm-backend, which lack this class):
+ * <p>Run from the project root (exec:java runs in Maven's JVM, whose working directory is the root):
  * <pre>
- * mvn -B -ntp -q -pl ca-core -am test-compile dependency:build-classpath \
- *     -Dmdep.outputFile=target/test-cp.txt -Dmdep.includeScope=test
- * java -cp ca-core/target/test-classes:ca-core/target/classes:$(cat ca-core/target/test-cp.txt) \
- *     dev.signet.ca.bench.StoreBenchmark [seconds-per-run] [data-dir]
+ * mvn -B -ntp -pl ca-core -am test-compile exec:java@ca-bench -Dexec.mainClass=dev.signet.ca.bench.StoreBenchmark \
+ *     -Dexec.args="[seconds-per-run] [data-dir]"
  * </pre>
  * The database goes on the real disk (default {@code target/store-bench}), because fsync is the cost.
  */

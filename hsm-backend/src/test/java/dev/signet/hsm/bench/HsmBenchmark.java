@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * shared machine barely disturb. Target: ratio (boundary / direct) of at least 0.90.
  *
  * <pre>
- * mvn -B -ntp -pl hsm-backend test-compile exec:java -Dexec.args="software [seconds-per-run] [rounds]"
+ * mvn -B -ntp -pl hsm-backend test-compile exec:java@hsm-bench -Dexec.args="software [seconds-per-run] [rounds]"
  * </pre>
  */
 public final class HsmBenchmark {

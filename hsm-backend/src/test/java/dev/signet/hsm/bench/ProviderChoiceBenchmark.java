@@ -19,7 +19,7 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * Bouncy Castle / JDK; the software backend should use Bouncy Castle where it is above 1.
  *
  * <pre>
- * mvn -B -ntp -pl hsm-backend test-compile exec:java -Dexec.mainClass=dev.signet.hsm.bench.ProviderChoiceBenchmark
+ * mvn -B -ntp -pl hsm-backend test-compile exec:java@hsm-bench -Dexec.mainClass=dev.signet.hsm.bench.ProviderChoiceBenchmark
  * </pre>
  */
 public final class ProviderChoiceBenchmark {
