@@ -31,15 +31,7 @@ public final class AuditLog {
 
     /** Entries newest first. */
     public Page<AuditEntry> list(int offset, int limit) {
-        if (offset < 0 || limit < 1 || limit > 1000) {
-            throw new InvalidRecordException("offset must be >= 0 and limit between 1 and 1000");
-        }
-        return db.read(dsl -> {
-            long total = dsl.fetchCount(AUDIT_ENTRY);
-            List<AuditEntry> items = dsl.selectFrom(AUDIT_ENTRY).orderBy(AUDIT_ENTRY.SEQ.desc())
-                    .limit(limit).offset(offset).fetch(AuditLog::toEntry);
-            return new Page<>(items, offset, limit, total);
-        });
+        return list(new AuditQuery(null, null, null, null, offset, limit));
     }
 
     /** Entries matching the query, newest first. */

@@ -3,15 +3,10 @@ package dev.signet.ca.store;
 /** Filters for reading the audit log; null fields do not restrict. Results are newest first. */
 public record AuditQuery(String actor, String action, String objectType, String objectId, int offset, int limit) {
 
-    public static final int MAX_LIMIT = 1000;
+    public static final int MAX_LIMIT = Page.MAX_LIMIT;
 
     public AuditQuery {
-        if (offset < 0) {
-            throw new InvalidRecordException("offset must not be negative");
-        }
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new InvalidRecordException("limit must be between 1 and " + MAX_LIMIT);
-        }
+        Checks.page(offset, limit);
     }
 
     /** The history of one object, e.g. ("certificate", "root/1a2b"). */

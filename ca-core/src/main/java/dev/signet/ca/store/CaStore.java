@@ -67,7 +67,7 @@ public final class CaStore {
         }
     }
 
-    private static CaRow toRow(WriteContext w, CaRecord ca) {
+    static CaRow toRow(WriteContext w, CaRecord ca) {
         CaRow row = w.tx().newRecord(CA);
         row.setId(ca.id());
         row.setName(ca.name());

@@ -11,18 +11,13 @@ import java.time.Instant;
 public record CertificateQuery(String caId, String text, String status, Instant expiringBefore, String profile,
         int offset, int limit) {
 
-    public static final int MAX_LIMIT = 1000;
+    public static final int MAX_LIMIT = Page.MAX_LIMIT;
 
     public CertificateQuery {
         if (status != null) {
             Checks.oneOf(status, "status", CertificateRecord.VALID, CertificateRecord.REVOKED);
         }
-        if (offset < 0) {
-            throw new InvalidRecordException("offset must not be negative");
-        }
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new InvalidRecordException("limit must be between 1 and " + MAX_LIMIT);
-        }
+        Checks.page(offset, limit);
     }
 
     /** All certificates of a CA, first page of {@code limit}. */

@@ -32,6 +32,16 @@ final class Checks {
         return serialHex;
     }
 
+    /** Paging bounds, the same for every list: a page of 1 to {@link Page#MAX_LIMIT} from offset 0 on. */
+    static void page(int offset, int limit) {
+        if (offset < 0) {
+            throw new InvalidRecordException("offset must not be negative");
+        }
+        if (limit < 1 || limit > Page.MAX_LIMIT) {
+            throw new InvalidRecordException("limit must be between 1 and " + Page.MAX_LIMIT);
+        }
+    }
+
     static void oneOf(String value, String what, String... allowed) {
         for (String a : allowed) {
             if (a.equals(value)) {

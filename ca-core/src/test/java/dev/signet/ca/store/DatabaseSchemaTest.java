@@ -33,7 +33,7 @@ class DatabaseSchemaTest {
         Path file = dir.resolve("signet.db");
         try (Database db = Database.open(file)) {
             db.write(w -> {
-                w.tx().executeInsert(toRow(w));
+                w.tx().executeInsert(CaStore.toRow(w, Fixtures.rootCa("root")));
                 return null;
             });
             String name = db.read(dsl -> dsl.select(CA.NAME).from(CA).where(CA.ID.eq("root")).fetchOne(CA.NAME));
@@ -152,20 +152,5 @@ class DatabaseSchemaTest {
         try (Database db = Database.open(dir.resolve("signet.db"))) {
             assertEquals(0, (int) db.read(dsl -> dsl.fetchCount(AUDIT_ENTRY)));
         }
-    }
-
-    private static dev.signet.ca.store.schema.tables.records.CaRow toRow(WriteContext w) {
-        var row = w.tx().newRecord(CA);
-        CaRecord ca = Fixtures.rootCa("root");
-        row.setId(ca.id());
-        row.setName(ca.name());
-        row.setStatus(ca.status());
-        row.setKeyLabel(ca.keyLabel());
-        row.setKeyBackend(ca.keyBackend());
-        row.setKeyAlgorithm(ca.keyAlgorithm());
-        row.setCertificatePem(ca.certificatePem());
-        row.setChainPem(ca.chainPem());
-        row.setCreatedAt(ca.created().toEpochMilli());
-        return row;
     }
 }

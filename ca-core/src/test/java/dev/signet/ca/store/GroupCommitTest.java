@@ -160,8 +160,19 @@ class GroupCommitTest {
         try (Database db = Database.open(dir.resolve("signet.db"))) {
             new CaStore(db).create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root"));
             CertificateStore certs = new CertificateStore(db);
+            // Hold the writer until the callback is attached, so that it runs when the writer completes
+            // the reservation (attached to an already completed future, it would run on this thread).
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch holding = new CountDownLatch(1);
+            db.submit(w -> {
+                holding.countDown();
+                await(release);
+                return null;
+            });
+            await(holding);
             CompletableFuture<Void> chained = certs.reserveAsync("root", "1", Fixtures.tbs("1"), "tls-server", "alice")
                     .thenRun(() -> certs.store(cert("root", "1"), issued("root", "1")));
+            release.countDown();
             assertInstanceOf(IllegalStateException.class, cause(chained));
             // the async chain is the way, and it works
             certs.reserveAsync("root", "2", Fixtures.tbs("2"), "tls-server", "alice")

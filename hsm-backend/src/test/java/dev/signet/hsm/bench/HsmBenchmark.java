@@ -158,7 +158,7 @@ public final class HsmBenchmark {
         return new Measurement(total.get() / elapsed, total.get() / (cpuNanos.get() / 1e9));
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] v = values.clone();
         Arrays.sort(v);
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;

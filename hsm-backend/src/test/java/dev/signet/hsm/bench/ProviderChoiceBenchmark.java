@@ -2,13 +2,8 @@ package dev.signet.hsm.bench;
 
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.software.SoftwareProviders;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Provider;
 import java.security.Security;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -42,8 +37,8 @@ public final class ProviderChoiceBenchmark {
         System.out.println("| key      | JDK sig/s | BC sig/s | BC/JDK | software backend uses |");
         System.out.println("|----------|-----------|----------|--------|-----------------------|");
         for (Case c : cases) {
-            BenchBackend.Baseline jdk = signer(c, Security.getProvider(c.jdkProvider()));
-            BenchBackend.Baseline bouncy = signer(c, bc);
+            BenchBackend.Baseline jdk = SoftwareBench.jcaBaseline(c.key(), c.signature(), Security.getProvider(c.jdkProvider()));
+            BenchBackend.Baseline bouncy = SoftwareBench.jcaBaseline(c.key(), c.signature(), bc);
             HsmBenchmark.measure(jdk, 1, 2.0, message);
             HsmBenchmark.measure(bouncy, 1, 2.0, message);
             double[] j = new double[rounds];
@@ -52,41 +47,10 @@ public final class ProviderChoiceBenchmark {
                 j[r] = HsmBenchmark.measure(jdk, 1, seconds, message).perSecond();
                 b[r] = HsmBenchmark.measure(bouncy, 1, seconds, message).perSecond();
             }
-            double jm = median(j);
-            double bm = median(b);
+            double jm = HsmBenchmark.median(j);
+            double bm = HsmBenchmark.median(b);
             System.out.printf(Locale.ROOT, "| %-8s | %9.0f | %8.0f | %6.2f | %-21s |%n", c.key(), jm, bm, bm / jm,
                     SoftwareProviders.forKey(c.key()).getName());
         }
-    }
-
-    private static BenchBackend.Baseline signer(Case c, Provider provider) throws Exception {
-        KeyPairGenerator g = switch (c.key()) {
-            case RSA_2048 -> {
-                KeyPairGenerator k = KeyPairGenerator.getInstance("RSA", provider);
-                k.initialize(2048);
-                yield k;
-            }
-            case EC_P256 -> {
-                KeyPairGenerator k = KeyPairGenerator.getInstance("EC", provider);
-                k.initialize(new ECGenParameterSpec("secp256r1"));
-                yield k;
-            }
-            default -> KeyPairGenerator.getInstance("Ed25519", provider);
-        };
-        KeyPair pair = g.generateKeyPair();
-        return () -> {
-            Signature s = Signature.getInstance(c.signature(), provider);
-            s.initSign(pair.getPrivate());
-            return data -> {
-                s.update(data);
-                return s.sign();
-            };
-        };
-    }
-
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v[v.length / 2];
     }
 }

@@ -42,7 +42,11 @@ final class SoftwareBench implements BenchBackend {
 
     @Override
     public Baseline direct(KeyAlgorithm algorithm, SignatureAlgorithm scheme) throws Exception {
-        Provider provider = SoftwareProviders.forKey(algorithm);
+        return jcaBaseline(algorithm, scheme.jcaName(), SoftwareProviders.forKey(algorithm));
+    }
+
+    /** A direct JCA signer: a fresh key pair of {@code algorithm} from {@code provider}, signing with it. */
+    static Baseline jcaBaseline(KeyAlgorithm algorithm, String jcaSignature, Provider provider) throws Exception {
         KeyPairGenerator generator = switch (algorithm.family()) {
             case RSA -> {
                 KeyPairGenerator g = KeyPairGenerator.getInstance("RSA", provider);
@@ -59,7 +63,7 @@ final class SoftwareBench implements BenchBackend {
         };
         KeyPair pair = generator.generateKeyPair();
         return () -> {
-            Signature s = Signature.getInstance(scheme.jcaName(), provider);
+            Signature s = Signature.getInstance(jcaSignature, provider);
             s.initSign(pair.getPrivate());
             return data -> {
                 s.update(data);
