@@ -133,7 +133,10 @@ public final class CertificateAuthorities {
         }
         CertificateIssuer issuer = registry.issuer(caId);
         CheckedRequest request = RequestChecker.fromCsr(csr, profile, requester);
-        return issuer.issueAsync(issuer.prepare(request), signing).thenApply(record -> issued(record, issuer.ca().chain()));
+        // Continue on the caller's executor: a plain thenApply would encode the PEMs on the store's writer thread,
+        // which every issuance shares.
+        return issuer.issueAsync(issuer.prepare(request), signing)
+                .thenApplyAsync(record -> issued(record, issuer.ca().chain()), signing);
     }
 
     /**

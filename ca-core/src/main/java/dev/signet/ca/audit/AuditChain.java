@@ -4,8 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The hash chain's rules, in one place so that writing and verifying cannot disagree:
@@ -23,28 +21,38 @@ public final class AuditChain {
     private AuditChain() {
     }
 
+    /**
+     * An entry's fields other than seq and at, each already encoded as canonical JSON. Encoding
+     * them is most of the work of an entry's content, and needs nothing from the chain, so writers
+     * do it before they queue the entry and the single writer thread only adds seq, at and the hash.
+     */
+    public record EntryFields(String action, String actor, String details, String objectId, String objectType) {
+    }
+
+    /** Encodes the fields; {@code canonicalDetails} must already be canonical JSON. */
+    public static EntryFields fields(String actor, String action, String objectType, String objectId,
+            String canonicalDetails) {
+        return new EntryFields(quoted(action), quoted(actor), canonicalDetails, quoted(objectId), quoted(objectType));
+    }
+
     /** The canonical content of an entry; {@code canonicalDetails} must already be canonical JSON. */
     public static byte[] content(long seq, long atMillis, String actor, String action, String objectType,
             String objectId, String canonicalDetails) {
-        Map<String, String> fields = new TreeMap<>();
-        fields.put("action", quoted(action));
-        fields.put("actor", quoted(actor));
-        fields.put("at", Long.toString(atMillis));
-        fields.put("details", canonicalDetails);
-        fields.put("objectId", quoted(objectId));
-        fields.put("objectType", quoted(objectType));
-        fields.put("seq", Long.toString(seq));
-        StringBuilder out = new StringBuilder(128 + canonicalDetails.length());
-        out.append('{');
-        boolean first = true;
-        for (Map.Entry<String, String> e : fields.entrySet()) {
-            if (!first) {
-                out.append(',');
-            }
-            first = false;
-            out.append('"').append(e.getKey()).append("\":").append(e.getValue());
-        }
-        out.append('}');
+        return content(seq, atMillis, fields(actor, action, objectType, objectId, canonicalDetails));
+    }
+
+    /** The canonical content of an entry from its encoded fields. */
+    public static byte[] content(long seq, long atMillis, EntryFields f) {
+        StringBuilder out = new StringBuilder(128 + f.details().length());
+        // Canonical JSON sorts keys by code point: action, actor, at, details, objectId, objectType, seq.
+        out.append("{\"action\":").append(f.action())
+                .append(",\"actor\":").append(f.actor())
+                .append(",\"at\":").append(atMillis)
+                .append(",\"details\":").append(f.details())
+                .append(",\"objectId\":").append(f.objectId())
+                .append(",\"objectType\":").append(f.objectType())
+                .append(",\"seq\":").append(seq)
+                .append('}');
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -92,8 +92,8 @@ public final class CertificateIssuer {
         Profile profile = request.profile();
         Certificate issuer = ca.certificate();
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        Instant issuerFrom = issuer.getStartDate().getDate().toInstant();
-        Instant issuerTo = issuer.getEndDate().getDate().toInstant();
+        Instant issuerFrom = lintContext.issuerNotBefore();
+        Instant issuerTo = lintContext.issuerNotAfter();
         if (!now.isBefore(issuerTo)) {
             throw CaException.conflict("ca-expired", "CA '" + ca.id() + "' has expired");
         }

@@ -1,6 +1,20 @@
 package dev.signet.ca.issue;
 
 import dev.signet.ca.CaException;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Map;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.StandardDSAEncoding;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -12,10 +26,21 @@ import org.bouncycastle.pkcs.PKCSException;
  * Checks a CSR's self-signature, the requester's proof that it holds the private key. Uses Bouncy
  * Castle's implementations (about five times the JDK's ECDSA verification rate), through a
  * provider instance passed explicitly rather than registered globally.
+ *
+ * <p>ECDSA with SHA-2, by far the most common CSR signature, is verified with BC's lightweight
+ * {@link ECDSASigner} directly: through the JCA, which rebuilds the domain parameters (and with
+ * them the generator's precomputed multiples) for every key, a P-256 verification measured about
+ * twice the CPU. The checks are the same (strict DER signature, r and s in range, the point on the curve).
  */
 public final class ProofOfPossession {
 
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+
+    /** ECDSA signature algorithms verified directly, with their digest. */
+    private static final Map<ASN1ObjectIdentifier, String> ECDSA_DIGESTS = Map.of(
+            X9ObjectIdentifiers.ecdsa_with_SHA256, "SHA-256",
+            X9ObjectIdentifiers.ecdsa_with_SHA384, "SHA-384",
+            X9ObjectIdentifiers.ecdsa_with_SHA512, "SHA-512");
 
     private ProofOfPossession() {
     }
@@ -23,15 +48,50 @@ public final class ProofOfPossession {
     public static void verify(PKCS10CertificationRequest csr) {
         boolean valid;
         try {
-            ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder().setProvider(BC)
-                    .build(csr.getSubjectPublicKeyInfo());
-            valid = csr.isSignatureValid(verifier);
-        } catch (OperatorCreationException | PKCSException | RuntimeException e) {
+            String digest = ecdsaDigest(csr);
+            valid = digest != null ? verifyEcdsa(csr, digest) : verifyJca(csr);
+        } catch (OperatorCreationException | PKCSException | IOException | RuntimeException e) {
             throw CaException.badRequest("csr-signature-invalid",
                     "the CSR signature cannot be checked with its own key (algorithm mismatch or malformed key)");
         }
         if (!valid) {
             throw CaException.badRequest("csr-signature-invalid", "the CSR signature does not verify with its public key");
+        }
+    }
+
+    /** The digest of an ECDSA-with-SHA-2 signature (no parameters) by an EC key; null for anything else. */
+    private static String ecdsaDigest(PKCS10CertificationRequest csr) {
+        AlgorithmIdentifier sig = csr.getSignatureAlgorithm();
+        if (sig.getParameters() != null
+                || !X9ObjectIdentifiers.id_ecPublicKey.equals(csr.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm())) {
+            return null;
+        }
+        return ECDSA_DIGESTS.get(sig.getAlgorithm());
+    }
+
+    private static boolean verifyEcdsa(PKCS10CertificationRequest csr, String digestName) throws IOException {
+        AsymmetricKeyParameter key = PublicKeyFactory.createKey(csr.getSubjectPublicKeyInfo());
+        if (!(key instanceof ECPublicKeyParameters ec)) {
+            return false;
+        }
+        BigInteger[] rs = StandardDSAEncoding.INSTANCE.decode(ec.getParameters().getN(), csr.getSignature());
+        byte[] digest = digest(digestName).digest(csr.toASN1Structure().getCertificationRequestInfo().getEncoded(ASN1Encoding.DER));
+        ECDSASigner verifier = new ECDSASigner();
+        verifier.init(false, ec);
+        return verifier.verifySignature(digest, rs[0], rs[1]);
+    }
+
+    private static boolean verifyJca(PKCS10CertificationRequest csr) throws OperatorCreationException, PKCSException {
+        ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder().setProvider(BC)
+                .build(csr.getSubjectPublicKeyInfo());
+        return csr.isSignatureValid(verifier);
+    }
+
+    private static MessageDigest digest(String name) {
+        try {
+            return MessageDigest.getInstance(name);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has " + name, e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.signet.ca.lint;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -29,6 +30,8 @@ public final class LintTarget {
     private final String parseError;
     private final IssuerContext issuer;
     private final boolean intendedCa;
+    private Instant notBefore;
+    private Instant notAfter;
 
     LintTarget(ASN1Sequence raw, IssuerContext issuer, boolean intendedCa) {
         this.raw = raw;
@@ -57,6 +60,22 @@ public final class LintTarget {
 
     public String parseError() {
         return parseError;
+    }
+
+    /** notBefore, decoded once for all the rules that compare times (BC decodes a Time with a new SimpleDateFormat). */
+    public Instant notBefore() {
+        if (notBefore == null) {
+            notBefore = tbs.getStartDate().getDate().toInstant();
+        }
+        return notBefore;
+    }
+
+    /** notAfter, decoded once like {@link #notBefore()}. */
+    public Instant notAfter() {
+        if (notAfter == null) {
+            notAfter = tbs.getEndDate().getDate().toInstant();
+        }
+        return notAfter;
     }
 
     public boolean intendedCa() {

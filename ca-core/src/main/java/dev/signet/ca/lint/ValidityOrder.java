@@ -10,8 +10,8 @@ final class ValidityOrder extends BaseRule {
 
     @Override
     public Optional<String> check(LintTarget t) {
-        var from = t.tbs().getStartDate().getDate();
-        var to = t.tbs().getEndDate().getDate();
-        return from.before(to) ? ok() : fail("notBefore " + from.toInstant() + " is not before notAfter " + to.toInstant());
+        var from = t.notBefore();
+        var to = t.notAfter();
+        return from.isBefore(to) ? ok() : fail("notBefore " + from + " is not before notAfter " + to);
     }
 }

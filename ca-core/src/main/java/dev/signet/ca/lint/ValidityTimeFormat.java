@@ -2,6 +2,7 @@ package dev.signet.ca.lint;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1UTCTime;
 import org.bouncycastle.asn1.x509.Time;
@@ -15,6 +16,9 @@ final class ValidityTimeFormat extends BaseRule {
         super("validity-time-format", "RFC 5280 4.1.2.5.1-2");
     }
 
+    private static final Pattern UTC_TIME = Pattern.compile("[0-9]{12}Z");
+    private static final Pattern GENERALIZED_TIME = Pattern.compile("[0-9]{14}Z");
+
     @Override
     public Optional<String> check(LintTarget t) {
         String a = problem("notBefore", t.tbs().getStartDate());
@@ -25,8 +29,8 @@ final class ValidityTimeFormat extends BaseRule {
     private static String problem(String field, Time time) {
         ASN1Primitive p = time.toASN1Primitive();
         String text = contents(p);
-        String pattern = p instanceof ASN1UTCTime ? "[0-9]{12}Z" : "[0-9]{14}Z";
-        return text.matches(pattern) ? null : field + " is encoded as '" + text + "', expected " + pattern;
+        Pattern pattern = p instanceof ASN1UTCTime ? UTC_TIME : GENERALIZED_TIME;
+        return pattern.matcher(text).matches() ? null : field + " is encoded as '" + text + "', expected " + pattern;
     }
 
     /** The characters as encoded, not as BC would normalise them. */

@@ -1,5 +1,6 @@
 package dev.signet.ca.lint;
 
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import org.bouncycastle.asn1.ASN1GeneralizedTime;
@@ -15,14 +16,14 @@ final class ValidityTimeType extends BaseRule {
 
     @Override
     public Optional<String> check(LintTarget t) {
-        String a = problem("notBefore", t.tbs().getStartDate());
-        String b = problem("notAfter", t.tbs().getEndDate());
+        String a = problem("notBefore", t.tbs().getStartDate(), t.notBefore());
+        String b = problem("notAfter", t.tbs().getEndDate(), t.notAfter());
         return a != null ? fail(a) : b != null ? fail(b) : ok();
     }
 
-    private static String problem(String field, Time time) {
+    private static String problem(String field, Time time, Instant at) {
         ASN1Primitive p = time.toASN1Primitive();
-        int year = time.getDate().toInstant().atZone(ZoneOffset.UTC).getYear();
+        int year = at.atZone(ZoneOffset.UTC).getYear();
         if (year <= 2049 && !(p instanceof ASN1UTCTime)) {
             return field + " in " + year + " must be UTCTime";
         }

@@ -1,7 +1,6 @@
 package dev.signet.ca.lint;
 
 import java.util.Optional;
-import org.bouncycastle.asn1.x509.Certificate;
 
 /**
  * The certificate's validity lies within its issuer's: a path validates only while every
@@ -14,15 +13,14 @@ final class ValidityWithinIssuer extends BaseRule {
 
     @Override
     public Optional<String> check(LintTarget t) {
-        Certificate issuer = t.issuerCertificate();
-        if (issuer == null) {
+        IssuerContext issuer = t.issuerContext();
+        if (issuer.isSelfSigned()) {
             return ok();
         }
-        if (t.tbs().getEndDate().getDate().after(issuer.getEndDate().getDate())) {
-            return fail("notAfter " + t.tbs().getEndDate().getDate().toInstant() + " is after the issuer's "
-                    + issuer.getEndDate().getDate().toInstant());
+        if (t.notAfter().isAfter(issuer.issuerNotAfter())) {
+            return fail("notAfter " + t.notAfter() + " is after the issuer's " + issuer.issuerNotAfter());
         }
-        if (t.tbs().getStartDate().getDate().before(issuer.getStartDate().getDate())) {
+        if (t.notBefore().isBefore(issuer.issuerNotBefore())) {
             return fail("notBefore is before the issuer's notBefore");
         }
         return ok();

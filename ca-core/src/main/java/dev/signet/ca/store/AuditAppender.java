@@ -5,10 +5,9 @@ import static dev.signet.ca.store.schema.Tables.AUDIT_ENTRY;
 
 import dev.signet.ca.audit.AuditChain;
 import dev.signet.ca.audit.AuditCheckpoint;
-import dev.signet.ca.audit.CanonicalJson;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.jooq.DSLContext;
-import org.jooq.Record2;
 
 /**
  * Appends entries to the audit chain inside the writer's transaction. It starts from the chain
@@ -31,14 +30,17 @@ final class AuditAppender {
         this.lastCheckpointSeq = lastCheckpointSeq;
     }
 
-    /** Reads the chain head; call inside the write transaction. */
-    static AuditAppender resume(DSLContext tx) {
-        Record2<Long, byte[]> head = tx.select(AUDIT_ENTRY.SEQ, AUDIT_ENTRY.HASH).from(AUDIT_ENTRY)
-                .orderBy(AUDIT_ENTRY.SEQ.desc()).limit(1).fetchOne();
-        Long lastCp = tx.select(org.jooq.impl.DSL.max(AUDIT_CHECKPOINT.SEQ)).from(AUDIT_CHECKPOINT).fetchOne().value1();
-        return head == null
-                ? new AuditAppender(0, AuditChain.GENESIS, lastCp == null ? 0 : lastCp)
-                : new AuditAppender(head.value1(), head.value2(), lastCp == null ? 0 : lastCp);
+    /** Reads the chain head with the writer's prepared statements; call inside the write transaction. */
+    static AuditAppender resume(HotStatements hot) throws SQLException {
+        long lastCp;
+        try (ResultSet r = hot.lastCheckpointSeq.executeQuery()) {
+            lastCp = r.next() ? r.getLong(1) : 0; // max() of no rows is NULL, which getLong reads as 0
+        }
+        try (ResultSet r = hot.chainHead.executeQuery()) {
+            return r.next()
+                    ? new AuditAppender(r.getLong(1), r.getBytes(2), lastCp)
+                    : new AuditAppender(0, AuditChain.GENESIS, lastCp);
+        }
     }
 
     Mark mark() {
@@ -50,21 +52,15 @@ final class AuditAppender {
         hash = m.hash();
     }
 
-    /** Appends one entry; bad details JSON is an {@link InvalidRecordException} and appends nothing. */
-    long append(WriteContext w, AuditEvent event) {
-        String details;
-        try {
-            details = CanonicalJson.canonicalizeObject(event.detailsJson());
-        } catch (CanonicalJson.MalformedJsonException e) {
-            throw new InvalidRecordException("audit details are not a JSON object: " + e.getMessage());
-        }
+    /** Appends one entry. */
+    long append(WriteContext w, AuditEntryDraft entry) {
+        AuditEvent event = entry.event();
         long next = seq + 1;
         long at = w.now().toEpochMilli();
-        byte[] nextHash = AuditChain.link(hash, AuditChain.content(next, at, event.actor(), event.action(),
-                event.objectType(), event.objectId(), details));
+        byte[] nextHash = AuditChain.link(hash, AuditChain.content(next, at, entry.fields()));
         try {
             w.execute(w.hot().appendAudit, next, at, event.actor(), event.action(), event.objectType(), event.objectId(),
-                    details, nextHash);
+                    entry.canonicalDetails(), nextHash);
         } catch (SQLException e) {
             throw new StoreException("cannot append audit entry " + next + ": " + e.getMessage(), e);
         }

@@ -59,8 +59,8 @@ public final class CertificateStore {
         byte[] tbs = tbsDer.clone();
         Checks.notBlank(profile, "profile");
         Checks.notBlank(requester, "requester");
-        AuditEvent event = new AuditEvent(requester, "certificate.reserve", "certificate", caId + "/" + serialHex,
-                CanonicalJson.write(Map.of("profile", profile)));
+        AuditEntryDraft event = AuditEntryDraft.of(new AuditEvent(requester, "certificate.reserve", "certificate",
+                caId + "/" + serialHex, CanonicalJson.write(Map.of("profile", profile))));
         return db.submit(w -> {
             int inserted;
             try {
@@ -98,9 +98,16 @@ public final class CertificateStore {
         Checks.notNull(cert, "certificate");
         Checks.notNull(event, "audit event");
         byte[] tbs = CertificateDer.tbsOf(cert.der());
+        AuditEntryDraft entry;
+        try {
+            entry = AuditEntryDraft.of(event);
+        } catch (InvalidRecordException e) {
+            // As when the write itself fails: only this caller's future fails.
+            return CompletableFuture.failedFuture(e);
+        }
         return db.submit(w -> {
             if (storeReserved(w, cert, tbs) == 1) {
-                w.audit(event);
+                w.audit(entry);
                 return null;
             }
             // Not stored by the fast path: never reserved (insert it), reserved for other bytes, or already stored.
@@ -122,7 +129,7 @@ public final class CertificateStore {
             } else {
                 throw new DuplicateSerialException(cert.caId(), cert.serialHex());
             }
-            w.audit(event);
+            w.audit(entry);
             return null;
         });
     }

@@ -1,8 +1,10 @@
 package dev.signet.ca.store;
 
+import static dev.signet.ca.store.schema.Tables.AUDIT_CHECKPOINT;
 import static dev.signet.ca.store.schema.Tables.AUDIT_ENTRY;
 import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
 import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.param;
 
 import java.sql.Connection;
@@ -11,7 +13,8 @@ import java.sql.SQLException;
 import org.jooq.DSLContext;
 
 /**
- * The three statements every issued certificate runs (reserve, store, audit append), prepared once
+ * The statements every issued certificate runs (reserve, store, audit append, and per batch the chain
+ * head and savepoints), prepared once
  * on the writer connection. Rendering a jOOQ query costs more CPU than SQLite needs to run it, and
  * the write path must keep up with issuance, so these are rendered once from the generated tables
  * (column names stay compiler-checked) and afterwards only bound and executed. Parameters are
@@ -27,6 +30,15 @@ final class HotStatements implements AutoCloseable {
     final PreparedStatement storeReserved;
     /** seq, at, actor, action, object_type, object_id, details, hash. */
     final PreparedStatement appendAudit;
+
+    /** The chain head: seq, hash of the last audit entry; no row if the chain is empty. */
+    final PreparedStatement chainHead;
+    /** The seq of the last audit checkpoint (NULL if there is none). */
+    final PreparedStatement lastCheckpointSeq;
+    /** Savepoints around each write of a batch, so that a failing write rolls back alone. */
+    final PreparedStatement savepoint;
+    final PreparedStatement rollbackToSavepoint;
+    final PreparedStatement releaseSavepoint;
 
     HotStatements(Connection connection, DSLContext dsl) throws SQLException {
         reserve = connection.prepareStatement(dsl.render(dsl.insertInto(CERTIFICATE,
@@ -59,11 +71,18 @@ final class HotStatements implements AutoCloseable {
                 .values(param("seq", Long.class), param("at", Long.class), param("actor", String.class),
                         param("action", String.class), param("type", String.class), param("id", String.class),
                         param("details", String.class), param("hash", byte[].class))));
+        chainHead = connection.prepareStatement(dsl.render(dsl.select(AUDIT_ENTRY.SEQ, AUDIT_ENTRY.HASH).from(AUDIT_ENTRY)
+                .orderBy(AUDIT_ENTRY.SEQ.desc()).limit(inline(1))));
+        lastCheckpointSeq = connection.prepareStatement(dsl.render(dsl.select(max(AUDIT_CHECKPOINT.SEQ)).from(AUDIT_CHECKPOINT)));
+        savepoint = connection.prepareStatement("SAVEPOINT signet_write");
+        rollbackToSavepoint = connection.prepareStatement("ROLLBACK TO SAVEPOINT signet_write");
+        releaseSavepoint = connection.prepareStatement("RELEASE SAVEPOINT signet_write");
     }
 
     @Override
     public void close() {
-        for (PreparedStatement p : new PreparedStatement[] {reserve, storeReserved, appendAudit}) {
+        for (PreparedStatement p : new PreparedStatement[] {reserve, storeReserved, appendAudit, chainHead,
+                lastCheckpointSeq, savepoint, rollbackToSavepoint, releaseSavepoint}) {
             try {
                 p.close();
             } catch (SQLException ignored) {

@@ -12,7 +12,12 @@ import org.jooq.DSLContext;
 record WriteContext(DSLContext tx, HotStatements hot, AuditAppender audit, Instant now) {
 
     long audit(AuditEvent event) {
-        return audit.append(this, event);
+        return audit.append(this, AuditEntryDraft.of(event));
+    }
+
+    /** Appends an entry drafted before the write was queued (the hot paths do, off the writer thread). */
+    long audit(AuditEntryDraft entry) {
+        return audit.append(this, entry);
     }
 
     /** Binds the arguments in order (null binds SQL NULL) and runs the statement; returns the row count. */

@@ -122,18 +122,30 @@ public final class IssuanceBenchmark {
                     double[] r = new double[rounds];
                     double[] s = new double[rounds];
                     double[] p = new double[rounds];
+                    double[] pc = new double[rounds];
+                    double[] pw = new double[rounds];
+                    double[] oc = new double[rounds];
+                    double[] ow = new double[rounds];
                     for (int k = 0; k < rounds; k++) {
                         r[k] = measure(raw, threads, seconds);
                         s[k] = measure(issue, threads, seconds);
-                        p[k] = measurePipelined(cas, ca.id(), csrs, pool, seconds);
-                        o[k] = storeOnly(store, template, seconds);
+                        Run pipelined = measurePipelined(cas, ca.id(), csrs, pool, seconds);
+                        p[k] = pipelined.perSecond();
+                        pc[k] = pipelined.cpuMicros();
+                        pw[k] = pipelined.writerCpuMicros();
+                        Run stored = storeOnly(store, template, seconds);
+                        o[k] = stored.perSecond();
+                        oc[k] = stored.cpuMicros();
+                        ow[k] = stored.writerCpuMicros();
                     }
                     double storeOnly = median(o);
                     double rawRate = median(r);
                     double syncRate = median(s);
                     double pipelinedRate = median(p);
-                    String row = String.format(Locale.ROOT, "| %-8s | %7d | %14.0f | %16.0f | %17.0f | %5.3f | %15.0f |",
-                            hsm.backendName(), threads, rawRate, syncRate, pipelinedRate, pipelinedRate / rawRate, storeOnly);
+                    String row = String.format(Locale.ROOT,
+                            "| %-8s | %7d | %14.0f | %16.0f | %17.0f | %5.3f | %15.0f | %6.0f / %5.0f | %6.0f / %5.0f |",
+                            hsm.backendName(), threads, rawRate, syncRate, pipelinedRate, pipelinedRate / rawRate, storeOnly,
+                            median(pc), median(pw), median(oc), median(ow));
                     rows.add(row);
                     System.out.println(row);
                 } finally {
@@ -147,8 +159,10 @@ public final class IssuanceBenchmark {
             System.out.println("pipelined: the threads keep up to " + IN_FLIGHT + " issuances in flight, which share commits;");
             System.out.println("ratio = pipelined certificates/s over the raw signature rate of the same CA key and threads.");
             System.out.println("store only = reserve + store pairs/s of the store alone (same record, same window), the ceiling it sets.");
-            System.out.println("| backend  | threads | raw sig/s (CA) | sync certs/s     | pipelined certs/s | ratio | store only (/s) |");
-            System.out.println("|----------|---------|----------------|------------------|-------------------|-------|-----------------|");
+            System.out.println("cpu us/cert = CPU time of the whole process (all threads) / of the store's writer thread alone, per");
+            System.out.println("certificate: CPU, not wall time, so it stays comparable when the machine is shared.");
+            System.out.println("| backend  | threads | raw sig/s (CA) | sync certs/s     | pipelined certs/s | ratio | store only (/s) | pipelined cpu us/cert (all / writer) | store only cpu us/pair (all / writer) |");
+            System.out.println("|----------|---------|----------------|------------------|-------------------|-------|-----------------|----------------|----------------|");
             rows.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "%d certificates stored in this run%n", stored);
         } finally {
@@ -214,7 +228,30 @@ public final class IssuanceBenchmark {
      * once. A feeder thread only hands out work. The pipeline fills for two seconds before the
      * completions of the next {@code seconds} are counted.
      */
-    static double measurePipelined(CertificateAuthorities cas, String caId, List<byte[]> csrs, ExecutorService pool,
+    /** A measured rate, with the CPU time each unit cost the whole process and the store's writer thread. */
+    record Run(double perSecond, double cpuMicros, double writerCpuMicros) {
+    }
+
+    /** CPU time of the process and of the store's writer thread, read at the start and end of a window. */
+    static final class CpuClock {
+        private static final com.sun.management.OperatingSystemMXBean OS =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+        private final long process0 = OS.getProcessCpuTime();
+        private final long writer0 = writerCpu();
+
+        Run per(long units, double seconds) {
+            double n = Math.max(1, units);
+            return new Run(units / seconds, (OS.getProcessCpuTime() - process0) / 1e3 / n, (writerCpu() - writer0) / 1e3 / n);
+        }
+
+        private static long writerCpu() {
+            return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("signet-store-writer"))
+                    .mapToLong(t -> THREADS.getThreadCpuTime(t.getId())).sum();
+        }
+    }
+
+    static Run measurePipelined(CertificateAuthorities cas, String caId, List<byte[]> csrs, ExecutorService pool,
             double seconds) throws Exception {
         Semaphore window = new Semaphore(IN_FLIGHT);
         AtomicLong done = new AtomicLong();
@@ -252,9 +289,11 @@ public final class IssuanceBenchmark {
         Thread.sleep(2000);
         long c0 = done.get();
         long t0 = System.nanoTime();
+        CpuClock cpu = new CpuClock();
         Thread.sleep((long) (seconds * 1000));
         long c1 = done.get();
         long t1 = System.nanoTime();
+        Run run = cpu.per(c1 - c0, (t1 - t0) / 1e9);
         feeding.set(false);
         feeder.join();
         window.acquire(IN_FLIGHT); // let everything in flight finish before the next run
@@ -262,14 +301,14 @@ public final class IssuanceBenchmark {
         if (failure.get() != null) {
             throw new IllegalStateException("an issuance failed", failure.get());
         }
-        return (c1 - c0) / ((t1 - t0) / 1e9);
+        return run;
     }
 
     /**
      * The store's own ceiling for issuance: reserve then store, the two durable writes each
      * certificate needs, {@link #IN_FLIGHT} at a time, with no checking or signing at all.
      */
-    static double storeOnly(CertificateStore store, CertificateRecord template, double seconds) throws Exception {
+    static Run storeOnly(CertificateStore store, CertificateRecord template, double seconds) throws Exception {
         Semaphore window = new Semaphore(IN_FLIGHT);
         AtomicLong done = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -278,6 +317,7 @@ public final class IssuanceBenchmark {
         byte[] tbs = org.bouncycastle.asn1.x509.Certificate.getInstance(template.der()).getTBSCertificate().getEncoded("DER");
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
+        CpuClock cpu = new CpuClock();
         long i = 0;
         while (System.nanoTime() < end && failure.get() == null) {
             if (!window.tryAcquire(10, TimeUnit.MILLISECONDS)) {
@@ -301,10 +341,11 @@ public final class IssuanceBenchmark {
         }
         window.acquire(IN_FLIGHT);
         window.release(IN_FLIGHT);
+        Run run = cpu.per(i, (System.nanoTime() - start) / 1e9); // CPU of every pair started, all of them finished now
         if (failure.get() != null) {
             throw new IllegalStateException("a store write failed", failure.get());
         }
-        return done.get() / seconds;
+        return new Run(done.get() / seconds, run.cpuMicros(), run.writerCpuMicros());
     }
 
     static double measure(Op op, int threads, double seconds) throws Exception {
