@@ -119,7 +119,7 @@ class Pkcs11TokenAttributesTest {
             command.addAll(List.of("--login", "--pin", SoftHsm2TestToken.USER_PIN));
         }
         // The child inherits SOFTHSM2_CONF from this JVM's environment (set by Surefire).
-        SoftHsm2TestToken.ProcessResult r = SoftHsm2TestToken.run(Map.of(), command.toArray(String[]::new));
+        SoftHsm2TestToken.ProcessResult r = SoftHsm2TestToken.runStdoutOnly(Map.of(), command.toArray(String[]::new));
         if (r.exitCode() != 0) {
             throw new AssertionError("pkcs11-tool failed (" + r.exitCode() + "): " + r.output());
         }

@@ -112,14 +112,35 @@ public final class SoftHsm2TestToken {
 
     /** Runs a command with extra environment variables; its stderr is merged into the output. */
     public static ProcessResult run(Map<String, String> env, String... command) {
-        ProcessBuilder pb = new ProcessBuilder(List.of(command)).redirectErrorStream(true);
+        return run(env, true, command);
+    }
+
+    /**
+     * Runs a command and returns its stdout alone, for output that is parsed: tools such as
+     * pkcs11-tool print warnings on stderr that would otherwise land in the middle of a line.
+     * On failure the stderr text is appended to the output, for the error message.
+     */
+    public static ProcessResult runStdoutOnly(Map<String, String> env, String... command) {
+        return run(env, false, command);
+    }
+
+    private static ProcessResult run(Map<String, String> env, boolean mergeStderr, String... command) {
+        ProcessBuilder pb = new ProcessBuilder(List.of(command)).redirectErrorStream(mergeStderr);
         pb.environment().putAll(env);
+        Path stderr = null;
         try {
+            if (!mergeStderr) {
+                stderr = Files.createTempFile("signet-tool-", ".err");
+                pb.redirectError(stderr.toFile());
+            }
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError(command[0] + " did not finish within 120 s");
+            }
+            if (stderr != null && p.exitValue() != 0) {
+                out = out + Files.readString(stderr, StandardCharsets.UTF_8);
             }
             return new ProcessResult(p.exitValue(), out);
         } catch (IOException e) {
@@ -127,6 +148,14 @@ public final class SoftHsm2TestToken {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while running " + command[0], e);
+        } finally {
+            if (stderr != null) {
+                try {
+                    Files.deleteIfExists(stderr);
+                } catch (IOException ignored) {
+                    // a leftover temp file is harmless
+                }
+            }
         }
     }
 
