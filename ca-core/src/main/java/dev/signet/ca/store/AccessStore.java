@@ -95,7 +95,7 @@ public final class AccessStore {
 
     /** The token with this SHA-256 (lower-case hex). */
     public Optional<ApiToken> findByHash(String sha256Hex) {
-        return db.read(dsl -> dsl.selectFrom(API_TOKEN).where(API_TOKEN.TOKEN_HASH.eq(sha256Hex))
+        return db.readOne(dsl -> dsl.selectFrom(API_TOKEN).where(API_TOKEN.TOKEN_HASH.eq(sha256Hex))
                 .fetchOptional().map(AccessStore::toToken));
     }
 

@@ -143,6 +143,28 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a single-statement read on a pooled connection without a transaction around it: one
+     * statement sees one snapshot anyway, and the BEGIN/COMMIT pair would double the cost of the
+     * lookups made on every request (API token by hash).
+     */
+    <T> T readOne(Function<DSLContext, T> query) {
+        DSLContext dsl;
+        try {
+            dsl = readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for a database connection");
+        }
+        try {
+            return query.apply(dsl);
+        } catch (org.jooq.exception.DataAccessException e) {
+            throw new StoreException("database read failed: " + e.getMessage(), e);
+        } finally {
+            readers.add(dsl);
+        }
+    }
+
     static <T> T await(CompletableFuture<T> f) {
         try {
             return f.join();
