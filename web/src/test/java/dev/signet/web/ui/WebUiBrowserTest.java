@@ -32,11 +32,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -275,15 +275,18 @@ class WebUiBrowserTest {
     }
 
     /**
-     * Clicks something that loads a new page and waits until the old page is gone, so the next
-     * lookup cannot race the navigation (on a loaded machine it otherwise reads the old page).
+     * Clicks something that loads a new page and waits until the new page has loaded, so the next
+     * lookup cannot race the navigation (on a loaded machine it otherwise reads the old page). The
+     * old page is marked with a window property that a new document does not have; errors while
+     * the browser is between documents just mean "not yet".
      */
     private void clickAndWaitForNextPage(By target) {
-        WebElement oldPage = driver.findElement(By.tagName("html"));
+        driver.executeScript("window.signetOldPage = true");
         driver.findElement(target).click();
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-        wait.until(ExpectedConditions.stalenessOf(oldPage));
-        wait.until(d -> "complete".equals(driver.executeScript("return document.readyState")));
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .ignoring(WebDriverException.class)
+                .until(d -> Boolean.TRUE.equals(driver.executeScript(
+                        "return window.signetOldPage === undefined && document.readyState === 'complete'")));
     }
 
     private void login(String username, String password) {
