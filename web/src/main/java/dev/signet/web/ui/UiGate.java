@@ -29,6 +29,9 @@ final class UiGate {
      */
     static final long MAX_FORM_BYTES = 256 * 1024;
 
+    /** Up to this size a refused form body is read and dropped before the 413 is sent. */
+    private static final long DISCARD_LIMIT_BYTES = 2 * 1024 * 1024;
+
     /** A page handler, given the logged-in viewer. */
     @FunctionalInterface
     interface Page {
@@ -66,6 +69,7 @@ final class UiGate {
                 return;
             }
             if (ctx.method() == HandlerType.POST && (ctx.contentLength() < 0 || ctx.contentLength() > MAX_FORM_BYTES)) {
+                discardModestBody(ctx);
                 throw new UiException(413, "The form is too large (at most " + MAX_FORM_BYTES / 1024 + " KiB).");
             }
             if (ctx.method() == HandlerType.POST && !csrfMatches(ctx, viewer.csrfToken())) {
@@ -80,6 +84,18 @@ final class UiGate {
             }
             page.handle(ctx, viewer);
         });
+    }
+
+    /**
+     * Reads and drops a refused body that is only moderately too large, so that the browser, still
+     * sending it, gets to read the 413 page instead of a reset connection (Tomcat's "swallow" does
+     * the same). Nothing of it is parsed or kept; a larger body is not read and the connection closes.
+     */
+    private static void discardModestBody(Context ctx) throws java.io.IOException {
+        long length = ctx.contentLength();
+        if (length > 0 && length <= DISCARD_LIMIT_BYTES) {
+            ctx.req().getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        }
     }
 
     /** The viewer of a logged-in session, if its user still exists and is enabled. */
