@@ -2,22 +2,11 @@ package dev.signet.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.signet.web.config.ConfigLoader;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,29 +18,9 @@ class TlsTest {
 
     @Test
     void serves_https_with_a_pem_certificate_and_key() throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1").redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertEquals(true, p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0);
-        Path config = dir.resolve("signet.yaml");
-        Files.writeString(config, "server:\n  tls:\n    certificate: " + cert + "\n    privateKey: " + key + "\n");
-
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(cert)) {
-            trust.setCertificateEntry("signet", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        HttpClient client = HttpClient.newBuilder().sslContext(ssl).build();
-
-        try (SignetServer server = SignetServer.start(new ConfigLoader(TestServer.ENV).load(config, dir.resolve("data"), 0),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+        TestTls tls = TestTls.start(dir, TestServer.ENV);
+        try (SignetServer server = tls.server) {
+            HttpClient client = tls.client;
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(
                     URI.create("https://127.0.0.1:" + server.port() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());

@@ -127,20 +127,7 @@ public final class Database implements AutoCloseable {
      * (a count and a page, checkpoints and entries) see one snapshot while the writer goes on.
      */
     <T> T read(Function<DSLContext, T> query) {
-        DSLContext dsl;
-        try {
-            dsl = readers.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while waiting for a database connection");
-        }
-        try {
-            return dsl.transactionResult(tx -> query.apply(DSL.using(tx)));
-        } catch (org.jooq.exception.DataAccessException e) {
-            throw new StoreException("database read failed: " + e.getMessage(), e);
-        } finally {
-            readers.add(dsl);
-        }
+        return onReader(dsl -> dsl.transactionResult(tx -> query.apply(DSL.using(tx))));
     }
 
     /**
@@ -149,6 +136,11 @@ public final class Database implements AutoCloseable {
      * lookups made on every request (API token by hash).
      */
     <T> T readOne(Function<DSLContext, T> query) {
+        return onReader(query);
+    }
+
+    /** Borrows a read connection for {@code work} and always gives it back. */
+    private <T> T onReader(Function<DSLContext, T> work) {
         DSLContext dsl;
         try {
             dsl = readers.take();
@@ -157,7 +149,7 @@ public final class Database implements AutoCloseable {
             throw new StoreException("interrupted while waiting for a database connection");
         }
         try {
-            return query.apply(dsl);
+            return work.apply(dsl);
         } catch (org.jooq.exception.DataAccessException e) {
             throw new StoreException("database read failed: " + e.getMessage(), e);
         } finally {
