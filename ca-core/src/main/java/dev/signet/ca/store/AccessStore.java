@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 /**
  * API tokens and UI users. Tokens are stored only as SHA-256 hashes and found by hash; a token has
@@ -37,9 +38,15 @@ public final class AccessStore {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Database db;
+    private final TokenCache cache;
 
     public AccessStore(Database db) {
+        this(db, System::nanoTime);
+    }
+
+    AccessStore(Database db, LongSupplier nanoTime) {
         this.db = db;
+        this.cache = new TokenCache(nanoTime);
     }
 
     /**
@@ -93,10 +100,20 @@ public final class AccessStore {
         return findByHash(hash(presented));
     }
 
-    /** The token with this SHA-256 (lower-case hex). */
+    /**
+     * The token with this SHA-256 (lower-case hex). Served from a short-lived cache: a revocation
+     * made through another {@code AccessStore} (the command line, another node) shows here within
+     * {@link TokenCache#TTL}; one made through this one at once.
+     */
     public Optional<ApiToken> findByHash(String sha256Hex) {
-        return db.readOne(dsl -> dsl.selectFrom(API_TOKEN).where(API_TOKEN.TOKEN_HASH.eq(sha256Hex))
+        Optional<ApiToken> cached = cache.get(sha256Hex);
+        if (cached.isPresent()) {
+            return cached;
+        }
+        Optional<ApiToken> found = db.readOne(dsl -> dsl.selectFrom(API_TOKEN).where(API_TOKEN.TOKEN_HASH.eq(sha256Hex))
                 .fetchOptional().map(AccessStore::toToken));
+        found.ifPresent(t -> cache.put(sha256Hex, t));
+        return found;
     }
 
     public Optional<ApiToken> findToken(String id) {
@@ -124,6 +141,7 @@ public final class AccessStore {
             w.audit(event);
             return null;
         });
+        cache.clear();
     }
 
     /** Stores a new user. @throws AlreadyExistsException if the name is taken */

@@ -89,6 +89,26 @@ class AccessStoreTest {
     }
 
     @Test
+    void a_revocation_shows_at_once_through_the_same_store_and_within_the_cache_ttl_through_another() {
+        long[] now = {0};
+        AccessStore server = new AccessStore(db, () -> now[0]);
+        AccessStore cli = new AccessStore(db, () -> now[0]);
+        IssuedToken a = server.createToken("a", "officer", Set.of(), null, "admin");
+        IssuedToken b = server.createToken("b", "officer", Set.of(), null, "admin");
+        assertTrue(server.findBySecret(a.secret()).orElseThrow().activeAt(Instant.now()));
+        assertTrue(server.findBySecret(b.secret()).orElseThrow().activeAt(Instant.now()));
+
+        server.revokeToken(a.token().id(), "admin");
+        assertFalse(server.findBySecret(a.secret()).orElseThrow().activeAt(Instant.now()));
+
+        // Another process's revocation: the server may answer from its cache until the TTL is over.
+        assertTrue(server.findBySecret(b.secret()).orElseThrow().activeAt(Instant.now()));
+        cli.revokeToken(b.token().id(), "cli");
+        now[0] += TokenCache.TTL.toNanos();
+        assertFalse(server.findBySecret(b.secret()).orElseThrow().activeAt(Instant.now()));
+    }
+
+    @Test
     void bad_token_requests_are_refused_and_write_nothing() {
         assertThrows(InvalidRecordException.class, () -> access.createToken("x", "root", Set.of(), null, "admin"));
         assertThrows(InvalidRecordException.class, () -> access.createToken("x", "admin", Set.of("id"), null, "admin"));

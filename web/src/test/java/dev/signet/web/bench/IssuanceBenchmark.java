@@ -92,8 +92,10 @@ public final class IssuanceBenchmark {
                     https.add(wrk(base, caId, token, bodies, concurrency, seconds));
                     directs.add(inProcess(ca, caId, csrs, concurrency, seconds));
                 }
-                System.out.printf("round %d: in-process %.0f certs/s, HTTP %.0f certs/s%n", round + 1,
-                        directs.get(round).perSecond(), https.get(round).perSecond());
+                InProcess d = directs.get(round);
+                Wrk h = https.get(round);
+                System.out.printf("round %d: in-process %.0f certs/s (%.0f us CPU/cert), HTTP %.0f certs/s (%.0f us server + %.0f us wrk CPU/cert)%n",
+                        round + 1, d.perSecond(), d.cpuMicrosPerCert(), h.perSecond(), h.serverCpuMicrosPerCert(), h.wrkCpuMicrosPerCert());
             }
             directs.sort(Comparator.comparingDouble(InProcess::perSecond));
             https.sort(Comparator.comparingDouble(Wrk::perSecond));
@@ -108,14 +110,33 @@ public final class IssuanceBenchmark {
                         t.getId().getTag("algorithm"), t.count(), t.mean(java.util.concurrent.TimeUnit.MILLISECONDS));
             }
             System.out.printf("ratio HTTP / in-process = %.2f (target >= 0.8)%n", http.perSecond() / direct.perSecond());
+            // Both sides share the 2 cores, so CPU per certificate is the steadier comparison.
+            double directCpu = median(directs.stream().mapToDouble(InProcess::cpuMicrosPerCert).toArray());
+            double serverCpu = median(https.stream().mapToDouble(Wrk::serverCpuMicrosPerCert).toArray());
+            double wrkCpu = median(https.stream().mapToDouble(Wrk::wrkCpuMicrosPerCert).toArray());
+            System.out.printf("CPU per certificate: in-process %.0f us; HTTP %.0f us in the server + %.0f us in wrk; "
+                    + "ratio in-process / HTTP server = %.2f, in-process / (server + wrk) = %.2f%n",
+                    directCpu, serverCpu, wrkCpu, directCpu / serverCpu, directCpu / (serverCpu + wrkCpu));
         } finally {
             deleteTree(dir);
         }
     }
 
-    record InProcess(double perSecond, double p99Millis, long count) {}
+    record InProcess(double perSecond, double p99Millis, long count, double cpuMicrosPerCert) {}
 
-    record Wrk(double perSecond, String p99, long non2xx) {}
+    record Wrk(double perSecond, String p99, long non2xx, double serverCpuMicrosPerCert, double wrkCpuMicrosPerCert) {}
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        return v[v.length / 2];
+    }
+
+    /** CPU time of this whole process (all threads, the store writer and GC included), in ns. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
 
     private static InProcess inProcess(CertificateAuthorities ca, String caId, List<String> csrs, int threads, int seconds)
             throws InterruptedException {
@@ -125,6 +146,7 @@ public final class IssuanceBenchmark {
         List<List<Long>> latencies = new ArrayList<>();
         List<Thread> workers = new ArrayList<>();
         long start = System.nanoTime();
+        long cpu0 = processCpuNanos();
         for (int t = 0; t < threads; t++) {
             List<Long> mine = new ArrayList<>();
             latencies.add(mine);
@@ -144,20 +166,24 @@ public final class IssuanceBenchmark {
             w.join();
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
+        long cpu = processCpuNanos() - cpu0;
         List<Long> all = new ArrayList<>();
         latencies.forEach(all::addAll);
         all.sort(Comparator.naturalOrder());
         double p99 = all.isEmpty() ? 0 : all.get((int) Math.min(all.size() - 1, Math.ceil(all.size() * 0.99) - 1)) / 1e6;
-        return new InProcess(count.get() / elapsed, p99, count.get());
+        return new InProcess(count.get() / elapsed, p99, count.get(), cpu / 1e3 / Math.max(1, count.get()));
     }
 
     private static Wrk wrk(String base, String caId, String token, Path bodies, int connections, int seconds)
             throws IOException, InterruptedException, URISyntaxException {
         Path script = Path.of(IssuanceBenchmark.class.getResource("/bench/issue.lua").toURI());
-        ProcessBuilder pb = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency",
-                "-s", script.toString(), base + "/api/v1/cas/" + caId + "/certificates").redirectErrorStream(true);
+        // bash's `times` prints the CPU time of its children (wrk) once wrk has exited.
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "wrk \"$@\" && times", "wrk", "-t2", "-c" + connections,
+                "-d" + seconds + "s", "--latency", "-s", script.toString(), base + "/api/v1/cas/" + caId + "/certificates")
+                .redirectErrorStream(true);
         pb.environment().put("SIGNET_BENCH_BODIES", bodies.toString());
         pb.environment().put("SIGNET_TOKEN", token);
+        long cpu0 = processCpuNanos();
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
@@ -166,7 +192,17 @@ public final class IssuanceBenchmark {
         double rps = Double.parseDouble(find(out, "Requests/sec:\\s+([0-9.]+)"));
         String p99 = find(out, "\\s99%\\s+(\\S+)");
         String non2xx = findOrNull(out, "Non-2xx or 3xx responses:\\s+(\\d+)");
-        return new Wrk(rps, p99, non2xx == null ? 0 : Long.parseLong(non2xx));
+        long serverCpu = processCpuNanos() - cpu0;
+        long requests = Long.parseLong(find(out, "(\\d+) requests in"));
+        // The second line of `times`: children's user and system time, as "XmY.YYYs XmY.YYYs".
+        Matcher t = Pattern.compile("(\\d+)m([0-9.]+)s (\\d+)m([0-9.]+)s\\s*$").matcher(out.strip());
+        if (!t.find()) {
+            throw new IllegalStateException("no CPU times from bash in:\n" + out);
+        }
+        double wrkSeconds = Integer.parseInt(t.group(1)) * 60 + Double.parseDouble(t.group(2))
+                + Integer.parseInt(t.group(3)) * 60 + Double.parseDouble(t.group(4));
+        return new Wrk(rps, p99, non2xx == null ? 0 : Long.parseLong(non2xx),
+                serverCpu / 1e3 / Math.max(1, requests), wrkSeconds * 1e6 / Math.max(1, requests));
     }
 
     private static String find(String text, String regex) {
