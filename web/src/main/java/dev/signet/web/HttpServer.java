@@ -6,7 +6,13 @@ import dev.signet.web.http.HttpMetrics;
 import dev.signet.web.http.Route;
 import dev.signet.web.http.TlsConnector;
 import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.util.List;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
@@ -23,8 +29,11 @@ public final class HttpServer implements AutoCloseable {
         this.app = app;
     }
 
-    /** Binds {@code host:port} (port 0 picks a free one) and starts serving {@code routes}. */
-    public static HttpServer start(String host, int port, long maxRequestBytes, List<Route> routes,
+    /**
+     * Starts serving {@code routes} on {@code listener} (bound by {@link ListenSocket}), over TLS if
+     * {@code tls} is given. The server owns the socket from here and closes it when it stops.
+     */
+    public static HttpServer start(ServerSocketChannel listener, long maxRequestBytes, List<Route> routes,
                                    Guard guard, HttpMetrics metrics, TlsConnector tls) {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -32,16 +41,24 @@ public final class HttpServer implements AutoCloseable {
             cfg.http.maxRequestSize = maxRequestBytes;
             cfg.http.prefer405over404 = false;
             cfg.router.ignoreTrailingSlashes = false;
-            cfg.jetty.host = host;
-            cfg.jetty.port = port;
+            cfg.jetty.addConnector((server, httpConfig) -> {
+                ServerConnector c = tls == null
+                        ? new ServerConnector(server, new HttpConnectionFactory(httpConfig))
+                        : tls.connector(server, httpConfig);
+                InetSocketAddress address = (InetSocketAddress) listener.socket().getLocalSocketAddress();
+                c.setHost(address.getHostString());
+                try {
+                    c.open(listener);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot serve on " + address, e);
+                }
+                return c;
+            });
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(STOP_TIMEOUT_MS);
                 // Javalin nests its servlet context inside a handler set here.
                 server.setHandler(new GracefulHandler());
             });
-            if (tls != null) {
-                tls.configure(cfg, host, port);
-            }
             cfg.requestLogger.http(metrics::record);
             ErrorMapper.register(cfg.routes);
             for (Route r : routes) {

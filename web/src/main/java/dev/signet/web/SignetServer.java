@@ -6,8 +6,10 @@ import dev.signet.web.auth.StoreSecurityAudit;
 import dev.signet.web.auth.StoreTokenDirectory;
 import dev.signet.web.config.SignetConfig;
 import dev.signet.web.http.HttpMetrics;
+import dev.signet.web.http.ListenSocket;
 import dev.signet.web.http.TlsConnector;
 import java.io.PrintStream;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,18 +31,26 @@ public final class SignetServer implements AutoCloseable {
     public static SignetServer start(SignetConfig config, PrintStream console) {
         TlsConnector tls = config.tls() == null ? null
                 : TlsConnector.fromPem(config.tls().certificateFile(), config.tls().privateKeyFile());
-        Services services = Services.open(config);
+        ServerSocketChannel listener = ListenSocket.bind(config.host(), config.port());
+        Services services;
+        try {
+            services = Services.open(config.listeningOn(ListenSocket.port(listener)));
+        } catch (RuntimeException e) {
+            ListenSocket.close(listener);
+            throw e;
+        }
         try {
             FirstStart.run(services, FirstStart.Plan.DEMO, console);
             Clock clock = Clock.systemUTC();
             Guard guard = new Guard(new Authenticator(new StoreTokenDirectory(services.access()), clock),
                     new StoreSecurityAudit(services.securityEvents()));
-            HttpServer http = HttpServer.start(config.host(), config.port(), config.maxRequestBytes(),
+            HttpServer http = HttpServer.start(listener, config.maxRequestBytes(),
                     Routes.table(services), guard, new HttpMetrics(services.metrics()), tls);
             LOG.info("Signet serves {}://{}:{} (data {}, HSM {})", tls == null ? "http" : "https",
                     config.host(), http.port(), config.dataDir(), services.hsm().backendName());
             return new SignetServer(services, http);
         } catch (RuntimeException e) {
+            ListenSocket.close(listener);
             services.close();
             throw e;
         }

@@ -184,9 +184,10 @@ class CertificateApiTest {
                 url = d.getAccessLocation().getName().toString();
             }
         }
-        assertTrue(url != null && url.endsWith("/ca/" + issuingId + ".crt"), String.valueOf(url));
-        // The test server's base URL names port 0 (it is picked at bind time): fetch the same path here.
-        HttpResponse<byte[]> ca = server.getBytes(URI.create(url).getPath(), null, "*/*");
+        // The server listens on a port picked at start: the URL names that port, not 0.
+        assertEquals(server.base + "/ca/" + issuingId + ".crt", url);
+        HttpResponse<byte[]> ca = java.net.http.HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, ca.statusCode());
         X509Certificate issuer = parse(ca.body()).get(0);
         assertEquals(leaf.getIssuerX500Principal(), issuer.getSubjectX500Principal());

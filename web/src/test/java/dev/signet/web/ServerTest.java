@@ -44,6 +44,19 @@ class ServerTest {
     }
 
     @Test
+    void a_port_in_use_is_refused_by_setting_name_before_anything_is_opened() throws Exception {
+        try (TestServer s = TestServer.start(data)) {
+            Path other = data.resolveSibling(data.getFileName() + "-other");
+            dev.signet.web.config.SignetConfig config = new dev.signet.web.config.ConfigLoader(TestServer.ENV)
+                    .load(null, other, s.server.port());
+            dev.signet.web.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.signet.web.config.ConfigException.class, () -> SignetServer.start(config, System.out));
+            assertEquals("server.port", e.setting());
+            assertFalse(java.nio.file.Files.exists(other), "nothing is created when the port cannot be bound");
+        }
+    }
+
+    @Test
     void health_is_public_and_ok() throws Exception {
         try (TestServer s = TestServer.start(data)) {
             HttpResponse<String> r = s.get("/health", null);

@@ -129,11 +129,7 @@ public final class ConfigLoader {
     private static URI baseUrl(Settings s, String host, int port, boolean https) {
         String configured = s.text("server.publicBaseUrl", null);
         if (configured == null) {
-            String h = host.contains(":") ? "[" + host + "]" : host;
-            if (h.equals("0.0.0.0") || h.equals("[::]")) {
-                h = "127.0.0.1";
-            }
-            return URI.create((https ? "https" : "http") + "://" + h + ":" + port);
+            return SignetConfig.defaultBaseUrl(host, port, https);
         }
         try {
             URI uri = new URI(configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured);

@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * @param host            {@code server.host}: the listen address
  * @param port            {@code server.port}: the listen port (0 picks a free one)
  * @param publicBaseUrl   {@code server.publicBaseUrl}: how clients reach this server; goes into
- *                        issued certificates (AIA caIssuers, later CRL DP and OCSP)
+ *                        issued certificates (AIA caIssuers, CRL DP and OCSP). Without the
+ *                        setting, {@code http(s)://host:port} of the listening socket
  * @param maxRequestBytes {@code limits.maxRequestBytes}: largest request body accepted
  * @param tls             {@code server.tls.*}: HTTPS with a PEM certificate and key, or null (off)
  * @param dataDir         {@code data.dir}: where the database and the software HSM's keys live
@@ -27,6 +28,28 @@ public record SignetConfig(
         Path dataDir,
         Path databaseFile,
         Hsm hsm) {
+
+    /**
+     * This configuration once the server listens on {@code boundPort}: with port 0 (pick a free
+     * one), a base URL derived from the listen address would otherwise say {@code :0}.
+     */
+    public SignetConfig listeningOn(int boundPort) {
+        if (boundPort == port) {
+            return this;
+        }
+        boolean derived = publicBaseUrl.equals(defaultBaseUrl(host, port, tls != null));
+        URI url = derived ? defaultBaseUrl(host, boundPort, tls != null) : publicBaseUrl;
+        return new SignetConfig(host, boundPort, url, maxRequestBytes, tls, dataDir, databaseFile, hsm);
+    }
+
+    /** The base URL when none is configured: the listen address, loopback for a wildcard one. */
+    static URI defaultBaseUrl(String host, int port, boolean https) {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        if (h.equals("0.0.0.0") || h.equals("[::]")) {
+            h = "127.0.0.1";
+        }
+        return URI.create((https ? "https" : "http") + "://" + h + ":" + port);
+    }
 
     /** HTTPS: a PEM certificate chain and its PEM private key. */
     public record Tls(Path certificateFile, Path privateKeyFile) {}

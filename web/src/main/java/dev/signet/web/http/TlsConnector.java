@@ -1,7 +1,6 @@
 package dev.signet.web.http;
 
 import dev.signet.web.config.ConfigException;
-import io.javalin.config.JavalinConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +19,10 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -91,19 +92,13 @@ public final class TlsConnector {
         }
     }
 
-    /** Replaces Javalin's plain connector with an HTTPS one on {@code host:port}. */
-    public void configure(JavalinConfig cfg, String host, int port) {
-        cfg.jetty.addConnector((server, httpConfig) -> {
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setKeyStore(keyStore);
-            ssl.setKeyStorePassword(new String(storePassword));
-            ssl.setKeyManagerPassword(new String(storePassword));
-            httpConfig.addCustomizer(new SecureRequestCustomizer(false));
-            ServerConnector c = new ServerConnector(server,
-                    new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(httpConfig));
-            c.setHost(host);
-            c.setPort(port);
-            return c;
-        });
+    /** An HTTPS connector; {@code HttpServer} opens it on the socket it was given. */
+    public ServerConnector connector(Server server, HttpConfiguration httpConfig) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(keyStore);
+        ssl.setKeyStorePassword(new String(storePassword));
+        ssl.setKeyManagerPassword(new String(storePassword));
+        httpConfig.addCustomizer(new SecureRequestCustomizer(false));
+        return new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(httpConfig));
     }
 }

@@ -84,6 +84,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void a_port_picked_at_start_replaces_port_0_in_a_derived_base_url_but_not_in_a_configured_one() throws Exception {
+        SignetConfig derived = new ConfigLoader(Map.of()).load(null, dir, 0);
+        assertEquals("http://127.0.0.1:43210", derived.listeningOn(43210).publicBaseUrl().toString());
+        assertEquals(43210, derived.listeningOn(43210).port());
+        Path y = write("e.yaml", "server.publicBaseUrl: https://ca.example.com\n");
+        SignetConfig configured = new ConfigLoader(Map.of()).load(y, dir, 0);
+        assertEquals("https://ca.example.com", configured.listeningOn(43210).publicBaseUrl().toString());
+    }
+
+    @Test
     void every_bad_setting_is_refused_by_name() throws Exception {
         Map<String, String> none = Map.of();
         assertEquals("server.prot", refused(none, write("a.yaml", "server:\n  prot: 1\n")).setting());

@@ -59,7 +59,7 @@ class HttpInfrastructureTest {
             Thread.sleep(1500);
             ctx.result("done");
         }));
-        server = HttpServer.start("127.0.0.1", 0, 4096, routes, guard, new HttpMetrics(new SimpleMeterRegistry()), null);
+        server = HttpServer.start(ListenSocket.bind("127.0.0.1", 0), 4096, routes, guard, new HttpMetrics(new SimpleMeterRegistry()), null);
         base = "http://127.0.0.1:" + server.port();
     }
 
