@@ -2,6 +2,7 @@ package dev.signet.web;
 
 import dev.signet.ca.CertificateAuthorities;
 import dev.signet.ca.audit.AuditSigner;
+import dev.signet.ca.profile.ProfileException;
 import dev.signet.ca.profile.Profiles;
 import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.store.AuditLog;
@@ -15,6 +16,7 @@ import dev.signet.hsm.Hsms;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyHandle;
 import dev.signet.hsm.KeyPolicy;
+import dev.signet.web.config.ConfigException;
 import dev.signet.web.config.SignetConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -46,7 +48,7 @@ public final class Services implements AutoCloseable {
     private final SecurityEvents securityEvents;
     private final CertificateAuthorities authorities;
 
-    private Services(SignetConfig config, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
+    private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
         this.config = config;
         this.metrics = metrics;
         this.hsm = hsm;
@@ -56,11 +58,18 @@ public final class Services implements AutoCloseable {
         this.access = new AccessStore(database);
         this.auditLog = new AuditLog(database);
         this.securityEvents = new SecurityEvents(database);
-        this.authorities = new CertificateAuthorities(hsm, cas, certificates, Profiles.builtIn(), Clock.systemUTC());
+        this.authorities = new CertificateAuthorities(hsm, cas, certificates, profiles, Clock.systemUTC());
     }
 
     /** Opens the HSM and the database described by {@code config}, creating the data directory. */
     public static Services open(SignetConfig config) {
+        // Before anything is opened: a profile with a mistake stops the start, naming file and field.
+        Profiles profiles;
+        try {
+            profiles = Profiles.load(config.profilesDir());
+        } catch (ProfileException e) {
+            throw new ConfigException("profiles.dir", e.getMessage());
+        }
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
@@ -77,7 +86,7 @@ public final class Services implements AutoCloseable {
             StoreSettings settings = StoreSettings.defaults()
                     .withAuditSigner(new AuditSigner(hsm, auditKey), CHECKPOINT_INTERVAL);
             Database db = Database.open(config.databaseFile(), settings);
-            return new Services(config, metrics, hsm, db);
+            return new Services(config, profiles, metrics, hsm, db);
         } catch (RuntimeException e) {
             hsm.close();
             throw e;

@@ -36,7 +36,7 @@ public final class ConfigLoader {
             "server.host", "server.port", "server.publicBaseUrl",
             "server.tls.certificate", "server.tls.privateKey",
             "limits.maxRequestBytes",
-            "data.dir", "database.file",
+            "data.dir", "database.file", "profiles.dir",
             "hsm.backend",
             "hsm.software.keyDir", "hsm.software.passphraseFile", "hsm.software.passphraseEnv",
             "hsm.pkcs11.library", "hsm.pkcs11.tokenLabel", "hsm.pkcs11.pinEnv", "hsm.pkcs11.pinFile",
@@ -122,8 +122,9 @@ public final class ConfigLoader {
         long maxRequest = settings.integer("limits.maxRequestBytes", 1 << 20, 1024, Integer.MAX_VALUE);
         Path dataDir = Path.of(settings.text("data.dir", "./signet-data")).toAbsolutePath().normalize();
         Path database = settings.pathIn(dataDir, "database.file", "signet.db");
+        Path profiles = settings.pathIn(dataDir, "profiles.dir", "profiles");
         SignetConfig.Hsm hsm = hsm(settings, dataDir);
-        return new SignetConfig(host, port, baseUrl, maxRequest, tls, dataDir, database, hsm);
+        return new SignetConfig(host, port, baseUrl, maxRequest, tls, dataDir, database, profiles, hsm);
     }
 
     private static URI baseUrl(Settings s, String host, int port, boolean https) {

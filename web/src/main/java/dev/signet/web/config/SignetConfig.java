@@ -17,6 +17,8 @@ import java.nio.file.Path;
  * @param tls             {@code server.tls.*}: HTTPS with a PEM certificate and key, or null (off)
  * @param dataDir         {@code data.dir}: where the database and the software HSM's keys live
  * @param databaseFile    {@code database.file}: the SQLite file
+ * @param profilesDir     {@code profiles.dir}: operator certificate profiles ({@code *.json}),
+ *                        loaded beside the built-ins when the directory exists
  * @param hsm             {@code hsm.*}: the key boundary to open
  */
 public record SignetConfig(
@@ -27,6 +29,7 @@ public record SignetConfig(
         Tls tls,
         Path dataDir,
         Path databaseFile,
+        Path profilesDir,
         Hsm hsm) {
 
     /**
@@ -39,7 +42,7 @@ public record SignetConfig(
         }
         boolean derived = publicBaseUrl.equals(defaultBaseUrl(host, port, tls != null));
         URI url = derived ? defaultBaseUrl(host, boundPort, tls != null) : publicBaseUrl;
-        return new SignetConfig(host, boundPort, url, maxRequestBytes, tls, dataDir, databaseFile, hsm);
+        return new SignetConfig(host, boundPort, url, maxRequestBytes, tls, dataDir, databaseFile, profilesDir, hsm);
     }
 
     /** The base URL when none is configured: the listen address, loopback for a wildcard one. */
