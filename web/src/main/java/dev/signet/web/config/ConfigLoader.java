@@ -65,7 +65,8 @@ public final class ConfigLoader {
 
     /** Reads and flattens a file into dotted settings, refusing unknown names. */
     static Map<String, String> read(Path file) {
-        if (!Files.isRegularFile(file)) {
+        // Not only regular files: a pipe (--config <(...)) or a mounted secret is fine too.
+        if (!Files.exists(file) || Files.isDirectory(file)) {
             throw new ConfigException("--config", "no such file: " + file);
         }
         Map<String, String> settings = new TreeMap<>();
