@@ -106,19 +106,16 @@ public final class LoginController {
             }
             throttle.succeeded(username);
             sessions.end(pre.id());
-            Session session = sessions.openFor(username)
-                    .orElseThrow(() -> new UiException(503, "Too many open sessions; try again later."));
-            events.record(new AuditEvent("user:" + username, "login.success", "user", username,
-                    CanonicalJson.write(Map.of("client", client))));
+            Session session = sessions.openFor(username, new AuditEvent("user:" + username, "login.success", "user",
+                    username, CanonicalJson.write(Map.of("client", client))));
             cookie.write(ctx, session);
             ctx.redirect(next, HttpStatus.SEE_OTHER);
         });
     }
 
     void logout(Context ctx, Viewer viewer) {
-        sessions.end(cookie.read(ctx));
+        sessions.logout(cookie.read(ctx), new AuditEvent(viewer.actor(), "logout", "user", viewer.username(), "{}"));
         cookie.clear(ctx);
-        events.record(new AuditEvent(viewer.actor(), "logout", "user", viewer.username(), "{}"));
         ctx.redirect("/ui/login", HttpStatus.SEE_OTHER);
     }
 

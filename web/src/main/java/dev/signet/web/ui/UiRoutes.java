@@ -3,6 +3,7 @@ package dev.signet.web.ui;
 import static dev.signet.web.http.Route.get;
 import static dev.signet.web.http.Route.post;
 
+import dev.signet.ca.store.UiSessionStore;
 import dev.signet.web.Services;
 import dev.signet.web.auth.Access;
 import dev.signet.web.auth.SecurityAudit;
@@ -35,7 +36,7 @@ public final class UiRoutes {
     static List<Route> routes(Services s, Clock clock) {
         Templates templates = new Templates();
         UiErrors errors = new UiErrors(templates);
-        SessionStore sessions = new SessionStore(clock);
+        SessionStore sessions = new SessionStore(new UiSessionStore(s.database()), clock);
         SessionCookie cookie = new SessionCookie(s.config().tls() != null);
         SecurityAudit audit = new StoreSecurityAudit(s.securityEvents());
         UiGate gate = new UiGate(sessions, cookie, s.access(), audit, errors);

@@ -5,18 +5,49 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.store.AuditEvent;
+import dev.signet.ca.store.Database;
+import dev.signet.ca.store.UiSessionStore;
+import dev.signet.ca.store.UserRecord;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/** The session rules over a real SQLite database, with a clock the test moves. */
 class SessionStoreTest {
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    final SessionStore sessions = new SessionStore(clock);
+
+    @TempDir
+    Path dir;
+
+    Database db;
+    SessionStore sessions;
+
+    @BeforeEach
+    void open() {
+        db = Database.open(dir.resolve("signet.db"));
+        AccessStore access = new AccessStore(db);
+        for (String name : List.of("alice", "bob")) {
+            access.createUser(new UserRecord(name, "not-a-real-hash", "auditor", clock.instant(), false), "test");
+        }
+        sessions = new SessionStore(new UiSessionStore(db), clock);
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
 
     @Test
     void a_session_ends_after_thirty_idle_minutes() {
-        Session s = sessions.openFor("alice").orElseThrow();
+        Session s = login("alice");
         clock.advance(Duration.ofMinutes(29));
         assertTrue(sessions.find(s.id()).isPresent());
         clock.advance(Duration.ofMinutes(29));
@@ -26,14 +57,44 @@ class SessionStoreTest {
     }
 
     @Test
+    void the_idle_time_is_exact_to_the_minute_without_a_write_per_request() {
+        Session s = login("alice");
+        long commits = db.commitCount();
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofSeconds(10));
+            assertTrue(sessions.find(s.id()).isPresent());
+        }
+        assertEquals(commits, db.commitCount(), "requests within a minute of the stored last-seen time write nothing");
+        // The last request (at 50 s) was not stored: the session ends 30 minutes after the stored 0 s.
+        clock.advance(SessionStore.IDLE.minusSeconds(50));
+        assertFalse(sessions.find(s.id()).isPresent());
+    }
+
+    @Test
     void a_session_ends_eight_hours_after_login_however_busy() {
-        Session s = sessions.openFor("alice").orElseThrow();
+        Session s = login("alice");
         for (int i = 0; i < 8 * 4 - 1; i++) {
             clock.advance(Duration.ofMinutes(15));
             assertTrue(sessions.find(s.id()).isPresent());
         }
         clock.advance(Duration.ofMinutes(15));
         assertFalse(sessions.find(s.id()).isPresent());
+    }
+
+    @Test
+    void a_stored_session_outlives_the_server_and_an_expired_one_stays_expired() {
+        Session kept = login("alice");
+        Session idle = login("bob");
+        clock.advance(Duration.ofMinutes(20));
+        assertTrue(sessions.find(kept.id()).isPresent());
+        db.close();
+        db = Database.open(dir.resolve("signet.db"));
+        SessionStore restarted = new SessionStore(new UiSessionStore(db), clock);
+        clock.advance(Duration.ofMinutes(15));
+        Session found = restarted.find(kept.id()).orElseThrow();
+        assertEquals("alice", found.username());
+        assertEquals(kept.csrfToken(), found.csrfToken());
+        assertTrue(restarted.find(idle.id()).isEmpty(), "35 minutes idle, restart or not");
     }
 
     @Test
@@ -45,27 +106,47 @@ class SessionStoreTest {
         assertNotEquals(a.id(), a.csrfToken());
         assertEquals(43, a.id().length());
         assertFalse(a.toString().contains(a.id()) || a.toString().contains(a.csrfToken()));
+        Session c = login("alice");
+        assertEquals(43, c.id().length());
+        assertFalse(c.toString().contains(c.id()) || c.toString().contains(c.csrfToken()));
     }
 
     @Test
-    void anonymous_sessions_are_capped_and_expired_ones_make_room() {
+    void anonymous_sessions_are_capped_held_in_memory_and_expired_ones_make_room() {
+        long commits = db.commitCount();
         for (int i = 0; i < SessionStore.MAX_SESSIONS; i++) {
             assertTrue(sessions.openAnonymous().isPresent());
         }
         assertTrue(sessions.openAnonymous().isEmpty());
         clock.advance(SessionStore.ANONYMOUS);
         assertTrue(sessions.openAnonymous().isPresent());
-        assertEquals(1, sessions.size());
+        assertEquals(1, sessions.anonymousCount());
+        assertEquals(commits, db.commitCount(), "no pre-login session touches the database");
     }
 
     @Test
     void ending_a_users_sessions_leaves_others() {
-        Session a1 = sessions.openFor("alice").orElseThrow();
-        Session a2 = sessions.openFor("alice").orElseThrow();
-        Session b = sessions.openFor("bob").orElseThrow();
+        Session a1 = login("alice");
+        Session a2 = login("alice");
+        Session b = login("bob");
         sessions.endAllOf("alice");
         assertFalse(sessions.find(a1.id()).isPresent());
         assertFalse(sessions.find(a2.id()).isPresent());
         assertTrue(sessions.find(b.id()).isPresent());
+    }
+
+    @Test
+    void a_flash_is_shown_once_and_only_for_a_few_minutes() {
+        Session s = login("alice");
+        sessions.flash(s.id(), "shown once");
+        assertEquals("shown once", sessions.takeFlash(s.id()).orElseThrow());
+        assertTrue(sessions.takeFlash(s.id()).isEmpty());
+        sessions.flash(s.id(), "too late");
+        clock.advance(SessionStore.FLASH);
+        assertTrue(sessions.takeFlash(s.id()).isEmpty());
+    }
+
+    private Session login(String username) {
+        return sessions.openFor(username, AuditEvent.of("user:" + username, "login.success", "user", username));
     }
 }
