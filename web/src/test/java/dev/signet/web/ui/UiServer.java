@@ -39,21 +39,31 @@ final class UiServer implements AutoCloseable {
     final String adminPassword;
     final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
-    private UiServer(SignetServer server, String console) {
+    private UiServer(SignetServer server, String console, String adminPassword) {
         this.server = server;
         this.base = "http://127.0.0.1:" + server.port();
         this.console = console;
-        Matcher m = ADMIN_PASSWORD.matcher(console);
-        if (!m.find()) {
-            throw new IllegalStateException("first start printed no admin password");
-        }
-        this.adminPassword = m.group(1);
+        this.adminPassword = adminPassword;
     }
 
+    /** The first start over {@code data}, which prints the admin password. */
     static UiServer start(Path data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SignetServer s = SignetServer.start(new ConfigLoader(ENV).load(null, data, 0), new PrintStream(out, true, StandardCharsets.UTF_8));
-        return new UiServer(s, out.toString(StandardCharsets.UTF_8));
+        String console = out.toString(StandardCharsets.UTF_8);
+        Matcher m = ADMIN_PASSWORD.matcher(console);
+        if (!m.find()) {
+            s.close();
+            throw new IllegalStateException("first start printed no admin password");
+        }
+        return new UiServer(s, console, m.group(1));
+    }
+
+    /** A later start over the same {@code data} (a restart), on a new port; the admin password is the one given. */
+    static UiServer restart(Path data, String adminPassword) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SignetServer s = SignetServer.start(new ConfigLoader(ENV).load(null, data, 0), new PrintStream(out, true, StandardCharsets.UTF_8));
+        return new UiServer(s, out.toString(StandardCharsets.UTF_8), adminPassword);
     }
 
     /** Creates a UI user directly in the store (as the CLI does). */
