@@ -6,10 +6,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
@@ -22,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * completes the futures. A write that throws rolls back to its savepoint and fails only its own
  * caller; the rest of the batch commits. If the commit itself fails, every write in the batch
  * fails and nothing of it is stored.
+ *
+ * <p>With an audit signer, the thread also signs checkpoints: every {@code checkpointInterval}
+ * entries, and at the latest {@code checkpointMaxDelay} after an entry was written, even if no
+ * other write comes. Each committed checkpoint is logged (sequence and head hash), so that a copy
+ * of the log kept elsewhere can show a later truncation of the chain.
  */
 final class WriteQueue implements AutoCloseable {
 
@@ -46,7 +53,10 @@ final class WriteQueue implements AutoCloseable {
     private final int maxBatch;
     private final AuditSigner signer;
     private final int checkpointInterval;
+    private final long checkpointMaxDelayNanos;
     private final Clock clock;
+    /** The checkpoint signed in the batch now running, logged once that batch commits. */
+    private AuditCheckpoint signedInBatch;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
@@ -58,6 +68,7 @@ final class WriteQueue implements AutoCloseable {
         this.maxBatch = settings.maxBatch();
         this.signer = settings.auditSigner();
         this.checkpointInterval = settings.checkpointInterval();
+        this.checkpointMaxDelayNanos = settings.checkpointMaxDelay().toNanos();
         this.clock = settings.clock();
         this.thread = new Thread(this::loop, "signet-store-writer");
         this.thread.setDaemon(true);
@@ -86,39 +97,74 @@ final class WriteQueue implements AutoCloseable {
             f.completeExceptionally(new StoreException("no audit key is configured"));
             return f;
         }
-        return submit(w -> {
-            if (w.audit().uncheckpointed() > 0) {
-                checkpoint(w.tx(), w.audit(), w.now());
+        return submit(this::checkpointUncovered);
+    }
+
+    private Pending<Long> timedCheckpoint() {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        done.whenComplete((seq, failure) -> {
+            if (failure != null) {
+                LOG.warn("timed audit checkpoint failed: {}", failure.toString());
             }
-            return w.audit().headSeq();
         });
+        return new Pending<>(this::checkpointUncovered, done);
+    }
+
+    private long checkpointUncovered(WriteContext w) {
+        if (w.audit().uncheckpointed() > 0) {
+            checkpoint(w.tx(), w.audit(), w.now());
+        }
+        return w.audit().headSeq();
     }
 
     private void loop() {
         List<Pending<?>> batch = new ArrayList<>(Math.min(maxBatch, 4096));
         boolean stopping = false;
+        long checkpointDue = 0; // System.nanoTime() by which unsigned entries get a checkpoint; 0: none waiting
         while (!stopping) {
+            Pending<?> first;
             try {
-                batch.add(queue.take());
+                first = checkpointDue == 0 ? queue.take()
+                        : queue.poll(Math.max(0, checkpointDue - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
+            if (first != null) {
+                batch.add(first);
+            }
             queue.drainTo(batch, maxBatch - 1);
+            if (checkpointDue != 0 && System.nanoTime() - checkpointDue >= 0) {
+                // Due, whether the queue stayed quiet or never did: sign one at the end of this
+                // batch (and if that fails, retry after another delay rather than at once).
+                checkpointDue = 0;
+                batch.add(timedCheckpoint());
+            }
             if (batch.remove(STOP)) {
                 stopping = true;
                 queue.drainTo(batch); // nothing can be added after STOP, but take any stragglers
             }
             if (!batch.isEmpty()) {
-                runBatch(batch);
+                long unsigned = runBatch(batch);
+                if (signer == null || unsigned == 0) {
+                    checkpointDue = 0;
+                } else if (checkpointDue == 0 && unsigned > 0) {
+                    checkpointDue = System.nanoTime() + checkpointMaxDelayNanos;
+                }
             }
             batch.clear();
         }
     }
 
-    private void runBatch(List<Pending<?>> batch) {
+    /**
+     * Runs and commits one batch; returns how many audit entries no checkpoint covers after it, or
+     * -1 if the batch failed (and so changed nothing).
+     */
+    private long runBatch(List<Pending<?>> batch) {
         Object[] results = new Object[batch.size()];
         Throwable[] failures = new Throwable[batch.size()];
+        long[] unsigned = {0};
+        signedInBatch = null;
         try {
             dsl.transaction(outer -> {
                 DSLContext tx = DSL.using(outer);
@@ -148,15 +194,20 @@ final class WriteQueue implements AutoCloseable {
                         LOG.warn("audit checkpoint at entry {} failed: {}", audit.headSeq(), e.toString());
                     }
                 }
+                unsigned[0] = audit.uncheckpointed();
             });
         } catch (RuntimeException | Error commitFailure) {
             StoreException failure = new StoreException("the write transaction failed; nothing of it was stored", commitFailure);
             for (Pending<?> p : batch) {
                 p.done().completeExceptionally(failure);
             }
-            return;
+            return -1;
         }
         commits.incrementAndGet();
+        if (signedInBatch != null) {
+            LOG.info("audit checkpoint: entries 1-{} signed by key {}, head {}", signedInBatch.seq(),
+                    signedInBatch.keyLabel(), HexFormat.of().formatHex(signedInBatch.hash()));
+        }
         for (int i = 0; i < batch.size(); i++) {
             if (failures[i] != null) {
                 batch.get(i).done().completeExceptionally(failures[i]);
@@ -164,6 +215,7 @@ final class WriteQueue implements AutoCloseable {
                 batch.get(i).complete(results[i]);
             }
         }
+        return unsigned[0];
     }
 
     /** How many batch transactions have committed (for tests and the benchmark). */
@@ -174,6 +226,7 @@ final class WriteQueue implements AutoCloseable {
     private void checkpoint(DSLContext tx, AuditAppender audit, Instant now) {
         AuditCheckpoint cp = signer.sign(audit.headSeq(), audit.headHash(), now);
         audit.insertCheckpoint(tx, cp);
+        signedInBatch = cp;
     }
 
     /** Finishes every write queued so far, signs a final checkpoint if a signer is set, and stops the thread. */

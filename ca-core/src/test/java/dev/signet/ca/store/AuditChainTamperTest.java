@@ -247,6 +247,25 @@ class AuditChainTamperTest {
     }
 
     @Test
+    void a_quiet_store_signs_its_newest_entries_within_the_checkpoint_delay() throws InterruptedException {
+        // Interval 1000 is never reached here: only the delay can cause the checkpoint.
+        StoreSettings settings = StoreSettings.defaults().withAuditSigner(signer, 1000)
+                .withCheckpointMaxDelay(java.time.Duration.ofSeconds(1));
+        try (Database db = Database.open(file, settings)) {
+            new CaStore(db).create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root"));
+            AuditLog log = new AuditLog(db);
+            assertEquals(0, log.checkpoints().size(), "not yet: the delay has not passed");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (log.checkpoints().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, log.checkpoints().size());
+            assertEquals(1, log.checkpoints().get(0).seq());
+            assertEquals(1, log.verify().lastCheckpointSeq());
+        }
+    }
+
+    @Test
     void closing_signs_a_checkpoint_over_the_last_entries() {
         try (Database db = open()) {
             new CaStore(db).create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root"));
