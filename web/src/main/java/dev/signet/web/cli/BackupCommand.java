@@ -53,6 +53,7 @@ final class BackupCommand implements Runnable {
             // The database first: keys are only ever added, so every key the snapshot refers to is
             // already on disk when the key files are copied after it.
             DatabaseSnapshot snapshot = DatabaseSnapshot.take(db, out.resolve(BackupManifest.DATABASE));
+            PrivateFiles.restrict(snapshot.file(), "rw-------");
             files.add(BackupManifest.DATABASE);
             if (config.hsm().config() instanceof HsmConfig.Software software) {
                 files.addAll(copyKeyFiles(software.directory(), out.resolve(BackupManifest.KEYS)));

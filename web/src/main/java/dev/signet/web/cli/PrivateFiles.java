@@ -49,7 +49,7 @@ final class PrivateFiles {
         return out;
     }
 
-    private static void restrict(Path p, String mode) throws IOException {
+    static void restrict(Path p, String mode) throws IOException {
         if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
         }
