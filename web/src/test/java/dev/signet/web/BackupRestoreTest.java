@@ -244,6 +244,16 @@ class BackupRestoreTest {
         assertFalse(Files.exists(target), "nothing written");
         Files.write(db, dbBytes);
 
+        // A manifest cannot send a file outside the target.
+        Path manifest = backup.resolve("signet-backup.json");
+        String manifestText = Files.readString(manifest);
+        Files.writeString(manifest, manifestText.replace("\"" + keyName + "\"", "\"keys/../../outside.key\""));
+        Result unsafe = run("restore", "--from", backup.toString(), "--data", target.toString());
+        assertEquals(1, unsafe.exit());
+        assertTrue(unsafe.err().contains("unsafe path: 'keys/../../outside.key'"), unsafe.err());
+        assertFalse(Files.exists(target), "nothing written");
+        Files.writeString(manifest, manifestText);
+
         Result intoExisting = run("restore", "--from", backup.toString(), "--data", data.toString());
         assertEquals(1, intoExisting.exit());
         assertTrue(intoExisting.err().contains("already holds a database"), intoExisting.err());

@@ -136,6 +136,9 @@ record BackupManifest(int formatVersion, Instant created, String hsmBackend, lon
             if (!f.path("size").canConvertToLong() || !f.path("sha256").asText().matches("[0-9a-f]{64}")) {
                 throw new BadBackupException(file + ": bad size or sha256 for " + path);
             }
+            if (entries.stream().anyMatch(e -> e.path().equals(path))) {
+                throw new BadBackupException(file + " lists " + path + " twice");
+            }
             entries.add(new Entry(path, f.path("size").asLong(), f.path("sha256").asText()));
         }
         if (entries.stream().noneMatch(e -> e.path().equals(DATABASE))) {
