@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 IssueCommand.class,
                 KeysCommand.class,
                 AuditCommand.class,
+                BackupCommand.class,
+                RestoreCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class SignetCommand implements Runnable {

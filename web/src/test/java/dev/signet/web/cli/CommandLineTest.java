@@ -55,7 +55,7 @@ class CommandLineTest {
     void help_lists_every_command() {
         Result r = run("--help");
         assertEquals(0, r.exit());
-        for (String command : new String[] {"serve", "init", "token", "ca", "issue", "keys", "audit"}) {
+        for (String command : new String[] {"serve", "init", "token", "ca", "issue", "keys", "audit", "backup", "restore"}) {
             assertTrue(r.out().contains("  " + command + " "), command + " missing from:\n" + r.out());
         }
         for (String[] sub : new String[][] {{"token", "create"}, {"token", "list"}, {"token", "revoke"}, {"ca", "create"}, {"ca", "list"}, {"keys", "list"}, {"audit", "verify"}}) {

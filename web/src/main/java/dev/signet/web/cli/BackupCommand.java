@@ -1,0 +1,162 @@
+package dev.signet.web.cli;
+
+import dev.signet.ca.audit.CanonicalJson;
+import dev.signet.ca.store.AuditEvent;
+import dev.signet.ca.store.Database;
+import dev.signet.ca.store.DatabaseSnapshot;
+import dev.signet.ca.store.SecurityEvents;
+import dev.signet.hsm.HsmConfig;
+import dev.signet.web.config.SignetConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        description = "Back up a data directory into a new directory: a consistent database snapshot, the software "
+                + "HSM's sealed key files, the operator profiles and a manifest with their SHA-256. "
+                + "Works while a server runs. The HSM passphrase is never copied.")
+final class BackupCommand implements Runnable {
+
+    // What the software HSM keeps in its directory (see KeyDirectory): the KDF metadata, which the
+    // passphrase needs to unseal anything, and one sealed file per key. Its lock and the temporary
+    // files of writes under way are not state.
+    private static final String HSM_METADATA = "hsm.properties";
+    private static final String HSM_KEYS = "keys";
+    private static final String HSM_KEY_SUFFIX = ".key";
+
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--to", required = true, paramLabel = "OUTDIR", description = "Where to write the backup: a new or empty directory.")
+    Path to;
+
+    @Override
+    public void run() {
+        SignetConfig config = store.load(null);
+        Path out = to.toAbsolutePath().normalize();
+        refuseUnlessEmpty(out);
+        try (Database db = TokenCommand.openDatabase(store)) {
+            PrivateFiles.createDirectories(out);
+            List<String> files = new ArrayList<>();
+            // The database first: keys are only ever added, so every key the snapshot refers to is
+            // already on disk when the key files are copied after it.
+            DatabaseSnapshot snapshot = DatabaseSnapshot.take(db, out.resolve(BackupManifest.DATABASE));
+            PrivateFiles.restrict(snapshot.file(), "rw-------");
+            files.add(BackupManifest.DATABASE);
+            if (config.hsm().config() instanceof HsmConfig.Software software) {
+                files.addAll(copyKeyFiles(software.directory(), out.resolve(BackupManifest.KEYS)));
+            }
+            files.addAll(copyProfiles(config, out.resolve(BackupManifest.PROFILES)));
+
+            List<BackupManifest.Entry> entries = files.stream().map(f -> BackupManifest.measure(out, f)).toList();
+            BackupManifest manifest = new BackupManifest(BackupManifest.FORMAT_VERSION, Instant.now(),
+                    config.hsm().backend(), snapshot.auditHeadSeq(), entries);
+            manifest.write(out);
+
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("auditHeadSeq", snapshot.auditHeadSeq());
+            details.put("files", entries.size());
+            details.put("manifestSha256", BackupManifest.sha256(out.resolve(BackupManifest.FILE_NAME)));
+            new SecurityEvents(db).record(new AuditEvent(actor(), "backup.create", "backup", out.toString(),
+                    CanonicalJson.write(details)));
+
+            System.out.printf("backup of %s written to %s: %d files, audit chain head at seq %d%n",
+                    config.dataDir(), out, entries.size(), snapshot.auditHeadSeq());
+            if (config.hsm().config() instanceof HsmConfig.Pkcs11) {
+                System.out.println("the CA keys are in the PKCS#11 token, not in this backup: back them up with the HSM's own tools");
+            }
+            if (config.hsm().generatedPassphraseFile() != null) {
+                System.out.println("warning: the HSM passphrase is the generated demo one in " + config.hsm().generatedPassphraseFile()
+                        + "; it is not in the backup and without it the keys cannot be unsealed: save it separately");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("backup failed: " + e.getMessage(), e);
+        }
+    }
+
+    static String actor() {
+        return "cli:" + System.getProperty("user.name", "unknown");
+    }
+
+    private static void refuseUnlessEmpty(Path out) {
+        if (!Files.exists(out)) {
+            return;
+        }
+        if (!Files.isDirectory(out)) {
+            throw new IllegalStateException(out + " exists and is not a directory");
+        }
+        try (Stream<Path> entries = Files.list(out)) {
+            if (entries.findAny().isPresent()) {
+                throw new IllegalStateException(out + " is not empty; back up into a new or empty directory");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + out, e);
+        }
+    }
+
+    /** Copies the HSM metadata and the sealed key files; returns their paths relative to the backup. */
+    private static List<String> copyKeyFiles(Path keyDir, Path target) throws IOException {
+        List<String> copied = new ArrayList<>();
+        if (copyIfPresent(keyDir.resolve(HSM_METADATA), target.resolve(HSM_METADATA))) {
+            copied.add(BackupManifest.KEYS + "/" + HSM_METADATA);
+        }
+        Path keys = keyDir.resolve(HSM_KEYS);
+        if (!Files.isDirectory(keys)) {
+            return copied;
+        }
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(keys, "*" + HSM_KEY_SUFFIX)) {
+            // Temporary files start with a dot and end in .tmp, so the glob leaves them out.
+            files.forEach(p -> names.add(p.getFileName().toString()));
+        }
+        names.sort(null);
+        for (String name : names) {
+            // A key file is written under a temporary name and renamed, so the one read is whole.
+            if (copyIfPresent(keys.resolve(name), target.resolve(HSM_KEYS).resolve(name))) {
+                copied.add(BackupManifest.KEYS + "/" + HSM_KEYS + "/" + name);
+            }
+        }
+        return copied;
+    }
+
+    private static List<String> copyProfiles(SignetConfig config, Path target) throws IOException {
+        Path secrets = config.dataDir().resolve("secrets");
+        List<String> copied = new ArrayList<>();
+        for (String relative : PrivateFiles.regularFilesBelow(config.profilesDir())) {
+            Path source = config.profilesDir().resolve(relative);
+            // Whatever profiles.dir is set to, the passphrase never leaves in a backup.
+            if (source.startsWith(secrets) || source.equals(config.hsm().generatedPassphraseFile())) {
+                continue;
+            }
+            if (copyIfPresent(source, target.resolve(relative))) {
+                copied.add(BackupManifest.PROFILES + "/" + relative);
+            }
+        }
+        return copied;
+    }
+
+    /** A key destroyed while the backup runs is not an error: it is simply not in the backup. */
+    private static boolean copyIfPresent(Path from, Path to) throws IOException {
+        if (!Files.isRegularFile(from)) {
+            return false;
+        }
+        try {
+            PrivateFiles.copy(from, to);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+}
