@@ -2,6 +2,7 @@ package dev.signet.hsm;
 
 import dev.signet.hsm.pkcs11.Pkcs11Hsm;
 import dev.signet.hsm.software.SoftwareHsm;
+import java.util.List;
 
 /** Opens the backend a configuration describes. The configuration is passed in; nothing is global. */
 public final class Hsms {
@@ -23,5 +24,14 @@ public final class Hsms {
             return Pkcs11Hsm.open(p);
         }
         throw new IllegalArgumentException("unknown HSM configuration " + config);
+    }
+
+    /**
+     * The files of a software backend's directory that hold its keys, relative to that directory:
+     * what a backup must copy (sealed, so a copy without the passphrase unseals nothing). Empty for
+     * a directory that was never opened.
+     */
+    public static List<String> softwareStateFiles(HsmConfig.Software config) {
+        return SoftwareHsm.stateFiles(config.directory());
     }
 }

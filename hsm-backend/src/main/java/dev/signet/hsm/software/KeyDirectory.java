@@ -19,6 +19,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,28 @@ final class KeyDirectory implements AutoCloseable {
     static final String KEYS = "keys";
     static final String KEY_SUFFIX = ".key";
     static final String TEMP_SUFFIX = ".tmp";
+
+    /**
+     * The files that are the backend's state, relative to {@code root} with '/' separators: the
+     * metadata and the sealed keys, never the lock or a write's temporary file. Each is replaced
+     * atomically, so reading them while another process has the directory open sees whole files.
+     */
+    static List<String> stateFiles(Path root) throws IOException {
+        List<String> out = new ArrayList<>();
+        if (Files.isRegularFile(root.resolve(METADATA))) {
+            out.add(METADATA);
+        }
+        Path keyDir = root.resolve(KEYS);
+        if (Files.isDirectory(keyDir)) {
+            List<String> names = new ArrayList<>();
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(keyDir, "*" + KEY_SUFFIX)) {
+                files.forEach(p -> names.add(p.getFileName().toString()));
+            }
+            Collections.sort(names);
+            names.forEach(n -> out.add(KEYS + "/" + n));
+        }
+        return out;
+    }
 
     private final Path root;
     private final Path keys;

@@ -8,6 +8,7 @@ import dev.signet.hsm.KeyInfo;
 import dev.signet.hsm.KeyPolicy;
 import dev.signet.hsm.SecretSource;
 import dev.signet.hsm.SignatureAlgorithm;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -69,6 +70,19 @@ public final class SoftwareHsm implements Hsm {
      */
     public static SoftwareHsm open(Path directory, SecretSource passphrase) {
         return open(directory, passphrase, MasterKey.KdfParams.DEFAULT);
+    }
+
+    /**
+     * The files in {@code directory} that hold the backend's state (relative, '/'-separated): what a
+     * backup copies. They are ciphertext and KDF parameters; reading them needs no passphrase and
+     * works while another process has the backend open.
+     */
+    public static List<String> stateFiles(Path directory) {
+        try {
+            return KeyDirectory.stateFiles(directory.toAbsolutePath());
+        } catch (IOException e) {
+            throw new HsmException.BackendFailure("cannot list the key directory " + directory + ": " + e.getMessage(), e);
+        }
     }
 
     /** As {@link #open(Path, SecretSource)}, with the scrypt cost to use if the directory is new. */

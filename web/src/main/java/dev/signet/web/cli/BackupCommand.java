@@ -6,10 +6,10 @@ import dev.signet.ca.store.Database;
 import dev.signet.ca.store.DatabaseSnapshot;
 import dev.signet.ca.store.SecurityEvents;
 import dev.signet.hsm.HsmConfig;
+import dev.signet.hsm.Hsms;
 import dev.signet.web.config.SignetConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,13 +28,6 @@ import picocli.CommandLine.Option;
                 + "HSM's sealed key files, the operator profiles and a manifest with their SHA-256. "
                 + "Works while a server runs. The HSM passphrase is never copied.")
 final class BackupCommand implements Runnable {
-
-    // What the software HSM keeps in its directory (see KeyDirectory): the KDF metadata, which the
-    // passphrase needs to unseal anything, and one sealed file per key. Its lock and the temporary
-    // files of writes under way are not state.
-    private static final String HSM_METADATA = "hsm.properties";
-    private static final String HSM_KEYS = "keys";
-    private static final String HSM_KEY_SUFFIX = ".key";
 
     @Mixin
     StoreOptions store;
@@ -56,7 +49,7 @@ final class BackupCommand implements Runnable {
             PrivateFiles.restrict(snapshot.file(), "rw-------");
             files.add(BackupManifest.DATABASE);
             if (config.hsm().config() instanceof HsmConfig.Software software) {
-                files.addAll(copyKeyFiles(software.directory(), out.resolve(BackupManifest.KEYS)));
+                files.addAll(copyKeyFiles(software, out.resolve(BackupManifest.KEYS)));
             }
             files.addAll(copyProfiles(config, out.resolve(BackupManifest.PROFILES)));
 
@@ -106,26 +99,12 @@ final class BackupCommand implements Runnable {
         }
     }
 
-    /** Copies the HSM metadata and the sealed key files; returns their paths relative to the backup. */
-    private static List<String> copyKeyFiles(Path keyDir, Path target) throws IOException {
+    /** Copies the software HSM's state files (sealed keys, KDF metadata); returns their paths in the backup. */
+    private static List<String> copyKeyFiles(HsmConfig.Software software, Path target) throws IOException {
         List<String> copied = new ArrayList<>();
-        if (copyIfPresent(keyDir.resolve(HSM_METADATA), target.resolve(HSM_METADATA))) {
-            copied.add(BackupManifest.KEYS + "/" + HSM_METADATA);
-        }
-        Path keys = keyDir.resolve(HSM_KEYS);
-        if (!Files.isDirectory(keys)) {
-            return copied;
-        }
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(keys, "*" + HSM_KEY_SUFFIX)) {
-            // Temporary files start with a dot and end in .tmp, so the glob leaves them out.
-            files.forEach(p -> names.add(p.getFileName().toString()));
-        }
-        names.sort(null);
-        for (String name : names) {
-            // A key file is written under a temporary name and renamed, so the one read is whole.
-            if (copyIfPresent(keys.resolve(name), target.resolve(HSM_KEYS).resolve(name))) {
-                copied.add(BackupManifest.KEYS + "/" + HSM_KEYS + "/" + name);
+        for (String relative : Hsms.softwareStateFiles(software)) {
+            if (copyIfPresent(software.directory().resolve(relative), target.resolve(relative))) {
+                copied.add(BackupManifest.KEYS + "/" + relative);
             }
         }
         return copied;
