@@ -78,6 +78,7 @@ public final class IssuanceBenchmark {
             // The JIT and the database's caches take a while: warm both paths well before measuring.
             inProcess(ca, caId, csrs, concurrency, WARMUP_SECONDS);
             wrk(base, caId, token, bodies, concurrency, WARMUP_SECONDS);
+            dev.signet.ca.store.Database db = server.services().database();
 
             // Alternate the two measurements and take medians, so that load from elsewhere on the
             // machine hits both sides alike.
@@ -85,17 +86,22 @@ public final class IssuanceBenchmark {
             List<Wrk> https = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
                 // Alternate which side goes first, so neither always runs on a warmer process.
-                if (round % 2 == 0) {
-                    directs.add(inProcess(ca, caId, csrs, concurrency, seconds));
-                    https.add(wrk(base, caId, token, bodies, concurrency, seconds));
-                } else {
-                    https.add(wrk(base, caId, token, bodies, concurrency, seconds));
-                    directs.add(inProcess(ca, caId, csrs, concurrency, seconds));
+                long[] commits = new long[2];
+                for (int side : round % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
+                    long c0 = db.commitCount();
+                    if (side == 0) {
+                        directs.add(inProcess(ca, caId, csrs, concurrency, seconds));
+                    } else {
+                        https.add(wrk(base, caId, token, bodies, concurrency, seconds));
+                    }
+                    commits[side] = db.commitCount() - c0;
                 }
                 InProcess d = directs.get(round);
                 Wrk h = https.get(round);
-                System.out.printf("round %d: in-process %.0f certs/s (%.0f us CPU/cert), HTTP %.0f certs/s (%.0f us server + %.0f us wrk CPU/cert)%n",
-                        round + 1, d.perSecond(), d.cpuMicrosPerCert(), h.perSecond(), h.serverCpuMicrosPerCert(), h.wrkCpuMicrosPerCert());
+                System.out.printf("round %d: in-process %.0f certs/s (%.0f us CPU/cert, %.2f commits/cert), "
+                                + "HTTP %.0f certs/s (%.0f us server + %.0f us wrk CPU/cert, %.2f commits/cert)%n",
+                        round + 1, d.perSecond(), d.cpuMicrosPerCert(), commits[0] / (double) d.count(),
+                        h.perSecond(), h.serverCpuMicrosPerCert(), h.wrkCpuMicrosPerCert(), commits[1] / (double) h.count());
             }
             directs.sort(Comparator.comparingDouble(InProcess::perSecond));
             https.sort(Comparator.comparingDouble(Wrk::perSecond));
@@ -124,7 +130,7 @@ public final class IssuanceBenchmark {
 
     record InProcess(double perSecond, double p99Millis, long count, double cpuMicrosPerCert) {}
 
-    record Wrk(double perSecond, String p99, long non2xx, double serverCpuMicrosPerCert, double wrkCpuMicrosPerCert) {}
+    record Wrk(double perSecond, String p99, long non2xx, double serverCpuMicrosPerCert, double wrkCpuMicrosPerCert, long count) {}
 
     private static double median(double[] values) {
         double[] v = values.clone();
@@ -202,7 +208,7 @@ public final class IssuanceBenchmark {
         double wrkSeconds = Integer.parseInt(t.group(1)) * 60 + Double.parseDouble(t.group(2))
                 + Integer.parseInt(t.group(3)) * 60 + Double.parseDouble(t.group(4));
         return new Wrk(rps, p99, non2xx == null ? 0 : Long.parseLong(non2xx),
-                serverCpu / 1e3 / Math.max(1, requests), wrkSeconds * 1e6 / Math.max(1, requests));
+                serverCpu / 1e3 / Math.max(1, requests), wrkSeconds * 1e6 / Math.max(1, requests), requests);
     }
 
     private static String find(String text, String regex) {
