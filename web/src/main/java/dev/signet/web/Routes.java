@@ -69,6 +69,7 @@ public final class Routes {
                 post("/api/v1/identities", OFFICER, identities::create),
 
                 get("/api/v1/keys", AUDIT, keys::list),
+                get("/api/v1/keys/{label}", AUDIT, keys::get),
                 get("/api/v1/audit", AUDIT, audit::list),
                 get("/api/v1/audit/verify", AUDIT, audit::verify),
 

@@ -99,6 +99,7 @@ class AuthorizationMatrixTest {
                         () -> Map.of("caId", issuingId, "profile", "document-signer", "subject", "CN=Matrix Signer " + counter.incrementAndGet()),
                         OFFICER, 201),
                 new Call("GET", "/api/v1/keys", () -> "/api/v1/keys", null, AUDITORS, 200),
+                new Call("GET", "/api/v1/keys/{label}", () -> "/api/v1/keys/signet-audit", null, AUDITORS, 200),
                 new Call("GET", "/api/v1/audit", () -> "/api/v1/audit", null, AUDITORS, 200),
                 new Call("GET", "/api/v1/audit/verify", () -> "/api/v1/audit/verify", null, AUDITORS, 200),
                 new Call("GET", "/api/v1/tokens", () -> "/api/v1/tokens", null, ADMIN, 200),

@@ -9,7 +9,9 @@ import dev.signet.ca.profile.PolicyRule;
 import dev.signet.ca.profile.Profile;
 import dev.signet.ca.profile.SanType;
 import dev.signet.hsm.KeyInfo;
+import java.security.PublicKey;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -69,11 +71,20 @@ public final class Views {
         }
     }
 
-    public record KeyView(String label, String algorithm, String backend, String created, List<String> allowed) {
+    /** A key's description; {@code publicKeyPem} only when one key is asked for, and never for a secret key. */
+    public record KeyView(String label, String algorithm, String backend, String created, List<String> allowed,
+                          String publicKeyPem) {
 
         static KeyView of(KeyInfo k) {
+            return of(k, null);
+        }
+
+        static KeyView of(KeyInfo k, PublicKey publicKey) {
             return new KeyView(k.label(), k.algorithm().name(), k.backend(), text(k.created()),
-                    k.policy().allowed().stream().map(Enum::name).sorted().toList());
+                    k.policy().allowed().stream().map(Enum::name).sorted().toList(),
+                    publicKey == null ? null : "-----BEGIN PUBLIC KEY-----\n"
+                            + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(publicKey.getEncoded())
+                            + "\n-----END PUBLIC KEY-----\n");
         }
     }
 

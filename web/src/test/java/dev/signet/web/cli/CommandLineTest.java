@@ -93,6 +93,42 @@ class CommandLineTest {
     }
 
     @Test
+    void audit_verify_with_a_pinned_audit_key_runs_beside_the_server_and_refuses_another_key() throws Exception {
+        Path data = dir.resolve("data");
+        try (SignetServer server = SignetServer.start(
+                new ConfigLoader(Map.of("SIGNET_HSM_PASSPHRASE", "pw")).load(null, data, 0),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+            server.services().auditLog().checkpoint();
+            String auditor = server.services().access().createToken("a", "auditor", java.util.Set.of(), null, "test").secret();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<String> key = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/v1/keys/signet-audit"))
+                    .header("Authorization", "Bearer " + auditor).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, key.statusCode(), key.body());
+            String pem = dev.signet.web.http.Json.MAPPER.readTree(key.body()).get("publicKeyPem").asText();
+            assertTrue(pem.startsWith("-----BEGIN PUBLIC KEY-----\n"), pem);
+            Path pinned = Files.writeString(dir.resolve("audit.pem"), pem);
+
+            Result ok = run("audit", "verify", "--data", data.toString(), "--audit-key", pinned.toString());
+            assertEquals(0, ok.exit(), ok.out() + ok.err());
+            assertTrue(ok.out().contains("intact") && !ok.out().contains(" 0 checkpoints"), ok.out());
+
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+            g.initialize(256);
+            Path other = Files.writeString(dir.resolve("other.pem"), "-----BEGIN PUBLIC KEY-----\n"
+                    + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(g.generateKeyPair().getPublic().getEncoded())
+                    + "\n-----END PUBLIC KEY-----\n");
+            Result broken = run("audit", "verify", "--data", data.toString(), "--audit-key", other.toString());
+            assertEquals(1, broken.exit(), broken.out() + broken.err());
+            assertTrue(broken.out().contains("BROKEN"), broken.out());
+
+            Result notPem = run("audit", "verify", "--data", data.toString(), "--audit-key", data.resolve("signet.db").toString());
+            assertEquals(1, notPem.exit());
+            assertTrue(notPem.err().contains("no PEM public key"), notPem.err());
+        }
+    }
+
+    @Test
     void token_create_refuses_bad_input_in_one_line() {
         Result badRole = run("token", "create", "--data", dir.toString(), "--role", "root");
         assertEquals(2, badRole.exit());
