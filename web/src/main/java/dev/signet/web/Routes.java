@@ -38,7 +38,7 @@ public final class Routes {
     private Routes() {}
 
     public static List<Route> table(Services s) {
-        HealthController health = new HealthController();
+        HealthController health = new HealthController(s.database(), s.hsm(), Services.AUDIT_KEY_LABEL);
         MetricsController metrics = new MetricsController(s.metrics());
         OpenApiController openApi = new OpenApiController();
         PkiController pki = new PkiController(s.authorities());

@@ -66,6 +66,24 @@ class ServerTest {
     }
 
     @Test
+    void health_turns_503_when_the_hsm_is_gone_without_saying_why_to_the_caller() throws Exception {
+        try (TestServer s = TestServer.start(data)) {
+            JsonNode up = TestServer.json(s.get("/health", null));
+            assertEquals("ok", up.get("database").asText());
+            assertEquals("ok", up.get("hsm").asText());
+            s.server.services().hsm().close();
+            // A result is reused for a second, so that health checks cannot flood the HSM.
+            Thread.sleep(1_100);
+            HttpResponse<String> down = s.get("/health", null);
+            assertEquals(503, down.statusCode(), down.body());
+            assertEquals("application/problem+json", down.headers().firstValue("Content-Type").orElse(""));
+            JsonNode body = TestServer.json(down);
+            assertEquals("not able to serve: database ok, HSM failed", body.get("detail").asText());
+            assertFalse(down.body().contains("closed"), "the reason stays in the log: " + down.body());
+        }
+    }
+
+    @Test
     void refusals_are_written_to_an_intact_audit_chain() throws Exception {
         try (TestServer s = TestServer.start(data)) {
             String officer = s.token("officer");

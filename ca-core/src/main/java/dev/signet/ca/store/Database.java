@@ -113,6 +113,17 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks that the store can serve: the writer is running and a read connection answers.
+     * @throws StoreException if not
+     */
+    public void check() {
+        if (!writes.isRunning()) {
+            throw new StoreException("the store's writer is not running");
+        }
+        readOne(dsl -> dsl.selectOne().fetchOne());
+    }
+
     /** How many write transactions have committed since this database was opened (for tests and benchmarks). */
     public long commitCount() {
         return writes.commits();

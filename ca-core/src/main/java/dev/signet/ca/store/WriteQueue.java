@@ -75,6 +75,11 @@ final class WriteQueue implements AutoCloseable {
         this.thread.start();
     }
 
+    /** Whether writes are accepted and the thread that runs them is alive. */
+    boolean isRunning() {
+        return !closed && thread.isAlive();
+    }
+
     /** Whether the calling thread is the writer thread (which must never wait for a write). */
     boolean isWriterThread() {
         return Thread.currentThread() == thread;
