@@ -24,7 +24,7 @@ class TlsTest {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(
                     URI.create("https://127.0.0.1:" + server.port() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
-            assertEquals("{\"status\":\"ok\"}", r.body());
+            assertEquals("ok", dev.signet.web.http.Json.MAPPER.readTree(r.body()).get("status").asText());
         }
     }
 }
