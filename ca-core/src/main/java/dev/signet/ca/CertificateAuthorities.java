@@ -2,7 +2,6 @@ package dev.signet.ca;
 
 import dev.signet.ca.issue.CaFactory;
 import dev.signet.ca.issue.CaRegistry;
-import dev.signet.ca.issue.CaUrls;
 import dev.signet.ca.issue.CertificateIssuer;
 import dev.signet.ca.issue.Certificates;
 import dev.signet.ca.issue.CheckedRequest;
@@ -70,13 +69,13 @@ public final class CertificateAuthorities {
     public List<CaInfo> list() {
         List<CaInfo> out = new ArrayList<>();
         for (CaRecord r : guard(cas::list)) {
-            out.add(info(r));
+            out.add(CaInfo.of(r));
         }
         return out;
     }
 
     public CaInfo get(String caId) {
-        return info(guard(() -> registry.record(caId)));
+        return CaInfo.of(guard(() -> registry.record(caId)));
     }
 
     public List<Profile> profiles() {
@@ -84,26 +83,26 @@ public final class CertificateAuthorities {
     }
 
     public CaInfo createRoot(NewCa spec, String actor) {
-        return info(factory.createRoot(spec, profile(DEFAULT_SUB_CA_PROFILE), actor));
+        return CaInfo.of(factory.createRoot(spec, profile(DEFAULT_SUB_CA_PROFILE), actor));
     }
 
     /** A subordinate of {@code parentId}; {@code profileName} null means {@value #DEFAULT_SUB_CA_PROFILE}. */
     public CaInfo createSubordinate(String parentId, NewCa spec, String profileName, String actor) {
         Profile p = profile(profileName == null ? DEFAULT_SUB_CA_PROFILE : profileName);
-        return info(factory.createSubordinate(parentId, spec, p, actor));
+        return CaInfo.of(factory.createSubordinate(parentId, spec, p, actor));
     }
 
     public ExternalCaRequest createWithExternalParent(NewCa spec, String actor) {
         Map.Entry<CaRecord, String> created = factory.createWithExternalParent(spec, profile(DEFAULT_SUB_CA_PROFILE), actor);
-        return new ExternalCaRequest(info(created.getKey()), created.getValue());
+        return new ExternalCaRequest(CaInfo.of(created.getKey()), created.getValue());
     }
 
     public CaInfo importExternalCertificate(String caId, String certificatePem, String chainPem, String actor) {
-        return info(factory.importCertificate(caId, certificatePem, chainPem, actor));
+        return CaInfo.of(factory.importCertificate(caId, certificatePem, chainPem, actor));
     }
 
     public CaInfo retire(String caId, String actor) {
-        return info(factory.retire(caId, actor));
+        return CaInfo.of(factory.retire(caId, actor));
     }
 
     /** Issues a certificate for a PKCS#10 CSR (PEM or DER) under {@code profileName}; returns it once stored. */
@@ -234,20 +233,6 @@ public final class CertificateAuthorities {
         return new IssuedCertificate(r.caId(), r.serialHex(), dev.signet.ca.issue.Pem.certificate(r.der()),
                 Certificates.pem(chain), r.subject(), r.sans(), r.notBefore(), r.notAfter(), r.profile(),
                 r.keyAlgorithm(), r.requester(), status, r.revokedAt(), r.revocationReason());
-    }
-
-    private static CaInfo info(CaRecord r) {
-        CaUrls urls = CaUrls.of(r.baseUrl(), r.id());
-        String subject = null;
-        java.time.Instant notAfter = null;
-        if (r.certificatePem() != null) {
-            Certificate c = Certificates.parsePem(r.certificatePem()).get(0);
-            subject = c.getSubject().toString();
-            notAfter = c.getEndDate().getDate().toInstant();
-        }
-        return new CaInfo(r.id(), r.name(), r.status(), subject, r.keyAlgorithm(), r.keyBackend(), r.parentId(),
-                r.certificatePem(), r.chainPem(), r.baseUrl(), urls == null ? null : urls.crl(),
-                urls == null ? null : urls.caIssuers(), urls == null ? null : urls.ocsp(), notAfter, r.created());
     }
 
     private static <T> T guard(java.util.function.Supplier<T> s) {

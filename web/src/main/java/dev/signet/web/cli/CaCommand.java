@@ -2,6 +2,8 @@ package dev.signet.web.cli;
 
 import dev.signet.ca.CaInfo;
 import dev.signet.ca.NewCa;
+import dev.signet.ca.store.CaStore;
+import dev.signet.ca.store.Database;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.web.Services;
 import java.time.Duration;
@@ -11,7 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "ca", mixinStandardHelpOptions = true, description = "Create and list CAs (offline: stop the server first).",
+@Command(name = "ca", mixinStandardHelpOptions = true, description = "Create CAs (offline: stop the server first) and list them (works beside a server).",
         subcommands = {CaCommand.Create.class, CaCommand.ListCas.class})
 final class CaCommand implements Runnable {
 
@@ -64,7 +66,8 @@ final class CaCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List CAs: id, status, parent, expiry, name.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List CAs: id, status, parent, expiry, name. Reads only the database: works beside a running server.")
     static final class ListCas implements Runnable {
 
         @Mixin
@@ -72,8 +75,8 @@ final class CaCommand implements Runnable {
 
         @Override
         public void run() {
-            try (Services s = Services.open(store.load(null))) {
-                for (CaInfo ca : s.authorities().list()) {
+            try (Database db = TokenCommand.openDatabase(store)) {
+                for (CaInfo ca : new CaStore(db).list().stream().map(CaInfo::of).toList()) {
                     System.out.printf("%-36s %-8s %-36s %-20s %s%n", ca.id(), ca.status(),
                             ca.parentId() == null ? "-" : ca.parentId(), ca.notAfter() == null ? "-" : ca.notAfter(), ca.name());
                 }

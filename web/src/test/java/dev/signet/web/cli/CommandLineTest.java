@@ -93,7 +93,7 @@ class CommandLineTest {
     }
 
     @Test
-    void audit_verify_with_a_pinned_audit_key_runs_beside_the_server_and_refuses_another_key() throws Exception {
+    void audit_verify_with_a_pinned_audit_key_and_ca_list_run_beside_the_server() throws Exception {
         Path data = dir.resolve("data");
         try (SignetServer server = SignetServer.start(
                 new ConfigLoader(Map.of("SIGNET_HSM_PASSPHRASE", "pw")).load(null, data, 0),
@@ -125,6 +125,11 @@ class CommandLineTest {
             Result notPem = run("audit", "verify", "--data", data.toString(), "--audit-key", data.resolve("signet.db").toString());
             assertEquals(1, notPem.exit());
             assertTrue(notPem.err().contains("no PEM public key"), notPem.err());
+
+            // ca list reads only the database too: it works while the server holds the HSM.
+            Result cas = run("ca", "list", "--data", data.toString());
+            assertEquals(0, cas.exit(), cas.err());
+            assertTrue(cas.out().contains("Signet Demo Issuing CA") && cas.out().contains("Signet Demo Root CA"), cas.out());
         }
     }
 
