@@ -70,7 +70,9 @@ final class BackupCommand implements Runnable {
             if (config.hsm().config() instanceof HsmConfig.Pkcs11) {
                 System.out.println("the CA keys are in the PKCS#11 token, not in this backup: back them up with the HSM's own tools");
             }
-            if (config.hsm().generatedPassphraseFile() != null) {
+            // Only when that file is really what unseals the keys (not when the server gets the
+            // passphrase from its environment, which this command does not see).
+            if (config.hsm().generatedPassphraseFile() != null && Files.isRegularFile(config.hsm().generatedPassphraseFile())) {
                 System.out.println("warning: the HSM passphrase is the generated demo one in " + config.hsm().generatedPassphraseFile()
                         + "; it is not in the backup and without it the keys cannot be unsealed: save it separately");
             }
