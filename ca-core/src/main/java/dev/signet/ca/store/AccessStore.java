@@ -110,9 +110,10 @@ public final class AccessStore {
         if (cached.isPresent()) {
             return cached;
         }
+        long generation = cache.generation();
         Optional<ApiToken> found = db.readOne(dsl -> dsl.selectFrom(API_TOKEN).where(API_TOKEN.TOKEN_HASH.eq(sha256Hex))
                 .fetchOptional().map(AccessStore::toToken));
-        found.ifPresent(t -> cache.put(sha256Hex, t));
+        found.ifPresent(t -> cache.put(sha256Hex, t, generation));
         return found;
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,6 +24,12 @@ final class TokenCache {
 
     private final ConcurrentMap<String, Entry> byHash = new ConcurrentHashMap<>();
     private final LongSupplier nanoTime;
+    /**
+     * Bumped by every {@link #clear}. A lookup notes it before reading the database and caches its
+     * result only if no revocation cleared the cache meanwhile: otherwise a row read just before a
+     * revocation committed could be cached just after the clear, and outlive it.
+     */
+    private final AtomicLong generation = new AtomicLong();
 
     TokenCache(LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
@@ -36,14 +43,24 @@ final class TokenCache {
         return Optional.of(e.token());
     }
 
-    void put(String hash, ApiToken token) {
+    /** The generation to pass to {@link #put}, read before the database is. */
+    long generation() {
+        return generation.get();
+    }
+
+    void put(String hash, ApiToken token, long readInGeneration) {
         if (byHash.size() >= MAX_ENTRIES) {
             byHash.clear();
         }
         byHash.put(hash, new Entry(token, nanoTime.getAsLong()));
+        if (generation.get() != readInGeneration) {
+            // A clear ran while this row was read: it may predate a revocation.
+            byHash.remove(hash);
+        }
     }
 
     void clear() {
+        generation.incrementAndGet();
         byHash.clear();
     }
 }
