@@ -1,5 +1,6 @@
 package dev.signet.web;
 
+import static dev.signet.web.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.ca.audit.AuditEntry;
 import dev.signet.ca.store.AuditQuery;
+import dev.signet.web.cli.CliRun.Result;
 import dev.signet.web.cli.SignetCommand;
 import dev.signet.web.config.ConfigLoader;
 import dev.signet.web.config.SignetConfig;
@@ -37,24 +39,6 @@ class BackupRestoreTest {
 
     @TempDir
     Path dir;
-
-    record Result(int exit, String out, String err) {}
-
-    private static synchronized Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = SignetCommand.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     /** A server with the demo setup: no passphrase configured, so one is generated into {@code data/secrets}. */
     private static TestServer startDemo(Path data) {
