@@ -49,7 +49,8 @@ public final class CertificateAuthorities {
     private final Hsm hsm;
     private final CaStore cas;
     private final CertificateStore certificates;
-    private final Profiles profiles;
+    /** Replaced as a whole when an operator reloads the profile directory. */
+    private volatile Profiles profiles;
     private final Clock clock;
     private final CaRegistry registry;
     private final CaFactory factory;
@@ -80,6 +81,14 @@ public final class CertificateAuthorities {
 
     public List<Profile> profiles() {
         return profiles.all();
+    }
+
+    /**
+     * Uses {@code next} from now on (the operator reloaded the profile directory). A request already
+     * being issued finishes under the profile it started with.
+     */
+    public void useProfiles(Profiles next) {
+        this.profiles = java.util.Objects.requireNonNull(next, "profiles");
     }
 
     public CaInfo createRoot(NewCa spec, String actor) {

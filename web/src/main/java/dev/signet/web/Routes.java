@@ -43,7 +43,7 @@ public final class Routes {
         OpenApiController openApi = new OpenApiController();
         PkiController pki = new PkiController(s.authorities());
         CaController cas = new CaController(s.authorities(), s.config().publicBaseUrl().toString());
-        ProfileController profiles = new ProfileController(s.authorities());
+        ProfileController profiles = new ProfileController(s.authorities(), s.config().profilesDir(), s.securityEvents());
         CertificateController certificates = new CertificateController(s.authorities(), s.metrics());
         IdentityController identities = new IdentityController(s.authorities());
         KeyController keys = new KeyController(s.hsm());
@@ -62,6 +62,7 @@ public final class Routes {
                 post("/api/v1/cas/{caId}/certificate", ADMIN, cas::importCertificate),
                 get("/api/v1/profiles", READ, profiles::list),
                 get("/api/v1/profiles/{name}", READ, profiles::get),
+                post("/api/v1/profiles/reload", ADMIN, profiles::reload),
 
                 post("/api/v1/cas/{caId}/certificates", OFFICER, certificates::issue),
                 get("/api/v1/cas/{caId}/certificates/{serial}", READ, certificates::get),

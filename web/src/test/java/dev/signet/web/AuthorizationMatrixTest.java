@@ -98,6 +98,7 @@ class AuthorizationMatrixTest {
                 new Call("POST", "/api/v1/identities", () -> "/api/v1/identities",
                         () -> Map.of("caId", issuingId, "profile", "document-signer", "subject", "CN=Matrix Signer " + counter.incrementAndGet()),
                         OFFICER, 201),
+                new Call("POST", "/api/v1/profiles/reload", () -> "/api/v1/profiles/reload", () -> Map.of(), ADMIN, 200),
                 new Call("GET", "/api/v1/keys", () -> "/api/v1/keys", null, AUDITORS, 200),
                 new Call("GET", "/api/v1/keys/{label}", () -> "/api/v1/keys/signet-audit", null, AUDITORS, 200),
                 new Call("GET", "/api/v1/audit", () -> "/api/v1/audit", null, AUDITORS, 200),

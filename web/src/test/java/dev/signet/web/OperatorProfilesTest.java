@@ -71,6 +71,38 @@ class OperatorProfilesTest {
     }
 
     @Test
+    void an_admin_reloads_the_profile_directory_all_or_nothing() throws Exception {
+        Path profiles = Files.createDirectories(dir.resolve("profiles"));
+        Path config = Files.writeString(dir.resolve("signet.yaml"), "profiles.dir: " + profiles + "\n");
+        try (TestServer s = TestServer.of(SignetServer.start(new ConfigLoader(TestServer.ENV).load(config, dir.resolve("data"), 0),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))) {
+            String admin = s.token("admin");
+            String officer = s.token("officer");
+            assertEquals(404, s.get("/api/v1/profiles/internal-web", officer).statusCode());
+
+            Files.copy(SAMPLES.resolve("internal-web.json"), profiles.resolve("internal-web.json"));
+            var reloaded = s.postJson("/api/v1/profiles/reload", admin, Map.of());
+            assertEquals(200, reloaded.statusCode(), reloaded.body());
+            assertTrue(reloaded.body().contains("\"internal-web\""), reloaded.body());
+            var issued = s.postJson("/api/v1/cas/" + ca(s, officer, true) + "/certificates", officer,
+                    Map.of("profile", "internal-web", "csr", Csrs.tlsServerPem("api.internal.example.com")));
+            assertEquals(201, issued.statusCode(), issued.body());
+
+            // A mistake anywhere: nothing changes, and the file is named.
+            Files.writeString(profiles.resolve("zz-bad.json"), "{\"name\": \"bad\", \"maxValidityDays\": 30}");
+            Files.delete(profiles.resolve("internal-web.json"));
+            var refused = s.postJson("/api/v1/profiles/reload", admin, Map.of());
+            assertEquals(422, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("zz-bad.json"), refused.body());
+            assertEquals(200, s.get("/api/v1/profiles/internal-web", officer).statusCode(), "the old set stays in use");
+
+            JsonNode reloads = TestServer.json(s.get("/api/v1/audit?action=profiles.reload", admin));
+            assertEquals(1, reloads.get("total").asInt(), reloads.toString());
+            assertTrue(reloads.get("items").get(0).get("details").asText().contains("internal-web"), reloads.toString());
+        }
+    }
+
+    @Test
     void a_bad_profile_stops_the_start_naming_the_file_and_field() throws Exception {
         Path profiles = Files.createDirectories(dir.resolve("profiles"));
         Files.writeString(profiles.resolve("bad.json"), "{\"name\": \"bad\", \"keys\": {\"rsaMinBits\": 1024},"

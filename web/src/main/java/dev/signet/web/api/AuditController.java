@@ -3,6 +3,7 @@ package dev.signet.web.api;
 import dev.signet.ca.audit.AuditEntry;
 import dev.signet.ca.audit.AuditVerification;
 import dev.signet.ca.store.AuditLog;
+import dev.signet.ca.store.AuditQuery;
 import dev.signet.ca.store.Page;
 import dev.signet.web.http.Json;
 import dev.signet.web.http.Paging;
@@ -21,9 +22,16 @@ public final class AuditController {
 
     public void list(Context ctx) {
         Paging paging = Paging.from(ctx);
-        Page<AuditEntry> page = log.list(paging.offset(), paging.limit());
+        Page<AuditEntry> page = log.list(new AuditQuery(filter(ctx, "actor"), filter(ctx, "action"),
+                filter(ctx, "objectType"), filter(ctx, "objectId"), paging.offset(), paging.limit()));
         Json.write(ctx, 200, new Views.PageView<>(page.items().stream().map(Views.AuditEntryView::of).toList(),
                 page.offset(), page.limit(), page.total()));
+    }
+
+    /** An exact-match filter from the query string; absent or blank means none. */
+    private static String filter(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        return v == null || v.isBlank() ? null : v;
     }
 
     public void verify(Context ctx) {

@@ -1,18 +1,50 @@
 package dev.signet.web.api;
 
 import dev.signet.ca.CertificateAuthorities;
+import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.profile.Profile;
+import dev.signet.ca.profile.ProfileException;
+import dev.signet.ca.profile.Profiles;
+import dev.signet.ca.store.AuditEvent;
+import dev.signet.ca.store.SecurityEvents;
+import dev.signet.web.auth.Guard;
 import dev.signet.web.http.ApiException;
 import dev.signet.web.http.Json;
+import dev.signet.web.http.ProblemType;
 import io.javalin.http.Context;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
-/** {@code /api/v1/profiles}: the certificate profiles and their rules. */
+/** {@code /api/v1/profiles}: the certificate profiles and their rules, and reloading them. */
 public final class ProfileController {
 
     private final CertificateAuthorities authorities;
+    private final Path profilesDir;
+    private final SecurityEvents events;
 
-    public ProfileController(CertificateAuthorities authorities) {
+    public ProfileController(CertificateAuthorities authorities, Path profilesDir, SecurityEvents events) {
         this.authorities = authorities;
+        this.profilesDir = profilesDir;
+        this.events = events;
+    }
+
+    /**
+     * {@code POST /api/v1/profiles/reload}: reads the profile directory again. All or nothing: a
+     * file with a mistake is named in a 422 and the profiles in use stay as they were.
+     */
+    public void reload(Context ctx) {
+        Profiles next;
+        try {
+            next = Profiles.load(profilesDir);
+        } catch (ProfileException e) {
+            throw new ApiException(ProblemType.POLICY_REFUSAL, "profiles not reloaded, the current ones stay in use: " + e.getMessage());
+        }
+        List<String> names = next.all().stream().map(Profile::name).toList();
+        events.record(new AuditEvent(Guard.principal(ctx).actor(), "profiles.reload", "profiles", profilesDir.toString(),
+                CanonicalJson.write(Map.of("profiles", names))));
+        authorities.useProfiles(next);
+        Json.write(ctx, 200, next.all().stream().map(Views.ProfileView::of).toList());
     }
 
     public void list(Context ctx) {
