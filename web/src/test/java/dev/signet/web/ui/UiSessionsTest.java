@@ -50,6 +50,28 @@ class UiSessionsTest {
     }
 
     @Test
+    void the_audit_page_filters_by_action_and_keeps_the_filter_across_pages() throws Exception {
+        String cookie = server.login("admin", server.adminPassword);
+        // More than one page (50 a page) of token.create entries.
+        for (int i = 0; i < 55; i++) {
+            server.server.services().access().createToken("filter-" + i, "auditor", java.util.Set.of(), null, "test");
+        }
+        HttpResponse<String> page = server.get("/ui/audit?action=token.create", cookie);
+        assertEquals(200, page.statusCode());
+        String table = page.body().substring(page.body().indexOf("id=\"audit-entries\""));
+        assertTrue(table.contains("token.create"), table);
+        assertFalse(table.contains("login.success"), "only the filtered action is listed");
+        assertTrue(page.body().contains("value=\"token.create\""), "the form shows the filter");
+        assertTrue(page.body().contains("href=\"/ui/audit?page=2&amp;action=token.create\""), "the next page keeps the filter");
+        String second = server.get("/ui/audit?page=2&action=token.create", cookie).body();
+        assertFalse(second.substring(second.indexOf("id=\"audit-entries\"")).contains("login.success"));
+        // Markup in a filter is shown as text, never as markup.
+        HttpResponse<String> hostile = server.get("/ui/audit?actor=%3Cscript%3Ex%3C%2Fscript%3E", cookie);
+        assertEquals(200, hostile.statusCode());
+        assertFalse(hostile.body().contains("<script>x</script>"), "the filter is escaped");
+    }
+
+    @Test
     void the_admin_password_printed_on_first_start_logs_in_and_a_second_start_prints_none() throws Exception {
         assertTrue(server.console.contains("user:     admin"), server.console);
         String cookie = server.login("admin", server.adminPassword);
