@@ -118,7 +118,7 @@ class AuthorizationMatrixTest {
     @Test
     void the_matrix_covers_every_registered_api_route() {
         Set<String> registered = new TreeSet<>();
-        for (ParsedEndpoint e : server.server.http().javalin().unsafe.internalRouter.allHttpHandlers()) {
+        for (ParsedEndpoint e : RegisteredRoutes.of(server.server)) {
             // UI pages authenticate with sessions, not bearer tokens: UiAccessMatrixTest covers them.
             if (!UiRoutes.isUiPath(e.endpoint.path)) {
                 registered.add(e.endpoint.method.name() + " " + e.endpoint.path);

@@ -35,7 +35,7 @@ class OpenApiDocumentTest {
                 doc.get("paths").get(p).fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase(Locale.ROOT) + " " + p));
             }
             Set<String> registered = new TreeSet<>();
-            for (ParsedEndpoint e : s.server.http().javalin().unsafe.internalRouter.allHttpHandlers()) {
+            for (ParsedEndpoint e : RegisteredRoutes.of(s.server)) {
                 if (!UiRoutes.isUiPath(e.endpoint.path)) {
                     registered.add(e.endpoint.method.name() + " " + e.endpoint.path);
                 }
