@@ -89,8 +89,11 @@ final class IndependentCheckers {
     }
 
     /** qpdf --check's output; fails the caller's assertion with that output when qpdf finds errors. */
-    static String qpdfErrors(Path pdf) throws Exception {
-        Process p = new ProcessBuilder("qpdf", "--check", pdf.toString()).redirectErrorStream(true).start();
+    static String qpdfErrors(Path pdf, String... options) throws Exception {
+        List<String> command = new ArrayList<>(List.of("qpdf", "--check"));
+        command.addAll(List.of(options));
+        command.add(pdf.toString());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(60, TimeUnit.SECONDS);
         // exit 0: fine; 3: warnings only (qpdf reports recoverable oddities of the original file); 2: errors
