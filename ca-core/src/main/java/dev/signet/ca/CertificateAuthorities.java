@@ -22,6 +22,7 @@ import dev.signet.hsm.HsmException;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyHandle;
 import dev.signet.hsm.KeyPolicy;
+import dev.signet.hsm.KeyPurpose;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -172,7 +173,10 @@ public final class CertificateAuthorities {
         String serialHex = serial.toString(16);
         KeyHandle key;
         try {
-            key = hsm.generate("identity-" + caId + "-" + serialHex, algorithm, KeyPolicy.signOnly());
+            // A DOCUMENT key: the boundary lets it sign document signatures and nothing else.
+            String label = "identity-" + caId + "-" + serialHex;
+            hsm.signingKeys(KeyPurpose.DOCUMENT).generate(label, algorithm);
+            key = hsm.get(label);
         } catch (HsmException e) {
             throw Failures.of(e);
         }

@@ -13,9 +13,11 @@ import dev.signet.web.api.MetricsController;
 import dev.signet.web.api.OpenApiController;
 import dev.signet.web.api.PkiController;
 import dev.signet.web.api.ProfileController;
+import dev.signet.web.api.SignController;
 import dev.signet.web.api.TokenController;
 import dev.signet.web.auth.Access;
 import dev.signet.web.auth.Role;
+import dev.signet.web.auth.StoreSecurityAudit;
 import dev.signet.web.http.Route;
 import dev.signet.web.ui.UiRoutes;
 import java.util.ArrayList;
@@ -23,8 +25,8 @@ import java.util.List;
 
 /**
  * Every route of the server, in one table: path, who may call it, and the handler. Reserved
- * contract routes whose features are not built (revoke, PDF signing and validation, the TSA, OCSP,
- * CRLs) are absent, so they answer 404.
+ * contract routes whose features are not built (revoke, PDF validation, the TSA, OCSP, CRLs) are
+ * absent, so they answer 404.
  */
 public final class Routes {
 
@@ -34,6 +36,8 @@ public final class Routes {
     static final Access OFFICER = Access.roles(Role.OFFICER);
     static final Access AUDIT = Access.roles(Role.AUDITOR, Role.ADMIN);
     static final Access PUBLIC = Access.PUBLIC;
+    /** Signing with the identities granted to the token (checked by the handler). */
+    static final Access SIGNER = Access.roles(Role.SIGNER);
 
     private Routes() {}
 
@@ -49,6 +53,8 @@ public final class Routes {
         KeyController keys = new KeyController(s.hsm());
         AuditController audit = new AuditController(s.auditLog());
         TokenController tokens = new TokenController(s.access());
+        SignController sign = new SignController(s.documentSigners(), s.pdfSigner(), s.securityEvents(),
+                new StoreSecurityAudit(s.securityEvents()), s.signingWorkDir(), s.config().signing().maxDocumentBytes());
 
         List<Route> routes = new ArrayList<>(List.of(
                 get("/health", PUBLIC, health::health),
@@ -68,6 +74,7 @@ public final class Routes {
                 get("/api/v1/cas/{caId}/certificates/{serial}", READ, certificates::get),
                 get("/api/v1/certificates", READ, certificates::search),
                 post("/api/v1/identities", OFFICER, identities::create),
+                post("/api/v1/sign/pdf", SIGNER, sign::signPdf),
 
                 get("/api/v1/keys", AUDIT, keys::list),
                 get("/api/v1/keys/{label}", AUDIT, keys::get),

@@ -16,14 +16,20 @@ import dev.signet.hsm.Hsms;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyHandle;
 import dev.signet.hsm.KeyPolicy;
+import dev.signet.signing.PdfSigner;
+import dev.signet.signing.RevocationSource;
+import dev.signet.signing.TimestampSource;
 import dev.signet.web.config.ConfigException;
 import dev.signet.web.config.SignetConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The opened back end of one Signet process: the HSM (metered), the database and its stores.
@@ -47,6 +53,9 @@ public final class Services implements AutoCloseable {
     private final AuditLog auditLog;
     private final SecurityEvents securityEvents;
     private final CertificateAuthorities authorities;
+    private final DocumentSigners documentSigners;
+    private final PdfSigner pdfSigner;
+    private final Path signingWorkDir;
 
     private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
         this.config = config;
@@ -59,6 +68,16 @@ public final class Services implements AutoCloseable {
         this.auditLog = new AuditLog(database);
         this.securityEvents = new SecurityEvents(database);
         this.authorities = new CertificateAuthorities(hsm, cas, certificates, profiles, Clock.systemUTC());
+        this.documentSigners = new DocumentSigners(hsm, authorities);
+        try {
+            // One private directory per process for uploads and intermediate files; removed on close.
+            this.signingWorkDir = Files.createTempDirectory("signet-signing-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory for document signing", e);
+        }
+        URI tsa = config.signing().tsaUrl();
+        TimestampSource timestamps = tsa == null ? null : TimestampSource.http(tsa, Duration.ofSeconds(10));
+        this.pdfSigner = new PdfSigner(timestamps, RevocationSource.none(), signingWorkDir, Clock.systemUTC());
     }
 
     /** Opens the HSM and the database described by {@code config}, creating the data directory. */
@@ -134,12 +153,42 @@ public final class Services implements AutoCloseable {
         return authorities;
     }
 
+    /** Signer identities as the signing module takes them (scoped DOCUMENT signer and chain). */
+    public DocumentSigners documentSigners() {
+        return documentSigners;
+    }
+
+    /** PAdES signing, B-B to B-LTA as far as a TSA and revocation data are available. */
+    public PdfSigner pdfSigner() {
+        return pdfSigner;
+    }
+
+    /** Where uploads and intermediate files of document signing go (private to this process). */
+    public Path signingWorkDir() {
+        return signingWorkDir;
+    }
+
     @Override
     public void close() {
         try {
             database.close();
         } finally {
-            hsm.close();
+            try {
+                hsm.close();
+            } finally {
+                deleteWorkDir();
+            }
+        }
+    }
+
+    private void deleteWorkDir() {
+        try (var files = Files.list(signingWorkDir)) {
+            for (Path p : files.toList()) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(signingWorkDir);
+        } catch (IOException ignored) {
+            // a temporary directory; the OS cleans it in the end
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.signet.web.http;
 
 import dev.signet.ca.CaException;
 import dev.signet.hsm.HsmException;
+import dev.signet.signing.SigningException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -62,7 +63,8 @@ public final class ErrorMapper {
         }
         ProblemType domain = DomainErrors.classify(e);
         if (domain != null) {
-            write(ctx, domain, e.getMessage(), e instanceof CaException ca ? ca.code() : null);
+            write(ctx, domain, e.getMessage(), e instanceof CaException ca ? ca.code()
+                    : e instanceof SigningException se ? se.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') : null);
             return;
         }
         if (e instanceof HsmException || e instanceof CaException) {
