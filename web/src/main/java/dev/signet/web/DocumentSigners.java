@@ -2,8 +2,6 @@ package dev.signet.web;
 
 import dev.signet.ca.CertificateAuthorities;
 import dev.signet.ca.SignerIdentity;
-import dev.signet.hsm.Hsm;
-import dev.signet.hsm.KeyPurpose;
 import dev.signet.hsm.ScopedSigner;
 import dev.signet.signing.SigningIdentity;
 import java.io.ByteArrayInputStream;
@@ -16,22 +14,20 @@ import java.util.List;
 
 /**
  * Turns a signer identity's id into what the signing module needs: the identity's DOCUMENT signer
- * (scoped to its one key; the module never sees the HSM) and its certificate chain.
+ * (scoped to its one key; the module never sees the HSM) and its certificate chain as X.509.
  */
 public final class DocumentSigners {
 
-    private final Hsm hsm;
     private final CertificateAuthorities authorities;
 
-    DocumentSigners(Hsm hsm, CertificateAuthorities authorities) {
-        this.hsm = hsm;
+    DocumentSigners(CertificateAuthorities authorities) {
         this.authorities = authorities;
     }
 
     /** @throws dev.signet.ca.CaException (not found) for an unknown identity */
     public SigningIdentity identity(String id) {
         SignerIdentity identity = authorities.findSignerIdentity(id);
-        ScopedSigner signer = hsm.signingKeys(KeyPurpose.DOCUMENT).get(identity.key().label());
+        ScopedSigner signer = identity.signer();
         List<X509Certificate> chain = new ArrayList<>(certificates(identity.certificate().certificatePem()));
         for (X509Certificate c : certificates(identity.certificate().chainPem())) {
             if (!chain.contains(c)) {
