@@ -174,6 +174,25 @@ class SignPdfApiTest {
     }
 
     @Test
+    void the_sign_pdf_command_signs_through_the_api_and_reports_a_refusal_in_one_line() throws Exception {
+        Path in = Files.write(tmp.resolve("cli-in.pdf"), onePagePdf());
+        Path out = tmp.resolve("cli-out.pdf");
+        var ok = dev.signet.web.cli.CliRun.run("sign", "pdf", "--url", server.base, "--token", signer,
+                "--identity", identity, "--level", "B-B", in.toString(), "-o", out.toString());
+        assertEquals(0, ok.exit(), ok.err());
+        String report = pdfsig(out);
+        assertTrue(report.contains("Signature is Valid."), report);
+
+        Path notPdf = Files.writeString(tmp.resolve("cli-in.txt"), "not a pdf");
+        Path out2 = tmp.resolve("cli-out2.pdf");
+        var refused = dev.signet.web.cli.CliRun.run("sign", "pdf", "--url", server.base, "--token", signer,
+                "--identity", identity, notPdf.toString(), "-o", out2.toString());
+        assertEquals(1, refused.exit());
+        assertTrue(refused.err().contains("415") && refused.err().contains("not a PDF"), refused.err());
+        assertTrue(!Files.exists(out2));
+    }
+
+    @Test
     void a_signer_may_not_use_an_identity_it_was_not_granted() throws Exception {
         String other = server.server.services().access().createToken("other", "signer", Set.of(), null, "test").secret();
         HttpResponse<byte[]> r = sign("?identity=" + identity, other, "application/pdf", onePagePdf());
