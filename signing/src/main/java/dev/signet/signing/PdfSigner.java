@@ -3,6 +3,7 @@ package dev.signet.signing;
 import dev.signet.signing.SigningException.Kind;
 import dev.signet.signing.pades.DocumentTimestampStep;
 import dev.signet.signing.pades.DssStep;
+import dev.signet.signing.pades.ExistingSignatures;
 import dev.signet.signing.pades.RevocationCollector;
 import dev.signet.signing.pades.SignatureStep;
 import dev.signet.signing.pades.Timestamps;
@@ -80,6 +81,64 @@ public final class PdfSigner {
             }
             Files.move(last, output, StandardCopyOption.REPLACE_EXISTING);
             return new SignedPdf(sha256, level, sig.fieldName());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (Path p : temps) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: the work directory is private to this process
+                }
+            }
+        }
+    }
+
+    /**
+     * Raises an already signed PDF to {@code target} without signing it again: a document
+     * time-stamp gives B-T to signatures that have none, the DSS brings every signature's and
+     * time-stamp's chains and revocation data (B-LT), and a further document time-stamp over it all
+     * makes B-LTA. On a B-LTA file, B-LTA again re-stamps it (before the last time-stamp's certificate
+     * expires), first adding validation data for that last time-stamp.
+     *
+     * @throws SigningException of kind BAD_OPTION when the PDF has no signature to extend
+     */
+    public SignedPdf extend(Path input, Path output, PadesLevel target, String password) {
+        if (target == PadesLevel.B_B) {
+            throw new SigningException(Kind.BAD_OPTION, "B-B is where every signature starts; extend to B-T, B-LT or B-LTA");
+        }
+        if (timestamps == null) {
+            throw new SigningException(Kind.TIMESTAMP_UNAVAILABLE,
+                    "extending to " + target.id() + " needs a time-stamp authority and none is configured");
+        }
+        String sha256 = sha256(input);
+        List<Path> temps = new ArrayList<>();
+        try {
+            ExistingSignatures existing = ExistingSignatures.read(input, password);
+            if (existing.isEmpty()) {
+                throw new SigningException(Kind.BAD_OPTION, "the PDF has no signature to extend; sign it instead");
+            }
+            Path last = input;
+            if (!existing.timestamped()) {
+                Path stamped = temp(temps);
+                byte[] token = DocumentTimestampStep.stamp(last, stamped, password, timestamps);
+                existing = existing.withDocumentTimestamp(token);
+                last = stamped;
+            }
+            if (target.atLeast(PadesLevel.B_LT)) {
+                RevocationCollector data = new RevocationCollector(revocation).add(timestampSource.chain());
+                existing.addTo(data);
+                Path withDss = temp(temps);
+                DssStep.append(last, withDss, password, data.collect());
+                last = withDss;
+            }
+            if (target == PadesLevel.B_LTA) {
+                Path stamped = temp(temps);
+                DocumentTimestampStep.stamp(last, stamped, password, timestamps);
+                last = stamped;
+            }
+            Files.copy(last, output, StandardCopyOption.REPLACE_EXISTING);
+            return new SignedPdf(sha256, target, existing.lastFieldName());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
