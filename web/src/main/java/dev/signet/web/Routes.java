@@ -75,6 +75,7 @@ public final class Routes {
                 get("/api/v1/certificates", READ, certificates::search),
                 post("/api/v1/identities", OFFICER, identities::create),
                 post("/api/v1/sign/pdf", SIGNER, sign::signPdf),
+                post("/api/v1/extend/pdf", SIGNER, sign::extendPdf),
 
                 get("/api/v1/keys", AUDIT, keys::list),
                 get("/api/v1/keys/{label}", AUDIT, keys::get),

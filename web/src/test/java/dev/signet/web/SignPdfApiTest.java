@@ -228,6 +228,17 @@ class SignPdfApiTest {
         assertNoTemporaryFilesLeft();
     }
 
+    @Test
+    void extending_without_a_time_stamp_authority_is_refused_as_unavailable() throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(server.base + "/api/v1/extend/pdf?level=B-LTA"))
+                .header("Content-Type", "application/pdf").header("Authorization", "Bearer " + signer)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(onePagePdf())).build();
+        HttpResponse<String> r = server.client.send(req, HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, r.statusCode(), r.body());
+        assertTrue(r.body().contains("timestamp-unavailable"), r.body());
+        assertNoTemporaryFilesLeft();
+    }
+
     private static long signedCount() {
         return server.server.services().auditLog().list(0, 1000).items().stream()
                 .filter(e -> e.action().equals("document.signed")).count();

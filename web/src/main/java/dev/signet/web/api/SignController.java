@@ -63,14 +63,7 @@ public final class SignController {
             throw new ApiException(ProblemType.FORBIDDEN, "this token may not sign with identity '" + identityId + "'");
         }
         PdfSignOptions options = options(ctx);
-        String type = ctx.contentType();
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/pdf")) {
-            throw ApiException.unsupportedMediaType("the body must be the PDF itself, Content-Type: application/pdf");
-        }
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > maxDocumentBytes) {
-            throw tooLarge();
-        }
+        checkBody(ctx);
         SigningIdentity identity = identities.identity(identityId);
         Path in = null;
         Path out = null;
@@ -81,18 +74,66 @@ public final class SignController {
             SignedPdf signed = signer.sign(in, out, identity, options);
             // Audited before a byte goes back: a signature the audit chain lacks is never handed out.
             audit(caller, identityId, signed);
-            ctx.status(200);
-            ctx.contentType("application/pdf");
-            ctx.header("Content-Disposition", "attachment; filename=\"signed.pdf\"");
-            ctx.header("Content-Length", Long.toString(Files.size(out)));
-            try (OutputStream o = ctx.outputStream()) {
-                Files.copy(out, o);
-            }
+            sendPdf(ctx, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             delete(in);
             delete(out);
+        }
+    }
+
+    /**
+     * {@code POST /api/v1/extend/pdf?level=}: raises an already signed PDF to B-T, B-LT or B-LTA (or
+     * re-stamps a B-LTA file) without a new signature, so it needs no identity.
+     */
+    public void extendPdf(Context ctx) {
+        Principal caller = Guard.principal(ctx);
+        PadesLevel level;
+        try {
+            level = PadesLevel.parse(ctx.queryParam("level") == null ? "" : ctx.queryParam("level"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        checkBody(ctx);
+        Path in = null;
+        Path out = null;
+        try {
+            in = Files.createTempFile(workDir, "upload-", ".pdf");
+            out = Files.createTempFile(workDir, "extended-", ".pdf");
+            receive(ctx, in);
+            SignedPdf extended = signer.extend(in, out, level, ctx.header(PASSWORD_HEADER));
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("documentSha256", extended.documentSha256());
+            details.put("level", level.id());
+            details.put("requester", caller.actor());
+            record(caller, "document.extended", "document", extended.documentSha256(), details);
+            sendPdf(ctx, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            delete(in);
+            delete(out);
+        }
+    }
+
+    private void checkBody(Context ctx) {
+        String type = ctx.contentType();
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/pdf")) {
+            throw ApiException.unsupportedMediaType("the body must be the PDF itself, Content-Type: application/pdf");
+        }
+        if (ctx.req().getContentLengthLong() > maxDocumentBytes) {
+            throw tooLarge();
+        }
+    }
+
+    private static void sendPdf(Context ctx, Path file) throws IOException {
+        ctx.status(200);
+        ctx.contentType("application/pdf");
+        ctx.header("Content-Disposition", "attachment; filename=\"signed.pdf\"");
+        ctx.header("Content-Length", Long.toString(Files.size(file)));
+        try (OutputStream o = ctx.outputStream()) {
+            Files.copy(file, o);
         }
     }
 
@@ -154,9 +195,12 @@ public final class SignController {
         details.put("level", signed.level().id());
         details.put("field", signed.fieldName());
         details.put("requester", caller.actor());
+        record(caller, "document.signed", "signer-identity", identityId, details);
+    }
+
+    private void record(Principal caller, String action, String objectType, String objectId, Map<String, Object> details) {
         try {
-            events.record(new AuditEvent(caller.actor(), "document.signed", "signer-identity", identityId,
-                    Json.MAPPER.writeValueAsString(details)));
+            events.record(new AuditEvent(caller.actor(), action, objectType, objectId, Json.MAPPER.writeValueAsString(details)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
