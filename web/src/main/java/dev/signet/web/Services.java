@@ -18,6 +18,7 @@ import dev.signet.hsm.KeyHandle;
 import dev.signet.hsm.KeyPolicy;
 import dev.signet.web.config.ConfigException;
 import dev.signet.web.config.SignetConfig;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -58,7 +59,10 @@ public final class Services implements AutoCloseable {
         this.access = new AccessStore(database);
         this.auditLog = new AuditLog(database);
         this.securityEvents = new SecurityEvents(database);
-        this.authorities = new CertificateAuthorities(hsm, cas, certificates, profiles, Clock.systemUTC());
+        // Counted where issuance happens, so the API, the UI and signer identities are all counted.
+        this.authorities = new CertificateAuthorities(hsm, cas, certificates, profiles, Clock.systemUTC(),
+                issued -> Counter.builder("signet.certificates.issued").description("Certificates issued")
+                        .tag("profile", issued.profile()).register(metrics).increment());
     }
 
     /** Opens the HSM and the database described by {@code config}, creating the data directory. */
