@@ -29,6 +29,7 @@ final class KeysCommand implements Runnable {
         @Override
         public void run() {
             try (Services s = Services.open(store.load(null))) {
+                System.out.printf("%-40s %-9s %-9s %s%n", "LABEL", "ALGORITHM", "BACKEND", "ALLOWED");
                 for (KeyInfo k : s.hsm().list()) {
                     System.out.printf("%-40s %-9s %-9s %s%n", k.label(), k.algorithm(), k.backend(), k.policy().allowed());
                 }

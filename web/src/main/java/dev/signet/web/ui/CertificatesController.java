@@ -53,7 +53,12 @@ public final class CertificatesController {
                               List<IssueController.Option> cas, List<String> profiles) {}
 
     public record DetailModel(CertificateRow row, CertificateDetails details, String certificatePem, String requester,
-                              String revokedAt, String revocationReason, String identity, boolean issued) {
+                              String revokedAt, String revocationReason, String identity, boolean issued,
+                              String renewedFrom) {
+
+        public String renewLink() {
+            return row.link() + "/renew";
+        }
 
         public String pemLink() {
             return row.link() + "/certificate.pem";
@@ -145,8 +150,60 @@ public final class CertificatesController {
         params.put("frame", Frame.of("Certificate " + c.serial(), "certificates", viewer));
         params.put("model", new DetailModel(CertificateRow.of(c, names), CertificateDetails.of(c.certificatePem()),
                 c.certificatePem(), c.requester(), Format.time(c.revokedAt()), c.revocationReason(),
-                trimmed(ctx.queryParam("identity")), ctx.queryParam("issued") != null));
+                trimmed(ctx.queryParam("identity")), ctx.queryParam("issued") != null, renewedFrom(ctx)));
         templates.render(ctx, 200, "certificate.jte", params);
+    }
+
+    /** What the renewal form holds. */
+    public record RenewModel(CertificateRow row, long maxValidityDays, String validityDays, String csr, String error) {}
+
+    /** {@code GET /ui/certificates/{caId}/{serial}/renew}: the renewal form. */
+    void renewForm(Context ctx, Viewer viewer) {
+        showRenew(ctx, viewer, 200, find(ctx), "", "", null);
+    }
+
+    /** {@code POST .../renew}: a new certificate with the same names, for the same key or a new CSR's. */
+    void renew(Context ctx, Viewer viewer) {
+        IssuedCertificate old = find(ctx);
+        String days = ctx.formParam("validityDays") == null ? "" : ctx.formParam("validityDays").strip();
+        String csr = ctx.formParam("csr") == null ? "" : ctx.formParam("csr").strip();
+        if (csr.length() > IssueController.MAX_CSR_BYTES) {
+            showRenew(ctx, viewer, 413, old, days, "", "The CSR is larger than " + IssueController.MAX_CSR_BYTES / 1024
+                    + " KiB; that is not a CSR.");
+            return;
+        }
+        IssuedCertificate renewed;
+        try {
+            renewed = authorities.renew(old.caId(), old.serial(),
+                    csr.isEmpty() ? null : csr.getBytes(StandardCharsets.US_ASCII), IssueController.validityDays(days),
+                    viewer.actor());
+        } catch (UiException e) {
+            showRenew(ctx, viewer, e.status(), old, days, csr, e.getMessage());
+            return;
+        } catch (dev.signet.ca.CaException e) {
+            if (e.kind() == dev.signet.ca.CaException.Kind.UNAVAILABLE) {
+                throw e;
+            }
+            showRenew(ctx, viewer, UiErrors.status(e.kind()), old, days, csr, e.getMessage());
+            return;
+        }
+        ctx.redirect("/ui/certificates/" + renewed.caId() + "/" + renewed.serial() + "?issued=1&renewed=" + old.serial(),
+                io.javalin.http.HttpStatus.SEE_OTHER);
+    }
+
+    private void showRenew(Context ctx, Viewer viewer, int status, IssuedCertificate c, String days, String csr, String error) {
+        Map<String, String> names = DashboardController.caNames(authorities.list());
+        long max = authorities.profiles().stream().filter(p -> p.name().equals(c.profile())).findFirst()
+                .map(p -> p.maxValidity().toDays()).orElse(0L);
+        Map<String, Object> params = new HashMap<>();
+        params.put("frame", Frame.of("Renew certificate " + c.serial(), "certificates", viewer));
+        params.put("model", new RenewModel(CertificateRow.of(c, names), max, days, csr, error));
+        templates.render(ctx, status, "renew.jte", params);
+    }
+
+    private static String renewedFrom(Context ctx) {
+        String r = trimmed(ctx.queryParam("renewed"));
+        return r != null && r.matches("[0-9a-f]{1,40}") ? r : null;
     }
 
     void pem(Context ctx, Viewer viewer) {

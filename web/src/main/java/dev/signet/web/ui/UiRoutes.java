@@ -71,6 +71,8 @@ public final class UiRoutes {
 
                 get("/ui/certificates", open, gate.page(UiAccess.READ, certificates::search)),
                 get("/ui/certificates/{caId}/{serial}", open, gate.page(UiAccess.READ, certificates::detail)),
+                get("/ui/certificates/{caId}/{serial}/renew", open, gate.page(UiAccess.OFFICER, certificates::renewForm)),
+                post("/ui/certificates/{caId}/{serial}/renew", open, gate.page(UiAccess.OFFICER, certificates::renew)),
                 get("/ui/certificates/{caId}/{serial}/certificate.pem", open, gate.page(UiAccess.READ, certificates::pem)),
                 get("/ui/certificates/{caId}/{serial}/certificate.cer", open, gate.page(UiAccess.READ, certificates::der)),
                 get("/ui/certificates/{caId}/{serial}/chain.pem", open, gate.page(UiAccess.READ, certificates::chain)),
