@@ -149,6 +149,9 @@ final class ClientCommand implements Runnable {
                 description = "Environment variable holding the PKCS#12 password (default SIGNET_P12_PASSWORD).")
         String p12PasswordEnv;
 
+        @Option(names = "--p12-password-stdin", description = "Read the PKCS#12 password from the first line of stdin instead.")
+        boolean p12PasswordStdin;
+
         @Override
         public void run() {
             boolean local = generate.keyOut != null;
@@ -161,9 +164,10 @@ final class ClientCommand implements Runnable {
             }
             char[] password = null;
             if (p12 != null) {
-                String pw = System.getenv(p12PasswordEnv);
+                String pw = p12PasswordStdin ? firstLineOfStdin() : System.getenv(p12PasswordEnv);
                 if (pw == null || pw.isEmpty()) {
-                    throw new ClientException(ExitCodes.USAGE, "--p12: set the password in $" + p12PasswordEnv);
+                    throw new ClientException(ExitCodes.USAGE, p12PasswordStdin ? "--p12-password-stdin: no password on stdin"
+                            : "--p12: set the password in $" + p12PasswordEnv + " (or use --p12-password-stdin)");
                 }
                 password = pw.toCharArray();
             }
@@ -358,6 +362,16 @@ final class ClientCommand implements Runnable {
             String s = serial.strip().replace(":", "");
             JsonNode renewed = ApiClient.of(server).post("/api/v1/cas/" + encode(caId) + "/certificates/" + encode(s) + "/renew", body);
             writeCertificate(renewed, out, null);
+        }
+    }
+
+    static String firstLineOfStdin() {
+        try {
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line = in.readLine();
+            return line == null ? null : line.strip();
+        } catch (IOException e) {
+            throw new ClientException(ExitCodes.FAILED, "cannot read stdin");
         }
     }
 
