@@ -37,7 +37,9 @@ public final class CertificatesController {
             append(b, "status", status);
             append(b, "profile", profile);
             append(b, "ca", ca);
-            append(b, "sort", sort);
+            if (!"issued".equals(sort)) {
+                append(b, "sort", sort); // newest first is the default
+            }
             append(b, "within", within);
             return b.toString();
         }

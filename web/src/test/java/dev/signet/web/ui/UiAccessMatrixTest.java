@@ -93,7 +93,7 @@ class UiAccessMatrixTest {
                 new Call("POST", "/ui/logout", () -> "/ui/logout", Map::of, ALL, 303, 403, true),
                 Call.page("/ui", "/ui", ALL),
                 Call.page("/ui/cas", "/ui/cas", READERS),
-                Call.form("/ui/cas", () -> "/ui/cas", () -> Map.of("parentId", CA, "name", "Matrix Sub " + counter.incrementAndGet(),
+                Call.form("/ui/cas", () -> "/ui/cas", () -> Map.of("parentId", "signet-demo-root-ca", "name", "Matrix Sub " + counter.incrementAndGet(),
                         "subject", "CN=Matrix Sub " + counter.get(), "keyAlgorithm", "EC_P256", "profile", "sub-ca"), ADMIN, 303),
                 Call.page("/ui/cas/{caId}", "/ui/cas/" + CA, READERS),
                 Call.page("/ui/cas/{caId}/chain.pem", "/ui/cas/" + CA + "/chain.pem", READERS),
