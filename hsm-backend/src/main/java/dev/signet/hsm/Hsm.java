@@ -66,6 +66,19 @@ public interface Hsm extends AutoCloseable {
      */
     byte[] decrypt(KeyHandle key, byte[] sealed, byte[] associatedData);
 
+    /**
+     * The signing keys of one purpose: what the wiring code hands a module. INTERIM default (issue 8
+     * moves purpose enforcement into each backend).
+     */
+    default SigningKeys signingKeys(KeyPurpose purpose) {
+        return InterimPurposeKeys.signing(this, purpose);
+    }
+
+    /** The {@link KeyPurpose#DATA_ENCRYPTION} keys. INTERIM default (issue 8). */
+    default EncryptionKeys encryptionKeys() {
+        return InterimPurposeKeys.encryption(this);
+    }
+
     /** Destroys the key; its label becomes free. */
     void destroy(KeyHandle key);
 

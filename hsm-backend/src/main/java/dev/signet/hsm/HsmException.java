@@ -35,6 +35,13 @@ public class HsmException extends RuntimeException {
         }
     }
 
+    /** The key's purpose does not permit this use (an OCSP key asked to sign a certificate, ...). */
+    public static final class PurposeMismatch extends HsmException {
+        public PurposeMismatch(String label, KeyPurpose purpose, String use) {
+            super("key '" + label + "' has purpose " + purpose + " and may not be used for " + use);
+        }
+    }
+
     /** The algorithm does not fit the key (ECDSA with an RSA key, AES-GCM with an EC key, ...). */
     public static final class AlgorithmMismatch extends HsmException {
         public AlgorithmMismatch(String message) {

@@ -1,0 +1,40 @@
+package dev.signet.hsm;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * What a key exists for, fixed when it is generated and kept by the backend with the key. A key
+ * signs only the kinds of object its purpose permits; the boundary refuses every other use with
+ * {@link HsmException.PurposeMismatch}.
+ */
+public enum KeyPurpose {
+    /** One CA's certificates and CRLs (and, as an option, its own OCSP responses). */
+    CA(EnumSet.of(SignedObject.CERTIFICATE, SignedObject.CRL, SignedObject.OCSP_RESPONSE)),
+    /** A delegated OCSP responder. */
+    OCSP(EnumSet.of(SignedObject.OCSP_RESPONSE)),
+    /** A time-stamp authority (RFC 3161 tokens). */
+    TIMESTAMPING(EnumSet.of(SignedObject.TIMESTAMP_TOKEN)),
+    /** A signer identity: document signatures (PAdES, CAdES). */
+    DOCUMENT(EnumSet.of(SignedObject.DOCUMENT_SIGNATURE)),
+    /** The audit chain's checkpoints. */
+    AUDIT(EnumSet.of(SignedObject.AUDIT_CHECKPOINT)),
+    /** AES keys that encrypt, decrypt and wrap data; they sign nothing. */
+    DATA_ENCRYPTION(EnumSet.noneOf(SignedObject.class));
+
+    private final Set<SignedObject> signs;
+
+    KeyPurpose(Set<SignedObject> signs) {
+        this.signs = signs;
+    }
+
+    /** Whether a key of this purpose may sign {@code what}. */
+    public boolean permits(SignedObject what) {
+        return signs.contains(what);
+    }
+
+    /** Whether keys of this purpose are symmetric (AES) rather than signing keys. */
+    public boolean isSymmetric() {
+        return this == DATA_ENCRYPTION;
+    }
+}
