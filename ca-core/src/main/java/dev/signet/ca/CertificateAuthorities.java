@@ -17,15 +17,15 @@ import dev.signet.ca.store.CertificateRecord;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.Page;
 import dev.signet.ca.store.StoreException;
-import dev.signet.hsm.Hsm;
 import dev.signet.hsm.HsmException;
 import dev.signet.hsm.KeyAlgorithm;
-import dev.signet.hsm.KeyHandle;
-import dev.signet.hsm.KeyPolicy;
+import dev.signet.hsm.KeyPurpose;
+import dev.signet.hsm.ScopedSigner;
+import dev.signet.hsm.SigningKeys;
 import java.math.BigInteger;
-import java.time.Duration;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,13 +42,17 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
  * with an outside parent, retire), certificates from CSRs, signer identities with keys generated in
  * the HSM, and lookups. Every failure is a {@link CaException} whose kind maps to an HTTP status.
  * Thread-safe.
+ *
+ * <p>It never sees the HSM: the wiring code hands it the {@link KeyPurpose#CA} keys and the
+ * {@link KeyPurpose#DOCUMENT} keys, and each CA signs through its own {@link ScopedSigner}
+ * ({@link #issuer}).
  */
 public final class CertificateAuthorities {
 
     /** The profile subordinate CAs get when none is named. */
     public static final String DEFAULT_SUB_CA_PROFILE = "sub-ca";
 
-    private final Hsm hsm;
+    private final SigningKeys documentKeys;
     private final CaStore cas;
     private final CertificateStore certificates;
     /** Replaced as a whole when an operator reloads the profile directory. */
@@ -58,8 +62,13 @@ public final class CertificateAuthorities {
     private final CaFactory factory;
     private final Consumer<IssuedCertificate> onIssued;
 
-    public CertificateAuthorities(Hsm hsm, CaStore cas, CertificateStore certificates, Profiles profiles, Clock clock) {
-        this(hsm, cas, certificates, profiles, clock, issued -> { });
+    /**
+     * @param caKeys the {@link KeyPurpose#CA} keys
+     * @param documentKeys the {@link KeyPurpose#DOCUMENT} keys (signer identities)
+     */
+    public CertificateAuthorities(SigningKeys caKeys, SigningKeys documentKeys, CaStore cas, CertificateStore certificates,
+            Profiles profiles, Clock clock) {
+        this(caKeys, documentKeys, cas, certificates, profiles, clock, issued -> { });
     }
 
     /**
@@ -67,18 +76,32 @@ public final class CertificateAuthorities {
      * way it was asked for (API, UI, command line, signer identity, renewal): the one place to count
      * issuance.
      */
-    public CertificateAuthorities(Hsm hsm, CaStore cas, CertificateStore certificates, Profiles profiles, Clock clock,
-            Consumer<IssuedCertificate> onIssued) {
+    public CertificateAuthorities(SigningKeys caKeys, SigningKeys documentKeys, CaStore cas, CertificateStore certificates,
+            Profiles profiles, Clock clock, Consumer<IssuedCertificate> onIssued) {
         this.onIssued = java.util.Objects.requireNonNull(onIssued, "onIssued");
-        this.hsm = hsm;
+        if (caKeys.purpose() != KeyPurpose.CA || documentKeys.purpose() != KeyPurpose.DOCUMENT) {
+            throw new IllegalArgumentException("the CA needs the CA keys and the DOCUMENT keys, got "
+                    + caKeys.purpose() + " and " + documentKeys.purpose());
+        }
+        this.documentKeys = documentKeys;
         this.cas = cas;
         this.certificates = certificates;
         this.profiles = profiles;
         this.clock = clock;
         SecureRandom random = new SecureRandom();
         Linter linter = Linter.standard();
-        this.registry = new CaRegistry(hsm, cas, certificates, linter, clock, random);
-        this.factory = new CaFactory(hsm, cas, registry, linter, clock, random);
+        this.registry = new CaRegistry(caKeys, cas, certificates, linter, clock, random);
+        this.factory = new CaFactory(caKeys, cas, certificates, registry, linter, clock, random);
+    }
+
+    /**
+     * The issuer of an active CA: prepare -> issue, and {@link CertificateIssuer#signer()} (the CA's
+     * key, purpose CA) for what else the CA signs (CRLs, its OCSP responses).
+     *
+     * @throws CaException NOT_FOUND, or CONFLICT if the CA is not active
+     */
+    public CertificateIssuer issuer(String caId) {
+        return registry.issuer(caId);
     }
 
     public List<CaInfo> list() {
@@ -208,20 +231,20 @@ public final class CertificateAuthorities {
         CertificateIssuer issuer = registry.issuer(caId);
         BigInteger serial = issuer.newSerial();
         String serialHex = serial.toString(16);
-        KeyHandle key;
+        ScopedSigner key;
         try {
-            key = hsm.generate("identity-" + caId + "-" + serialHex, algorithm, KeyPolicy.signOnly());
+            key = documentKeys.generate(identityKeyLabel(caId, serialHex), algorithm);
         } catch (HsmException e) {
             throw Failures.of(e);
         }
         try {
-            SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(hsm.publicKey(key).getEncoded());
+            SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.publicKey().getEncoded());
             CheckedRequest request = RequestChecker.forServerKey(spki, subject, List.of(), profile, requester);
             CertificateRecord record = issuer.issue(issuer.prepare(request, serial));
             return new SignerIdentity(caId + "." + serialHex, key, announce(issued(record, issuer.ca().chain())));
         } catch (RuntimeException e) {
             try {
-                hsm.destroy(key);
+                documentKeys.destroy(key.keyLabel());
             } catch (RuntimeException ignored) {
                 // the issuance failure is what the caller needs to see
             }
@@ -232,21 +255,20 @@ public final class CertificateAuthorities {
     /** Every signer identity whose key the HSM holds, newest certificate first. */
     public List<SignerIdentity> listSignerIdentities() {
         List<SignerIdentity> out = new ArrayList<>();
-        for (dev.signet.hsm.KeyInfo k : guardHsm(hsm::list)) {
-            String label = k.handle().label();
+        for (dev.signet.hsm.KeyInfo k : guardHsm(documentKeys::list)) {
+            String label = k.label();
             int dash = label.lastIndexOf('-');
             if (!label.startsWith("identity-") || dash <= "identity-".length()) {
                 continue;
             }
-            String caId = label.substring("identity-".length(), dash);
-            String serial = label.substring(dash + 1);
+            String id = label.substring("identity-".length(), dash) + "." + label.substring(dash + 1);
             try {
-                find(caId, serial).ifPresent(c -> out.add(new SignerIdentity(caId + "." + serial, k.handle(), c)));
+                out.add(findSignerIdentity(id));
             } catch (CaException e) {
                 if (e.kind() != CaException.Kind.NOT_FOUND) {
                     throw e;
                 }
-                // a key whose CA is gone is not an identity anyone can use
+                // a key whose CA or certificate is gone is not an identity anyone can use
             }
         }
         out.sort((a, b) -> b.certificate().notBefore().compareTo(a.certificate().notBefore()));
@@ -263,9 +285,14 @@ public final class CertificateAuthorities {
         String serial = id.substring(dot + 1);
         IssuedCertificate cert = find(caId, serial)
                 .orElseThrow(() -> CaException.notFound("identity-unknown", "no signer identity '" + id + "'"));
-        KeyHandle key = guardHsm(() -> hsm.find("identity-" + caId + "-" + serial))
+        ScopedSigner key = guardHsm(() -> documentKeys.find(identityKeyLabel(caId, serial)))
                 .orElseThrow(() -> CaException.notFound("identity-unknown", "signer identity '" + id + "' has no key"));
         return new SignerIdentity(id, key, cert);
+    }
+
+    /** The HSM label of the key of identity {@code {caId}.{serial}}. */
+    public static String identityKeyLabel(String caId, String serialHex) {
+        return "identity-" + caId + "-" + serialHex;
     }
 
     /** The certificate {@code caId} issued under {@code serialHex} (lower-case hex, no leading zeros). */

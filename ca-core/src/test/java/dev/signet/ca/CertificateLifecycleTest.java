@@ -113,7 +113,8 @@ class CertificateLifecycleTest {
 
     @Test
     void every_issuance_is_announced_once_whichever_way_it_was_asked_for() {
-        CertificateAuthorities counted = new CertificateAuthorities(f.hsm, new dev.signet.ca.store.CaStore(f.db),
+        CertificateAuthorities counted = new CertificateAuthorities(f.hsm.signingKeys(dev.signet.hsm.KeyPurpose.CA),
+                f.hsm.signingKeys(dev.signet.hsm.KeyPurpose.DOCUMENT), new dev.signet.ca.store.CaStore(f.db),
                 new dev.signet.ca.store.CertificateStore(f.db), dev.signet.ca.profile.Profiles.builtIn(),
                 java.time.Clock.systemUTC(), announced::add);
         IssuedCertificate fromCsr = counted.issue(root.id(), "tls-server",
