@@ -7,8 +7,10 @@ package dev.signet.signing;
  * @param password the PDF's password, or null when it is not encrypted (an owner-password-only file opens without one)
  * @param reason   optional /Reason
  * @param location optional /Location
+ * @param visible  where the signature shows, or null for an invisible signature
  */
-public record PdfSignOptions(PadesLevel level, String password, String reason, String location, int certification) {
+public record PdfSignOptions(PadesLevel level, String password, String reason, String location, int certification,
+                             VisibleSignature visible) {
 
     public PdfSignOptions {
         if (level == null) {
@@ -21,22 +23,26 @@ public record PdfSignOptions(PadesLevel level, String password, String reason, S
     }
 
     public static PdfSignOptions at(PadesLevel level) {
-        return new PdfSignOptions(level, null, null, null, 0);
+        return new PdfSignOptions(level, null, null, null, 0, null);
     }
 
     public PdfSignOptions withPassword(String p) {
-        return new PdfSignOptions(level, p, reason, location, certification);
+        return new PdfSignOptions(level, p, reason, location, certification, visible);
     }
 
     public PdfSignOptions withReason(String r) {
-        return new PdfSignOptions(level, password, r, location, certification);
+        return new PdfSignOptions(level, password, r, location, certification, visible);
     }
 
     public PdfSignOptions withLocation(String l) {
-        return new PdfSignOptions(level, password, reason, l, certification);
+        return new PdfSignOptions(level, password, reason, l, certification, visible);
+    }
+
+    public PdfSignOptions showing(VisibleSignature v) {
+        return new PdfSignOptions(level, password, reason, location, certification, v);
     }
 
     public PdfSignOptions certifying(int p) {
-        return new PdfSignOptions(level, password, reason, location, p);
+        return new PdfSignOptions(level, password, reason, location, p, visible);
     }
 }

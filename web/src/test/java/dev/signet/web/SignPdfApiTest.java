@@ -150,7 +150,7 @@ class SignPdfApiTest {
     @Test
     void a_granted_signer_gets_back_a_pdf_that_pdfsig_finds_valid_and_trusted_and_the_signature_is_audited() throws Exception {
         byte[] pdf = onePagePdf();
-        HttpResponse<byte[]> r = sign("?identity=" + identity + "&level=B-B&reason=Agreed", signer, "application/pdf", pdf);
+        HttpResponse<byte[]> r = sign("?identity=" + identity + "&level=B-B&reason=Agreed&visibleRect=20,20,150,40", signer, "application/pdf", pdf);
         assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
         assertEquals("application/pdf", r.headers().firstValue("Content-Type").orElse(""));
         Path signed = Files.write(tmp.resolve("signed.pdf"), r.body());

@@ -66,6 +66,13 @@ public final class SignatureStep {
             }
             int reserved = ContentsSize.forSignature(identity, algorithm, timestamps);
             sigOptions.setPreferredSignatureSize(reserved);
+            if (options.visible() != null) {
+                byte[] template = SignatureAppearance.template(doc, options.visible(), SignatureAppearance.lines(
+                        sig.getName(), java.time.format.DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(
+                                java.time.temporal.ChronoUnit.SECONDS)), options.reason(), options.location()));
+                sigOptions.setVisualSignature(SignatureAppearance.stream(template));
+                sigOptions.setPage(options.visible().page() - 1);
+            }
             doc.addSignature(sig, sigOptions);
             byte[] cms;
             try (OutputStream o = Files.newOutputStream(out)) {

@@ -8,6 +8,7 @@ import dev.signet.signing.PdfSignOptions;
 import dev.signet.signing.PdfSigner;
 import dev.signet.signing.SignedPdf;
 import dev.signet.signing.SigningIdentity;
+import dev.signet.signing.VisibleSignature;
 import dev.signet.web.DocumentSigners;
 import dev.signet.web.auth.Principal;
 import dev.signet.web.auth.Guard;
@@ -154,7 +155,26 @@ public final class SignController {
             }
         }
         return new PdfSignOptions(level, ctx.header(PASSWORD_HEADER), bounded(ctx.queryParam("reason")),
-                bounded(ctx.queryParam("location")), certification);
+                bounded(ctx.queryParam("location")), certification, visible(ctx));
+    }
+
+    /** {@code visiblePage=N&visibleRect=x,y,width,height} (points from the page's lower-left corner). */
+    private static VisibleSignature visible(Context ctx) {
+        String rect = ctx.queryParam("visibleRect");
+        if (rect == null || rect.isBlank()) {
+            return null;
+        }
+        String[] f = rect.split(",");
+        try {
+            int page = ctx.queryParam("visiblePage") == null ? 1 : Integer.parseInt(ctx.queryParam("visiblePage"));
+            if (f.length != 4) {
+                throw new NumberFormatException();
+            }
+            return new VisibleSignature(page, Float.parseFloat(f[0]), Float.parseFloat(f[1]), Float.parseFloat(f[2]),
+                    Float.parseFloat(f[3]), null);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("visibleRect is x,y,width,height in points and visiblePage a page number");
+        }
     }
 
     private static String bounded(String text) {
