@@ -53,7 +53,7 @@ public final class Routes {
         KeyController keys = new KeyController(s.keys());
         AuditController audit = new AuditController(s.auditLog());
         TokenController tokens = new TokenController(s.access());
-        SignController sign = new SignController(s.documentSigners(), s.pdfSigner(), s.securityEvents(),
+        SignController sign = new SignController(s.documentSigners(), s.pdfSigner(), s.cadesSigner(), s.securityEvents(),
                 new StoreSecurityAudit(s.securityEvents()), s.signingWorkDir(), s.config().signing().maxDocumentBytes());
 
         List<Route> routes = new ArrayList<>(List.of(
@@ -77,6 +77,7 @@ public final class Routes {
                 post("/api/v1/identities", OFFICER, identities::create),
                 post("/api/v1/sign/pdf", SIGNER, sign::signPdf),
                 post("/api/v1/extend/pdf", SIGNER, sign::extendPdf),
+                post("/api/v1/sign/cades", SIGNER, sign::signCades),
 
                 get("/api/v1/keys", AUDIT, keys::list),
                 get("/api/v1/keys/{label}", AUDIT, keys::get),

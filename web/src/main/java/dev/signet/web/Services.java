@@ -20,6 +20,7 @@ import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyPurpose;
 import dev.signet.hsm.ScopedSigner;
 import dev.signet.hsm.SigningKeys;
+import dev.signet.signing.CadesSigner;
 import dev.signet.signing.PdfSigner;
 import dev.signet.signing.RevocationSource;
 import dev.signet.signing.TimestampSource;
@@ -70,6 +71,7 @@ public final class Services implements AutoCloseable {
     private final KeyInventory keys;
     private final DocumentSigners documentSigners;
     private final PdfSigner pdfSigner;
+    private final CadesSigner cadesSigner;
     private final Path signingWorkDir;
 
     private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
@@ -98,6 +100,7 @@ public final class Services implements AutoCloseable {
         URI tsa = config.signing().tsaUrl();
         TimestampSource timestamps = tsa == null ? null : TimestampSource.http(tsa, Duration.ofSeconds(10));
         this.pdfSigner = new PdfSigner(timestamps, RevocationSource.none(), signingWorkDir, Clock.systemUTC());
+        this.cadesSigner = new CadesSigner(timestamps);
     }
 
     /** Opens the HSM and the database described by {@code config}, creating the data directory. */
@@ -218,6 +221,11 @@ public final class Services implements AutoCloseable {
     /** PAdES signing, B-B to B-LTA as far as a TSA and revocation data are available. */
     public PdfSigner pdfSigner() {
         return pdfSigner;
+    }
+
+    /** Detached CAdES over any file, B-B and B-T. */
+    public CadesSigner cadesSigner() {
+        return cadesSigner;
     }
 
     /** Where uploads and intermediate files of document signing go (private to this process). */

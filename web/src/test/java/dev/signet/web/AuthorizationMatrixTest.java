@@ -102,6 +102,7 @@ class AuthorizationMatrixTest {
                         OFFICER, 201),
                 // A signer without the identity parameter: 400 shows the guard let the caller through.
                 new Call("POST", "/api/v1/sign/pdf", () -> "/api/v1/sign/pdf", () -> Map.of(), Set.of("signer"), 400),
+                new Call("POST", "/api/v1/sign/cades", () -> "/api/v1/sign/cades", () -> Map.of(), Set.of("signer"), 400),
                 new Call("POST", "/api/v1/extend/pdf", () -> "/api/v1/extend/pdf", () -> Map.of(), Set.of("signer"), 400),
                 new Call("POST", "/api/v1/profiles/reload", () -> "/api/v1/profiles/reload", () -> Map.of(), ADMIN, 200),
                 new Call("GET", "/api/v1/keys", () -> "/api/v1/keys", null, AUDITORS, 200),

@@ -229,6 +229,23 @@ class SignPdfApiTest {
     }
 
     @Test
+    void a_detached_cades_signature_over_any_file_verifies_with_openssl() throws Exception {
+        byte[] content = "<invoice>42</invoice>".getBytes(StandardCharsets.UTF_8);
+        HttpRequest req = HttpRequest.newBuilder(URI.create(server.base + "/api/v1/sign/cades?identity=" + identity))
+                .header("Content-Type", "application/xml").header("Authorization", "Bearer " + signer)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(content)).build();
+        HttpResponse<byte[]> r = server.client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+        Path file = Files.write(tmp.resolve("invoice.xml"), content);
+        Path p7s = Files.write(tmp.resolve("invoice.p7s"), r.body());
+        Path root = Files.writeString(tmp.resolve("cades-root.pem"), rootPem);
+        String out = run("openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", p7s.toString(), "-content",
+                file.toString(), "-CAfile", root.toString(), "-purpose", "any", "-out", "/dev/null");
+        assertTrue(out.contains("Verification successful"), out);
+        assertNoTemporaryFilesLeft();
+    }
+
+    @Test
     void extending_without_a_time_stamp_authority_is_refused_as_unavailable() throws Exception {
         HttpRequest req = HttpRequest.newBuilder(URI.create(server.base + "/api/v1/extend/pdf?level=B-LTA"))
                 .header("Content-Type", "application/pdf").header("Authorization", "Bearer " + signer)

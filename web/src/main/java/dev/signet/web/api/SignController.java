@@ -3,6 +3,7 @@ package dev.signet.web.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.SecurityEvents;
+import dev.signet.signing.CadesSigner;
 import dev.signet.signing.PadesLevel;
 import dev.signet.signing.PdfSignOptions;
 import dev.signet.signing.PdfSigner;
@@ -38,15 +39,17 @@ public final class SignController {
 
     private final DocumentSigners identities;
     private final PdfSigner signer;
+    private final CadesSigner cades;
     private final SecurityEvents events;
     private final SecurityAudit refusals;
     private final Path workDir;
     private final long maxDocumentBytes;
 
-    public SignController(DocumentSigners identities, PdfSigner signer, SecurityEvents events, SecurityAudit refusals,
-                          Path workDir, long maxDocumentBytes) {
+    public SignController(DocumentSigners identities, PdfSigner signer, CadesSigner cades, SecurityEvents events,
+                          SecurityAudit refusals, Path workDir, long maxDocumentBytes) {
         this.identities = identities;
         this.signer = signer;
+        this.cades = cades;
         this.events = events;
         this.refusals = refusals;
         this.workDir = workDir;
@@ -81,6 +84,65 @@ public final class SignController {
         } finally {
             delete(in);
             delete(out);
+        }
+    }
+
+    /**
+     * {@code POST /api/v1/sign/cades?identity=&level=B-B|B-T}: a detached CAdES signature over the
+     * body (any file), returned as {@code application/pkcs7-signature} (DER).
+     */
+    public void signCades(Context ctx) {
+        Principal caller = Guard.principal(ctx);
+        String identityId = ctx.queryParam("identity");
+        if (identityId == null || identityId.isBlank()) {
+            throw ApiException.badRequest("query parameter 'identity' is required");
+        }
+        if (!caller.identities().contains(identityId)) {
+            refusals.refused(caller.actor(), ctx.method().name(), ctx.path(), 403, "identity " + identityId + " not granted");
+            throw new ApiException(ProblemType.FORBIDDEN, "this token may not sign with identity '" + identityId + "'");
+        }
+        PadesLevel level;
+        try {
+            level = PadesLevel.parse(ctx.queryParam("level") == null ? "B-B" : ctx.queryParam("level"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        if (ctx.req().getContentLengthLong() > maxDocumentBytes) {
+            throw tooLarge();
+        }
+        SigningIdentity identity = identities.identity(identityId);
+        Path in = null;
+        try {
+            in = Files.createTempFile(workDir, "upload-", ".bin");
+            receive(ctx, in);
+            byte[] p7s = cades.sign(in, identity, level);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("documentSha256", sha256(in));
+            details.put("level", level.id());
+            details.put("format", "CAdES-detached");
+            details.put("requester", caller.actor());
+            record(caller, "document.signed", "signer-identity", identityId, details);
+            ctx.status(200);
+            ctx.contentType("application/pkcs7-signature");
+            ctx.header("Content-Disposition", "attachment; filename=\"signature.p7s\"");
+            ctx.result(p7s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            delete(in);
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
