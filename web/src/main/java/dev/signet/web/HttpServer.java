@@ -1,8 +1,10 @@
 package dev.signet.web;
 
 import dev.signet.web.auth.Guard;
+import dev.signet.web.http.ConnectionsPerAddress;
 import dev.signet.web.http.ErrorMapper;
 import dev.signet.web.http.HttpMetrics;
+import dev.signet.web.http.RequestBodyDeadline;
 import dev.signet.web.http.Route;
 import dev.signet.web.http.TlsConnector;
 import io.javalin.Javalin;
@@ -11,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
+import java.util.Set;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -22,6 +25,8 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 public final class HttpServer implements AutoCloseable {
 
     static final long STOP_TIMEOUT_MS = 15_000;
+    /** A connection that sends nothing for this long is closed (between requests, or inside one). */
+    static final long IDLE_TIMEOUT_MS = 30_000;
 
     private final Javalin app;
 
@@ -47,6 +52,8 @@ public final class HttpServer implements AutoCloseable {
                         : tls.connector(server, httpConfig);
                 InetSocketAddress address = (InetSocketAddress) listener.socket().getLocalSocketAddress();
                 c.setHost(address.getHostString());
+                c.setIdleTimeout(IDLE_TIMEOUT_MS);
+                c.addBean(new ConnectionsPerAddress(ConnectionsPerAddress.DEFAULT_MAX, Set.of()));
                 try {
                     c.open(listener);
                 } catch (IOException e) {
@@ -56,8 +63,9 @@ public final class HttpServer implements AutoCloseable {
             });
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(STOP_TIMEOUT_MS);
-                // Javalin nests its servlet context inside a handler set here.
-                server.setHandler(new GracefulHandler());
+                // Javalin nests its servlet context inside the innermost wrapper set here: bodies
+                // are read before any route runs, so a slow client holds no worker thread.
+                server.setHandler(new GracefulHandler(RequestBodyDeadline.chain(maxRequestBytes)));
             });
             cfg.requestLogger.http(metrics::record);
             ErrorMapper.register(cfg.routes);
