@@ -33,9 +33,9 @@ import java.time.Clock;
 public final class Services implements AutoCloseable {
 
     /** The HSM key that signs audit checkpoints. */
-    static final String AUDIT_KEY_LABEL = "signet-audit";
+    public static final String AUDIT_KEY_LABEL = "signet-audit";
     /** Sign a checkpoint every this many audit entries (and on close). */
-    static final int CHECKPOINT_INTERVAL = 100;
+    public static final int CHECKPOINT_INTERVAL = 100;
 
     private final SignetConfig config;
     private final PrometheusMeterRegistry metrics;

@@ -26,10 +26,16 @@ public final class AuditSigner {
         return new AuditCheckpoint(seq, hash, signature, key.label(), algorithm.name(), now);
     }
 
-    /** Public keys of checkpoint keys, by label, taken from this signer's HSM. */
+    /**
+     * The key that checks checkpoints: this signer's audit key, and no other. A checkpoint naming
+     * another key (a CA's, say, which signs what requesters ask) proves nothing about the chain.
+     */
     public CheckpointKeys keys() {
+        PublicKey pk = hsm.publicKey(key);
         return label -> {
-            PublicKey pk = label.equals(key.label()) ? hsm.publicKey(key) : hsm.publicKey(hsm.get(label));
+            if (!label.equals(key.label())) {
+                throw new IllegalArgumentException("not the audit key: " + label);
+            }
             return pk;
         };
     }
