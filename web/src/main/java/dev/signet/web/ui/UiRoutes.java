@@ -42,7 +42,7 @@ public final class UiRoutes {
         UiGate gate = new UiGate(sessions, cookie, s.access(), audit, errors);
 
         LoginController login = new LoginController(sessions, cookie, s.access(), s.securityEvents(), audit,
-                new LoginThrottle(clock), templates, errors);
+                new LoginThrottle(clock), new LoginTokens(clock), templates, errors);
         DashboardController dashboard = new DashboardController(s.authorities(), s.auditLog(), templates, clock);
         CaController cas = new CaController(s.authorities(), templates);
         IssueController issue = new IssueController(s.authorities(), templates);
