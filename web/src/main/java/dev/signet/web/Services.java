@@ -16,6 +16,7 @@ import dev.signet.hsm.Hsms;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyHandle;
 import dev.signet.hsm.KeyPolicy;
+import dev.signet.web.auth.AnonymousRefusals;
 import dev.signet.web.config.ConfigException;
 import dev.signet.web.config.SignetConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -47,6 +48,7 @@ public final class Services implements AutoCloseable {
     private final AuditLog auditLog;
     private final SecurityEvents securityEvents;
     private final CertificateAuthorities authorities;
+    private final AnonymousRefusals anonymousRefusals;
 
     private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
         this.config = config;
@@ -59,6 +61,7 @@ public final class Services implements AutoCloseable {
         this.auditLog = new AuditLog(database);
         this.securityEvents = new SecurityEvents(database);
         this.authorities = new CertificateAuthorities(hsm, cas, certificates, profiles, Clock.systemUTC());
+        this.anonymousRefusals = new AnonymousRefusals(securityEvents, metrics, Clock.systemUTC());
     }
 
     /** Opens the HSM and the database described by {@code config}, creating the data directory. */
@@ -129,6 +132,11 @@ public final class Services implements AutoCloseable {
         return securityEvents;
     }
 
+    /** Requests refused without a credential, counted and summarised into the audit chain once a minute. */
+    public AnonymousRefusals anonymousRefusals() {
+        return anonymousRefusals;
+    }
+
     /** The CA facade: CAs, profiles, issuance, signer identities. */
     public CertificateAuthorities authorities() {
         return authorities;
@@ -137,6 +145,7 @@ public final class Services implements AutoCloseable {
     @Override
     public void close() {
         try {
+            anonymousRefusals.close();
             database.close();
         } finally {
             hsm.close();

@@ -43,7 +43,7 @@ public final class SignetServer implements AutoCloseable {
             FirstStart.run(services, FirstStart.Plan.DEMO, console);
             Clock clock = Clock.systemUTC();
             Guard guard = new Guard(new Authenticator(new StoreTokenDirectory(services.access()), clock),
-                    new StoreSecurityAudit(services.securityEvents()));
+                    new StoreSecurityAudit(services.securityEvents(), services.anonymousRefusals()));
             HttpServer http = HttpServer.start(listener, config.maxRequestBytes(),
                     Routes.table(services), guard, new HttpMetrics(services.metrics()), tls);
             LOG.info("Signet serves {}://{}:{} (data {}, HSM {})", tls == null ? "http" : "https",

@@ -59,7 +59,7 @@ public final class LoginController {
                 return;
             }
             String token = tokens.valid(value) ? value : newLoginToken(ctx);
-            show(ctx, 200, token, "", safeNext(ctx.queryParam("next")), null);
+            show(ctx, 200, tokens.csrfFor(token), "", safeNext(ctx.queryParam("next")), null);
         });
     }
 
@@ -69,7 +69,10 @@ public final class LoginController {
                 throw new UiException(413, "The login form is too large.");
             }
             String pre = cookie.read(ctx);
-            if (!tokens.valid(pre) || !UiGate.csrfMatches(ctx, tokens.csrfFor(pre))) {
+            // The form of the login page (a login token), or of a logged-in session logging in again.
+            Optional<Session> current = tokens.valid(pre) ? Optional.empty() : sessions.find(pre);
+            String expectedCsrf = tokens.valid(pre) ? tokens.csrfFor(pre) : current.map(Session::csrfToken).orElse(null);
+            if (expectedCsrf == null || !UiGate.csrfMatches(ctx, expectedCsrf)) {
                 audit.refusedAnonymously(ctx.ip(), "POST", ctx.path(), 403, "login without a valid CSRF token");
                 throw new UiException(403, "The login form expired. Reload the login page and try again.");
             }
@@ -83,7 +86,7 @@ public final class LoginController {
                 recordFailure(username, client, "rate-limited");
                 long minutes = Math.max(1, (wait.toSeconds() + 59) / 60);
                 ctx.header("Retry-After", Long.toString(Math.max(1, wait.toSeconds())));
-                show(ctx, 429, pre, username, next, "Too many failed logins. Try again in " + minutes
+                show(ctx, 429, expectedCsrf, username, next, "Too many failed logins. Try again in " + minutes
                         + (minutes == 1 ? " minute." : " minutes."));
                 return;
             }
@@ -103,10 +106,11 @@ public final class LoginController {
                 throttle.failed(username, client);
                 recordFailure(username, client, failure);
                 // One message for every cause: the page does not tell which names exist.
-                show(ctx, 401, pre, username, next, "Wrong user name or password.");
+                show(ctx, 401, expectedCsrf, username, next, "Wrong user name or password.");
                 return;
             }
             throttle.succeeded(username);
+            current.ifPresent(old -> sessions.end(old.id()));
             Session session = sessions.openFor(username, new AuditEvent("user:" + username, "login.success", "user",
                     username, CanonicalJson.write(Map.of("client", client))));
             cookie.write(ctx, session);
@@ -126,10 +130,10 @@ public final class LoginController {
         return token;
     }
 
-    private void show(Context ctx, int status, String loginToken, String username, String next, String error) {
+    private void show(Context ctx, int status, String csrf, String username, String next, String error) {
         Map<String, Object> params = new HashMap<>();
         params.put("frame", Frame.of("Log in", "login", null));
-        params.put("login", new LoginModel(tokens.csrfFor(loginToken), username, next, error));
+        params.put("login", new LoginModel(csrf, username, next, error));
         templates.render(ctx, status, "login.jte", params);
     }
 

@@ -38,7 +38,7 @@ public final class UiRoutes {
         UiErrors errors = new UiErrors(templates);
         SessionStore sessions = new SessionStore(new UiSessionStore(s.database()), clock);
         SessionCookie cookie = new SessionCookie(s.config().tls() != null);
-        SecurityAudit audit = new StoreSecurityAudit(s.securityEvents());
+        SecurityAudit audit = new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals());
         UiGate gate = new UiGate(sessions, cookie, s.access(), audit, errors);
 
         LoginController login = new LoginController(sessions, cookie, s.access(), s.securityEvents(), audit,
