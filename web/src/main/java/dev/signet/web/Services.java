@@ -9,6 +9,7 @@ import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.Database;
+import dev.signet.ca.store.OwnerOnly;
 import dev.signet.ca.store.SecurityEvents;
 import dev.signet.ca.store.StoreSettings;
 import dev.signet.hsm.Hsm;
@@ -23,7 +24,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 
 /**
@@ -74,7 +74,8 @@ public final class Services implements AutoCloseable {
             throw new ConfigException("profiles.dir", e.getMessage());
         }
         try {
-            Files.createDirectories(config.dataDir());
+            // 0700, repaired if an older version (or an operator) left it open to others.
+            OwnerOnly.directory(config.dataDir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
         }

@@ -56,6 +56,31 @@ class ServerTest {
         }
     }
 
+    private static String mode(Path p) throws Exception {
+        return java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(p));
+    }
+
+    @Test
+    void the_data_directory_and_database_files_are_for_the_owner_only_and_old_modes_are_repaired() throws Exception {
+        Path fresh = data.resolve("fresh");
+        try (TestServer s = TestServer.start(fresh)) {
+            s.token("officer"); // a write, so that the -wal and -shm files exist
+            assertEquals("rwx------", mode(fresh));
+            for (String f : new String[] {"signet.db", "signet.db-wal", "signet.db-shm"}) {
+                assertEquals("rw-------", mode(fresh.resolve(f)), f);
+            }
+        }
+        // As an older version left them: world-readable.
+        java.nio.file.Files.setPosixFilePermissions(fresh, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        java.nio.file.Files.setPosixFilePermissions(fresh.resolve("signet.db"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (TestServer s = TestServer.start(fresh)) {
+            assertEquals("rwx------", mode(fresh));
+            for (String f : new String[] {"signet.db", "signet.db-wal", "signet.db-shm"}) {
+                assertEquals("rw-------", mode(fresh.resolve(f)), f);
+            }
+        }
+    }
+
     @Test
     void health_is_public_and_ok() throws Exception {
         try (TestServer s = TestServer.start(data)) {

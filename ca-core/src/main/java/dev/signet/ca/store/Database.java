@@ -99,9 +99,10 @@ public final class Database implements AutoCloseable {
     public static Database open(Path file, StoreSettings settings) {
         try {
             Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
+            if (parent != null && !Files.isDirectory(parent)) {
+                OwnerOnly.directory(parent);
             }
+            OwnerOnly.databaseFiles(file);
             return new Database(file, settings);
         } catch (SQLException e) {
             throw new StoreException("cannot open the database " + file + ": " + e.getMessage(), e);
