@@ -3,11 +3,14 @@ package dev.signet.web;
 import dev.signet.web.auth.Guard;
 import dev.signet.web.http.ConnectionsPerAddress;
 import dev.signet.web.http.ErrorMapper;
+import dev.signet.web.http.ProblemErrorHandler;
 import dev.signet.web.http.HttpMetrics;
 import dev.signet.web.http.RequestBodyDeadline;
 import dev.signet.web.http.Route;
 import dev.signet.web.http.TlsConnector;
 import io.javalin.Javalin;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -63,6 +66,7 @@ public final class HttpServer implements AutoCloseable {
             });
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(STOP_TIMEOUT_MS);
+                server.setErrorHandler(new ProblemErrorHandler());
                 // Javalin nests its servlet context inside the innermost wrapper set here: bodies
                 // are read before any route runs, so a slow client holds no worker thread.
                 server.setHandler(new GracefulHandler(RequestBodyDeadline.chain(maxRequestBytes)));
@@ -70,7 +74,12 @@ public final class HttpServer implements AutoCloseable {
             cfg.requestLogger.http(metrics::record);
             ErrorMapper.register(cfg.routes);
             for (Route r : routes) {
-                cfg.routes.addHttpHandler(r.method(), r.path(), guard.protect(r.access(), r.handler()));
+                Handler h = guard.protect(r.access(), r.handler());
+                cfg.routes.addHttpHandler(r.method(), r.path(), h);
+                if (r.method() == HandlerType.GET) {
+                    // HEAD is GET without the body (RFC 9110 9.3.2): the same guard, status and headers.
+                    cfg.routes.addHttpHandler(HandlerType.HEAD, r.path(), h);
+                }
             }
         });
         app.start();

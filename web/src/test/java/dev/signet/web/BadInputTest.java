@@ -49,6 +49,42 @@ class BadInputTest {
         assertFalse(r.body().contains("dev.signet") || r.body().contains("Exception"), r.body());
     }
 
+    private static HttpResponse<String> send(String method, String path, String token) throws Exception {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.base + path))
+                .method(method, java.net.http.HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return java.net.http.HttpClient.newBuilder().followRedirects(java.net.http.HttpClient.Redirect.NEVER).build()
+                .send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void head_answers_with_the_status_of_get_and_no_body() throws Exception {
+        String officer = server.token("officer");
+        for (String[] c : new String[][] {{"/api/v1/tokens", null}, {"/api/v1/tokens", officer}, {"/api/v1/tokens", admin},
+                {"/ui/users", null}, {"/ca/nope.crt", null}, {"/health", null}, {"/api/v1/nothing", admin}}) {
+            HttpResponse<String> get = send("GET", c[0], c[1]);
+            HttpResponse<String> head = send("HEAD", c[0], c[1]);
+            assertEquals(get.statusCode(), head.statusCode(), "HEAD " + c[0] + " as " + c[1]);
+            assertEquals("", head.body());
+        }
+        assertEquals(401, send("HEAD", "/api/v1/tokens", null).statusCode());
+    }
+
+    @Test
+    void every_error_is_a_problem_without_internal_names() throws Exception {
+        String officer = server.token("officer");
+        HttpResponse<String> array = server.post("/api/v1/cas/x/certificates", officer, "application/json", "[1, 2]");
+        assertProblem(400, "expected a JSON object", array);
+        HttpResponse<String> wrongType = server.post("/api/v1/tokens", admin, "application/json", "{\"name\": [\"a\"], \"role\": \"auditor\"}");
+        assertProblem(400, "field 'name'", wrongType);
+        assertProblem(400, "malformed JSON at line 1", server.post("/api/v1/tokens", admin, "application/json", "{\"name\": "));
+        HttpResponse<String> badPath = server.get("/ca/%ff.crt", null);
+        assertProblem(400, "could not be read", badPath);
+        assertFalse(badPath.body().contains("<html"), badPath.body());
+    }
+
     @Test
     void times_beyond_year_9999_are_a_400_naming_the_field() throws Exception {
         assertProblem(400, "expires", server.postJson("/api/v1/tokens", admin,
