@@ -59,11 +59,22 @@ public final class CertificatesController {
         }
     }
 
+    /**
+     * What the page after an issuance says once ("issued", or which signer identity was created):
+     * flashed by the server for that one certificate, never read from the URL, where anyone could
+     * write a message of their own into a link.
+     */
+    record Notice(String caId, String serial, boolean issued, String identity) {}
+
     private final CertificateAuthorities authorities;
+    private final SessionStore sessions;
+    private final SessionCookie cookie;
     private final Templates templates;
 
-    CertificatesController(CertificateAuthorities authorities, Templates templates) {
+    CertificatesController(CertificateAuthorities authorities, SessionStore sessions, SessionCookie cookie, Templates templates) {
         this.authorities = authorities;
+        this.sessions = sessions;
+        this.cookie = cookie;
         this.templates = templates;
     }
 
@@ -102,9 +113,11 @@ public final class CertificatesController {
         Map<String, String> names = DashboardController.caNames(authorities.list());
         Map<String, Object> params = new HashMap<>();
         params.put("frame", Frame.of("Certificate " + c.serial(), "certificates", viewer));
+        Notice notice = sessions.takeFlash(cookie.read(ctx)).filter(Notice.class::isInstance).map(Notice.class::cast)
+                .filter(n -> n.caId().equals(c.caId()) && n.serial().equals(c.serial())).orElse(null);
         params.put("model", new DetailModel(CertificateRow.of(c, names), CertificateDetails.of(c.certificatePem()),
                 c.certificatePem(), c.requester(), Format.time(c.revokedAt()), c.revocationReason(),
-                trimmed(ctx.queryParam("identity")), ctx.queryParam("issued") != null));
+                notice == null ? null : notice.identity(), notice != null && notice.issued()));
         templates.render(ctx, 200, "certificate.jte", params);
     }
 

@@ -45,8 +45,8 @@ public final class UiRoutes {
                 new LoginThrottle(clock), new LoginTokens(clock), templates, errors);
         DashboardController dashboard = new DashboardController(s.authorities(), s.auditLog(), templates, clock);
         CaController cas = new CaController(s.authorities(), templates);
-        IssueController issue = new IssueController(s.authorities(), templates);
-        CertificatesController certificates = new CertificatesController(s.authorities(), templates);
+        IssueController issue = new IssueController(s.authorities(), sessions, cookie, templates);
+        CertificatesController certificates = new CertificatesController(s.authorities(), sessions, cookie, templates);
         AuditController auditLog = new AuditController(s.auditLog(), templates);
         AdminController admin = new AdminController(s.access(), sessions, cookie, templates, clock);
         Access open = Access.PUBLIC;

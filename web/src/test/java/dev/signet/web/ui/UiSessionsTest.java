@@ -271,6 +271,27 @@ class UiSessionsTest {
     }
 
     @Test
+    void a_notice_on_the_certificate_page_comes_from_the_server_never_from_the_url() throws Exception {
+        server.createUser("officer-notice", PASSWORD, "officer");
+        String cookie = server.login("officer-notice", PASSWORD);
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("_csrf", UiServer.csrf(server.get("/ui/issue", cookie).body()));
+        f.put("ca", "signet-demo-issuing-ca");
+        f.put("profile", "tls-server");
+        f.put("csr", Csrs.tlsServer("notice.example.org"));
+        HttpResponse<String> issued = server.postForm("/ui/issue", cookie, f);
+        assertEquals(303, issued.statusCode(), issued.body());
+        String page = issued.headers().firstValue("Location").orElseThrow();
+        assertFalse(page.contains("?"), page);
+        assertTrue(server.get(page, cookie).body().contains("id=\"issued-notice\""), "shown once, after the redirect");
+        assertFalse(server.get(page, cookie).body().contains("id=\"issued-notice\""), "and only once");
+        // A link anyone can send: its text must not appear as if the server said it.
+        String crafted = server.get(page + "?identity=Security+notice:+call+0800+123&issued=1", cookie).body();
+        assertFalse(crafted.contains("Security notice"), "the query string is no message");
+        assertFalse(crafted.contains("id=\"identity-notice\"") || crafted.contains("id=\"issued-notice\""));
+    }
+
+    @Test
     void certificate_search_pages_through_matches() throws Exception {
         for (int i = 0; i < CertificatesController.PAGE_SIZE + 2; i++) {
             server.server.services().authorities().issue("signet-demo-issuing-ca", "tls-server",
