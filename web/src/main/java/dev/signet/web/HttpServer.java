@@ -1,6 +1,7 @@
 package dev.signet.web;
 
 import dev.signet.web.auth.Guard;
+import dev.signet.web.http.ClientAddress;
 import dev.signet.web.http.ConnectionsPerAddress;
 import dev.signet.web.http.ErrorMapper;
 import dev.signet.web.http.ProblemErrorHandler;
@@ -16,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
-import java.util.Set;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -43,6 +43,12 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer start(ServerSocketChannel listener, long maxRequestBytes, List<Route> routes,
                                    Guard guard, HttpMetrics metrics, TlsConnector tls) {
+        return start(listener, maxRequestBytes, routes, guard, metrics, tls, ClientAddress.direct());
+    }
+
+    /** As above; {@code clients} decides each request's client address (trusted proxies' X-Forwarded-For). */
+    public static HttpServer start(ServerSocketChannel listener, long maxRequestBytes, List<Route> routes,
+                                   Guard guard, HttpMetrics metrics, TlsConnector tls, ClientAddress clients) {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -56,7 +62,7 @@ public final class HttpServer implements AutoCloseable {
                 InetSocketAddress address = (InetSocketAddress) listener.socket().getLocalSocketAddress();
                 c.setHost(address.getHostString());
                 c.setIdleTimeout(IDLE_TIMEOUT_MS);
-                c.addBean(new ConnectionsPerAddress(ConnectionsPerAddress.DEFAULT_MAX, Set.of()));
+                c.addBean(new ConnectionsPerAddress(ConnectionsPerAddress.DEFAULT_MAX, clients.trustedProxies()));
                 try {
                     c.open(listener);
                 } catch (IOException e) {
@@ -71,6 +77,8 @@ public final class HttpServer implements AutoCloseable {
                 // are read before any route runs, so a slow client holds no worker thread.
                 server.setHandler(new GracefulHandler(RequestBodyDeadline.chain(maxRequestBytes)));
             });
+            // ctx.ip() everywhere (login limits, refusal counts, the access log) is the client, not a proxy.
+            cfg.contextResolver.ip = clients::resolve;
             cfg.requestLogger.http(metrics::record);
             ErrorMapper.register(cfg.routes);
             for (Route r : routes) {
