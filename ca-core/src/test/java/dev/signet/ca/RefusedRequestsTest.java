@@ -32,7 +32,10 @@ class RefusedRequestsTest {
     @BeforeEach
     void setUp() {
         f = new CaFixture(dir);
-        ca = f.cas.createRoot(new NewCa("Test Root", "CN=Test Root", KeyAlgorithm.EC_P256, null, null, "http://pki.test"), "admin");
+        CaInfo root = f.cas.createRoot(new NewCa("Test Root", "CN=Test Root", KeyAlgorithm.EC_P256, null, null, "http://pki.test"), "admin");
+        // Leaves come from a subordinate: a root issues only CA certificates.
+        ca = f.cas.createSubordinate(root.id(), new NewCa("Test Issuing", "CN=Test Issuing", KeyAlgorithm.EC_P256, null, null,
+                "http://pki.test"), null, "admin");
     }
 
     @AfterEach

@@ -86,6 +86,24 @@ class BadInputTest {
     }
 
     @Test
+    void a_root_ca_issues_neither_leaf_certificates_nor_signer_identities() throws Exception {
+        String officer = server.token("officer");
+        String root = null;
+        for (JsonNode ca : TestServer.json(server.get("/api/v1/cas", officer))) {
+            if (ca.get("name").asText().equals("Signet Demo Root CA")) {
+                root = ca.get("id").asText();
+            }
+        }
+        HttpResponse<String> identity = server.postJson("/api/v1/identities", officer, Map.of("caId", root,
+                "profile", "document-signer", "subject", "CN=Root Signer", "keyAlgorithm", "EC_P256"));
+        assertProblem(422, "is a root", identity);
+        assertEquals("root-issues-end-entity", TestServer.json(identity).get("code").asText());
+        HttpResponse<String> leaf = server.postJson("/api/v1/cas/" + root + "/certificates", officer,
+                Map.of("profile", "tls-server", "csr", Csrs.tlsServerPem("leaf.example.com")));
+        assertProblem(422, "is a root", leaf);
+    }
+
+    @Test
     void times_beyond_year_9999_are_a_400_naming_the_field() throws Exception {
         assertProblem(400, "expires", server.postJson("/api/v1/tokens", admin,
                 Map.of("name", "far", "role", "auditor", "expires", "+999999999-12-31T23:59:59Z")));

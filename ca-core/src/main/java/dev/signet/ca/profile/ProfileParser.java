@@ -102,7 +102,11 @@ public final class ProfileParser {
         List<PolicyRule> policies = policies(f);
         boolean ocspNoCheck = f.bool("ocspNoCheck", false);
         boolean csrExtensionsAllowed = f.bool("csrExtensionsAllowed", false);
+        boolean issuableByRoot = f.bool("issuableByRoot", false);
         f.rejectUnknown();
+        if (ca && issuableByRoot) {
+            throw f.error("issuableByRoot", "is for end-entity profiles; a root always issues subordinate CAs");
+        }
 
         // Consistency between fields: what lint would refuse later is refused here, at load time.
         if (ca && !keyUsage.contains(KeyUsageBit.KEY_CERT_SIGN)) {
@@ -122,7 +126,7 @@ public final class ProfileParser {
         }
         return new Profile(name, description == null ? "" : description, source, keys, Duration.ofDays(days),
                 subject, sans, keyUsage, eku, ekuCritical, ca, pathLen, nc, policies, ocspNoCheck,
-                csrExtensionsAllowed);
+                csrExtensionsAllowed, issuableByRoot);
     }
 
     private static KeyRules keys(JsonFields f) {
