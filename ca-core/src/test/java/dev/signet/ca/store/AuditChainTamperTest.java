@@ -1,5 +1,7 @@
 package dev.signet.ca.store;
 
+import dev.signet.hsm.SigningKeys;
+import dev.signet.hsm.KeyPurpose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -53,8 +55,8 @@ class AuditChainTamperTest {
     static void openHsm() {
         hsm = Hsms.open(new HsmConfig.Software(keys.resolve("keys"),
                 new SecretSource.Env("SIGNET_TEST_PASSPHRASE", Map.of("SIGNET_TEST_PASSPHRASE", "correct horse battery"))));
-        KeyHandle key = hsm.generate("audit", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
-        signer = new AuditSigner(hsm, key);
+        SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
+        signer = new AuditSigner(auditKeys, auditKeys.generate("audit", KeyAlgorithm.EC_P256));
     }
 
     @AfterAll
@@ -221,13 +223,14 @@ class AuditChainTamperTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              PreparedStatement p = c.prepareStatement("UPDATE audit_checkpoint SET signature = ? WHERE seq = 15")) {
             // A well-formed ECDSA signature by another key over the same statement.
-            KeyHandle other = hsm.generate("not-audit", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
+            SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
+            dev.signet.hsm.ScopedSigner other = auditKeys.generate("not-audit", KeyAlgorithm.EC_P256);
             byte[] hash;
             try (ResultSet rs = c.createStatement().executeQuery("SELECT hash FROM audit_checkpoint WHERE seq = 15")) {
                 rs.next();
                 hash = rs.getBytes(1);
             }
-            p.setBytes(1, new AuditSigner(hsm, other).sign(15, hash, Fixtures.T0).signature());
+            p.setBytes(1, new AuditSigner(auditKeys, other).sign(15, hash, Fixtures.T0).signature());
             p.executeUpdate();
         }
         AuditVerification v = verify();
@@ -470,18 +473,20 @@ class AuditChainTamperTest {
         writeTwentyEntries();
         rewriteFromEntryEight();
         // A CA key in the same HSM signs what requesters ask; it must not be able to vouch for the chain.
-        KeyHandle caKey = hsm.find("ca-root").orElseGet(() -> hsm.generate("ca-root", KeyAlgorithm.EC_P256, KeyPolicy.signOnly()));
-        AuditSigner caSigner = new AuditSigner(hsm, caKey);
+        SigningKeys caKeys = hsm.signingKeys(KeyPurpose.CA);
+        dev.signet.hsm.ScopedSigner caKey = caKeys.find("ca-root").orElseGet(() -> caKeys.generate("ca-root", KeyAlgorithm.EC_P256));
         sql("DELETE FROM audit_checkpoint WHERE seq >= 10");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              PreparedStatement p = c.prepareStatement("INSERT INTO audit_checkpoint VALUES (?, ?, ?, ?, ?, ?)")) {
             for (long seq = 10; seq <= 20; seq += 5) {
-                var cp = caSigner.sign(seq, entryHash(seq), Fixtures.T0);
+                // The CA key signs the checkpoint's bytes as if they were a certificate's.
+                byte[] signature = caKey.sign(dev.signet.hsm.SignedObject.CERTIFICATE, caKey.defaultAlgorithm(),
+                        AuditChain.checkpointMessage(seq, entryHash(seq)));
                 p.setLong(1, seq);
-                p.setBytes(2, cp.hash());
-                p.setBytes(3, cp.signature());
+                p.setBytes(2, entryHash(seq));
+                p.setBytes(3, signature);
                 p.setString(4, "ca-root");
-                p.setString(5, cp.signatureAlgorithm());
+                p.setString(5, caKey.defaultAlgorithm().name());
                 p.setLong(6, 0);
                 p.executeUpdate();
             }

@@ -1,17 +1,11 @@
 package dev.signet.web.cli;
 
 import dev.signet.ca.audit.AuditExpectations;
-import dev.signet.ca.audit.AuditSigner;
 import dev.signet.ca.audit.AuditVerification;
-import dev.signet.ca.audit.CheckpointKeys;
 import dev.signet.ca.audit.ExpectedCheckpoint;
 import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.StoreSettings;
-import dev.signet.hsm.Hsm;
-import dev.signet.hsm.HsmConfig;
-import dev.signet.hsm.Hsms;
-import dev.signet.hsm.KeyHandle;
 import dev.signet.web.config.SignetConfig;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +33,7 @@ final class AuditCommand implements Runnable {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Verify the audit hash chain and its HSM-signed checkpoints; exit 1 if broken. Besides each "
+            description = "Verify the audit hash chain and its HSM-signed checkpoints; exit 6 if broken. Besides each "
                     + "entry's hash and each checkpoint's signature (by the audit key only), it demands a checkpoint at "
                     + "least every " + Services.CHECKPOINT_INTERVAL + " entries, a signed head (once the server is "
                     + "stopped; on a live one, within two minutes), a non-empty chain in a used database, and every "
@@ -85,16 +79,9 @@ final class AuditCommand implements Runnable {
                 }
             }
             SignetConfig config = store.load(null);
-            // Only the HSM's audit key and the database without a signer: verifying signs and writes nothing.
-            try (Hsm hsm = Hsms.open(config.hsm().config())) {
-                KeyHandle key = hsm.find(Services.AUDIT_KEY_LABEL).orElseThrow(() -> new IllegalStateException(
-                        "the HSM has no audit key '" + Services.AUDIT_KEY_LABEL + "' (run serve or init first)"));
-                CheckpointKeys keys = new AuditSigner(hsm, key).keys();
-                boolean locked = config.hsm().config() instanceof HsmConfig.Software;
-                try (Database db = TokenCommand.openDatabase(store)) {
-                    return report(new AuditLog(db).verify(keys, stopped || locked ? rules.stopped() : rules));
-                }
-            }
+            // The software HSM is locked by a running server: holding it here proves none runs.
+            boolean locked = "software".equals(config.hsm().backend());
+            return report(Services.verifyAudit(config, stopped || locked ? rules.stopped() : rules));
         }
 
         @Spec
@@ -107,7 +94,7 @@ final class AuditCommand implements Runnable {
                 return 0;
             }
             System.out.printf("audit chain BROKEN at entry %d: %s%n", v.firstBreak().seq(), v.firstBreak().reason());
-            return 1;
+            return ExitCodes.INTEGRITY;
         }
     }
 }

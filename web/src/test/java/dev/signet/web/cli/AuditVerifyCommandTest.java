@@ -37,7 +37,8 @@ class AuditVerifyCommandTest {
         Result init = run("init", "--data", data.toString());
         assertEquals(0, init.exit(), init.err());
         try (Services s = Services.open(new ConfigLoader(System.getenv()).load(null, data, null))) {
-            byte[] spki = s.hsm().publicKey(s.hsm().find(Services.AUDIT_KEY_LABEL).orElseThrow()).getEncoded();
+            byte[] spki = s.signingKeys(dev.signet.hsm.KeyPurpose.AUDIT).find(Services.AUDIT_KEY_LABEL).orElseThrow()
+                    .publicKey().getEncoded();
             pinned = Files.writeString(dir.resolve("audit.pem"), "-----BEGIN PUBLIC KEY-----\n"
                     + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(spki) + "\n-----END PUBLIC KEY-----\n");
         }
@@ -59,7 +60,7 @@ class AuditVerifyCommandTest {
 
     private void assertBroken(String why, String... args) {
         Result r = run(args);
-        assertEquals(1, r.exit(), r.out() + r.err());
+        assertEquals(ExitCodes.INTEGRITY, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("BROKEN") && r.out().contains(why), r.out());
     }
 
