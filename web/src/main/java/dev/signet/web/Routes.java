@@ -54,7 +54,7 @@ public final class Routes {
         AuditController audit = new AuditController(s.auditLog());
         TokenController tokens = new TokenController(s.access());
         SignController sign = new SignController(s.documentSigners(), s.pdfSigner(), s.cadesSigner(), s.securityEvents(),
-                new StoreSecurityAudit(s.securityEvents()), s.signingWorkDir(), s.config().signing().maxDocumentBytes());
+                new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()), s.signingWorkDir(), s.config().signing().maxDocumentBytes());
 
         List<Route> routes = new ArrayList<>(List.of(
                 get("/health", PUBLIC, health::health),
