@@ -184,6 +184,11 @@ public final class DataKeys {
         return store.find(name).orElseThrow(() -> DataKeyException.notFound(name));
     }
 
+    /** Whether a key of that name exists (cached like the key itself; for metrics labels). */
+    public boolean exists(String name) {
+        return name != null && NAME.matcher(name).matches() && cached(records, name, () -> store.find(name)).isPresent();
+    }
+
     // ---- use (tokens with grants) ----
 
     public String encrypt(String name, Caller caller, byte[] plaintext, Map<String, String> context) {

@@ -1,6 +1,7 @@
 package dev.signet.web;
 
 import dev.signet.ca.CertificateAuthorities;
+import dev.signet.ca.DataKeys;
 import dev.signet.ca.audit.AuditSigner;
 import dev.signet.ca.profile.ProfileException;
 import dev.signet.ca.profile.Profiles;
@@ -8,6 +9,7 @@ import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
+import dev.signet.ca.store.DataKeyStore;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.SecurityEvents;
 import dev.signet.ca.store.StoreSettings;
@@ -24,6 +26,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The opened back end of one Signet process: the HSM (metered), the database and its stores.
@@ -36,6 +43,7 @@ public final class Services implements AutoCloseable {
     static final String AUDIT_KEY_LABEL = "signet-audit";
     /** Sign a checkpoint every this many audit entries (and on close). */
     static final int CHECKPOINT_INTERVAL = 100;
+    private static final Logger LOG = LoggerFactory.getLogger(Services.class);
 
     private final SignetConfig config;
     private final PrometheusMeterRegistry metrics;
@@ -47,6 +55,8 @@ public final class Services implements AutoCloseable {
     private final AuditLog auditLog;
     private final SecurityEvents securityEvents;
     private final CertificateAuthorities authorities;
+    private final DataKeys dataKeys;
+    private final ScheduledExecutorService dataKeyJobs;
 
     private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
         this.config = config;
@@ -59,6 +69,26 @@ public final class Services implements AutoCloseable {
         this.auditLog = new AuditLog(database);
         this.securityEvents = new SecurityEvents(database);
         this.authorities = new CertificateAuthorities(hsm, cas, certificates, profiles, Clock.systemUTC());
+        this.dataKeys = new DataKeys(hsm.encryptionKeys(), new DataKeyStore(database), Clock.systemUTC());
+        this.dataKeyJobs = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "signet-data-key-jobs");
+            t.setDaemon(true);
+            return t;
+        });
+        // Use is audited per key, caller and minute; destruction runs once its waiting period is over.
+        dataKeyJobs.scheduleWithFixedDelay(this::dataKeyJobs, DATA_KEY_JOB_SECONDS, DATA_KEY_JOB_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** How often data-key use is written to the audit log and due destructions are carried out. */
+    static final long DATA_KEY_JOB_SECONDS = 60;
+
+    private void dataKeyJobs() {
+        try {
+            dataKeys.flushUsage();
+            dataKeys.destroyDue();
+        } catch (RuntimeException e) {
+            LOG.warn("data-key jobs failed (retried in {} s): {}", DATA_KEY_JOB_SECONDS, e.toString());
+        }
     }
 
     /** Opens the HSM and the database described by {@code config}, creating the data directory. */
@@ -134,8 +164,19 @@ public final class Services implements AutoCloseable {
         return authorities;
     }
 
+    /** Named data keys for applications (envelope encryption through the boundary). */
+    public DataKeys dataKeys() {
+        return dataKeys;
+    }
+
     @Override
     public void close() {
+        dataKeyJobs.shutdownNow();
+        try {
+            dataKeys.flushUsage();
+        } catch (RuntimeException e) {
+            LOG.warn("data-key use since the last minute was not audited: {}", e.toString());
+        }
         try {
             database.close();
         } finally {
