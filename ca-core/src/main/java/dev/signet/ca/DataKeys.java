@@ -73,6 +73,9 @@ public final class DataKeys {
 
     public DataKeyRecord create(String name, String actor) {
         checkName(name);
+        if (store.find(name).isPresent()) {
+            throw DataKeyException.conflict("data-key-exists", "data key '" + name + "' exists already");
+        }
         String label = label(name, 1);
         generate(label);
         try {
