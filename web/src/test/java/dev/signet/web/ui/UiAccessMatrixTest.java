@@ -103,6 +103,15 @@ class UiAccessMatrixTest {
                 Call.page("/ui/certificates/{caId}/{serial}/certificate.cer", cert + "/certificate.cer", READERS),
                 Call.page("/ui/certificates/{caId}/{serial}/chain.pem", cert + "/chain.pem", READERS),
                 Call.page("/ui/audit", "/ui/audit", AUDITORS),
+                Call.page("/ui/keys", "/ui/keys", AUDITORS),
+                Call.form("/ui/keys", () -> "/ui/keys", () -> Map.of("name", "ui-matrix-" + counter.incrementAndGet()), ADMIN, 303),
+                Call.form("/ui/keys/{name}/rotate", () -> "/ui/keys/" + freshDataKey() + "/rotate", Map::of, ADMIN, 303),
+                Call.form("/ui/keys/{name}/disable", () -> "/ui/keys/" + freshDataKey() + "/disable", Map::of, ADMIN, 303),
+                Call.form("/ui/keys/{name}/enable", () -> {
+                    String name = freshDataKey();
+                    server.server.services().dataKeys().disable(name, "test");
+                    return "/ui/keys/" + name + "/enable";
+                }, Map::of, ADMIN, 303),
                 Call.page("/ui/users", "/ui/users", ADMIN),
                 Call.form("/ui/users", () -> "/ui/users", () -> Map.of("username", "made-" + counter.incrementAndGet(),
                         "role", "auditor", "password", PASSWORD), ADMIN, 303),
@@ -114,6 +123,12 @@ class UiAccessMatrixTest {
                 Call.form("/ui/tokens/{tokenId}/revoke", () -> "/ui/tokens/" + freshTokenId() + "/revoke", Map::of, ADMIN, 303),
                 new Call("GET", "/ui/<rest>", () -> "/ui/no-such-page", null, ALL, 404, 404, false),
                 new Call("POST", "/ui/<rest>", () -> "/ui/no-such-page", Map::of, ALL, 404, 404, false));
+    }
+
+    private static String freshDataKey() {
+        String name = "ui-matrix-" + counter.incrementAndGet();
+        server.server.services().dataKeys().create(name, "test");
+        return name;
     }
 
     private static String csr(String name) {
