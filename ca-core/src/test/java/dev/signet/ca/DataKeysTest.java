@@ -94,8 +94,8 @@ class DataKeysTest {
         now = now.plus(Duration.ofDays(7));
         assertEquals(java.util.List.of("orders"), keys.destroyDue());
         assertEquals(DataKeyRecord.DESTROYED, keys.get("orders").state());
-        assertFalse(hsm.find("datakey.orders.v1").isPresent(), "version 1 is gone from the HSM");
-        assertFalse(hsm.find("datakey.orders.v2").isPresent(), "version 2 is gone from the HSM");
+        assertFalse(hsm.encryptionKeys().find("datakey.orders.v1").isPresent(), "version 1 is gone from the HSM");
+        assertFalse(hsm.encryptionKeys().find("datakey.orders.v2").isPresent(), "version 2 is gone from the HSM");
         for (Runnable change : java.util.List.<Runnable>of(() -> keys.enable("orders", "admin"),
                 () -> keys.cancelDestruction("orders", "admin"), () -> keys.rotate("orders", "admin"),
                 () -> keys.create("orders", "admin"))) {
