@@ -341,14 +341,23 @@ public final class DataKeys {
 
     private record Cached<T>(T value, long loadedNanos) {}
 
-    private static <T> T cached(Map<String, Cached<T>> cache, String key, java.util.function.Supplier<T> load) {
+    /**
+     * A cached lookup. Only found records are kept: a name or token that has none is looked up each
+     * time, so that probing made-up names cannot grow the cache.
+     */
+    private static <T> Optional<T> cached(Map<String, Cached<Optional<T>>> cache, String key,
+                                          java.util.function.Supplier<Optional<T>> load) {
         long now = System.nanoTime();
-        Cached<T> c = cache.get(key);
+        Cached<Optional<T>> c = cache.get(key);
         if (c != null && now - c.loadedNanos() < CACHE_TTL.toNanos()) {
             return c.value();
         }
-        T value = load.get();
-        cache.put(key, new Cached<>(value, now));
+        Optional<T> value = load.get();
+        if (value.isPresent()) {
+            cache.put(key, new Cached<>(value, now));
+        } else {
+            cache.remove(key);
+        }
         return value;
     }
 

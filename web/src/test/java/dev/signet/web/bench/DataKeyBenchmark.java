@@ -91,29 +91,35 @@ public final class DataKeyBenchmark {
             wrk(decUrl, decScript, concurrency, WARMUP_SECONDS);
 
             for (Load l : loads) {
-                List<Double> boundaryRates = new ArrayList<>();
-                List<Double> serviceRates = new ArrayList<>();
-                List<Double> httpRates = new ArrayList<>();
+                List<Measured> boundaryRates = new ArrayList<>();
+                List<Measured> serviceRates = new ArrayList<>();
+                List<Measured> httpRates = new ArrayList<>();
                 for (int round = 0; round < ROUNDS; round++) {
                     // Alternate the order so that load from elsewhere on the machine hits all sides alike.
                     if (round % 2 == 0) {
-                        boundaryRates.add(l.boundary.get());
-                        serviceRates.add(l.service.get());
-                        httpRates.add(l.http.get());
+                        boundaryRates.add(measure(l.boundary, seconds));
+                        serviceRates.add(measure(l.service, seconds));
+                        httpRates.add(measure(l.http, seconds));
                     } else {
-                        httpRates.add(l.http.get());
-                        serviceRates.add(l.service.get());
-                        boundaryRates.add(l.boundary.get());
+                        httpRates.add(measure(l.http, seconds));
+                        serviceRates.add(measure(l.service, seconds));
+                        boundaryRates.add(measure(l.boundary, seconds));
                     }
-                    System.out.printf("%s round %d: boundary %.0f/s, service %.0f/s, HTTP %.0f/s%n", l.name, round + 1,
-                            boundaryRates.get(round), serviceRates.get(round), httpRates.get(round));
+                    System.out.printf("%s round %d: boundary %.0f/s (%.1f us CPU/op), service %.0f/s (%.1f us), "
+                                    + "HTTP %.0f/s (%.1f us in the server)%n", l.name, round + 1,
+                            boundaryRates.get(round).perSecond(), boundaryRates.get(round).cpuMicrosPerOp(),
+                            serviceRates.get(round).perSecond(), serviceRates.get(round).cpuMicrosPerOp(),
+                            httpRates.get(round).perSecond(), httpRates.get(round).cpuMicrosPerOp());
                 }
-                double b = median(boundaryRates);
-                double s = median(serviceRates);
-                double h = median(httpRates);
+                double b = median(boundaryRates.stream().map(Measured::perSecond).toList());
+                double s = median(serviceRates.stream().map(Measured::perSecond).toList());
+                double h = median(httpRates.stream().map(Measured::perSecond).toList());
+                double bc = median(boundaryRates.stream().map(Measured::cpuMicrosPerOp).toList());
+                double hc = median(httpRates.stream().map(Measured::cpuMicrosPerOp).toList());
                 System.out.printf("%s median: boundary in-process %.0f/s, data-key service in-process %.0f/s, HTTP %.0f/s; "
-                        + "ratio HTTP / boundary = %.3f (target >= 0.5 on software), HTTP / service = %.3f%n",
-                        l.name, b, s, h, h / b, h / s);
+                        + "ratio HTTP / boundary = %.3f (target >= 0.5 on software), HTTP / service = %.3f; "
+                        + "CPU per operation: boundary %.1f us, HTTP %.1f us in the server (ratio %.3f)%n",
+                        l.name, b, s, h, h / b, h / s, bc, hc, bc / hc);
             }
             server.services().dataKeys().flushUsage();
         } finally {
@@ -122,6 +128,21 @@ public final class DataKeyBenchmark {
     }
 
     record Load(String name, Supplier<Double> boundary, Supplier<Double> service, Supplier<Double> http) {}
+
+    /** A rate and this process's CPU time per operation during it (the server's, for HTTP; wrk's is apart). */
+    record Measured(double perSecond, double cpuMicrosPerOp) {}
+
+    private static Measured measure(Supplier<Double> rate, int seconds) {
+        long cpu0 = processCpuNanos();
+        double r = rate.get();
+        long cpu = processCpuNanos() - cpu0;
+        return new Measured(r, cpu / 1e3 / Math.max(1, r * seconds));
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
 
     private static dev.signet.web.config.SignetConfig config(String backend, Path dir) throws Exception {
         Path data = dir.resolve("data");
