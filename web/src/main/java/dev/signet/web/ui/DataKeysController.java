@@ -15,7 +15,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * {@code /ui/keys}: the data keys with their versions, state and grants, for admins and auditors;
+ * {@code /ui/data-keys}: the data keys with their versions, state and grants, for admins and auditors;
  * admins also create, rotate, disable and enable them here. No page shows key material or plaintext.
  */
 public final class DataKeysController {
@@ -66,14 +66,14 @@ public final class DataKeysController {
             return;
         }
         // Post, redirect, get: reloading the page cannot post the form again.
-        ctx.redirect("/ui/keys", HttpStatus.SEE_OTHER);
+        ctx.redirect("/ui/data-keys", HttpStatus.SEE_OTHER);
     }
 
     private void render(Context ctx, Viewer viewer, int status, String error) {
         Map<String, ApiToken> tokens = access.listTokens().stream().collect(Collectors.toMap(ApiToken::id, Function.identity()));
         List<KeyRow> rows = keys.list().stream().map(k -> row(k, keys.grants(k.name()), tokens)).toList();
         Map<String, Object> params = new HashMap<>();
-        params.put("frame", Frame.of("Data keys", "keys", viewer));
+        params.put("frame", Frame.of("Data keys", "data-keys", viewer));
         params.put("model", new KeysModel(rows, error));
         templates.render(ctx, status, "datakeys.jte", params);
     }

@@ -61,7 +61,7 @@ public final class DataKeyBenchmark {
             byte[] plaintext = new byte[PAYLOAD];
             new java.security.SecureRandom().nextBytes(plaintext);
             String ciphertext = keys.encrypt("bench", caller, plaintext, CONTEXT);
-            DataCipher boundary = server.services().hsm().encryptionKeys().find(keys.get("bench").versions().get(0).hsmLabel())
+            DataCipher boundary = server.services().encryptionKeys().find(keys.get("bench").versions().get(0).hsmLabel())
                     .orElseThrow();
             byte[] aad = "header and context".getBytes(StandardCharsets.UTF_8);
             byte[] sealed = boundary.encrypt(plaintext, aad);
@@ -81,7 +81,7 @@ public final class DataKeyBenchmark {
                             () -> rate(() -> keys.decrypt("bench", caller, ciphertext, CONTEXT), concurrency, seconds),
                             () -> wrk(decUrl, decScript, concurrency, seconds)));
             System.out.printf("backend %s, 1 KiB payloads, %d threads / wrk -t2 -c%d, %d s per measurement%n",
-                    server.services().hsm().backendName(), concurrency, concurrency, seconds);
+                    server.services().hsmBackend(), concurrency, concurrency, seconds);
             System.out.printf("warming up: %d s of each load (boundary, service, HTTP; encrypt and decrypt)...%n", WARMUP_SECONDS);
             rate(() -> boundary.encrypt(plaintext, aad), concurrency, WARMUP_SECONDS);
             rate(() -> boundary.decrypt(sealed, aad), concurrency, WARMUP_SECONDS);

@@ -104,13 +104,14 @@ class UiAccessMatrixTest {
                 Call.page("/ui/certificates/{caId}/{serial}/chain.pem", cert + "/chain.pem", READERS),
                 Call.page("/ui/audit", "/ui/audit", AUDITORS),
                 Call.page("/ui/keys", "/ui/keys", AUDITORS),
-                Call.form("/ui/keys", () -> "/ui/keys", () -> Map.of("name", "ui-matrix-" + counter.incrementAndGet()), ADMIN, 303),
-                Call.form("/ui/keys/{name}/rotate", () -> "/ui/keys/" + freshDataKey() + "/rotate", Map::of, ADMIN, 303),
-                Call.form("/ui/keys/{name}/disable", () -> "/ui/keys/" + freshDataKey() + "/disable", Map::of, ADMIN, 303),
-                Call.form("/ui/keys/{name}/enable", () -> {
+                Call.page("/ui/data-keys", "/ui/data-keys", AUDITORS),
+                Call.form("/ui/data-keys", () -> "/ui/data-keys", () -> Map.of("name", "ui-matrix-" + counter.incrementAndGet()), ADMIN, 303),
+                Call.form("/ui/data-keys/{name}/rotate", () -> "/ui/data-keys/" + freshDataKey() + "/rotate", Map::of, ADMIN, 303),
+                Call.form("/ui/data-keys/{name}/disable", () -> "/ui/data-keys/" + freshDataKey() + "/disable", Map::of, ADMIN, 303),
+                Call.form("/ui/data-keys/{name}/enable", () -> {
                     String name = freshDataKey();
                     server.server.services().dataKeys().disable(name, "test");
-                    return "/ui/keys/" + name + "/enable";
+                    return "/ui/data-keys/" + name + "/enable";
                 }, Map::of, ADMIN, 303),
                 Call.page("/ui/users", "/ui/users", ADMIN),
                 Call.form("/ui/users", () -> "/ui/users", () -> Map.of("username", "made-" + counter.incrementAndGet(),
