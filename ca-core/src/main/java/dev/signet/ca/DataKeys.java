@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -359,10 +358,5 @@ public final class DataKeys {
             cache.remove(key);
         }
         return value;
-    }
-
-    /** The time, for callers that report it (the UI's "destruction due"). */
-    public Instant now() {
-        return clock.instant();
     }
 }

@@ -9,7 +9,6 @@ import dev.signet.web.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The data-key API with the keys in a SoftHSM2 token (fails, never skips, without SoftHSM2). */
 class Pkcs11DataKeyApiTest extends DataKeyConformance {
 
-    static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
-    static final String PIN = "87654321";
+    static final Path LIBRARY = SoftHsm2Token.LIBRARY;
+    static final String PIN = SoftHsm2Token.PIN;
 
     @TempDir
     static Path dir;
@@ -33,23 +32,8 @@ class Pkcs11DataKeyApiTest extends DataKeyConformance {
 
     @BeforeAll
     static void start() throws Exception {
-        String conf = System.getenv("SOFTHSM2_CONF");
-        assertNotNull(conf, "surefire sets SOFTHSM2_CONF (see web/pom.xml)");
-        assertTrue(Files.isRegularFile(LIBRARY), "SoftHSM2 is not installed: apt-get install softhsm2");
-        Path confFile = Path.of(conf);
-        Path tokens = confFile.getParent().resolve("tokens");
-        Files.createDirectories(tokens);
-        Files.writeString(confFile, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
-        tokenLabel = "signet-dk-" + System.nanoTime();
-        Process init = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label", tokenLabel,
-                "--so-pin", "12345678", "--pin", PIN).redirectErrorStream(true).start();
-        String out = new String(init.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(init.waitFor(60, TimeUnit.SECONDS) && init.exitValue() == 0, out);
-        Path pin = dir.resolve("pin");
-        Files.writeString(pin, PIN);
-        Path config = dir.resolve("signet.yaml");
-        Files.writeString(config, "hsm:\n  backend: pkcs11\n  pkcs11:\n    library: " + LIBRARY + "\n    tokenLabel: " + tokenLabel
-                + "\n    pinFile: " + pin + "\n    sessions: 4\n");
+        tokenLabel = SoftHsm2Token.label(SoftHsm2Token.Use.DATA_KEYS);
+        Path config = SoftHsm2Token.config(dir, SoftHsm2Token.Use.DATA_KEYS, 4);
         server = TestServer.of(SignetServer.start(new ConfigLoader(Map.of()).load(config, dir.resolve("data"), 0),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
     }
