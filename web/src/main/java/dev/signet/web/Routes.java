@@ -53,7 +53,8 @@ public final class Routes {
         KeyController keys = new KeyController(s.keys());
         AuditController audit = new AuditController(s.auditLog());
         TokenController tokens = new TokenController(s.access());
-        DataKeyController dataKeys = new DataKeyController(s.dataKeys(), new StoreSecurityAudit(s.securityEvents()), s.metrics());
+        DataKeyController dataKeys = new DataKeyController(s.dataKeys(),
+                new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()), s.metrics());
 
         List<Route> routes = new ArrayList<>(List.of(
                 get("/health", PUBLIC, health::health),
