@@ -1,6 +1,7 @@
 package dev.signet.web.http;
 
 import dev.signet.ca.CaException;
+import dev.signet.ca.DataKeyException;
 import dev.signet.ca.store.AlreadyExistsException;
 import dev.signet.ca.store.InvalidRecordException;
 import dev.signet.ca.store.NotFoundException;
@@ -31,6 +32,15 @@ final class DomainErrors {
                 case DAMAGED_PDF, BAD_OPTION -> ProblemType.MALFORMED_REQUEST;
                 case UNSUPPORTED_PDF, PASSWORD_REQUIRED, WRONG_PASSWORD, NOT_PERMITTED -> ProblemType.POLICY_REFUSAL;
                 case TIMESTAMP_UNAVAILABLE, REVOCATION_UNAVAILABLE -> ProblemType.UNAVAILABLE;
+            };
+        }
+        if (e instanceof DataKeyException dk) {
+            return switch (dk.kind()) {
+                case NOT_FOUND -> ProblemType.NOT_FOUND;
+                case BAD_REQUEST -> ProblemType.MALFORMED_REQUEST;
+                case FORBIDDEN -> ProblemType.FORBIDDEN;
+                case REFUSED -> ProblemType.POLICY_REFUSAL;
+                case CONFLICT -> ProblemType.CONFLICT;
             };
         }
         if (e instanceof NotFoundException) {

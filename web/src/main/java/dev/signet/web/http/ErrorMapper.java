@@ -1,6 +1,7 @@
 package dev.signet.web.http;
 
 import dev.signet.ca.CaException;
+import dev.signet.ca.DataKeyException;
 import dev.signet.hsm.HsmException;
 import dev.signet.signing.SigningException;
 import io.javalin.config.RoutesConfig;
@@ -69,7 +70,8 @@ public final class ErrorMapper {
         ProblemType domain = DomainErrors.classify(e);
         if (domain != null) {
             write(ctx, domain, e.getMessage(), e instanceof CaException ca ? ca.code()
-                    : e instanceof SigningException se ? se.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') : null);
+                    : e instanceof SigningException se ? se.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                    : e instanceof DataKeyException dk ? dk.code() : null);
             return;
         }
         if (e instanceof HsmException || e instanceof CaException) {
