@@ -14,6 +14,7 @@ import dev.signet.web.api.MetricsController;
 import dev.signet.web.api.OpenApiController;
 import dev.signet.web.api.PkiController;
 import dev.signet.web.api.ProfileController;
+import dev.signet.web.api.SignController;
 import dev.signet.web.api.TokenController;
 import dev.signet.web.auth.Access;
 import dev.signet.web.auth.Role;
@@ -25,8 +26,8 @@ import java.util.List;
 
 /**
  * Every route of the server, in one table: path, who may call it, and the handler. Reserved
- * contract routes whose features are not built (revoke, PDF signing and validation, the TSA, OCSP,
- * CRLs) are absent, so they answer 404.
+ * contract routes whose features are not built (revoke, PDF validation, the TSA, OCSP, CRLs) are
+ * absent, so they answer 404.
  */
 public final class Routes {
 
@@ -36,6 +37,8 @@ public final class Routes {
     static final Access OFFICER = Access.roles(Role.OFFICER);
     static final Access AUDIT = Access.roles(Role.AUDITOR, Role.ADMIN);
     static final Access PUBLIC = Access.PUBLIC;
+    /** Signing with the identities granted to the token (checked by the handler). */
+    static final Access SIGNER = Access.roles(Role.SIGNER);
     /** Using a data key: any role but auditor (metadata only), and then only with a grant for that key. */
     static final Access DATA_KEY_USE = Access.roles(Role.ADMIN, Role.OFFICER, Role.SIGNER);
 
@@ -53,6 +56,8 @@ public final class Routes {
         KeyController keys = new KeyController(s.keys());
         AuditController audit = new AuditController(s.auditLog());
         TokenController tokens = new TokenController(s.access());
+        SignController sign = new SignController(s.documentSigners(), s.pdfSigner(), s.cadesSigner(), s.securityEvents(),
+                new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()), s.signingWorkDir(), s.config().signing().maxDocumentBytes());
         DataKeyController dataKeys = new DataKeyController(s.dataKeys(),
                 new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()), s.metrics());
 
@@ -75,6 +80,9 @@ public final class Routes {
                 post("/api/v1/cas/{caId}/certificates/{serial}/renew", OFFICER, certificates::renew),
                 get("/api/v1/certificates", READ, certificates::search),
                 post("/api/v1/identities", OFFICER, identities::create),
+                post("/api/v1/sign/pdf", SIGNER, sign::signPdf),
+                post("/api/v1/extend/pdf", SIGNER, sign::extendPdf),
+                post("/api/v1/sign/cades", SIGNER, sign::signCades),
 
                 // Data keys before the HSM key routes: /api/v1/keys/data is the data-key list (see README).
                 post("/api/v1/keys/data", ADMIN, dataKeys::create),

@@ -25,6 +25,10 @@ import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyPurpose;
 import dev.signet.hsm.ScopedSigner;
 import dev.signet.hsm.SigningKeys;
+import dev.signet.signing.CadesSigner;
+import dev.signet.signing.PdfSigner;
+import dev.signet.signing.RevocationSource;
+import dev.signet.signing.TimestampSource;
 import dev.signet.web.auth.AnonymousRefusals;
 import dev.signet.web.config.ConfigException;
 import dev.signet.web.config.SignetConfig;
@@ -33,7 +37,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +83,10 @@ public final class Services implements AutoCloseable {
     private final DataKeys dataKeys;
     private final ScheduledExecutorService dataKeyJobs;
     private final KeyInventory keys;
+    private final DocumentSigners documentSigners;
+    private final PdfSigner pdfSigner;
+    private final CadesSigner cadesSigner;
+    private final Path signingWorkDir;
     private final AnonymousRefusals anonymousRefusals;
 
     private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
@@ -93,6 +105,17 @@ public final class Services implements AutoCloseable {
                 issued -> Counter.builder("signet.certificates.issued").description("Certificates issued")
                         .tag("profile", issued.profile()).register(metrics).increment());
         this.keys = new KeyInventory(hsm, cas);
+        this.documentSigners = new DocumentSigners(authorities);
+        try {
+            // One private directory per process for uploads and intermediate files; removed on close.
+            this.signingWorkDir = Files.createTempDirectory("signet-signing-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory for document signing", e);
+        }
+        URI tsa = config.signing().tsaUrl();
+        TimestampSource timestamps = tsa == null ? null : TimestampSource.http(tsa, Duration.ofSeconds(10));
+        this.pdfSigner = new PdfSigner(timestamps, RevocationSource.none(), signingWorkDir, Clock.systemUTC());
+        this.cadesSigner = new CadesSigner(timestamps);
         this.anonymousRefusals = new AnonymousRefusals(securityEvents, metrics, Clock.systemUTC());
         this.dataKeys = new DataKeys(hsm.encryptionKeys(), new DataKeyStore(database), Clock.systemUTC());
         this.dataKeyJobs = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -252,6 +275,26 @@ public final class Services implements AutoCloseable {
         return authorities;
     }
 
+    /** Signer identities as the signing module takes them (scoped DOCUMENT signer and chain). */
+    public DocumentSigners documentSigners() {
+        return documentSigners;
+    }
+
+    /** PAdES signing, B-B to B-LTA as far as a TSA and revocation data are available. */
+    public PdfSigner pdfSigner() {
+        return pdfSigner;
+    }
+
+    /** Detached CAdES over any file, B-B and B-T. */
+    public CadesSigner cadesSigner() {
+        return cadesSigner;
+    }
+
+    /** Where uploads and intermediate files of document signing go (private to this process). */
+    public Path signingWorkDir() {
+        return signingWorkDir;
+    }
+
     /** Named data keys for applications (envelope encryption through the boundary). */
     public DataKeys dataKeys() {
         return dataKeys;
@@ -275,7 +318,22 @@ public final class Services implements AutoCloseable {
             anonymousRefusals.close();
             database.close();
         } finally {
-            hsm.close();
+            try {
+                hsm.close();
+            } finally {
+                deleteWorkDir();
+            }
+        }
+    }
+
+    private void deleteWorkDir() {
+        try (var files = Files.list(signingWorkDir)) {
+            for (Path p : files.toList()) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(signingWorkDir);
+        } catch (IOException ignored) {
+            // a temporary directory; the OS cleans it in the end
         }
     }
 }

@@ -109,6 +109,10 @@ class AuthorizationMatrixTest {
                 new Call("POST", "/api/v1/identities", () -> "/api/v1/identities",
                         () -> Map.of("caId", issuingId, "profile", "document-signer", "subject", "CN=Matrix Signer " + counter.incrementAndGet()),
                         OFFICER, 201),
+                // A signer without the identity parameter: 400 shows the guard let the caller through.
+                new Call("POST", "/api/v1/sign/pdf", () -> "/api/v1/sign/pdf", () -> Map.of(), Set.of("signer"), 400),
+                new Call("POST", "/api/v1/sign/cades", () -> "/api/v1/sign/cades", () -> Map.of(), Set.of("signer"), 400),
+                new Call("POST", "/api/v1/extend/pdf", () -> "/api/v1/extend/pdf", () -> Map.of(), Set.of("signer"), 400),
                 new Call("POST", "/api/v1/profiles/reload", () -> "/api/v1/profiles/reload", () -> Map.of(), ADMIN, 200),
                 new Call("POST", "/api/v1/keys/data", () -> "/api/v1/keys/data",
                         () -> Map.of("name", "matrix-" + counter.incrementAndGet()), ADMIN, 201),

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 AuditCommand.class,
                 BackupCommand.class,
                 RestoreCommand.class,
+                SignCommand.class,
                 ClientCommand.class,
                 CommandLine.HelpCommand.class
         })

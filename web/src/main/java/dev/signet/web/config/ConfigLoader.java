@@ -38,7 +38,7 @@ public final class ConfigLoader {
     static final Set<String> KNOWN = Set.of(
             "server.host", "server.port", "server.publicBaseUrl",
             "server.tls.certificate", "server.tls.privateKey", "server.trustedProxies",
-            "limits.maxRequestBytes",
+            "limits.maxRequestBytes", "limits.maxDocumentBytes", "signing.tsaUrl",
             "data.dir", "database.file", "profiles.dir",
             "hsm.backend",
             "hsm.software.keyDir", "hsm.software.passphraseFile", "hsm.software.passphraseEnv",
@@ -128,8 +128,25 @@ public final class ConfigLoader {
         Path database = settings.pathIn(dataDir, "database.file", "signet.db");
         Path profiles = settings.pathIn(dataDir, "profiles.dir", "profiles");
         SignetConfig.Hsm hsm = hsm(settings, dataDir);
+        long maxDocument = settings.integer("limits.maxDocumentBytes", 1 << 30, 1024, Integer.MAX_VALUE);
         return new SignetConfig(host, port, baseUrl, maxRequest, tls, trustedProxies(settings), dataDir, database,
-                profiles, hsm);
+                profiles, hsm, new SignetConfig.Signing(maxDocument, tsaUrl(settings)));
+    }
+
+    private static URI tsaUrl(Settings s) {
+        String configured = s.text("signing.tsaUrl", null);
+        if (configured == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(configured);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new ConfigException("signing.tsaUrl", "must be an absolute http(s) URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new ConfigException("signing.tsaUrl", "not a URL: " + e.getReason());
+        }
     }
 
     /** Comma-separated IP addresses (no names: they would need DNS, and DNS can lie). */

@@ -24,6 +24,7 @@ import java.util.Set;
  * @param profilesDir     {@code profiles.dir}: operator certificate profiles ({@code *.json}),
  *                        loaded beside the built-ins when the directory exists
  * @param hsm             {@code hsm.*}: the key boundary to open
+ * @param signing         {@code limits.maxDocumentBytes}, {@code signing.*}: document signing
  */
 public record SignetConfig(
         String host,
@@ -35,7 +36,8 @@ public record SignetConfig(
         Path dataDir,
         Path databaseFile,
         Path profilesDir,
-        Hsm hsm) {
+        Hsm hsm,
+        Signing signing) {
 
     public SignetConfig {
         trustedProxies = Set.copyOf(trustedProxies);
@@ -52,7 +54,7 @@ public record SignetConfig(
         boolean derived = publicBaseUrl.equals(defaultBaseUrl(host, port, tls != null));
         URI url = derived ? defaultBaseUrl(host, boundPort, tls != null) : publicBaseUrl;
         return new SignetConfig(host, boundPort, url, maxRequestBytes, tls, trustedProxies, dataDir, databaseFile,
-                profilesDir, hsm);
+                profilesDir, hsm, signing);
     }
 
     /** The base URL when none is configured: the listen address, loopback for a wildcard one. */
@@ -63,6 +65,15 @@ public record SignetConfig(
         }
         return URI.create((https ? "https" : "http") + "://" + h + ":" + port);
     }
+
+    /**
+     * Document signing.
+     *
+     * @param maxDocumentBytes {@code limits.maxDocumentBytes}: largest document accepted for signing
+     *                         (streamed to a temporary file; apart from the JSON limit)
+     * @param tsaUrl           {@code signing.tsaUrl}: an external RFC 3161 TSA for B-T and above, or null
+     */
+    public record Signing(long maxDocumentBytes, URI tsaUrl) {}
 
     /** HTTPS: a PEM certificate chain and its PEM private key. */
     public record Tls(Path certificateFile, Path privateKeyFile) {}

@@ -5,6 +5,7 @@ import dev.signet.ca.DataKeyException;
 import dev.signet.ca.store.AlreadyExistsException;
 import dev.signet.ca.store.InvalidRecordException;
 import dev.signet.ca.store.NotFoundException;
+import dev.signet.signing.SigningException;
 
 /**
  * Which problem kind a domain exception (ca-core, the key boundary) is, or null when it is not a
@@ -23,6 +24,14 @@ final class DomainErrors {
                 case POLICY_REFUSED -> ProblemType.POLICY_REFUSAL;
                 case CONFLICT -> ProblemType.CONFLICT;
                 case UNAVAILABLE -> null;
+            };
+        }
+        if (e instanceof SigningException se) {
+            return switch (se.kind()) {
+                case NOT_A_PDF -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
+                case DAMAGED_PDF, BAD_OPTION -> ProblemType.MALFORMED_REQUEST;
+                case UNSUPPORTED_PDF, PASSWORD_REQUIRED, WRONG_PASSWORD, NOT_PERMITTED -> ProblemType.POLICY_REFUSAL;
+                case TIMESTAMP_UNAVAILABLE, REVOCATION_UNAVAILABLE -> ProblemType.UNAVAILABLE;
             };
         }
         if (e instanceof DataKeyException dk) {

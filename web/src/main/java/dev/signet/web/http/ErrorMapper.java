@@ -3,6 +3,7 @@ package dev.signet.web.http;
 import dev.signet.ca.CaException;
 import dev.signet.ca.DataKeyException;
 import dev.signet.hsm.HsmException;
+import dev.signet.signing.SigningException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -69,6 +70,7 @@ public final class ErrorMapper {
         ProblemType domain = DomainErrors.classify(e);
         if (domain != null) {
             write(ctx, domain, e.getMessage(), e instanceof CaException ca ? ca.code()
+                    : e instanceof SigningException se ? se.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
                     : e instanceof DataKeyException dk ? dk.code() : null);
             return;
         }
