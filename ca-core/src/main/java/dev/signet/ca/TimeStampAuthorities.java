@@ -215,6 +215,15 @@ public final class TimeStampAuthorities {
     }
 
     /**
+     * A rejection by TSA {@code name} for a query refused before it reached the TSA (its media type
+     * or size, say), counted with the TSA's other rejections.
+     */
+    public TsaReply rejection(String name, TsaReply.Failure failure, String text) {
+        settingsOf(name);
+        return count(name, TimeStamper.reject(failure, text));
+    }
+
+    /**
      * The in-process source of TSA {@code name} for Signet's own signatures, recording each token
      * under {@code requester} like any other.
      */

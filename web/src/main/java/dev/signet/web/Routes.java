@@ -14,6 +14,8 @@ import dev.signet.web.api.OpenApiController;
 import dev.signet.web.api.PkiController;
 import dev.signet.web.api.ProfileController;
 import dev.signet.web.api.TokenController;
+import dev.signet.web.api.TsaController;
+import dev.signet.web.api.TsaMetrics;
 import dev.signet.web.auth.Access;
 import dev.signet.web.auth.Role;
 import dev.signet.web.http.Route;
@@ -23,7 +25,7 @@ import java.util.List;
 
 /**
  * Every route of the server, in one table: path, who may call it, and the handler. Reserved
- * contract routes whose features are not built (revoke, PDF signing and validation, the TSA, OCSP,
+ * contract routes whose features are not built (revoke, PDF signing and validation, OCSP,
  * CRLs) are absent, so they answer 404.
  */
 public final class Routes {
@@ -49,11 +51,15 @@ public final class Routes {
         KeyController keys = new KeyController(s.hsm());
         AuditController audit = new AuditController(s.auditLog());
         TokenController tokens = new TokenController(s.access());
+        TsaController tsa = new TsaController(s.timeStampAuthorities(), s.config().tsa().maxQueryBytes(),
+                new TsaMetrics(s.metrics()));
 
         List<Route> routes = new ArrayList<>(List.of(
                 get("/health", PUBLIC, health::health),
                 get("/metrics", AUDIT, metrics::scrape),
                 get("/ca/{file}", PUBLIC, pki::caCertificate),
+                post("/tsa", PUBLIC, tsa::stampDefault),
+                post("/tsa/{name}", PUBLIC, tsa::stampNamed),
                 get("/api/v1/openapi.json", PUBLIC, openApi::document),
 
                 get("/api/v1/cas", READ, cas::list),
@@ -71,6 +77,9 @@ public final class Routes {
 
                 get("/api/v1/keys", AUDIT, keys::list),
                 get("/api/v1/keys/{label}", AUDIT, keys::get),
+                get("/api/v1/tsas", READ, tsa::list),
+                get("/api/v1/tsas/{name}", READ, tsa::get),
+                post("/api/v1/tsas/{name}/certificate", ADMIN, tsa::importCertificate),
                 get("/api/v1/audit", AUDIT, audit::list),
                 get("/api/v1/audit/verify", AUDIT, audit::verify),
 

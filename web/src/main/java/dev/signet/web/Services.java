@@ -1,6 +1,12 @@
 package dev.signet.web;
 
 import dev.signet.ca.CertificateAuthorities;
+import dev.signet.ca.TimeStamp;
+import dev.signet.ca.TimeStampAuthorities;
+import dev.signet.ca.TimeStampSource;
+import dev.signet.ca.TsaReply;
+import dev.signet.ca.TsaSettings;
+import dev.signet.ca.store.TsaStore;
 import dev.signet.ca.audit.AuditSigner;
 import dev.signet.ca.profile.ProfileException;
 import dev.signet.ca.profile.Profiles;
@@ -16,6 +22,8 @@ import dev.signet.hsm.Hsms;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyHandle;
 import dev.signet.hsm.KeyPolicy;
+import dev.signet.hsm.KeyPurpose;
+import dev.signet.web.api.TsaMetrics;
 import dev.signet.web.config.ConfigException;
 import dev.signet.web.config.SignetConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -47,6 +55,8 @@ public final class Services implements AutoCloseable {
     private final AuditLog auditLog;
     private final SecurityEvents securityEvents;
     private final CertificateAuthorities authorities;
+    private final TimeStampAuthorities timeStampAuthorities;
+    private final TimeStampSource timeStamps;
 
     private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
         this.config = config;
@@ -59,6 +69,11 @@ public final class Services implements AutoCloseable {
         this.auditLog = new AuditLog(database);
         this.securityEvents = new SecurityEvents(database);
         this.authorities = new CertificateAuthorities(hsm, cas, certificates, profiles, Clock.systemUTC());
+        this.timeStampAuthorities = new TimeStampAuthorities(hsm.signingKeys(KeyPurpose.TIMESTAMPING), hsm.backendName(),
+                authorities, new TsaStore(database), config.tsa().authorities(), Clock.systemUTC());
+        this.timeStamps = config.tsa().externalUrl() != null
+                ? TimeStampSource.external(config.tsa().externalUrl(), config.tsa().externalTimeout())
+                : metered(timeStampAuthorities.builtIn(TsaSettings.DEFAULT, TIME_STAMP_REQUESTER), new TsaMetrics(metrics));
     }
 
     /** Opens the HSM and the database described by {@code config}, creating the data directory. */
@@ -127,6 +142,47 @@ public final class Services implements AutoCloseable {
 
     public SecurityEvents securityEvents() {
         return securityEvents;
+    }
+
+    /** The time-stamp authorities: creation, queries, counters. */
+    public TimeStampAuthorities timeStampAuthorities() {
+        return timeStampAuthorities;
+    }
+
+    /**
+     * Where Signet's own signatures (PAdES B-T, B-LTA) get their time-stamps: the external TSA of
+     * {@code tsa.external.url} if set, else the built-in default TSA (each token recorded and
+     * audited under {@value #TIME_STAMP_REQUESTER}).
+     */
+    public TimeStampSource timeStamps() {
+        return timeStamps;
+    }
+
+    /** The actor recorded for tokens the built-in TSA issues to Signet's own signatures. */
+    static final String TIME_STAMP_REQUESTER = "system:signing";
+
+    private static TimeStampSource metered(TimeStampSource source, TsaMetrics metrics) {
+        return (digestAlgorithm, imprint) -> {
+            long t0 = System.nanoTime();
+            try {
+                TimeStamp ts = source.timestamp(digestAlgorithm, imprint);
+                metrics.record(TsaSettings.DEFAULT, (TsaReply.Failure) null, System.nanoTime() - t0);
+                return ts;
+            } catch (dev.signet.ca.CaException e) {
+                metrics.record(TsaSettings.DEFAULT, e.code().startsWith("tsa-") ? failure(e.code()) : TsaReply.Failure.BAD_REQUEST,
+                        System.nanoTime() - t0);
+                throw e;
+            }
+        };
+    }
+
+    private static TsaReply.Failure failure(String code) {
+        for (TsaReply.Failure f : TsaReply.Failure.values()) {
+            if (code.equals("tsa-" + f.rfcName())) {
+                return f;
+            }
+        }
+        return TsaReply.Failure.SYSTEM_FAILURE;
     }
 
     /** The CA facade: CAs, profiles, issuance, signer identities. */

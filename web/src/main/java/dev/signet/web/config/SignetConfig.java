@@ -20,6 +20,7 @@ import java.nio.file.Path;
  * @param profilesDir     {@code profiles.dir}: operator certificate profiles ({@code *.json}),
  *                        loaded beside the built-ins when the directory exists
  * @param hsm             {@code hsm.*}: the key boundary to open
+ * @param tsa             {@code tsa.*}: the time-stamp authorities
  */
 public record SignetConfig(
         String host,
@@ -30,7 +31,8 @@ public record SignetConfig(
         Path dataDir,
         Path databaseFile,
         Path profilesDir,
-        Hsm hsm) {
+        Hsm hsm,
+        Tsa tsa) {
 
     /**
      * This configuration once the server listens on {@code boundPort}: with port 0 (pick a free
@@ -42,7 +44,7 @@ public record SignetConfig(
         }
         boolean derived = publicBaseUrl.equals(defaultBaseUrl(host, port, tls != null));
         URI url = derived ? defaultBaseUrl(host, boundPort, tls != null) : publicBaseUrl;
-        return new SignetConfig(host, boundPort, url, maxRequestBytes, tls, dataDir, databaseFile, profilesDir, hsm);
+        return new SignetConfig(host, boundPort, url, maxRequestBytes, tls, dataDir, databaseFile, profilesDir, hsm, tsa);
     }
 
     /** The base URL when none is configured: the listen address, loopback for a wildcard one. */
@@ -53,6 +55,14 @@ public record SignetConfig(
         }
         return URI.create((https ? "https" : "http") + "://" + h + ":" + port);
     }
+
+    /**
+     * The time-stamp authorities: {@code authorities} (the default one, at {@code /tsa}, first), the
+     * largest query accepted, and the external TSA that Signet's own signatures use instead of the
+     * built-in one when {@code externalUrl} is set (null: off, Signet stays air-gapped).
+     */
+    public record Tsa(java.util.List<dev.signet.ca.TsaSettings> authorities, int maxQueryBytes, URI externalUrl,
+            java.time.Duration externalTimeout) {}
 
     /** HTTPS: a PEM certificate chain and its PEM private key. */
     public record Tls(Path certificateFile, Path privateKeyFile) {}
