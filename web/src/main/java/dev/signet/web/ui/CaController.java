@@ -2,6 +2,8 @@ package dev.signet.web.ui;
 
 import dev.signet.ca.CaInfo;
 import dev.signet.ca.CertificateAuthorities;
+import dev.signet.ca.TimeStampAuthorities;
+import dev.signet.ca.TsaInfo;
 import dev.signet.ca.store.CertificateQuery;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -18,13 +20,34 @@ public final class CaController {
             "-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]+-----END CERTIFICATE-----");
 
     public record Model(CaInfo ca, String parentName, List<DashboardController.CaRow> children,
-                        List<CertificateDetails> chain, long issued) {}
+                        List<CertificateDetails> chain, long issued, List<TsaRow> tsas) {}
+
+    /** A time-stamp authority this CA certified: where it answers, its policy, its counters and its certificate. */
+    public record TsaRow(String name, String url, String status, String policy, long accuracyMillis, long tokensIssued,
+                         String lastGenTime, String rejections, CertificateDetails certificate) {
+
+        static TsaRow of(TsaInfo t, String baseUrl) {
+            StringBuilder r = new StringBuilder();
+            t.rejections().forEach((reason, n) -> {
+                if (n > 0) {
+                    r.append(r.length() == 0 ? "" : ", ").append(reason).append(' ').append(n);
+                }
+            });
+            return new TsaRow(t.name(), baseUrl + t.path(), t.status(), t.policyOid(), t.accuracyMillis(), t.tokensIssued(),
+                    t.lastGenTime() == null ? "none yet" : Format.time(t.lastGenTime()), r.length() == 0 ? "none" : r.toString(),
+                    t.certificatePem() == null ? null : CertificateDetails.of(t.certificatePem()));
+        }
+    }
 
     private final CertificateAuthorities authorities;
+    private final TimeStampAuthorities tsas;
+    private final String baseUrl;
     private final Templates templates;
 
-    CaController(CertificateAuthorities authorities, Templates templates) {
+    CaController(CertificateAuthorities authorities, TimeStampAuthorities tsas, String baseUrl, Templates templates) {
         this.authorities = authorities;
+        this.tsas = tsas;
+        this.baseUrl = baseUrl;
         this.templates = templates;
     }
 
@@ -49,7 +72,8 @@ public final class CaController {
         Map<String, Object> params = new HashMap<>();
         params.put("frame", Frame.of(ca.name(), "dashboard", viewer));
         params.put("model", new Model(ca, ca.parentId() == null ? null : names.getOrDefault(ca.parentId(), ca.parentId()),
-                children, chain, issued));
+                children, chain, issued, tsas.list().stream().filter(t -> ca.id().equals(t.caId()))
+                        .map(t -> TsaRow.of(t, baseUrl)).toList()));
         templates.render(ctx, 200, "ca.jte", params);
     }
 

@@ -44,7 +44,8 @@ public final class UiRoutes {
         LoginController login = new LoginController(sessions, cookie, s.access(), s.securityEvents(), audit,
                 new LoginThrottle(clock), templates, errors);
         DashboardController dashboard = new DashboardController(s.authorities(), s.auditLog(), templates, clock);
-        CaController cas = new CaController(s.authorities(), templates);
+        CaController cas = new CaController(s.authorities(), s.timeStampAuthorities(),
+                s.config().publicBaseUrl().toString(), templates);
         IssueController issue = new IssueController(s.authorities(), templates);
         CertificatesController certificates = new CertificatesController(s.authorities(), templates);
         AuditController auditLog = new AuditController(s.auditLog(), templates);
