@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,7 +38,7 @@ import org.bouncycastle.tsp.TimeStampRequestGenerator;
  *
  * <pre>mvn -B -ntp -q -pl web -am test-compile exec:java@web-bench -Dexec.mainClass=dev.signet.web.bench.TsaBenchmark</pre>
  *
- * Arguments: [seconds per measurement, default 10; three rounds of each] [wrk connections, default 32].
+ * Arguments: [seconds per measurement, default 10; three rounds of each] [wrk connections and in-process callers, default 64].
  */
 public final class TsaBenchmark {
 
@@ -49,7 +48,7 @@ public final class TsaBenchmark {
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        int connections = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+        int connections = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         int cores = Runtime.getRuntime().availableProcessors();
         Path dir = Files.createTempDirectory("signet-tsa-bench");
         try (SignetServer server = SignetServer.start(
@@ -61,7 +60,7 @@ public final class TsaBenchmark {
             ScopedSigner key = server.services().hsm().signingKeys(KeyPurpose.TIMESTAMPING).list().stream()
                     .map(k -> server.services().hsm().signingKeys(KeyPurpose.TIMESTAMPING).get(k.label()))
                     .filter(s -> s.keyLabel().startsWith("tsa-default-")).findFirst().orElseThrow();
-            Path queries = dir.resolve("queries.hex");
+            Path queries = dir.resolve("queries.bin");
             List<byte[]> queryList = writeQueries(queries);
 
             System.out.printf("warming up (%d s raw signatures, %d s in-process tokens, %d s HTTP)...%n",
@@ -152,15 +151,17 @@ public final class TsaBenchmark {
         SecureRandom random = new SecureRandom();
         TimeStampRequestGenerator g = new TimeStampRequestGenerator();
         g.setCertReq(true);
-        StringBuilder sb = new StringBuilder();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (int i = 0; i < QUERIES; i++) {
             byte[] imprint = new byte[32];
             random.nextBytes(imprint);
             byte[] q = g.generate(NISTObjectIdentifiers.id_sha256, imprint, new BigInteger(64, random)).getEncoded();
             all.add(q);
-            sb.append(HexFormat.of().formatHex(q)).append('\n');
+            out.write(q.length >> 8);
+            out.write(q.length & 0xff);
+            out.write(q, 0, q.length);
         }
-        Files.writeString(file, sb);
+        Files.write(file, out.toByteArray());
         return all;
     }
 
