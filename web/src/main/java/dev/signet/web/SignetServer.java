@@ -47,7 +47,7 @@ public final class SignetServer implements AutoCloseable {
             HttpServer http = HttpServer.start(listener, config.maxRequestBytes(),
                     Routes.table(services), guard, new HttpMetrics(services.metrics()), tls);
             LOG.info("Signet serves {}://{}:{} (data {}, HSM {})", tls == null ? "http" : "https",
-                    config.host(), http.port(), config.dataDir(), services.hsm().backendName());
+                    config.host(), http.port(), config.dataDir(), services.hsmBackend());
             return new SignetServer(services, http);
         } catch (RuntimeException e) {
             ListenSocket.close(listener);

@@ -49,6 +49,7 @@ public final class UiRoutes {
         IssueController issue = new IssueController(s.authorities(), templates);
         CertificatesController certificates = new CertificatesController(s.authorities(), templates);
         AuditController auditLog = new AuditController(s.auditLog(), templates);
+        KeysController keys = new KeysController(s.keys(), templates);
         AdminController admin = new AdminController(s.access(), sessions, cookie, templates, clock);
         Access open = Access.PUBLIC;
 
@@ -74,6 +75,7 @@ public final class UiRoutes {
                 get("/ui/certificates/{caId}/{serial}/chain.pem", open, gate.page(UiAccess.READ, certificates::chain)),
 
                 get("/ui/audit", open, gate.page(UiAccess.AUDIT, auditLog::show)),
+                get("/ui/keys", open, gate.page(UiAccess.AUDIT, keys::show)),
 
                 get("/ui/users", open, gate.page(UiAccess.ADMIN, admin::users)),
                 post("/ui/users", open, gate.page(UiAccess.ADMIN, admin::createUser)),

@@ -57,8 +57,8 @@ public final class TsaBenchmark {
             String url = "http://127.0.0.1:" + server.port() + "/tsa";
             TsaInfo tsa = server.services().timeStampAuthorities().get(TsaSettings.DEFAULT);
             System.out.printf("TSA '%s' (%s), policy %s; %d cores%n", tsa.name(), tsa.keyAlgorithm(), tsa.policyOid(), cores);
-            ScopedSigner key = server.services().hsm().signingKeys(KeyPurpose.TIMESTAMPING).list().stream()
-                    .map(k -> server.services().hsm().signingKeys(KeyPurpose.TIMESTAMPING).get(k.label()))
+            ScopedSigner key = server.services().signingKeys(KeyPurpose.TIMESTAMPING).list().stream()
+                    .map(k -> server.services().signingKeys(KeyPurpose.TIMESTAMPING).get(k.label()))
                     .filter(s -> s.keyLabel().startsWith("tsa-default-")).findFirst().orElseThrow();
             Path queries = dir.resolve("queries.bin");
             List<byte[]> queryList = writeQueries(queries);
