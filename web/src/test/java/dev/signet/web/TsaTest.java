@@ -258,6 +258,29 @@ class TsaTest {
         assertTrue(certs.contains(">>> TSA") && !certs.contains("Invalid TSA certificate chain"), certs);
     }
 
+    @Test
+    void signets_own_signatures_get_tokens_in_process_or_from_an_external_tsa() throws Exception {
+        byte[] imprint = MessageDigest.getInstance("SHA-256").digest("a PAdES signature value".getBytes(StandardCharsets.UTF_8));
+        X509Certificate tsa = certificate(Files.readString(w.resolve("tsa.pem")));
+        // The built-in TSA, as Services wires it for the signing module (recorded and metered like the others).
+        dev.signet.ca.TimeStamp builtIn = s.server.services().timeStamps().timestamp("SHA-256", imprint);
+        TimeStampToken t1 = new TimeStampToken(new org.bouncycastle.cms.CMSSignedData(builtIn.token()));
+        t1.validate(new JcaSimpleSignerInfoVerifierBuilder().build(tsa));
+        assertEquals(3, builtIn.chain().size());
+        assertTrue(s.server.services().metrics().scrape().contains("signet_tsa_tokens_total"));
+        // An external TSA over HTTP (here: this server's /tsa, as another Signet would be configured with tsa.external.url).
+        dev.signet.ca.TimeStamp external = dev.signet.ca.TimeStampSource.external(URI.create(s.base + "/tsa"),
+                java.time.Duration.ofSeconds(10)).timestamp("SHA-256", imprint);
+        TimeStampToken t2 = new TimeStampToken(new org.bouncycastle.cms.CMSSignedData(external.token()));
+        t2.validate(new JcaSimpleSignerInfoVerifierBuilder().build(tsa));
+        assertArrayEquals(imprint, t2.getTimeStampInfo().getMessageImprintDigest());
+        assertArrayEquals(tsa.getEncoded(), external.chain().get(0), "the TSA's certificate first");
+        dev.signet.ca.CaException refused = org.junit.jupiter.api.Assertions.assertThrows(dev.signet.ca.CaException.class,
+                () -> dev.signet.ca.TimeStampSource.external(URI.create(s.base + "/tsa/no-such-tsa"), java.time.Duration.ofSeconds(10))
+                        .timestamp("SHA-256", imprint));
+        assertEquals(dev.signet.ca.CaException.Kind.UNAVAILABLE, refused.kind());
+    }
+
     private static void assertRejected(HttpResponse<byte[]> r, String failInfo) throws Exception {
         assertEquals(200, r.statusCode());
         assertEquals("application/timestamp-reply", r.headers().firstValue("Content-Type").orElse(""));

@@ -63,6 +63,9 @@ public final class TimeStamper {
     private final X509CertificateHolder certificate;
     private final CollectionStore<X509CertificateHolder> certificates;
     private final GeneralName tsaName;
+    /** The TSA certificate's validity: a token outside it would not verify, so none is made. */
+    private final long notBefore;
+    private final long notAfter;
     private final TsaStore store;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
@@ -81,6 +84,8 @@ public final class TimeStamper {
         this.certificate = chain.get(0);
         this.certificates = new CollectionStore<>(chain.stream().filter(c -> !isSelfSigned(c)).toList());
         this.tsaName = new GeneralName(certificate.getSubject());
+        this.notBefore = certificate.getNotBefore().getTime();
+        this.notAfter = certificate.getNotAfter().getTime();
         this.store = store;
         this.clock = clock;
         this.lastGenTime = new AtomicLong(lastGenTime == null ? Long.MIN_VALUE : lastGenTime.toEpochMilli());
@@ -111,6 +116,9 @@ public final class TimeStamper {
         if (genTime == null) {
             return done(reject(Failure.TIME_NOT_AVAILABLE,
                     "the clock is behind the time of a token already issued; no time is given until it is not"));
+        }
+        if (genTime.toEpochMilli() < notBefore || genTime.toEpochMilli() > notAfter) {
+            return done(reject(Failure.SYSTEM_FAILURE, "the TSA's certificate is not valid at this time"));
         }
         BigInteger serial = serial();
         TimeStampToken token;
