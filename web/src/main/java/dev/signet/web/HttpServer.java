@@ -39,7 +39,7 @@ public final class HttpServer implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.maxRequestSize = maxRequestBytes;
-            cfg.http.prefer405over404 = false;
+            cfg.http.prefer405over404 = true;
             cfg.router.ignoreTrailingSlashes = false;
             cfg.jetty.addConnector((server, httpConfig) -> {
                 ServerConnector c = tls == null

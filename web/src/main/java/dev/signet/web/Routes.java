@@ -46,7 +46,7 @@ public final class Routes {
         PkiController pki = new PkiController(s.authorities());
         CaController cas = new CaController(s.authorities(), s.config().publicBaseUrl().toString());
         ProfileController profiles = new ProfileController(s.authorities(), s.config().profilesDir(), s.securityEvents());
-        CertificateController certificates = new CertificateController(s.authorities(), s.metrics());
+        CertificateController certificates = new CertificateController(s.authorities());
         IdentityController identities = new IdentityController(s.authorities());
         KeyController keys = new KeyController(s.keys());
         AuditController audit = new AuditController(s.auditLog());
@@ -72,6 +72,7 @@ public final class Routes {
 
                 post("/api/v1/cas/{caId}/certificates", OFFICER, certificates::issue),
                 get("/api/v1/cas/{caId}/certificates/{serial}", READ, certificates::get),
+                post("/api/v1/cas/{caId}/certificates/{serial}/renew", OFFICER, certificates::renew),
                 get("/api/v1/certificates", READ, certificates::search),
                 post("/api/v1/identities", OFFICER, identities::create),
 

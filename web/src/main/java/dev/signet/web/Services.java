@@ -29,6 +29,7 @@ import dev.signet.hsm.SigningKeys;
 import dev.signet.web.api.TsaMetrics;
 import dev.signet.web.config.ConfigException;
 import dev.signet.web.config.SignetConfig;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -81,8 +82,11 @@ public final class Services implements AutoCloseable {
         this.access = new AccessStore(database);
         this.auditLog = new AuditLog(database);
         this.securityEvents = new SecurityEvents(database);
+        // Counted where issuance happens, so the API, the UI and signer identities are all counted.
         this.authorities = new CertificateAuthorities(hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.DOCUMENT),
-                cas, certificates, profiles, Clock.systemUTC());
+                cas, certificates, profiles, Clock.systemUTC(),
+                issued -> Counter.builder("signet.certificates.issued").description("Certificates issued")
+                        .tag("profile", issued.profile()).register(metrics).increment());
         this.keys = new KeyInventory(hsm, cas);
         this.timeStampAuthorities = new TimeStampAuthorities(hsm.signingKeys(KeyPurpose.TIMESTAMPING), hsm.backendName(),
                 authorities, new TsaStore(database), config.tsa().authorities(), Clock.systemUTC());

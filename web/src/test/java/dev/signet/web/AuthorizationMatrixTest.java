@@ -102,6 +102,8 @@ class AuthorizationMatrixTest {
                         OFFICER, 201),
                 new Call("GET", "/api/v1/cas/{caId}/certificates/{serial}", () -> "/api/v1/cas/" + issuingId + "/certificates/" + serial,
                         null, READERS, 200),
+                new Call("POST", "/api/v1/cas/{caId}/certificates/{serial}/renew",
+                        () -> "/api/v1/cas/" + issuingId + "/certificates/" + serial + "/renew", Map::of, OFFICER, 201),
                 new Call("GET", "/api/v1/certificates", () -> "/api/v1/certificates?q=example.com", null, READERS, 200),
                 new Call("POST", "/api/v1/identities", () -> "/api/v1/identities",
                         () -> Map.of("caId", issuingId, "profile", "document-signer", "subject", "CN=Matrix Signer " + counter.incrementAndGet()),

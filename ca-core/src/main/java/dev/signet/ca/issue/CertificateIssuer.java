@@ -142,7 +142,7 @@ public final class CertificateIssuer {
             throw CaException.conflict("ca-expired", "CA '" + ca.id() + "' has expired");
         }
         Instant notBefore = max(now.minus(BACKDATE), issuerFrom);
-        Instant notAfter = min(notBefore.plus(profile.maxValidity()), issuerTo);
+        Instant notAfter = min(notBefore.plus(request.validity()), issuerTo);
 
         V3TBSCertificateGenerator g = new V3TBSCertificateGenerator();
         g.setSerialNumber(new ASN1Integer(serial));

@@ -64,6 +64,29 @@ public final class RequestChecker {
         return check(profile, subject, key, keyAlgorithm, sans, requester);
     }
 
+    /**
+     * Checks a renewal of {@code previous}: the same subject and SANs, under {@code profile} as it
+     * is now, for the same key or, when {@code newCsr} is given, for that CSR's key (its proof of
+     * possession is verified; its names are not used).
+     */
+    public static CheckedRequest forRenewal(org.bouncycastle.asn1.x509.Certificate previous, byte[] newCsr, Profile profile,
+            String requester) {
+        SubjectPublicKeyInfo key = previous.getSubjectPublicKeyInfo();
+        if (newCsr != null) {
+            PKCS10CertificationRequest csr = CsrParser.parse(newCsr);
+            ProofOfPossession.verify(csr);
+            key = csr.getSubjectPublicKeyInfo();
+        }
+        List<GeneralName> sans = new ArrayList<>();
+        Extensions extensions = previous.getTBSCertificate().getExtensions();
+        GeneralNames names = extensions == null ? null : GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+        if (names != null) {
+            sans.addAll(List.of(names.getNames()));
+        }
+        String keyAlgorithm = KeyChecks.check(key, profile.keys());
+        return check(profile, previous.getSubject(), key, keyAlgorithm, sans, requester);
+    }
+
     private static CheckedRequest check(Profile profile, X500Name subject, SubjectPublicKeyInfo key, String keyAlgorithm,
             List<GeneralName> requestedSans, String requester) {
         if (requester == null || requester.isBlank()) {
@@ -80,7 +103,7 @@ public final class RequestChecker {
             // Clients ignore the CN when SANs are present; a CN naming another host would mislead people.
             for (RDN rdn : normalized.getRDNs(BCStyle.CN)) {
                 String cn = rdn.getFirst().getValue().toString();
-                if (!texts.contains("DNS:" + cn) && !texts.contains("IP:" + cn)) {
+                if (!texts.contains("DNS:" + cn.toLowerCase(java.util.Locale.ROOT)) && !texts.contains("IP:" + cn)) {
                     throw CaException.refused("cn-not-in-san", "the common name '" + cn + "' is not one of the subjectAltNames");
                 }
             }
@@ -194,6 +217,11 @@ public final class RequestChecker {
                         + (type == null ? "subjectAltNames of GeneralName type " + n.getTagNo() : type.jsonName() + " subjectAltNames"));
             }
             String value = text(type, n);
+            if (type == SanType.DNS) {
+                // RFC 4343: DNS names are case-insensitive; written lower-cased, as public CAs do.
+                value = value.toLowerCase(java.util.Locale.ROOT);
+                n = new GeneralName(GeneralName.dNSName, value);
+            }
             if (!profile.subjectAltNames().accepts(type, value)) {
                 throw CaException.refused("san-not-allowed", "profile '" + profile.name() + "' does not allow "
                         + type.jsonName() + " name '" + value + "'");

@@ -198,7 +198,10 @@ public final class ProfileParser {
             List<Pattern> compiled = new ArrayList<>();
             for (int i = 0; i < regexes.size(); i++) {
                 try {
-                    compiled.add(Pattern.compile(regexes.get(i)));
+                    // DNS names are case-insensitive (RFC 4343): a pattern matches them regardless of case.
+                    compiled.add(t == SanType.DNS
+                            ? Pattern.compile(regexes.get(i), Pattern.CASE_INSENSITIVE)
+                            : Pattern.compile(regexes.get(i)));
                 } catch (PatternSyntaxException e) {
                     throw s.error("subjectAltNames." + t.jsonName() + "[" + i + "]",
                             "not a valid regular expression: " + e.getDescription());

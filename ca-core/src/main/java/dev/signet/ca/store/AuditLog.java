@@ -38,10 +38,10 @@ public final class AuditLog {
     public Page<AuditEntry> list(AuditQuery q) {
         List<Condition> where = new ArrayList<>();
         if (q.actor() != null) {
-            where.add(AUDIT_ENTRY.ACTOR.eq(q.actor()));
+            where.add(AUDIT_ENTRY.ACTOR.like(prefix(q.actor()), '!'));
         }
         if (q.action() != null) {
-            where.add(AUDIT_ENTRY.ACTION.eq(q.action()));
+            where.add(AUDIT_ENTRY.ACTION.like(prefix(q.action()), '!'));
         }
         if (q.objectType() != null) {
             where.add(AUDIT_ENTRY.OBJECT_TYPE.eq(q.objectType()));
@@ -55,6 +55,11 @@ public final class AuditLog {
                     .limit(q.limit()).offset(q.offset()).fetch(AuditLog::toEntry);
             return new Page<>(items, q.offset(), q.limit(), total);
         });
+    }
+
+    /** A LIKE pattern for values starting with {@code text} ({@code !} escapes). */
+    private static String prefix(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
     }
 
     /** The signed checkpoints, oldest first. */

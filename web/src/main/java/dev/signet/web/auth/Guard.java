@@ -35,7 +35,9 @@ public final class Guard {
             }
             if (!access.allows(p.role())) {
                 audit.refused(p.actor(), ctx.method().name(), ctx.path(), 403, "role " + p.role().id());
-                throw new ApiException(ProblemType.FORBIDDEN, "role " + p.role().id() + " may not do this");
+                throw new ApiException(ProblemType.FORBIDDEN, "role " + p.role().id() + " may not do this; it needs "
+                        + access.describeRoles() + " (an admin creates one: signet token create --role "
+                        + access.leastPrivileged().id() + ")");
             }
             ctx.attribute(PRINCIPAL, p);
             handler.handle(ctx);

@@ -25,7 +25,7 @@ final class AuditCommand implements Runnable {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Verify the audit hash chain and its HSM-signed checkpoints; exit 1 if broken. With "
+            description = "Verify the audit hash chain and its HSM-signed checkpoints; exit 6 if broken. With "
                     + "--audit-key, checkpoints are checked against that pinned public key and only the database is "
                     + "opened: this works beside a running server and on a backup, with no HSM.")
     static final class Verify implements java.util.concurrent.Callable<Integer> {
@@ -58,7 +58,7 @@ final class AuditCommand implements Runnable {
                 return 0;
             }
             System.out.printf("audit chain BROKEN at entry %d: %s%n", v.firstBreak().seq(), v.firstBreak().reason());
-            return 1;
+            return ExitCodes.INTEGRITY;
         }
     }
 }

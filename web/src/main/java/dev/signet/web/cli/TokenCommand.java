@@ -99,6 +99,7 @@ final class TokenCommand implements Runnable {
         public void run() {
             try (Database db = openDatabase(store)) {
                 Instant now = Instant.now();
+                System.out.printf("%-36s %-8s %-8s %s%n", "ID", "ROLE", "STATE", "NAME");
                 for (ApiToken t : new AccessStore(db).listTokens()) {
                     String state = t.revoked() != null ? "revoked" : t.activeAt(now) ? "active" : "expired";
                     System.out.printf("%-36s %-8s %-8s %s%n", t.id(), t.role(), state, t.name());

@@ -6,7 +6,9 @@ import dev.signet.ca.store.InvalidRecordException;
 import dev.signet.ca.store.NotFoundException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import dev.signet.web.auth.Role;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,9 +62,13 @@ public final class UiErrors {
         }
     }
 
-    void forbidden(Context ctx, Viewer viewer) {
-        page(ctx, viewer, 403, "Your role (" + viewer.role().id() + ") does not allow this page. "
-                + "Ask an administrator if you need it.");
+    void forbidden(Context ctx, Viewer viewer, Set<Role> needed) {
+        String how = viewer.role() == Role.ADMIN
+                ? " As an administrator, create a user with that role on the Users page (or with "
+                        + "signet user create --role " + Role.leastPrivileged(needed).id() + "), then log in as that user."
+                : " An administrator can give you an account with that role.";
+        page(ctx, viewer, 403, "This page needs the " + Role.describe(needed) + "; you are logged in as "
+                + viewer.username() + " with role " + viewer.role().id() + "." + how);
     }
 
     void notFound(Context ctx, Viewer viewer) {

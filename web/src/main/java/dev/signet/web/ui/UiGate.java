@@ -79,7 +79,7 @@ final class UiGate {
             }
             if (!viewer.is(roles)) {
                 audit.refused(viewer.actor(), ctx.method().name(), ctx.path(), 403, "role " + viewer.role().id());
-                errors.forbidden(ctx, viewer);
+                errors.forbidden(ctx, viewer, roles);
                 return;
             }
             page.handle(ctx, viewer);

@@ -43,11 +43,11 @@ public final class UiRoutes {
 
         LoginController login = new LoginController(sessions, cookie, s.access(), s.securityEvents(), audit,
                 new LoginThrottle(clock), templates, errors);
-        DashboardController dashboard = new DashboardController(s.authorities(), s.auditLog(), templates, clock);
-        CaController cas = new CaController(s.authorities(), s.timeStampAuthorities(),
-                s.config().publicBaseUrl().toString(), templates);
+        DashboardController dashboard = new DashboardController(s.authorities(), templates, clock);
+        CaController cas = new CaController(s.authorities(), s.timeStampAuthorities(), templates,
+                s.config().publicBaseUrl().toString(), clock);
         IssueController issue = new IssueController(s.authorities(), templates);
-        CertificatesController certificates = new CertificatesController(s.authorities(), templates);
+        CertificatesController certificates = new CertificatesController(s.authorities(), templates, clock);
         AuditController auditLog = new AuditController(s.auditLog(), templates);
         KeysController keys = new KeysController(s.keys(), templates);
         AdminController admin = new AdminController(s.access(), sessions, cookie, templates, clock);
@@ -60,16 +60,21 @@ public final class UiRoutes {
                 post("/ui/logout", open, gate.page(UiAccess.ANY, login::logout)),
 
                 get("/ui", open, gate.page(UiAccess.ANY, dashboard::show)),
+                get("/ui/cas", open, gate.page(UiAccess.READ, cas::list)),
+                post("/ui/cas", open, gate.page(UiAccess.ADMIN, cas::createSubordinate)),
                 get("/ui/cas/{caId}", open, gate.page(UiAccess.READ, cas::show)),
                 get("/ui/cas/{caId}/chain.pem", open, gate.page(UiAccess.READ, cas::chain)),
 
                 get("/ui/issue", open, gate.page(UiAccess.OFFICER, issue::form)),
                 post("/ui/issue", open, gate.page(UiAccess.OFFICER, issue::issue)),
+                get("/ui/identities", open, gate.page(UiAccess.READ, issue::identities)),
                 get("/ui/identities/new", open, gate.page(UiAccess.OFFICER, issue::identityForm)),
                 post("/ui/identities", open, gate.page(UiAccess.OFFICER, issue::createIdentity)),
 
                 get("/ui/certificates", open, gate.page(UiAccess.READ, certificates::search)),
                 get("/ui/certificates/{caId}/{serial}", open, gate.page(UiAccess.READ, certificates::detail)),
+                get("/ui/certificates/{caId}/{serial}/renew", open, gate.page(UiAccess.OFFICER, certificates::renewForm)),
+                post("/ui/certificates/{caId}/{serial}/renew", open, gate.page(UiAccess.OFFICER, certificates::renew)),
                 get("/ui/certificates/{caId}/{serial}/certificate.pem", open, gate.page(UiAccess.READ, certificates::pem)),
                 get("/ui/certificates/{caId}/{serial}/certificate.cer", open, gate.page(UiAccess.READ, certificates::der)),
                 get("/ui/certificates/{caId}/{serial}/chain.pem", open, gate.page(UiAccess.READ, certificates::chain)),
@@ -79,10 +84,12 @@ public final class UiRoutes {
 
                 get("/ui/users", open, gate.page(UiAccess.ADMIN, admin::users)),
                 post("/ui/users", open, gate.page(UiAccess.ADMIN, admin::createUser)),
+                get("/ui/users/{username}/disable", open, gate.page(UiAccess.ADMIN, admin::confirmDisable)),
                 post("/ui/users/{username}/disable", open, gate.page(UiAccess.ADMIN, admin::disableUser)),
                 post("/ui/users/{username}/enable", open, gate.page(UiAccess.ADMIN, admin::enableUser)),
                 get("/ui/tokens", open, gate.page(UiAccess.ADMIN, admin::tokens)),
                 post("/ui/tokens", open, gate.page(UiAccess.ADMIN, admin::createToken)),
+                get("/ui/tokens/{tokenId}/revoke", open, gate.page(UiAccess.ADMIN, admin::confirmRevoke)),
                 post("/ui/tokens/{tokenId}/revoke", open, gate.page(UiAccess.ADMIN, admin::revokeToken)),
 
                 // Last, so that every page above matches first: any other UI path is a 404 page.
