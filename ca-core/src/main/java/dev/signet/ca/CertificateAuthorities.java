@@ -272,7 +272,7 @@ public final class CertificateAuthorities {
         SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(publicKey.getEncoded());
         CheckedRequest request = RequestChecker.forServerKey(spki, subject, List.of(), profile, requester);
         CertificateRecord record = issuer.issue(issuer.prepare(request));
-        return issued(record, issuer.ca().chain());
+        return announce(issued(record, issuer.ca().chain()));
     }
 
     /** Every signer identity whose key the HSM holds, newest certificate first. */
