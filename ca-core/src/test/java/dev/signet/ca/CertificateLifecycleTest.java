@@ -37,7 +37,10 @@ class CertificateLifecycleTest {
     @BeforeEach
     void setUp() {
         f = new CaFixture(dir);
-        root = f.cas.createRoot(new NewCa("Test Root", "CN=Test Root", KeyAlgorithm.EC_P256, null, null, "http://pki.test"), "admin");
+        CaInfo top = f.cas.createRoot(new NewCa("Test Root", "CN=Test Root", KeyAlgorithm.EC_P256, null, null, "http://pki.test"), "admin");
+        // Leaves come from a subordinate (a root issues only CA certificates); it is the trust anchor below.
+        root = f.cas.createSubordinate(top.id(), new NewCa("Test Issuing", "CN=Test Issuing", KeyAlgorithm.EC_P256, null, null,
+                "http://pki.test"), null, "admin");
     }
 
     @AfterEach

@@ -7,7 +7,9 @@ import dev.signet.ca.TimeStampSource;
 import dev.signet.ca.TsaReply;
 import dev.signet.ca.TsaSettings;
 import dev.signet.ca.store.TsaStore;
+import dev.signet.ca.audit.AuditExpectations;
 import dev.signet.ca.audit.AuditSigner;
+import dev.signet.ca.audit.AuditVerification;
 import dev.signet.ca.profile.ProfileException;
 import dev.signet.ca.profile.Profiles;
 import dev.signet.ca.store.AccessStore;
@@ -15,6 +17,7 @@ import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.Database;
+import dev.signet.ca.store.OwnerOnly;
 import dev.signet.ca.store.SecurityEvents;
 import dev.signet.ca.store.StoreSettings;
 import dev.signet.ca.store.AuditEvent;
@@ -27,6 +30,7 @@ import dev.signet.hsm.KeyPurpose;
 import dev.signet.hsm.ScopedSigner;
 import dev.signet.hsm.SigningKeys;
 import dev.signet.web.api.TsaMetrics;
+import dev.signet.web.auth.AnonymousRefusals;
 import dev.signet.web.config.ConfigException;
 import dev.signet.web.config.SignetConfig;
 import io.micrometer.core.instrument.Counter;
@@ -34,7 +38,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,9 +57,9 @@ import java.util.stream.Collectors;
 public final class Services implements AutoCloseable {
 
     /** The HSM key that signs audit checkpoints. */
-    static final String AUDIT_KEY_LABEL = "signet-audit";
+    public static final String AUDIT_KEY_LABEL = "signet-audit";
     /** Sign a checkpoint every this many audit entries (and on close). */
-    static final int CHECKPOINT_INTERVAL = 100;
+    public static final int CHECKPOINT_INTERVAL = 100;
 
     private final SignetConfig config;
     private final PrometheusMeterRegistry metrics;
@@ -71,6 +74,7 @@ public final class Services implements AutoCloseable {
     private final KeyInventory keys;
     private final TimeStampAuthorities timeStampAuthorities;
     private final TimeStampSource timeStamps;
+    private final AnonymousRefusals anonymousRefusals;
 
     private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
         this.config = config;
@@ -93,6 +97,7 @@ public final class Services implements AutoCloseable {
         this.timeStamps = config.tsa().externalUrl() != null
                 ? TimeStampSource.external(config.tsa().externalUrl(), config.tsa().externalTimeout())
                 : metered(timeStampAuthorities.builtIn(TsaSettings.DEFAULT, TIME_STAMP_REQUESTER), new TsaMetrics(metrics));
+        this.anonymousRefusals = new AnonymousRefusals(securityEvents, metrics, Clock.systemUTC());
     }
 
     /** Opens the HSM and the database described by {@code config}, creating the data directory. */
@@ -105,7 +110,8 @@ public final class Services implements AutoCloseable {
             throw new ConfigException("profiles.dir", e.getMessage());
         }
         try {
-            Files.createDirectories(config.dataDir());
+            // 0700, repaired if an older version (or an operator) left it open to others.
+            OwnerOnly.directory(config.dataDir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
         }
@@ -140,6 +146,26 @@ public final class Services implements AutoCloseable {
         } catch (RuntimeException e) {
             hsm.close();
             throw e;
+        }
+    }
+
+    /**
+     * Verifies the audit chain of {@code config}'s database against the HSM's audit key, with the
+     * database opened without a signer: verifying signs and writes nothing (a verify that signed the
+     * head on close would bless whatever it had just read).
+     */
+    public static AuditVerification verifyAudit(SignetConfig config, AuditExpectations rules) {
+        if (!java.nio.file.Files.isRegularFile(config.databaseFile())) {
+            throw new IllegalStateException("no Signet database at " + config.databaseFile()
+                    + " (run serve or init on that data directory first)");
+        }
+        try (Hsm hsm = Hsms.open(config.hsm().config())) {
+            SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
+            ScopedSigner auditKey = auditKeys.find(AUDIT_KEY_LABEL).orElseThrow(() -> new IllegalStateException(
+                    "the HSM has no audit key '" + AUDIT_KEY_LABEL + "' (run serve or init first)"));
+            try (Database db = Database.open(config.databaseFile())) {
+                return new AuditLog(db).verify(new AuditSigner(auditKeys, auditKey).keys(), rules);
+            }
         }
     }
 
@@ -241,6 +267,11 @@ public final class Services implements AutoCloseable {
         return TsaReply.Failure.SYSTEM_FAILURE;
     }
 
+    /** Requests refused without a credential, counted and summarised into the audit chain once a minute. */
+    public AnonymousRefusals anonymousRefusals() {
+        return anonymousRefusals;
+    }
+
     /** The CA facade: CAs, profiles, issuance, signer identities. */
     public CertificateAuthorities authorities() {
         return authorities;
@@ -249,6 +280,7 @@ public final class Services implements AutoCloseable {
     @Override
     public void close() {
         try {
+            anonymousRefusals.close();
             database.close();
         } finally {
             hsm.close();

@@ -4,6 +4,7 @@ import dev.signet.ca.CaException;
 import dev.signet.ca.profile.Profile;
 import dev.signet.ca.profile.SanType;
 import dev.signet.ca.profile.SubjectAttributes;
+import dev.signet.ca.store.VisibleText;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -40,6 +41,10 @@ public final class RequestChecker {
 
     /** More names than this is not a certificate, it is a directory. */
     static final int MAX_SANS = 100;
+    /** Subject attributes: a real subject has a handful. */
+    static final int MAX_SUBJECT_ATTRIBUTES = 30;
+    /** The subject's DER: a few hundred bytes in practice. */
+    static final int MAX_SUBJECT_BYTES = 2048;
 
     /** Upper bounds from RFC 5280 Appendix A (ub-*); 64 for the rest. */
     private static final Map<ASN1ObjectIdentifier, Integer> MAX_LENGTH = Map.of(
@@ -51,8 +56,9 @@ public final class RequestChecker {
     /** Checks a PKCS#10 CSR (PEM or DER) against {@code profile}. */
     public static CheckedRequest fromCsr(byte[] csrBytes, Profile profile, String requester) {
         PKCS10CertificationRequest csr = CsrParser.parse(csrBytes);
-        ProofOfPossession.verify(csr);
+        // Key type and size first: they bound what the signature check below may cost.
         String keyAlgorithm = KeyChecks.check(csr.getSubjectPublicKeyInfo(), profile.keys());
+        ProofOfPossession.verify(csr);
         List<GeneralName> requestedSans = requestedSans(csr, profile);
         return check(profile, csr.getSubject(), csr.getSubjectPublicKeyInfo(), keyAlgorithm, requestedSans, requester);
     }
@@ -145,6 +151,23 @@ public final class RequestChecker {
     }
 
     private static X500Name checkSubject(X500Name subject, Profile profile) {
+        int attributes = 0;
+        for (RDN rdn : subject.getRDNs()) {
+            attributes += rdn.size();
+        }
+        if (attributes > MAX_SUBJECT_ATTRIBUTES) {
+            throw CaException.refused("subject-too-large", "the subject has " + attributes + " attributes; at most "
+                    + MAX_SUBJECT_ATTRIBUTES);
+        }
+        int size;
+        try {
+            size = subject.getEncoded().length;
+        } catch (java.io.IOException e) {
+            throw CaException.badRequest("subject-malformed", "the subject cannot be encoded");
+        }
+        if (size > MAX_SUBJECT_BYTES) {
+            throw CaException.refused("subject-too-large", "the subject is " + size + " bytes; at most " + MAX_SUBJECT_BYTES);
+        }
         List<RDN> out = new ArrayList<>();
         Set<String> present = new LinkedHashSet<>();
         for (RDN rdn : subject.getRDNs()) {
@@ -184,6 +207,12 @@ public final class RequestChecker {
             if (Character.isISOControl(v.charAt(i))) {
                 throw CaException.refused("subject-malformed", "subject attribute " + name + " contains control characters");
             }
+        }
+        int invisible = VisibleText.firstInvisible(v);
+        if (invisible >= 0) {
+            // A zero-width space or a right-to-left override makes one name look like another.
+            throw CaException.refused("subject-malformed", "subject attribute " + name + " contains an invisible or "
+                    + "bidirectional control character" + String.format(" (U+%04X)", v.codePointAt(invisible)));
         }
         if (type.equals(BCStyle.C)) {
             if (!v.matches("[A-Z]{2}")) {

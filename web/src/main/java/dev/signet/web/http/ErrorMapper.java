@@ -39,6 +39,11 @@ public final class ErrorMapper {
     }
 
     static void respond(Context ctx, Exception e) {
+        if (ClientGone.is(e)) {
+            LOG.info("client {} went away during {} {} ({})", ctx.ip(), ctx.method(), ctx.path(), ClientGone.describe(e));
+            write(ctx, ProblemType.MALFORMED_REQUEST, "the request ended before its body was complete");
+            return;
+        }
         if (e instanceof ApiException api) {
             write(ctx, api.problem(), api.getMessage());
             return;

@@ -75,12 +75,24 @@ public final class CertificatesController {
         }
     }
 
+    /**
+     * What the page after an issuance says once ("issued", or which signer identity was created):
+     * flashed by the server for that one certificate, never read from the URL, where anyone could
+     * write a message of their own into a link.
+     */
+    record Notice(String caId, String serial, boolean issued, String identity, String renewedFrom) {}
+
     private final CertificateAuthorities authorities;
+    private final SessionStore sessions;
+    private final SessionCookie cookie;
     private final Templates templates;
     private final Clock clock;
 
-    CertificatesController(CertificateAuthorities authorities, Templates templates, Clock clock) {
+    CertificatesController(CertificateAuthorities authorities, SessionStore sessions, SessionCookie cookie, Templates templates,
+                           Clock clock) {
         this.authorities = authorities;
+        this.sessions = sessions;
+        this.cookie = cookie;
         this.templates = templates;
         this.clock = clock;
     }
@@ -150,9 +162,12 @@ public final class CertificatesController {
         Map<String, String> names = DashboardController.caNames(authorities.list());
         Map<String, Object> params = new HashMap<>();
         params.put("frame", Frame.of("Certificate " + c.serial(), "certificates", viewer));
+        Notice notice = sessions.takeFlash(cookie.read(ctx)).filter(Notice.class::isInstance).map(Notice.class::cast)
+                .filter(n -> n.caId().equals(c.caId()) && n.serial().equals(c.serial())).orElse(null);
         params.put("model", new DetailModel(CertificateRow.of(c, names), CertificateDetails.of(c.certificatePem()),
                 c.certificatePem(), c.requester(), Format.time(c.revokedAt()), c.revocationReason(),
-                trimmed(ctx.queryParam("identity")), ctx.queryParam("issued") != null, renewedFrom(ctx)));
+                notice == null ? null : notice.identity(), notice != null && notice.issued(),
+                notice == null ? null : notice.renewedFrom()));
         templates.render(ctx, 200, "certificate.jte", params);
     }
 
@@ -189,8 +204,8 @@ public final class CertificatesController {
             showRenew(ctx, viewer, UiErrors.status(e.kind()), old, days, csr, e.getMessage());
             return;
         }
-        ctx.redirect("/ui/certificates/" + renewed.caId() + "/" + renewed.serial() + "?issued=1&renewed=" + old.serial(),
-                io.javalin.http.HttpStatus.SEE_OTHER);
+        sessions.flash(cookie.read(ctx), new Notice(renewed.caId(), renewed.serial(), true, null, old.serial()));
+        ctx.redirect("/ui/certificates/" + renewed.caId() + "/" + renewed.serial(), io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
     private void showRenew(Context ctx, Viewer viewer, int status, IssuedCertificate c, String days, String csr, String error) {
@@ -201,11 +216,6 @@ public final class CertificatesController {
         params.put("frame", Frame.of("Renew certificate " + c.serial(), "certificates", viewer));
         params.put("model", new RenewModel(CertificateRow.of(c, names), max, days, csr, error));
         templates.render(ctx, status, "renew.jte", params);
-    }
-
-    private static String renewedFrom(Context ctx) {
-        String r = trimmed(ctx.queryParam("renewed"));
-        return r != null && r.matches("[0-9a-f]{1,40}") ? r : null;
     }
 
     void pem(Context ctx, Viewer viewer) {

@@ -12,7 +12,6 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -41,10 +40,14 @@ public final class IssueController {
                                 String profile, ProfileRules rules, String subject, String keyAlgorithm, String error) {}
 
     private final CertificateAuthorities authorities;
+    private final SessionStore sessions;
+    private final SessionCookie cookie;
     private final Templates templates;
 
-    IssueController(CertificateAuthorities authorities, Templates templates) {
+    IssueController(CertificateAuthorities authorities, SessionStore sessions, SessionCookie cookie, Templates templates) {
         this.authorities = authorities;
+        this.sessions = sessions;
+        this.cookie = cookie;
         this.templates = templates;
     }
 
@@ -98,7 +101,8 @@ public final class IssueController {
             showIssue(ctx, viewer, UiErrors.status(e.kind()), ca, profile, keep, days, e.getMessage());
             return;
         }
-        ctx.redirect("/ui/certificates/" + issued.caId() + "/" + issued.serial() + "?issued=1", HttpStatus.SEE_OTHER);
+        sessions.flash(cookie.read(ctx), new CertificatesController.Notice(issued.caId(), issued.serial(), true, null, null));
+        ctx.redirect("/ui/certificates/" + issued.caId() + "/" + issued.serial(), HttpStatus.SEE_OTHER);
     }
 
     /** Days from a form field: empty is the profile's longest (null); otherwise a whole number of days. */
@@ -165,8 +169,8 @@ public final class IssueController {
             return;
         }
         IssuedCertificate c = identity.certificate();
-        ctx.redirect("/ui/certificates/" + c.caId() + "/" + c.serial() + "?identity="
-                + URLEncoder.encode(identity.id(), StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
+        sessions.flash(cookie.read(ctx), new CertificatesController.Notice(c.caId(), c.serial(), false, identity.id(), null));
+        ctx.redirect("/ui/certificates/" + c.caId() + "/" + c.serial(), HttpStatus.SEE_OTHER);
     }
 
     private void showIssue(Context ctx, Viewer viewer, int status, String ca, String profile, String csr, String validityDays,

@@ -4,6 +4,7 @@ import dev.signet.ca.CaException;
 import dev.signet.ca.store.AlreadyExistsException;
 import dev.signet.ca.store.InvalidRecordException;
 import dev.signet.ca.store.NotFoundException;
+import dev.signet.web.http.ClientGone;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import dev.signet.web.auth.Role;
@@ -58,6 +59,11 @@ public final class UiErrors {
             page(ctx, viewer, e.getStatus() >= 400 && e.getStatus() < 500 ? e.getStatus() : 500,
                     e.getStatus() == 413 ? "The upload is too large." : "The request could not be handled.");
         } catch (Exception e) {
+            if (ClientGone.is(e)) {
+                LOG.info("client {} went away during {} {} ({})", ctx.ip(), ctx.method(), ctx.path(), ClientGone.describe(e));
+                page(ctx, viewer, 400, "The request ended before it was complete.");
+                return;
+            }
             page(ctx, viewer, 500, "Something went wrong on our side. Incident " + incident(ctx, e) + ".");
         }
     }

@@ -38,16 +38,15 @@ public final class UiRoutes {
         UiErrors errors = new UiErrors(templates);
         SessionStore sessions = new SessionStore(new UiSessionStore(s.database()), clock);
         SessionCookie cookie = new SessionCookie(s.config().tls() != null);
-        SecurityAudit audit = new StoreSecurityAudit(s.securityEvents());
+        SecurityAudit audit = new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals());
         UiGate gate = new UiGate(sessions, cookie, s.access(), audit, errors);
 
         LoginController login = new LoginController(sessions, cookie, s.access(), s.securityEvents(), audit,
-                new LoginThrottle(clock), templates, errors);
+                new LoginThrottle(clock), new LoginTokens(clock), templates, errors);
         DashboardController dashboard = new DashboardController(s.authorities(), templates, clock);
-        CaController cas = new CaController(s.authorities(), s.timeStampAuthorities(), templates,
-                s.config().publicBaseUrl().toString(), clock);
-        IssueController issue = new IssueController(s.authorities(), templates);
-        CertificatesController certificates = new CertificatesController(s.authorities(), templates, clock);
+        CaController cas = new CaController(s.authorities(), s.timeStampAuthorities(), templates, s.config().publicBaseUrl().toString(), clock);
+        IssueController issue = new IssueController(s.authorities(), sessions, cookie, templates);
+        CertificatesController certificates = new CertificatesController(s.authorities(), sessions, cookie, templates, clock);
         AuditController auditLog = new AuditController(s.auditLog(), templates);
         KeysController keys = new KeysController(s.keys(), templates);
         AdminController admin = new AdminController(s.access(), sessions, cookie, templates, clock);

@@ -106,20 +106,24 @@ class OperatorUiBrowserTest {
 
     @Test
     void the_issue_form_signs_with_the_ca_and_profile_selected_even_without_show_rules() throws Exception {
+        // A second issuing CA to choose (a root issues only CA certificates, so not the root).
+        String second = server.server.services().authorities().createSubordinate(ROOT, new dev.signet.ca.NewCa(
+                        "Signet Demo Second Issuing CA", "CN=Signet Demo Second Issuing CA,O=Signet",
+                        dev.signet.hsm.KeyAlgorithm.EC_P256, null, null, null), null, "test").id();
         login("officer", officerPassword);
         clickAndWaitForNextPage(By.linkText("Issue"));
         // The page opens on the issuing CA and tls-server; change both and submit at once.
-        new Select(driver.findElement(By.id("choose-ca"))).selectByValue(ROOT);
+        new Select(driver.findElement(By.id("choose-ca"))).selectByValue(second);
         new Select(driver.findElement(By.id("choose-profile"))).selectByValue("tls-client");
         driver.findElement(By.id("csr")).sendKeys(Csrs.tlsServer("client-one.example.com"));
         clickAndWaitForNextPage(By.id("issue"));
 
         assertTrue(driver.findElement(By.id("issued-notice")).isDisplayed(), driver.getPageSource());
         String serial = driver.findElement(By.id("serial")).getText();
-        IssuedCertificate c = server.server.services().authorities().find(ROOT, serial).orElseThrow();
+        IssuedCertificate c = server.server.services().authorities().find(second, serial).orElseThrow();
         assertEquals("tls-client", c.profile());
         X509Certificate x = parse(c.certificatePem());
-        assertTrue(x.getIssuerX500Principal().getName().contains("Signet Demo Root CA"), x.getIssuerX500Principal().getName());
+        assertTrue(x.getIssuerX500Principal().getName().contains("Signet Demo Second Issuing CA"), x.getIssuerX500Principal().getName());
         assertEquals(List.of("1.3.6.1.5.5.7.3.2"), x.getExtendedKeyUsage(), "clientAuth, as tls-client says");
 
         // "Show rules" shows the selected profile's rules and keeps the CSR typed.
