@@ -312,14 +312,14 @@ public final class TimeStampAuthorities {
 
     /**
      * A PKCS#10 request for an external CA. Its proof-of-possession signature goes through the TSA's
-     * scoped signer: the key may sign only time-stamp tokens, and a CSR is the one other thing it
-     * must sign once, before it has a certificate.
+     * scoped signer as a CERTIFICATE_REQUEST, the one thing besides tokens that a TIMESTAMPING key
+     * may sign.
      */
     private static String csr(ScopedSigner signer, String subject) {
         try {
             byte[] der = new PKCS10CertificationRequestBuilder(new X500Name(subject),
                     SubjectPublicKeyInfo.getInstance(signer.publicKey().getEncoded()))
-                    .build(signer.contentSigner(SignedObject.TIMESTAMP_TOKEN)).getEncoded();
+                    .build(signer.contentSigner(SignedObject.CERTIFICATE_REQUEST)).getEncoded();
             return Pem.encode("CERTIFICATE REQUEST", der);
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode the CSR", e);

@@ -7,6 +7,7 @@ import dev.signet.ca.TimeStampSource;
 import dev.signet.ca.TsaReply;
 import dev.signet.ca.TsaSettings;
 import dev.signet.ca.store.TsaStore;
+import dev.signet.ca.DataKeys;
 import dev.signet.ca.audit.AuditExpectations;
 import dev.signet.ca.audit.AuditSigner;
 import dev.signet.ca.audit.AuditVerification;
@@ -16,6 +17,7 @@ import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
+import dev.signet.ca.store.DataKeyStore;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.OwnerOnly;
 import dev.signet.ca.store.SecurityEvents;
@@ -39,6 +41,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +67,7 @@ public final class Services implements AutoCloseable {
     public static final String AUDIT_KEY_LABEL = "signet-audit";
     /** Sign a checkpoint every this many audit entries (and on close). */
     public static final int CHECKPOINT_INTERVAL = 100;
+    private static final Logger LOG = LoggerFactory.getLogger(Services.class);
 
     private final SignetConfig config;
     private final PrometheusMeterRegistry metrics;
@@ -71,6 +79,8 @@ public final class Services implements AutoCloseable {
     private final AuditLog auditLog;
     private final SecurityEvents securityEvents;
     private final CertificateAuthorities authorities;
+    private final DataKeys dataKeys;
+    private final ScheduledExecutorService dataKeyJobs;
     private final KeyInventory keys;
     private final TimeStampAuthorities timeStampAuthorities;
     private final TimeStampSource timeStamps;
@@ -98,6 +108,26 @@ public final class Services implements AutoCloseable {
                 ? TimeStampSource.external(config.tsa().externalUrl(), config.tsa().externalTimeout())
                 : metered(timeStampAuthorities.builtIn(TsaSettings.DEFAULT, TIME_STAMP_REQUESTER), new TsaMetrics(metrics));
         this.anonymousRefusals = new AnonymousRefusals(securityEvents, metrics, Clock.systemUTC());
+        this.dataKeys = new DataKeys(hsm.encryptionKeys(), new DataKeyStore(database), Clock.systemUTC());
+        this.dataKeyJobs = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "signet-data-key-jobs");
+            t.setDaemon(true);
+            return t;
+        });
+        // Use is audited per key, caller and minute; destruction runs once its waiting period is over.
+        dataKeyJobs.scheduleWithFixedDelay(this::dataKeyJobs, DATA_KEY_JOB_SECONDS, DATA_KEY_JOB_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** How often data-key use is written to the audit log and due destructions are carried out. */
+    static final long DATA_KEY_JOB_SECONDS = 60;
+
+    private void dataKeyJobs() {
+        try {
+            dataKeys.flushUsage();
+            dataKeys.destroyDue();
+        } catch (RuntimeException e) {
+            LOG.warn("data-key jobs failed (retried in {} s): {}", DATA_KEY_JOB_SECONDS, e.toString());
+        }
     }
 
     /** Opens the HSM and the database described by {@code config}, creating the data directory. */
@@ -277,8 +307,25 @@ public final class Services implements AutoCloseable {
         return authorities;
     }
 
+    /** Named data keys for applications (envelope encryption through the boundary). */
+    public DataKeys dataKeys() {
+        return dataKeys;
+    }
+
     @Override
     public void close() {
+        dataKeyJobs.shutdownNow();
+        try {
+            // A job already writing finishes first, so the last flush sees every count once.
+            dataKeyJobs.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            dataKeys.flushUsage();
+        } catch (RuntimeException e) {
+            LOG.warn("data-key use since the last minute was not audited: {}", e.toString());
+        }
         try {
             anonymousRefusals.close();
             database.close();

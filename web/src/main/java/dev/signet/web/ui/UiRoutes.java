@@ -50,6 +50,7 @@ public final class UiRoutes {
         AuditController auditLog = new AuditController(s.auditLog(), templates);
         KeysController keys = new KeysController(s.keys(), templates);
         AdminController admin = new AdminController(s.access(), sessions, cookie, templates, clock);
+        DataKeysController dataKeys = new DataKeysController(s.dataKeys(), s.access(), templates);
         Access open = Access.PUBLIC;
 
         return List.of(
@@ -80,6 +81,12 @@ public final class UiRoutes {
 
                 get("/ui/audit", open, gate.page(UiAccess.AUDIT, auditLog::show)),
                 get("/ui/keys", open, gate.page(UiAccess.AUDIT, keys::show)),
+
+                get("/ui/data-keys", open, gate.page(UiAccess.AUDIT, dataKeys::show)),
+                post("/ui/data-keys", open, gate.page(UiAccess.ADMIN, dataKeys::create)),
+                post("/ui/data-keys/{name}/rotate", open, gate.page(UiAccess.ADMIN, dataKeys::rotate)),
+                post("/ui/data-keys/{name}/disable", open, gate.page(UiAccess.ADMIN, dataKeys::disable)),
+                post("/ui/data-keys/{name}/enable", open, gate.page(UiAccess.ADMIN, dataKeys::enable)),
 
                 get("/ui/users", open, gate.page(UiAccess.ADMIN, admin::users)),
                 post("/ui/users", open, gate.page(UiAccess.ADMIN, admin::createUser)),
