@@ -252,6 +252,29 @@ public final class CertificateAuthorities {
         }
     }
 
+    /**
+     * Issues a certificate under {@code profileName} for a key held in the HSM (a TSA's, say): no CSR,
+     * since the key never left the boundary; the same checks, lint and prepare/issue path as any other.
+     */
+    public IssuedCertificate issueForKey(String caId, String profileName, java.security.PublicKey publicKey, String subjectDn,
+            String requester) {
+        Profile profile = profile(profileName);
+        if (profile.ca()) {
+            throw CaException.badRequest("profile-is-ca", "CA certificates are made with createSubordinate");
+        }
+        X500Name subject;
+        try {
+            subject = new X500Name(subjectDn == null ? "" : subjectDn);
+        } catch (IllegalArgumentException e) {
+            throw CaException.badRequest("subject-malformed", "not a distinguished name: '" + subjectDn + "'");
+        }
+        CertificateIssuer issuer = registry.issuer(caId);
+        SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(publicKey.getEncoded());
+        CheckedRequest request = RequestChecker.forServerKey(spki, subject, List.of(), profile, requester);
+        CertificateRecord record = issuer.issue(issuer.prepare(request));
+        return announce(issued(record, issuer.ca().chain()));
+    }
+
     /** Every signer identity whose key the HSM holds, newest certificate first. */
     public List<SignerIdentity> listSignerIdentities() {
         List<SignerIdentity> out = new ArrayList<>();

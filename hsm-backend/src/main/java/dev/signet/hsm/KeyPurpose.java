@@ -16,8 +16,11 @@ public enum KeyPurpose {
     CA(EnumSet.of(SignedObject.CERTIFICATE, SignedObject.CRL, SignedObject.OCSP_RESPONSE, SignedObject.CERTIFICATE_REQUEST)),
     /** A delegated OCSP responder. */
     OCSP(EnumSet.of(SignedObject.OCSP_RESPONSE)),
-    /** A time-stamp authority (RFC 3161 tokens). */
-    TIMESTAMPING(EnumSet.of(SignedObject.TIMESTAMP_TOKEN)),
+    /**
+     * A time-stamp authority (RFC 3161 tokens), and the request for its own certificate when the CA
+     * that certifies it is outside Signet.
+     */
+    TIMESTAMPING(EnumSet.of(SignedObject.TIMESTAMP_TOKEN, SignedObject.CERTIFICATE_REQUEST)),
     /** A signer identity: document signatures (PAdES, CAdES). */
     DOCUMENT(EnumSet.of(SignedObject.DOCUMENT_SIGNATURE)),
     /** The audit chain's checkpoints. */

@@ -2,7 +2,10 @@ package dev.signet.web;
 
 import dev.signet.ca.CaInfo;
 import dev.signet.ca.CertificateAuthorities;
+import dev.signet.ca.CaException;
 import dev.signet.ca.NewCa;
+import dev.signet.ca.TimeStampAuthorities;
+import dev.signet.ca.TsaInfo;
 import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.store.IssuedToken;
 import dev.signet.ca.store.UserRecord;
@@ -11,6 +14,7 @@ import dev.signet.hsm.KeyAlgorithm;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -34,9 +38,38 @@ public final class FirstStart {
 
     private FirstStart() {}
 
+    /**
+     * The configured TSAs the store does not hold yet (on a first start, the demo TSA under the demo
+     * issuing CA). One without its own {@code ca} setting is certified by the issuing CA made now or,
+     * on a later start, by the active CA named like the plan's issuing CA.
+     */
+    private static void createTimeStampAuthorities(Services s, Plan plan, String issuingCaId, PrintStream console) {
+        TimeStampAuthorities tsas = s.timeStampAuthorities();
+        String defaultCa = issuingCaId;
+        if (defaultCa == null) {
+            defaultCa = s.authorities().list().stream()
+                    .filter(c -> c.name().equals(plan.issuingName()) && "active".equals(c.status()))
+                    .map(CaInfo::id).findFirst().orElse(null);
+        }
+        List<String> before = tsas.list().stream().map(TsaInfo::name).toList();
+        try {
+            tsas.createMissing(defaultCa, ACTOR);
+        } catch (CaException e) {
+            console.println("Time-stamp authorities not created: " + e.getMessage() + " (set tsa.ca in the configuration).");
+        }
+        for (TsaInfo t : tsas.list()) {
+            if (!before.contains(t.name())) {
+                console.println("Created time-stamp authority '" + t.name() + "' at " + s.config().publicBaseUrl() + t.path()
+                        + (t.csrPem() != null ? " (pending: give its CSR to the external CA, GET /api/v1/tsas/" + t.name() + ")"
+                        : " (policy " + t.policyOid() + ")."));
+            }
+        }
+    }
+
     /** Creates what is missing; prints what it created (the admin token once) to {@code console}. */
     public static void run(Services s, Plan plan, PrintStream console) {
         CertificateAuthorities cas = s.authorities();
+        String issuingCaId = null;
         if (cas.list().isEmpty()) {
             String baseUrl = s.config().publicBaseUrl().toString();
             CaInfo root = cas.createRoot(new NewCa(plan.rootName(), "CN=" + plan.rootName() + ",O=Signet",
@@ -45,7 +78,9 @@ public final class FirstStart {
                     "CN=" + plan.issuingName() + ",O=Signet", plan.keyAlgorithm(), null, null, baseUrl), null, ACTOR);
             console.println("Created root CA '" + root.name() + "' (id " + root.id() + ") and issuing CA '"
                     + issuing.name() + "' (id " + issuing.id() + ").");
+            issuingCaId = issuing.id();
         }
+        createTimeStampAuthorities(s, plan, issuingCaId, console);
         AccessStore access = s.access();
         boolean hasAdmin = access.listTokens().stream().anyMatch(t -> "admin".equals(t.role()) && t.revoked() == null);
         if (!hasAdmin) {

@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 public final class KeyInventory {
 
-    /** One key as listed. {@code owner} is e.g. {@code ca:signet-demo-root-ca}, {@code identity:ca.1f}, {@code audit}; null if unknown. */
+    /** One key as listed. {@code owner} is e.g. {@code ca:signet-demo-root-ca}, {@code identity:ca.1f}, {@code audit}, {@code tsa:default}; null if unknown. */
     public record Entry(KeyInfo info, String owner) {
 
         public String label() {
@@ -73,6 +73,10 @@ public final class KeyInventory {
         if (label.equals(Services.AUDIT_KEY_LABEL)) {
             return "audit";
         }
+        if (label.startsWith(TSA_PREFIX) && label.lastIndexOf('-') > TSA_PREFIX.length()) {
+            // tsa-{name}-{8 hex}: the TSA's name is what is between.
+            return "tsa:" + label.substring(TSA_PREFIX.length(), label.lastIndexOf('-'));
+        }
         if (label.startsWith(IDENTITY_PREFIX)) {
             // identity-{caId}-{serial}: the serial is hex, so the last '-' separates it from the CA id.
             String rest = label.substring(IDENTITY_PREFIX.length());
@@ -85,5 +89,7 @@ public final class KeyInventory {
     }
 
     static final String IDENTITY_PREFIX = "identity-";
+    /** Time-stamp authorities' keys (see TimeStampAuthorities). */
+    static final String TSA_PREFIX = "tsa-";
 
 }

@@ -74,6 +74,9 @@ final class KeyPurposeUpgrade {
         if (label.startsWith(KeyInventory.IDENTITY_PREFIX)) {
             return KeyPurpose.DOCUMENT;
         }
+        if (label.startsWith(KeyInventory.TSA_PREFIX)) {
+            return KeyPurpose.TIMESTAMPING;
+        }
         return null;
     }
 }

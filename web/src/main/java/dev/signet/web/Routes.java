@@ -16,6 +16,8 @@ import dev.signet.web.api.PkiController;
 import dev.signet.web.api.ProfileController;
 import dev.signet.web.api.SignController;
 import dev.signet.web.api.TokenController;
+import dev.signet.web.api.TsaController;
+import dev.signet.web.api.TsaMetrics;
 import dev.signet.web.auth.Access;
 import dev.signet.web.auth.Role;
 import dev.signet.web.auth.StoreSecurityAudit;
@@ -26,7 +28,7 @@ import java.util.List;
 
 /**
  * Every route of the server, in one table: path, who may call it, and the handler. Reserved
- * contract routes whose features are not built (revoke, PDF validation, the TSA, OCSP, CRLs) are
+ * contract routes whose features are not built (revoke, PDF validation, OCSP, CRLs) are
  * absent, so they answer 404.
  */
 public final class Routes {
@@ -58,6 +60,8 @@ public final class Routes {
         TokenController tokens = new TokenController(s.access());
         SignController sign = new SignController(s.documentSigners(), s.pdfSigner(), s.cadesSigner(), s.securityEvents(),
                 new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()), s.signingWorkDir(), s.config().signing().maxDocumentBytes());
+        TsaController tsa = new TsaController(s.timeStampAuthorities(), s.config().tsa().maxQueryBytes(),
+                new TsaMetrics(s.metrics()));
         DataKeyController dataKeys = new DataKeyController(s.dataKeys(),
                 new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()), s.metrics());
 
@@ -65,6 +69,8 @@ public final class Routes {
                 get("/health", PUBLIC, health::health),
                 get("/metrics", AUDIT, metrics::scrape),
                 get("/ca/{file}", PUBLIC, pki::caCertificate),
+                post("/tsa", PUBLIC, tsa::stampDefault),
+                post("/tsa/{name}", PUBLIC, tsa::stampNamed),
                 get("/api/v1/openapi.json", PUBLIC, openApi::document),
 
                 get("/api/v1/cas", READ, cas::list),
@@ -102,6 +108,9 @@ public final class Routes {
                 post("/api/v1/keys/data/{name}/rewrap", DATA_KEY_USE, dataKeys::rewrap),
                 get("/api/v1/keys", AUDIT, keys::list),
                 get("/api/v1/keys/{label}", AUDIT, keys::get),
+                get("/api/v1/tsas", READ, tsa::list),
+                get("/api/v1/tsas/{name}", READ, tsa::get),
+                post("/api/v1/tsas/{name}/certificate", ADMIN, tsa::importCertificate),
                 get("/api/v1/audit", AUDIT, audit::list),
                 get("/api/v1/audit/verify", AUDIT, audit::verify),
 

@@ -1,6 +1,12 @@
 package dev.signet.web;
 
 import dev.signet.ca.CertificateAuthorities;
+import dev.signet.ca.TimeStamp;
+import dev.signet.ca.TimeStampAuthorities;
+import dev.signet.ca.TimeStampSource;
+import dev.signet.ca.TsaReply;
+import dev.signet.ca.TsaSettings;
+import dev.signet.ca.store.TsaStore;
 import dev.signet.ca.DataKeys;
 import dev.signet.ca.audit.AuditExpectations;
 import dev.signet.ca.audit.AuditSigner;
@@ -29,6 +35,7 @@ import dev.signet.signing.CadesSigner;
 import dev.signet.signing.PdfSigner;
 import dev.signet.signing.RevocationSource;
 import dev.signet.signing.TimestampSource;
+import dev.signet.web.api.TsaMetrics;
 import dev.signet.web.auth.AnonymousRefusals;
 import dev.signet.web.config.ConfigException;
 import dev.signet.web.config.SignetConfig;
@@ -87,6 +94,8 @@ public final class Services implements AutoCloseable {
     private final PdfSigner pdfSigner;
     private final CadesSigner cadesSigner;
     private final Path signingWorkDir;
+    private final TimeStampAuthorities timeStampAuthorities;
+    private final TimeStampSource timeStamps;
     private final AnonymousRefusals anonymousRefusals;
 
     private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
@@ -105,6 +114,11 @@ public final class Services implements AutoCloseable {
                 issued -> Counter.builder("signet.certificates.issued").description("Certificates issued")
                         .tag("profile", issued.profile()).register(metrics).increment());
         this.keys = new KeyInventory(hsm, cas);
+        this.timeStampAuthorities = new TimeStampAuthorities(hsm.signingKeys(KeyPurpose.TIMESTAMPING), hsm.backendName(),
+                authorities, new TsaStore(database), config.tsa().authorities(), Clock.systemUTC());
+        this.timeStamps = config.tsa().externalUrl() != null
+                ? TimeStampSource.external(config.tsa().externalUrl(), config.tsa().externalTimeout())
+                : metered(timeStampAuthorities.builtIn(TsaSettings.DEFAULT, TIME_STAMP_REQUESTER), new TsaMetrics(metrics));
         this.documentSigners = new DocumentSigners(authorities);
         try {
             // One private directory per process for uploads and intermediate files; removed on close.
@@ -112,8 +126,9 @@ public final class Services implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory for document signing", e);
         }
-        URI tsa = config.signing().tsaUrl();
-        TimestampSource timestamps = tsa == null ? null : TimestampSource.http(tsa, Duration.ofSeconds(10));
+        // PAdES B-T/B-LTA and CAdES B-T take their time-stamps from the TSA Signet uses itself: the
+        // built-in one, or the external TSA named by tsa.externalUrl.
+        TimestampSource timestamps = new DocumentTimestamps(timeStamps);
         this.pdfSigner = new PdfSigner(timestamps, RevocationSource.none(), signingWorkDir, Clock.systemUTC());
         this.cadesSigner = new CadesSigner(timestamps);
         this.anonymousRefusals = new AnonymousRefusals(securityEvents, metrics, Clock.systemUTC());
@@ -263,6 +278,47 @@ public final class Services implements AutoCloseable {
 
     public SecurityEvents securityEvents() {
         return securityEvents;
+    }
+
+    /** The time-stamp authorities: creation, queries, counters. */
+    public TimeStampAuthorities timeStampAuthorities() {
+        return timeStampAuthorities;
+    }
+
+    /**
+     * Where Signet's own signatures (PAdES B-T, B-LTA) get their time-stamps: the external TSA of
+     * {@code tsa.external.url} if set, else the built-in default TSA (each token recorded and
+     * audited under {@value #TIME_STAMP_REQUESTER}).
+     */
+    public TimeStampSource timeStamps() {
+        return timeStamps;
+    }
+
+    /** The actor recorded for tokens the built-in TSA issues to Signet's own signatures. */
+    static final String TIME_STAMP_REQUESTER = "system:signing";
+
+    private static TimeStampSource metered(TimeStampSource source, TsaMetrics metrics) {
+        return (digestAlgorithm, imprint) -> {
+            long t0 = System.nanoTime();
+            try {
+                TimeStamp ts = source.timestamp(digestAlgorithm, imprint);
+                metrics.record(TsaSettings.DEFAULT, (TsaReply.Failure) null, System.nanoTime() - t0);
+                return ts;
+            } catch (dev.signet.ca.CaException e) {
+                metrics.record(TsaSettings.DEFAULT, e.code().startsWith("tsa-") ? failure(e.code()) : TsaReply.Failure.BAD_REQUEST,
+                        System.nanoTime() - t0);
+                throw e;
+            }
+        };
+    }
+
+    private static TsaReply.Failure failure(String code) {
+        for (TsaReply.Failure f : TsaReply.Failure.values()) {
+            if (code.equals("tsa-" + f.rfcName())) {
+                return f;
+            }
+        }
+        return TsaReply.Failure.SYSTEM_FAILURE;
     }
 
     /** Requests refused without a credential, counted and summarised into the audit chain once a minute. */

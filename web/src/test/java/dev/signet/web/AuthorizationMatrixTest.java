@@ -88,6 +88,14 @@ class AuthorizationMatrixTest {
                 new Call("GET", "/metrics", () -> "/metrics", null, AUDITORS, 200),
                 new Call("GET", "/ca/{file}", () -> "/ca/" + rootId + ".crt", null, PUBLIC, 200),
                 new Call("GET", "/api/v1/openapi.json", () -> "/api/v1/openapi.json", null, PUBLIC, 200),
+                // The TSA answers anything with an RFC 3161 reply (this JSON body: a rejection); an unknown TSA is a 404.
+                new Call("POST", "/tsa", () -> "/tsa", null, PUBLIC, 200),
+                new Call("POST", "/tsa/{name}", () -> "/tsa/no-such-tsa", null, PUBLIC, 404),
+                new Call("GET", "/api/v1/tsas", () -> "/api/v1/tsas", null, READERS, 200),
+                new Call("GET", "/api/v1/tsas/{name}", () -> "/api/v1/tsas/default", null, READERS, 200),
+                // The default TSA is certified already: a 409 shows the guard let the caller through.
+                new Call("POST", "/api/v1/tsas/{name}/certificate", () -> "/api/v1/tsas/default/certificate",
+                        () -> Map.of("certificatePem", "x", "chainPem", "x"), ADMIN, 409),
                 new Call("GET", "/api/v1/cas", () -> "/api/v1/cas", null, READERS, 200),
                 new Call("POST", "/api/v1/cas", () -> "/api/v1/cas",
                         () -> Map.of("name", "Matrix Root " + counter.incrementAndGet(), "subject", "CN=Matrix Root " + counter.get()),

@@ -4,6 +4,10 @@ import static dev.signet.ca.store.schema.Tables.AUDIT_CHECKPOINT;
 import static dev.signet.ca.store.schema.Tables.AUDIT_ENTRY;
 import static dev.signet.ca.store.schema.Tables.CA;
 import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
+import static dev.signet.ca.store.schema.Tables.TSA;
+import static dev.signet.ca.store.schema.Tables.TSA_TOKEN;
+import static org.jooq.impl.DSL.coalesce;
+import static org.jooq.impl.DSL.greatest;
 import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.param;
@@ -36,6 +40,11 @@ final class HotStatements implements AutoCloseable {
     final PreparedStatement storeReserved;
     /** seq, at, actor, action, object_type, object_id, details, hash. */
     final PreparedStatement appendAudit;
+
+    /** tsa_name, serial, gen_time, hash_algorithm, imprint, policy, requester; 0 rows if the serial is taken. */
+    final PreparedStatement recordTimestamp;
+    /** gen_time, name: counts a token for an active TSA and keeps its latest genTime; 0 rows if none. */
+    final PreparedStatement countTimestamp;
 
     /** The chain head: seq, hash of the last audit entry; no row if the chain is empty. */
     final PreparedStatement chainHead;
@@ -80,6 +89,18 @@ final class HotStatements implements AutoCloseable {
                 .values(param("seq", Long.class), param("at", Long.class), param("actor", String.class),
                         param("action", String.class), param("type", String.class), param("id", String.class),
                         param("details", String.class), param("hash", byte[].class))));
+        recordTimestamp = connection.prepareStatement(dsl.render(dsl.insertInto(TSA_TOKEN,
+                        TSA_TOKEN.TSA_NAME, TSA_TOKEN.SERIAL, TSA_TOKEN.GEN_TIME, TSA_TOKEN.HASH_ALGORITHM, TSA_TOKEN.IMPRINT,
+                        TSA_TOKEN.POLICY, TSA_TOKEN.REQUESTER)
+                .values(param("tsa", String.class), param("serial", String.class), param("gen", Long.class),
+                        param("alg", String.class), param("imprint", byte[].class), param("policy", String.class),
+                        param("requester", String.class))
+                .onConflictDoNothing()));
+        countTimestamp = connection.prepareStatement(dsl.render(dsl.update(TSA)
+                .set(TSA.TOKENS_ISSUED, TSA.TOKENS_ISSUED.plus(inline(1L)))
+                .set(TSA.LAST_GEN_TIME, greatest(coalesce(TSA.LAST_GEN_TIME, inline(0L)), param("gen", Long.class)))
+                .where(TSA.NAME.eq(param("name", String.class)))
+                .and(TSA.STATUS.eq(inline("active")))));
         chainHead = connection.prepareStatement(dsl.render(dsl.select(AUDIT_ENTRY.SEQ, AUDIT_ENTRY.HASH).from(AUDIT_ENTRY)
                 .orderBy(AUDIT_ENTRY.SEQ.desc()).limit(inline(1))));
         lastCheckpointSeq = connection.prepareStatement(dsl.render(dsl.select(max(AUDIT_CHECKPOINT.SEQ)).from(AUDIT_CHECKPOINT)));
@@ -90,7 +111,7 @@ final class HotStatements implements AutoCloseable {
 
     @Override
     public void close() {
-        for (PreparedStatement p : new PreparedStatement[] {reserve, storeReserved, appendAudit, chainHead,
+        for (PreparedStatement p : new PreparedStatement[] {reserve, storeReserved, appendAudit, recordTimestamp, countTimestamp, chainHead,
                 lastCheckpointSeq, savepoint, rollbackToSavepoint, releaseSavepoint}) {
             try {
                 p.close();

@@ -3,7 +3,9 @@ package dev.signet.web.config;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.signet.ca.TsaSettings;
 import dev.signet.hsm.HsmConfig;
+import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.SecretSource;
 import dev.signet.web.http.ClientAddress;
 import java.io.IOException;
@@ -38,12 +40,18 @@ public final class ConfigLoader {
     static final Set<String> KNOWN = Set.of(
             "server.host", "server.port", "server.publicBaseUrl",
             "server.tls.certificate", "server.tls.privateKey", "server.trustedProxies",
-            "limits.maxRequestBytes", "limits.maxDocumentBytes", "signing.tsaUrl",
+            "limits.maxRequestBytes", "limits.maxDocumentBytes",
             "data.dir", "database.file", "profiles.dir",
             "hsm.backend",
             "hsm.software.keyDir", "hsm.software.passphraseFile", "hsm.software.passphraseEnv",
             "hsm.pkcs11.library", "hsm.pkcs11.tokenLabel", "hsm.pkcs11.pinEnv", "hsm.pkcs11.pinFile",
-            "hsm.pkcs11.sessions");
+            "hsm.pkcs11.sessions",
+            "tsa.policy", "tsa.accuracyMillis", "tsa.acceptSha1", "tsa.keyAlgorithm", "tsa.subject", "tsa.ca",
+            "tsa.maxQueryBytes", "tsa.external.url", "tsa.external.timeoutMillis");
+    /** The settings of each further TSA, {@code tsa.authorities.<name>.<setting>}. */
+    static final Set<String> TSA_AUTHORITY_KNOWN = Set.of("policy", "accuracyMillis", "acceptSha1", "keyAlgorithm", "subject", "ca");
+    /** The demo TSA policy: an OID under the UUID arc (X.667, 2.25), which needs no registration. Set your own. */
+    public static final String DEMO_TSA_POLICY = "2.25.258096212928454086049573375516833230841";
 
     private final Map<String, String> environment;
 
@@ -94,11 +102,20 @@ public final class ConfigLoader {
             throw new ConfigException("--config", "cannot read " + file + ": " + e.getMessage());
         }
         for (String key : settings.keySet()) {
-            if (!KNOWN.contains(key)) {
+            if (!KNOWN.contains(key) && !isTsaAuthoritySetting(key)) {
                 throw new ConfigException(key, "unknown setting (see samples/config/signet.example.yaml)");
             }
         }
         return settings;
+    }
+
+    private static boolean isTsaAuthoritySetting(String key) {
+        String prefix = "tsa.authorities.";
+        if (!key.startsWith(prefix)) {
+            return false;
+        }
+        String[] parts = key.substring(prefix.length()).split("\\.", -1);
+        return parts.length == 2 && !parts[0].isEmpty() && TSA_AUTHORITY_KNOWN.contains(parts[1]);
     }
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
@@ -129,24 +146,9 @@ public final class ConfigLoader {
         Path profiles = settings.pathIn(dataDir, "profiles.dir", "profiles");
         SignetConfig.Hsm hsm = hsm(settings, dataDir);
         long maxDocument = settings.integer("limits.maxDocumentBytes", 1 << 30, 1024, Integer.MAX_VALUE);
+        SignetConfig.Tsa tsa = tsa(settings);
         return new SignetConfig(host, port, baseUrl, maxRequest, tls, trustedProxies(settings), dataDir, database,
-                profiles, hsm, new SignetConfig.Signing(maxDocument, tsaUrl(settings)));
-    }
-
-    private static URI tsaUrl(Settings s) {
-        String configured = s.text("signing.tsaUrl", null);
-        if (configured == null) {
-            return null;
-        }
-        try {
-            URI uri = new URI(configured);
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new ConfigException("signing.tsaUrl", "must be an absolute http(s) URL");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new ConfigException("signing.tsaUrl", "not a URL: " + e.getReason());
-        }
+                profiles, hsm, new SignetConfig.Signing(maxDocument), tsa);
     }
 
     /** Comma-separated IP addresses (no names: they would need DNS, and DNS can lie). */
@@ -237,6 +239,70 @@ public final class ConfigLoader {
         }
     }
 
+    private static SignetConfig.Tsa tsa(Settings s) {
+        java.util.List<TsaSettings> all = new java.util.ArrayList<>();
+        all.add(tsaAuthority(s, "tsa.", TsaSettings.DEFAULT, DEMO_TSA_POLICY, "CN=Signet Demo TSA,O=Signet"));
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (String key : s.values().keySet()) {
+            if (isTsaAuthoritySetting(key)) {
+                names.add(key.split("\\.")[2]);
+            }
+        }
+        for (String name : names) {
+            if (TsaSettings.DEFAULT.equals(name)) {
+                throw new ConfigException("tsa.authorities.default", "the default TSA is configured by the tsa.* settings");
+            }
+            all.add(tsaAuthority(s, "tsa.authorities." + name + ".", name, null, "CN=Signet TSA " + name + ",O=Signet"));
+        }
+        int maxQuery = s.integer("tsa.maxQueryBytes", 16 * 1024, 256, 1 << 20);
+        URI external = null;
+        String url = s.text("tsa.external.url", null);
+        if (url != null) {
+            try {
+                external = new URI(url);
+            } catch (URISyntaxException e) {
+                throw new ConfigException("tsa.external.url", "not a URL: " + e.getReason());
+            }
+            if (!("http".equals(external.getScheme()) || "https".equals(external.getScheme())) || external.getHost() == null) {
+                throw new ConfigException("tsa.external.url", "must be an absolute http(s) URL");
+            }
+        }
+        int timeout = s.integer("tsa.external.timeoutMillis", 10_000, 100, 600_000);
+        return new SignetConfig.Tsa(java.util.List.copyOf(all), maxQuery, external, java.time.Duration.ofMillis(timeout));
+    }
+
+    private static TsaSettings tsaAuthority(Settings s, String prefix, String name, String defaultPolicy, String defaultSubject) {
+        String policy = defaultPolicy == null ? s.required(prefix + "policy") : s.text(prefix + "policy", defaultPolicy);
+        int accuracy = s.integer(prefix + "accuracyMillis", 1000, 0, 3_600_000);
+        boolean sha1 = s.bool(prefix + "acceptSha1", false);
+        String alg = s.text(prefix + "keyAlgorithm", "EC_P256");
+        KeyAlgorithm keyAlgorithm;
+        try {
+            keyAlgorithm = KeyAlgorithm.parse(alg);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(prefix + "keyAlgorithm", "not a key algorithm: '" + alg + "'");
+        }
+        String subject = s.text(prefix + "subject", defaultSubject);
+        try {
+            new org.bouncycastle.asn1.x500.X500Name(subject);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(prefix + "subject", "not a distinguished name: '" + subject + "'");
+        }
+        if (!policy.matches("[0-2](\\.(0|[1-9][0-9]*))+")) {
+            throw new ConfigException(prefix + "policy", "not an object identifier: '" + policy + "'");
+        }
+        if (keyAlgorithm.isSymmetric()) {
+            throw new ConfigException(prefix + "keyAlgorithm", "a TSA needs a signing key, not " + alg);
+        }
+        if (!name.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+            throw new ConfigException(prefix.substring(0, prefix.length() - 1), "a TSA name is lower-case letters, digits and '-'");
+        }
+        String ca = s.text(prefix + "ca", null);
+        boolean external = "external".equals(ca);
+        return new TsaSettings(name, policy, java.time.Duration.ofMillis(accuracy), sha1, keyAlgorithm, subject,
+                external ? null : ca, external);
+    }
+
     private SecretSource env(String setting, String variable) {
         if (!nonEmpty(environment.get(variable))) {
             throw new ConfigException(setting, "environment variable " + variable + " is not set");
@@ -282,6 +348,17 @@ public final class ConfigLoader {
             } catch (NumberFormatException e) {
                 throw new ConfigException(key, "not a whole number: '" + v + "'");
             }
+        }
+
+        boolean bool(String key, boolean fallback) {
+            String v = text(key, null);
+            if (v == null) {
+                return fallback;
+            }
+            if (v.equals("true") || v.equals("false")) {
+                return Boolean.parseBoolean(v);
+            }
+            throw new ConfigException(key, "must be true or false, not '" + v + "'");
         }
 
         Path pathIn(Path dir, String key, String fallback) {

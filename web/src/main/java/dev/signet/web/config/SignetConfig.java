@@ -25,6 +25,7 @@ import java.util.Set;
  *                        loaded beside the built-ins when the directory exists
  * @param hsm             {@code hsm.*}: the key boundary to open
  * @param signing         {@code limits.maxDocumentBytes}, {@code signing.*}: document signing
+ * @param tsa             {@code tsa.*}: the time-stamp authorities
  */
 public record SignetConfig(
         String host,
@@ -37,7 +38,8 @@ public record SignetConfig(
         Path databaseFile,
         Path profilesDir,
         Hsm hsm,
-        Signing signing) {
+        Signing signing,
+        Tsa tsa) {
 
     public SignetConfig {
         trustedProxies = Set.copyOf(trustedProxies);
@@ -54,7 +56,7 @@ public record SignetConfig(
         boolean derived = publicBaseUrl.equals(defaultBaseUrl(host, port, tls != null));
         URI url = derived ? defaultBaseUrl(host, boundPort, tls != null) : publicBaseUrl;
         return new SignetConfig(host, boundPort, url, maxRequestBytes, tls, trustedProxies, dataDir, databaseFile,
-                profilesDir, hsm, signing);
+                profilesDir, hsm, signing, tsa);
     }
 
     /** The base URL when none is configured: the listen address, loopback for a wildcard one. */
@@ -71,9 +73,16 @@ public record SignetConfig(
      *
      * @param maxDocumentBytes {@code limits.maxDocumentBytes}: largest document accepted for signing
      *                         (streamed to a temporary file; apart from the JSON limit)
-     * @param tsaUrl           {@code signing.tsaUrl}: an external RFC 3161 TSA for B-T and above, or null
      */
-    public record Signing(long maxDocumentBytes, URI tsaUrl) {}
+    public record Signing(long maxDocumentBytes) {}
+
+    /**
+     * The time-stamp authorities: {@code authorities} (the default one, at {@code /tsa}, first), the
+     * largest query accepted, and the external TSA that Signet's own signatures use instead of the
+     * built-in one when {@code externalUrl} is set (null: off, Signet stays air-gapped).
+     */
+    public record Tsa(java.util.List<dev.signet.ca.TsaSettings> authorities, int maxQueryBytes, URI externalUrl,
+            java.time.Duration externalTimeout) {}
 
     /** HTTPS: a PEM certificate chain and its PEM private key. */
     public record Tls(Path certificateFile, Path privateKeyFile) {}

@@ -3,6 +3,8 @@ package dev.signet.web.ui;
 import dev.signet.ca.CaException;
 import dev.signet.ca.CaInfo;
 import dev.signet.ca.CertificateAuthorities;
+import dev.signet.ca.TimeStampAuthorities;
+import dev.signet.ca.TsaInfo;
 import dev.signet.ca.NewCa;
 import dev.signet.ca.store.CertificateQuery;
 import dev.signet.hsm.KeyAlgorithm;
@@ -33,7 +35,7 @@ public final class CaController {
     public record Counts(long issued, long valid, long expired, long revoked) {}
 
     public record Model(CaInfo ca, String parentName, List<DashboardController.CaRow> children,
-                        List<CertificateDetails> chain, Counts counts) {
+                        List<CertificateDetails> chain, Counts counts, List<TsaRow> tsas) {
 
         /** Kept for the templates written before the counts: every certificate this CA issued. */
         public long issued() {
@@ -50,13 +52,32 @@ public final class CaController {
     public record ListModel(List<DashboardController.CaRow> cas, List<IssueController.Option> parents,
                             List<String> algorithms, List<String> profiles, NewSubordinate form, String error) {}
 
+    /** A time-stamp authority this CA certified: where it answers, its policy, its counters and its certificate. */
+    public record TsaRow(String name, String url, String status, String policy, long accuracyMillis, long tokensIssued,
+                         String lastGenTime, String rejections, CertificateDetails certificate) {
+
+        static TsaRow of(TsaInfo t, String baseUrl) {
+            StringBuilder r = new StringBuilder();
+            t.rejections().forEach((reason, n) -> {
+                if (n > 0) {
+                    r.append(r.length() == 0 ? "" : ", ").append(reason).append(' ').append(n);
+                }
+            });
+            return new TsaRow(t.name(), baseUrl + t.path(), t.status(), t.policyOid(), t.accuracyMillis(), t.tokensIssued(),
+                    t.lastGenTime() == null ? "none yet" : Format.time(t.lastGenTime()), r.length() == 0 ? "none" : r.toString(),
+                    t.certificatePem() == null ? null : CertificateDetails.of(t.certificatePem()));
+        }
+    }
+
     private final CertificateAuthorities authorities;
+    private final TimeStampAuthorities tsas;
     private final Templates templates;
     private final String baseUrl;
     private final Clock clock;
 
-    CaController(CertificateAuthorities authorities, Templates templates, String baseUrl, Clock clock) {
+    CaController(CertificateAuthorities authorities, TimeStampAuthorities tsas, Templates templates, String baseUrl, Clock clock) {
         this.authorities = authorities;
+        this.tsas = tsas;
         this.templates = templates;
         this.baseUrl = baseUrl;
         this.clock = clock;
@@ -145,7 +166,8 @@ public final class CaController {
         Frame frame = Frame.of(ca.name(), "cas", viewer);
         params.put("frame", ctx.queryParam("created") != null ? frame.withNotice("The CA was created; its key is in the HSM.") : frame);
         params.put("model", new Model(ca, ca.parentId() == null ? null : names.getOrDefault(ca.parentId(), ca.parentId()),
-                children, chain, counts));
+                children, chain, counts, tsas.list().stream().filter(t -> ca.id().equals(t.caId()))
+                        .map(t -> TsaRow.of(t, baseUrl)).toList()));
         templates.render(ctx, 200, "ca.jte", params);
     }
 

@@ -44,7 +44,7 @@ public final class UiRoutes {
         LoginController login = new LoginController(sessions, cookie, s.access(), s.securityEvents(), audit,
                 new LoginThrottle(clock), new LoginTokens(clock), templates, errors);
         DashboardController dashboard = new DashboardController(s.authorities(), templates, clock);
-        CaController cas = new CaController(s.authorities(), templates, s.config().publicBaseUrl().toString(), clock);
+        CaController cas = new CaController(s.authorities(), s.timeStampAuthorities(), templates, s.config().publicBaseUrl().toString(), clock);
         IssueController issue = new IssueController(s.authorities(), sessions, cookie, templates);
         CertificatesController certificates = new CertificatesController(s.authorities(), sessions, cookie, templates, clock);
         AuditController auditLog = new AuditController(s.auditLog(), templates);

@@ -1,0 +1,39 @@
+package dev.signet.web.api;
+
+import dev.signet.ca.TsaReply;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The TSA's meters: {@code signet.tsa.tokens} (granted, by TSA), {@code signet.tsa.rejections} (by
+ * TSA and RFC 3161 reason) and {@code signet.tsa.latency} (query in, reply out, by TSA and outcome).
+ */
+public final class TsaMetrics {
+
+    private final MeterRegistry registry;
+
+    public TsaMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Records one reply of TSA {@code tsa}, {@code nanos} after its query arrived. */
+    public void record(String tsa, TsaReply reply, long nanos) {
+        record(tsa, reply.failure(), nanos);
+    }
+
+    /** Records one answer of TSA {@code tsa}: granted ({@code failure} null) or refused. */
+    public void record(String tsa, TsaReply.Failure failure, long nanos) {
+        if (failure == null) {
+            Counter.builder("signet.tsa.tokens").description("Time-stamp tokens issued").tag("tsa", tsa)
+                    .register(registry).increment();
+        } else {
+            Counter.builder("signet.tsa.rejections").description("Time-stamp queries rejected, by RFC 3161 failInfo")
+                    .tag("tsa", tsa).tag("reason", failure.rfcName()).register(registry).increment();
+        }
+        Timer.builder("signet.tsa.latency").description("Time-stamp query to reply (granted ones include the durable record)")
+                .tag("tsa", tsa).tag("outcome", failure == null ? "granted" : "rejection")
+                .publishPercentileHistogram().register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

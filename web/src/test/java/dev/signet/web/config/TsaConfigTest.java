@@ -1,0 +1,70 @@
+package dev.signet.web.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.signet.ca.TsaSettings;
+import dev.signet.hsm.KeyAlgorithm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tsa.* settings: defaults, further TSAs, the external TSA, and mistakes named by setting. */
+class TsaConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private SignetConfig load(String yaml) throws Exception {
+        Path f = Files.writeString(dir.resolve("c.yaml"), yaml);
+        return new ConfigLoader(Map.of()).load(f, dir, null);
+    }
+
+    @Test
+    void with_no_settings_there_is_one_demo_tsa_and_no_external_one() {
+        SignetConfig c = new ConfigLoader(Map.of()).load(null, dir, null);
+        assertEquals(1, c.tsa().authorities().size());
+        TsaSettings t = c.tsa().authorities().get(0);
+        assertEquals(TsaSettings.DEFAULT, t.name());
+        assertEquals(ConfigLoader.DEMO_TSA_POLICY, t.policyOid());
+        assertEquals(Duration.ofSeconds(1), t.accuracy());
+        assertFalse(t.acceptSha1());
+        assertEquals(KeyAlgorithm.EC_P256, t.keyAlgorithm());
+        assertEquals("/tsa", t.path());
+        assertNull(c.tsa().externalUrl());
+    }
+
+    @Test
+    void further_tsas_and_an_external_one_are_configured_by_name() throws Exception {
+        SignetConfig c = load("tsa:\n  policy: 1.2.3.4\n  ca: external\n  acceptSha1: true\n  external:\n    url: https://tsa.example.com/tsr\n"
+                + "  authorities:\n    legal:\n      policy: 1.2.3.5\n      accuracyMillis: 50\n      keyAlgorithm: EC_P384\n");
+        TsaSettings def = c.tsa().authorities().get(0);
+        assertTrue(def.externalCa());
+        assertTrue(def.acceptSha1());
+        TsaSettings legal = c.tsa().authorities().get(1);
+        assertEquals("legal", legal.name());
+        assertEquals("/tsa/legal", legal.path());
+        assertEquals("1.2.3.5", legal.policyOid());
+        assertEquals(Duration.ofMillis(50), legal.accuracy());
+        assertEquals(KeyAlgorithm.EC_P384, legal.keyAlgorithm());
+        assertEquals("https://tsa.example.com/tsr", c.tsa().externalUrl().toString());
+    }
+
+    @Test
+    void mistakes_name_their_setting() {
+        assertEquals("tsa.policy", assertThrows(ConfigException.class, () -> load("tsa.policy: not-an-oid\n")).setting());
+        assertEquals("tsa.authorities.legal.policy",
+                assertThrows(ConfigException.class, () -> load("tsa.authorities.legal.accuracyMillis: 5\n")).setting());
+        assertEquals("tsa.authorities.legal.colour",
+                assertThrows(ConfigException.class, () -> load("tsa.authorities.legal.colour: red\n")).setting());
+        assertEquals("tsa.acceptSha1", assertThrows(ConfigException.class, () -> load("tsa.acceptSha1: maybe\n")).setting());
+        assertEquals("tsa.keyAlgorithm", assertThrows(ConfigException.class, () -> load("tsa.keyAlgorithm: AES_256\n")).setting());
+        assertEquals("tsa.external.url", assertThrows(ConfigException.class, () -> load("tsa.external.url: ftp://x\n")).setting());
+    }
+}
