@@ -191,6 +191,22 @@ public final class CertificateAuthorities {
         }
     }
 
+    /**
+     * Issues a certificate under {@code profileName} for a key generated elsewhere in the HSM (an
+     * OCSP responder's key), through the same prepare, lint, reserve, sign and store path.
+     */
+    public IssuedCertificate issueForKey(String caId, String profileName, java.security.PublicKey key, String subjectDn,
+            String requester) {
+        Profile profile = profile(profileName);
+        if (profile.ca()) {
+            throw CaException.badRequest("profile-is-ca", "CA certificates are made with createSubordinate");
+        }
+        CertificateIssuer issuer = registry.issuer(caId);
+        SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.getEncoded());
+        CheckedRequest request = RequestChecker.forServerKey(spki, new X500Name(subjectDn), List.of(), profile, requester);
+        return issued(issuer.issue(issuer.prepare(request)), issuer.ca().chain());
+    }
+
     /** The identity {@code {caId}.{serial}}: its key handle and certificate. */
     public SignerIdentity findSignerIdentity(String id) {
         int dot = id == null ? -1 : id.lastIndexOf('.');

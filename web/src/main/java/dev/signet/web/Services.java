@@ -1,6 +1,7 @@
 package dev.signet.web;
 
 import dev.signet.ca.CertificateAuthorities;
+import dev.signet.ca.Revocations;
 import dev.signet.ca.audit.AuditSigner;
 import dev.signet.ca.profile.ProfileException;
 import dev.signet.ca.profile.Profiles;
@@ -9,6 +10,7 @@ import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.Database;
+import dev.signet.ca.store.RevocationStore;
 import dev.signet.ca.store.SecurityEvents;
 import dev.signet.ca.store.StoreSettings;
 import dev.signet.hsm.Hsm;
@@ -16,6 +18,7 @@ import dev.signet.hsm.Hsms;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyHandle;
 import dev.signet.hsm.KeyPolicy;
+import dev.signet.hsm.KeyPurpose;
 import dev.signet.web.config.ConfigException;
 import dev.signet.web.config.SignetConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -47,6 +50,7 @@ public final class Services implements AutoCloseable {
     private final AuditLog auditLog;
     private final SecurityEvents securityEvents;
     private final CertificateAuthorities authorities;
+    private final Revocations revocations;
 
     private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
         this.config = config;
@@ -59,6 +63,9 @@ public final class Services implements AutoCloseable {
         this.auditLog = new AuditLog(database);
         this.securityEvents = new SecurityEvents(database);
         this.authorities = new CertificateAuthorities(hsm, cas, certificates, profiles, Clock.systemUTC());
+        // CRLs are signed by each CA's scoped signer; OCSP responses by delegated responder keys.
+        this.revocations = new Revocations(authorities, cas, new RevocationStore(database),
+                hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.OCSP), config.revocation(), Clock.systemUTC());
     }
 
     /** Opens the HSM and the database described by {@code config}, creating the data directory. */
@@ -134,8 +141,18 @@ public final class Services implements AutoCloseable {
         return authorities;
     }
 
+    /** Revocation: revoke and release, CRLs, OCSP (its background work starts with {@code start()}). */
+    public Revocations revocations() {
+        return revocations;
+    }
+
     @Override
     public void close() {
+        try {
+            revocations.close();
+        } catch (RuntimeException e) {
+            // closing anyway
+        }
         try {
             database.close();
         } finally {

@@ -8,6 +8,8 @@ import dev.signet.web.config.SignetConfig;
 import dev.signet.web.http.HttpMetrics;
 import dev.signet.web.http.ListenSocket;
 import dev.signet.web.http.TlsConnector;
+import dev.signet.web.pki.OcspEndpoint;
+import dev.signet.web.pki.OcspFastPath;
 import java.io.PrintStream;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Clock;
@@ -41,11 +43,13 @@ public final class SignetServer implements AutoCloseable {
         }
         try {
             FirstStart.run(services, FirstStart.Plan.DEMO, console);
+            services.revocations().start();
             Clock clock = Clock.systemUTC();
             Guard guard = new Guard(new Authenticator(new StoreTokenDirectory(services.access()), clock),
                     new StoreSecurityAudit(services.securityEvents()));
             HttpServer http = HttpServer.start(listener, config.maxRequestBytes(),
-                    Routes.table(services), guard, new HttpMetrics(services.metrics()), tls);
+                    Routes.table(services), guard, new HttpMetrics(services.metrics()), tls,
+                    new OcspFastPath(new OcspEndpoint(services.revocations())));
             LOG.info("Signet serves {}://{}:{} (data {}, HSM {})", tls == null ? "http" : "https",
                     config.host(), http.port(), config.dataDir(), services.hsm().backendName());
             return new SignetServer(services, http);

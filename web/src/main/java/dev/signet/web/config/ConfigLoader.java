@@ -1,5 +1,8 @@
 package dev.signet.web.config;
 
+import dev.signet.ca.RevocationSettings;
+import java.time.Duration;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -40,7 +43,9 @@ public final class ConfigLoader {
             "hsm.backend",
             "hsm.software.keyDir", "hsm.software.passphraseFile", "hsm.software.passphraseEnv",
             "hsm.pkcs11.library", "hsm.pkcs11.tokenLabel", "hsm.pkcs11.pinEnv", "hsm.pkcs11.pinFile",
-            "hsm.pkcs11.sessions");
+            "hsm.pkcs11.sessions",
+            "crl.validitySeconds", "crl.deltas", "crl.deltaValiditySeconds", "crl.afterRevocationSeconds",
+            "ocsp.validitySeconds", "ocsp.signWithCaKey", "revocation.pollMillis");
 
     private final Map<String, String> environment;
 
@@ -125,7 +130,20 @@ public final class ConfigLoader {
         Path database = settings.pathIn(dataDir, "database.file", "signet.db");
         Path profiles = settings.pathIn(dataDir, "profiles.dir", "profiles");
         SignetConfig.Hsm hsm = hsm(settings, dataDir);
-        return new SignetConfig(host, port, baseUrl, maxRequest, tls, dataDir, database, profiles, hsm);
+        return new SignetConfig(host, port, baseUrl, maxRequest, tls, dataDir, database, profiles, hsm,
+                revocation(settings));
+    }
+
+    private static RevocationSettings revocation(Settings s) {
+        RevocationSettings d = RevocationSettings.defaults();
+        return new RevocationSettings(
+                Duration.ofSeconds(s.integer("crl.validitySeconds", (int) d.crlValidity().toSeconds(), 120, 366 * 86400)),
+                s.bool("crl.deltas", d.deltaCrls()),
+                Duration.ofSeconds(s.integer("crl.deltaValiditySeconds", (int) d.deltaCrlValidity().toSeconds(), 60, 31 * 86400)),
+                Duration.ofSeconds(s.integer("crl.afterRevocationSeconds", (int) d.crlAfterRevocation().toSeconds(), 1, 86400)),
+                Duration.ofSeconds(s.integer("ocsp.validitySeconds", (int) d.ocspValidity().toSeconds(), 60, 31 * 86400)),
+                s.bool("ocsp.signWithCaKey", d.ocspWithCaKey()),
+                Duration.ofMillis(s.integer("revocation.pollMillis", (int) d.poll().toMillis(), 50, 600_000)));
     }
 
     private static URI baseUrl(Settings s, String host, int port, boolean https) {
@@ -246,6 +264,17 @@ public final class ConfigLoader {
             } catch (NumberFormatException e) {
                 throw new ConfigException(key, "not a whole number: '" + v + "'");
             }
+        }
+
+        boolean bool(String key, boolean fallback) {
+            String v = text(key, null);
+            if (v == null) {
+                return fallback;
+            }
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new ConfigException(key, "must be true or false, not '" + v + "'");
+            }
+            return Boolean.parseBoolean(v);
         }
 
         Path pathIn(Path dir, String key, String fallback) {

@@ -1,5 +1,7 @@
 package dev.signet.web.config;
 
+import dev.signet.ca.RevocationSettings;
+
 import dev.signet.hsm.HsmConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -30,7 +32,8 @@ public record SignetConfig(
         Path dataDir,
         Path databaseFile,
         Path profilesDir,
-        Hsm hsm) {
+        Hsm hsm,
+        RevocationSettings revocation) {
 
     /**
      * This configuration once the server listens on {@code boundPort}: with port 0 (pick a free
@@ -42,7 +45,8 @@ public record SignetConfig(
         }
         boolean derived = publicBaseUrl.equals(defaultBaseUrl(host, port, tls != null));
         URI url = derived ? defaultBaseUrl(host, boundPort, tls != null) : publicBaseUrl;
-        return new SignetConfig(host, boundPort, url, maxRequestBytes, tls, dataDir, databaseFile, profilesDir, hsm);
+        return new SignetConfig(host, boundPort, url, maxRequestBytes, tls, dataDir, databaseFile, profilesDir, hsm,
+                revocation);
     }
 
     /** The base URL when none is configured: the listen address, loopback for a wildcard one. */
