@@ -456,7 +456,7 @@ public final class Revocations implements AutoCloseable {
             CaUrls urls = CaUrls.of(r.baseUrl(), r.id());
             CrlIssuer crls = urls == null ? null : new CrlIssuer(r.id(), cert, signer.get(), store, clock,
                     new CrlIssuer.Policy(urls.crl(), deltaUrl(r.baseUrl(), r.id()), settings.crlValidity(),
-                            settings.deltaCrlValidity(), settings.deltaCrls()));
+                            settings.deltaCrlValidity(), settings.deltaCrls(), !cert.getSubject().equals(cert.getIssuer())));
             for (IssuerIndex.Hashes h : IssuerIndex.hashesOf(cert)) {
                 issuers.put(r.id(), h);
                 try {

@@ -68,7 +68,7 @@ public final class Routes {
                 get("/crl/delta/{file}", PUBLIC, crls::delta),
                 // Answered ahead of Javalin by OcspFastPath (same endpoint); listed here as every route is.
                 post("/ocsp/{caId}", PUBLIC, ocsp::post),
-                get("/ocsp/{caId}/<request>", PUBLIC, ocsp::get),
+                get("/ocsp/{caId}/{request}", PUBLIC, ocsp::get),
 
                 get("/api/v1/cas", READ, cas::list),
                 post("/api/v1/cas", ADMIN, cas::create),

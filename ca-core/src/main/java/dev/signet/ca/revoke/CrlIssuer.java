@@ -50,8 +50,14 @@ import org.bouncycastle.operator.ContentSigner;
  */
 public final class CrlIssuer {
 
-    /** Where a CA's CRLs are published and how long they are valid. */
-    public record Policy(String crlUrl, String deltaUrl, Duration fullValidity, Duration deltaValidity, boolean deltas) {
+    /**
+     * Where a CA's CRLs are published and how long they are valid. {@code scoped}: whether they carry
+     * an issuingDistributionPoint naming {@code crlUrl}. A self-signed root's are not scoped: its
+     * own certificate names no distribution point, and relying parties that check the root against
+     * its own CRL (OpenSSL's -crl_check_all) refuse a CRL scoped to one ("different CRL scope").
+     */
+    public record Policy(String crlUrl, String deltaUrl, Duration fullValidity, Duration deltaValidity, boolean deltas,
+            boolean scoped) {
     }
 
     private final String caId;
@@ -100,7 +106,8 @@ public final class CrlIssuer {
             X500Name issuer = caCertificate.getSubject();
             AlgorithmIdentifier algorithm = signer.contentSigner(SignedObject.CRL).getAlgorithmIdentifier();
             CrlLint.enforce(new CrlLint.Header(issuer, caCertificate.getSubject(), thisUpdate, nextUpdate, number,
-                    delta ? base.number() : null, keyId, keyId, policy.crlUrl(), policy.crlUrl()));
+                    delta ? base.number() : null, keyId, keyId, policy.scoped() ? policy.crlUrl() : null,
+                    policy.scoped() ? policy.crlUrl() : null));
 
             ByteArrayOutputStream header = new ByteArrayOutputStream();
             write(header, new ASN1Integer(1)); // v2
@@ -203,8 +210,10 @@ public final class CrlIssuer {
             g.addExtension(Extension.deltaCRLIndicator, true, new CRLNumber(BigInteger.valueOf(baseNumber)));
         }
         // The same scope on full and delta CRLs (RFC 5280 5.2.4), naming the URL in the certificates.
-        g.addExtension(Extension.issuingDistributionPoint, true,
-                new IssuingDistributionPoint(name(policy.crlUrl()), false, false, null, false, false));
+        if (policy.scoped()) {
+            g.addExtension(Extension.issuingDistributionPoint, true,
+                    new IssuingDistributionPoint(name(policy.crlUrl()), false, false, null, false, false));
+        }
         if (baseNumber == null && policy.deltas()) {
             g.addExtension(Extension.freshestCRL, false,
                     new CRLDistPoint(new DistributionPoint[] {new DistributionPoint(name(policy.deltaUrl()), null, null)}));

@@ -23,7 +23,11 @@ final class CrlLint {
     private CrlLint() {
     }
 
-    /** What is about to be signed, as the builder laid it out. */
+    /**
+     * What is about to be signed, as the builder laid it out. {@code distributionPoint} is the IDP's
+     * URL (null for none) and {@code expectedUrl} the one the CA's certificates name (null when the
+     * CA's CRLs are not scoped).
+     */
     record Header(X500Name issuer, X500Name caSubject, Instant thisUpdate, Instant nextUpdate, long number,
             Long baseNumber, byte[] authorityKeyId, byte[] caSubjectKeyId, String distributionPoint, String expectedUrl) {
     }
@@ -48,7 +52,7 @@ final class CrlLint {
         if (h.caSubjectKeyId() != null && !Arrays.equals(h.authorityKeyId(), h.caSubjectKeyId())) {
             violations.add("RFC 5280 5.2.1: the AKI must be the CA certificate's subject key identifier");
         }
-        if (h.expectedUrl() == null || !h.expectedUrl().equals(h.distributionPoint())) {
+        if (!java.util.Objects.equals(h.expectedUrl(), h.distributionPoint())) {
             violations.add("RFC 5280 5.2.5: the issuingDistributionPoint must be the URL in the CA's certificates");
         }
         if (!violations.isEmpty()) {

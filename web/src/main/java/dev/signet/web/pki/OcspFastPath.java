@@ -53,15 +53,26 @@ public final class OcspFastPath extends Handler.Wrapper {
         return true;
     }
 
-    /** The body, or an empty array (answered as malformed) when it is longer than a request can be. */
+    /** Past this, an oversized body is not even read to its end: the connection is closed after the answer. */
+    private static final int DRAIN_LIMIT = 1 << 20;
+
+    /**
+     * The body, or an empty array (answered as malformed) when it is longer than a request can be.
+     * An oversized body is read and dropped (up to {@link #DRAIN_LIMIT}), so the client still gets
+     * its malformedRequest answer.
+     */
     private static byte[] body(Request request) throws java.io.IOException {
-        long declared = request.getLength();
-        if (declared > OcspResponder.MAX_REQUEST_BYTES) {
-            return new byte[0];
-        }
         try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] b = in.readNBytes(OcspResponder.MAX_REQUEST_BYTES + 1);
-            return b.length > OcspResponder.MAX_REQUEST_BYTES ? new byte[0] : b;
+            if (b.length <= OcspResponder.MAX_REQUEST_BYTES) {
+                return b;
+            }
+            long dropped = b.length;
+            byte[] sink = new byte[8192];
+            for (int n; dropped < DRAIN_LIMIT && (n = in.read(sink)) > 0;) {
+                dropped += n;
+            }
+            return new byte[0];
         }
     }
 }
