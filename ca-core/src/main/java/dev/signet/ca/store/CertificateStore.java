@@ -144,7 +144,7 @@ public final class CertificateStore {
         Checks.notNull(at, "revocation time");
         int code = dev.signet.ca.RevocationReason.parse(reason)
                 .orElseThrow(() -> new InvalidRecordException("unknown revocation reason '" + reason + "'")).code();
-        new RevocationStore(db).revoke(caId, serialHex, code, null, event);
+        new RevocationStore(db).revoke(caId, serialHex, code, null, at, event);
     }
 
     /** The stored (signed) certificate; reserved serials that were never stored are not returned. */

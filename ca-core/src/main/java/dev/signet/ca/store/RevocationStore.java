@@ -63,13 +63,20 @@ public final class RevocationStore {
         void accept(Entry e);
     }
 
+    /** {@link #revoke(String, String, int, Instant, Instant, AuditEvent)} at the store's time. */
+    public long revoke(String caId, String serialHex, int reasonCode, Instant invalidityDate, AuditEvent event) {
+        return revoke(caId, serialHex, reasonCode, invalidityDate, null, event);
+    }
+
     /**
-     * Revokes a certificate, returning the CA's new revocation generation.
+     * Revokes a certificate at {@code revokedAt} (null: the commit's time), returning the CA's new
+     * revocation generation.
      *
      * @throws NotFoundException if the CA never issued it
      * @throws RevocationConflictException if it is already revoked
      */
-    public long revoke(String caId, String serialHex, int reasonCode, Instant invalidityDate, AuditEvent event) {
+    public long revoke(String caId, String serialHex, int reasonCode, Instant invalidityDate, Instant revokedAt,
+            AuditEvent event) {
         Checks.notNull(event, "audit event");
         AuditEntryDraft entry = AuditEntryDraft.of(event);
         return db.write(w -> {
@@ -79,7 +86,7 @@ public final class RevocationStore {
             }
             long generation = bumpGeneration(w.tx(), caId);
             row.setStatus(CertificateRecord.REVOKED);
-            row.setRevokedAt(w.now().toEpochMilli());
+            row.setRevokedAt((revokedAt == null ? w.now() : revokedAt).toEpochMilli());
             row.setRevocationCode(reasonCode);
             row.setRevocationReason(null);
             row.setInvalidityDate(invalidityDate == null ? null : invalidityDate.toEpochMilli());

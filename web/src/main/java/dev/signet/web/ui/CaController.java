@@ -2,6 +2,8 @@ package dev.signet.web.ui;
 
 import dev.signet.ca.CaInfo;
 import dev.signet.ca.CertificateAuthorities;
+import dev.signet.ca.RevocationState;
+import dev.signet.ca.Revocations;
 import dev.signet.ca.store.CertificateQuery;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -20,11 +22,31 @@ public final class CaController {
     public record Model(CaInfo ca, String parentName, List<DashboardController.CaRow> children,
                         List<CertificateDetails> chain, long issued) {}
 
+    /** The CA's CRLs and OCSP responder as its page shows them (times formatted; null parts absent). */
+    public record RevocationView(String fullCrl, String deltaCrl, String responder, int cachedResponses) {
+
+        static RevocationView of(RevocationState s) {
+            return new RevocationView(crl(s.fullCrl()), crl(s.deltaCrl()),
+                    s.ocspWithCaKey() ? "the CA key signs OCSP responses"
+                            : s.responderSerial() == null ? "none yet (made at the first OCSP request)"
+                            : "delegated responder, serial " + s.responderSerial() + ", valid until " + Format.time(s.responderNotAfter()),
+                    s.cachedOcspResponses());
+        }
+
+        private static String crl(RevocationState.CrlSummary c) {
+            return c == null ? null : "number " + c.number() + (c.baseNumber() == null ? "" : " (base " + c.baseNumber() + ")")
+                    + ", " + c.entries() + " entries, this update " + Format.time(c.thisUpdate())
+                    + ", next update " + Format.time(c.nextUpdate());
+        }
+    }
+
     private final CertificateAuthorities authorities;
+    private final Revocations revocations;
     private final Templates templates;
 
-    CaController(CertificateAuthorities authorities, Templates templates) {
+    CaController(CertificateAuthorities authorities, Revocations revocations, Templates templates) {
         this.authorities = authorities;
+        this.revocations = revocations;
         this.templates = templates;
     }
 
@@ -50,6 +72,15 @@ public final class CaController {
         params.put("frame", Frame.of(ca.name(), "dashboard", viewer));
         params.put("model", new Model(ca, ca.parentId() == null ? null : names.getOrDefault(ca.parentId(), ca.parentId()),
                 children, chain, issued));
+        RevocationView revocation = null;
+        if (ca.certificatePem() != null) {
+            try {
+                revocation = RevocationView.of(revocations.state(ca.id()));
+            } catch (dev.signet.ca.CaException e) {
+                revocation = null; // its key is not in this server's HSM: nothing to show
+            }
+        }
+        params.put("revocation", revocation);
         templates.render(ctx, 200, "ca.jte", params);
     }
 

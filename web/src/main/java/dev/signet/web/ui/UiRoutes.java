@@ -44,9 +44,10 @@ public final class UiRoutes {
         LoginController login = new LoginController(sessions, cookie, s.access(), s.securityEvents(), audit,
                 new LoginThrottle(clock), templates, errors);
         DashboardController dashboard = new DashboardController(s.authorities(), s.auditLog(), templates, clock);
-        CaController cas = new CaController(s.authorities(), templates);
+        CaController cas = new CaController(s.authorities(), s.revocations(), templates);
         IssueController issue = new IssueController(s.authorities(), templates);
         CertificatesController certificates = new CertificatesController(s.authorities(), templates);
+        RevocationPages revocation = new RevocationPages(s.revocations(), certificates);
         AuditController auditLog = new AuditController(s.auditLog(), templates);
         AdminController admin = new AdminController(s.access(), sessions, cookie, templates, clock);
         Access open = Access.PUBLIC;
@@ -71,6 +72,8 @@ public final class UiRoutes {
                 get("/ui/certificates/{caId}/{serial}/certificate.pem", open, gate.page(UiAccess.READ, certificates::pem)),
                 get("/ui/certificates/{caId}/{serial}/certificate.cer", open, gate.page(UiAccess.READ, certificates::der)),
                 get("/ui/certificates/{caId}/{serial}/chain.pem", open, gate.page(UiAccess.READ, certificates::chain)),
+                post("/ui/certificates/{caId}/{serial}/revoke", open, gate.page(UiAccess.REVOKE, revocation::revoke)),
+                post("/ui/certificates/{caId}/{serial}/release", open, gate.page(UiAccess.REVOKE, revocation::release)),
 
                 get("/ui/audit", open, gate.page(UiAccess.AUDIT, auditLog::show)),
 
