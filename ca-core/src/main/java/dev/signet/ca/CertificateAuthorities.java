@@ -17,11 +17,11 @@ import dev.signet.ca.store.CertificateRecord;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.Page;
 import dev.signet.ca.store.StoreException;
-import dev.signet.hsm.Hsm;
 import dev.signet.hsm.HsmException;
 import dev.signet.hsm.KeyAlgorithm;
-import dev.signet.hsm.KeyHandle;
-import dev.signet.hsm.KeyPolicy;
+import dev.signet.hsm.KeyPurpose;
+import dev.signet.hsm.ScopedSigner;
+import dev.signet.hsm.SigningKeys;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -40,13 +40,17 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
  * with an outside parent, retire), certificates from CSRs, signer identities with keys generated in
  * the HSM, and lookups. Every failure is a {@link CaException} whose kind maps to an HTTP status.
  * Thread-safe.
+ *
+ * <p>It never sees the HSM: the wiring code hands it the {@link KeyPurpose#CA} keys and the
+ * {@link KeyPurpose#DOCUMENT} keys, and each CA signs through its own {@link ScopedSigner}
+ * ({@link #issuer}).
  */
 public final class CertificateAuthorities {
 
     /** The profile subordinate CAs get when none is named. */
     public static final String DEFAULT_SUB_CA_PROFILE = "sub-ca";
 
-    private final Hsm hsm;
+    private final SigningKeys documentKeys;
     private final CaStore cas;
     private final CertificateStore certificates;
     /** Replaced as a whole when an operator reloads the profile directory. */
@@ -55,16 +59,35 @@ public final class CertificateAuthorities {
     private final CaRegistry registry;
     private final CaFactory factory;
 
-    public CertificateAuthorities(Hsm hsm, CaStore cas, CertificateStore certificates, Profiles profiles, Clock clock) {
-        this.hsm = hsm;
+    /**
+     * @param caKeys the {@link KeyPurpose#CA} keys
+     * @param documentKeys the {@link KeyPurpose#DOCUMENT} keys (signer identities)
+     */
+    public CertificateAuthorities(SigningKeys caKeys, SigningKeys documentKeys, CaStore cas, CertificateStore certificates,
+            Profiles profiles, Clock clock) {
+        if (caKeys.purpose() != KeyPurpose.CA || documentKeys.purpose() != KeyPurpose.DOCUMENT) {
+            throw new IllegalArgumentException("the CA needs the CA keys and the DOCUMENT keys, got "
+                    + caKeys.purpose() + " and " + documentKeys.purpose());
+        }
+        this.documentKeys = documentKeys;
         this.cas = cas;
         this.certificates = certificates;
         this.profiles = profiles;
         this.clock = clock;
         SecureRandom random = new SecureRandom();
         Linter linter = Linter.standard();
-        this.registry = new CaRegistry(hsm, cas, certificates, linter, clock, random);
-        this.factory = new CaFactory(hsm, cas, registry, linter, clock, random);
+        this.registry = new CaRegistry(caKeys, cas, certificates, linter, clock, random);
+        this.factory = new CaFactory(caKeys, cas, certificates, registry, linter, clock, random);
+    }
+
+    /**
+     * The issuer of an active CA: prepare -> issue, and {@link CertificateIssuer#signer()} (the CA's
+     * key, purpose CA) for what else the CA signs (CRLs, its OCSP responses).
+     *
+     * @throws CaException NOT_FOUND, or CONFLICT if the CA is not active
+     */
+    public CertificateIssuer issuer(String caId) {
+        return registry.issuer(caId);
     }
 
     public List<CaInfo> list() {
@@ -170,20 +193,20 @@ public final class CertificateAuthorities {
         CertificateIssuer issuer = registry.issuer(caId);
         BigInteger serial = issuer.newSerial();
         String serialHex = serial.toString(16);
-        KeyHandle key;
+        ScopedSigner key;
         try {
-            key = hsm.generate("identity-" + caId + "-" + serialHex, algorithm, KeyPolicy.signOnly());
+            key = documentKeys.generate(identityKeyLabel(caId, serialHex), algorithm);
         } catch (HsmException e) {
             throw Failures.of(e);
         }
         try {
-            SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(hsm.publicKey(key).getEncoded());
+            SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.publicKey().getEncoded());
             CheckedRequest request = RequestChecker.forServerKey(spki, subject, List.of(), profile, requester);
             CertificateRecord record = issuer.issue(issuer.prepare(request, serial));
             return new SignerIdentity(caId + "." + serialHex, key, issued(record, issuer.ca().chain()));
         } catch (RuntimeException e) {
             try {
-                hsm.destroy(key);
+                documentKeys.destroy(key.keyLabel());
             } catch (RuntimeException ignored) {
                 // the issuance failure is what the caller needs to see
             }
@@ -217,9 +240,14 @@ public final class CertificateAuthorities {
         String serial = id.substring(dot + 1);
         IssuedCertificate cert = find(caId, serial)
                 .orElseThrow(() -> CaException.notFound("identity-unknown", "no signer identity '" + id + "'"));
-        KeyHandle key = guardHsm(() -> hsm.find("identity-" + caId + "-" + serial))
+        ScopedSigner key = guardHsm(() -> documentKeys.find(identityKeyLabel(caId, serial)))
                 .orElseThrow(() -> CaException.notFound("identity-unknown", "signer identity '" + id + "' has no key"));
         return new SignerIdentity(id, key, cert);
+    }
+
+    /** The HSM label of the key of identity {@code {caId}.{serial}}. */
+    public static String identityKeyLabel(String caId, String serialHex) {
+        return "identity-" + caId + "-" + serialHex;
     }
 
     /** The certificate {@code caId} issued under {@code serialHex} (lower-case hex, no leading zeros). */

@@ -125,11 +125,12 @@ class CaHierarchyTest {
             SignerIdentity id = f.cas.createSignerIdentity(root.id(), "document-signer", "CN=Alice Example,O=Example",
                     KeyAlgorithm.EC_P256, "officer");
             assertEquals(root.id() + "." + id.certificate().serial(), id.id());
-            assertArrayEquals(f.hsm.publicKey(id.key()).getEncoded(),
+            assertArrayEquals(id.signer().publicKey().getEncoded(),
                     Pkix.x509(id.certificate().certificatePem()).getPublicKey().getEncoded());
             assertEquals("document-signer", id.certificate().profile());
             SignerIdentity found = f.cas.findSignerIdentity(id.id());
-            assertEquals(id.key(), found.key());
+            assertEquals(id.signer().keyLabel(), found.signer().keyLabel());
+            assertEquals(dev.signet.hsm.KeyPurpose.DOCUMENT, found.signer().purpose());
             assertEquals(id.certificate().certificatePem(), found.certificate().certificatePem());
 
             int keys = f.hsm.list().size();

@@ -44,7 +44,7 @@ public final class Routes {
     private Routes() {}
 
     public static List<Route> table(Services s) {
-        HealthController health = new HealthController(s.database(), s.hsm(), Services.AUDIT_KEY_LABEL);
+        HealthController health = new HealthController(s.database(), s.keys(), Services.AUDIT_KEY_LABEL);
         MetricsController metrics = new MetricsController(s.metrics());
         OpenApiController openApi = new OpenApiController();
         PkiController pki = new PkiController(s.authorities());
@@ -52,7 +52,7 @@ public final class Routes {
         ProfileController profiles = new ProfileController(s.authorities(), s.config().profilesDir(), s.securityEvents());
         CertificateController certificates = new CertificateController(s.authorities(), s.metrics());
         IdentityController identities = new IdentityController(s.authorities());
-        KeyController keys = new KeyController(s.hsm());
+        KeyController keys = new KeyController(s.keys());
         AuditController audit = new AuditController(s.auditLog());
         TokenController tokens = new TokenController(s.access());
         RevocationController revocation = new RevocationController(s.revocations());

@@ -13,12 +13,15 @@ import dev.signet.ca.store.Database;
 import dev.signet.ca.store.RevocationStore;
 import dev.signet.ca.store.SecurityEvents;
 import dev.signet.ca.store.StoreSettings;
+import dev.signet.ca.store.AuditEvent;
+import dev.signet.ca.store.CaRecord;
+import dev.signet.hsm.EncryptionKeys;
 import dev.signet.hsm.Hsm;
 import dev.signet.hsm.Hsms;
 import dev.signet.hsm.KeyAlgorithm;
-import dev.signet.hsm.KeyHandle;
-import dev.signet.hsm.KeyPolicy;
 import dev.signet.hsm.KeyPurpose;
+import dev.signet.hsm.ScopedSigner;
+import dev.signet.hsm.SigningKeys;
 import dev.signet.web.config.ConfigException;
 import dev.signet.web.config.SignetConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -27,11 +30,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The opened back end of one Signet process: the HSM (metered), the database and its stores.
  * Opened from the configuration, closed in reverse order (database first, so its final audit
  * checkpoint can still be signed, then the HSM).
+ *
+ * <p>The composition root for keys: this is the only place that holds the {@link Hsm}. Everything
+ * else gets keys of one purpose ({@link #signingKeys}, {@link #encryptionKeys}) or a signer scoped
+ * to one key; the CA core gets the CA and DOCUMENT keys, the audit log the AUDIT key. Opening also
+ * upgrades a key store made before key purposes ({@link KeyPurposeUpgrade}), auditing each key.
  */
 public final class Services implements AutoCloseable {
 
@@ -51,6 +63,7 @@ public final class Services implements AutoCloseable {
     private final SecurityEvents securityEvents;
     private final CertificateAuthorities authorities;
     private final Revocations revocations;
+    private final KeyInventory keys;
 
     private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
         this.config = config;
@@ -62,10 +75,12 @@ public final class Services implements AutoCloseable {
         this.access = new AccessStore(database);
         this.auditLog = new AuditLog(database);
         this.securityEvents = new SecurityEvents(database);
-        this.authorities = new CertificateAuthorities(hsm, cas, certificates, profiles, Clock.systemUTC());
-        // CRLs are signed by each CA's scoped signer; OCSP responses by delegated responder keys.
+        this.authorities = new CertificateAuthorities(hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.DOCUMENT),
+                cas, certificates, profiles, Clock.systemUTC());
+        // CRLs are signed by each CA's scoped signer; OCSP responses by delegated responder keys (purpose OCSP).
         this.revocations = new Revocations(authorities, cas, new RevocationStore(database),
                 hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.OCSP), config.revocation(), Clock.systemUTC());
+        this.keys = new KeyInventory(hsm, cas);
     }
 
     /** Opens the HSM and the database described by {@code config}, creating the data directory. */
@@ -88,12 +103,28 @@ public final class Services implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Hsm hsm = new MeteredHsm(Hsms.open(config.hsm().config()), metrics);
         try {
-            KeyHandle auditKey = hsm.find(AUDIT_KEY_LABEL)
-                    .orElseGet(() -> hsm.generate(AUDIT_KEY_LABEL, KeyAlgorithm.EC_P256, KeyPolicy.signOnly()));
+            // The audit key signs the database's checkpoints, so an old one is upgraded before the database opens.
+            List<KeyPurposeUpgrade.Assigned> upgraded = new ArrayList<>(
+                    KeyPurposeUpgrade.one(hsm, AUDIT_KEY_LABEL, KeyPurpose.AUDIT));
+            SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
+            ScopedSigner auditKey = auditKeys.find(AUDIT_KEY_LABEL)
+                    .orElseGet(() -> auditKeys.generate(AUDIT_KEY_LABEL, KeyAlgorithm.EC_P256));
             StoreSettings settings = StoreSettings.defaults()
-                    .withAuditSigner(new AuditSigner(hsm, auditKey), CHECKPOINT_INTERVAL);
+                    .withAuditSigner(new AuditSigner(auditKeys, auditKey), CHECKPOINT_INTERVAL);
             Database db = Database.open(config.databaseFile(), settings);
-            return new Services(config, profiles, metrics, hsm, db);
+            Services services = new Services(config, profiles, metrics, hsm, db);
+            try {
+                upgraded.addAll(KeyPurposeUpgrade.all(hsm, services.cas.list().stream().map(CaRecord::keyLabel)
+                        .collect(Collectors.toSet())));
+                for (KeyPurposeUpgrade.Assigned a : upgraded) {
+                    services.securityEvents.record(new AuditEvent("system:upgrade", "key.purpose-assigned", "key", a.label(),
+                            dev.signet.ca.audit.CanonicalJson.write(Map.of("purpose", a.purpose().name()))));
+                }
+            } catch (RuntimeException e) {
+                services.database.close();
+                throw e;
+            }
+            return services;
         } catch (RuntimeException e) {
             hsm.close();
             throw e;
@@ -108,8 +139,29 @@ public final class Services implements AutoCloseable {
         return metrics;
     }
 
-    public Hsm hsm() {
+    /** The HSM itself: for this package's wiring and tests only, never handed to a module. */
+    Hsm hsm() {
         return hsm;
+    }
+
+    /** The keys of one signing purpose (a TSA gets TIMESTAMPING, an OCSP responder OCSP, ...). */
+    public SigningKeys signingKeys(KeyPurpose purpose) {
+        return hsm.signingKeys(purpose);
+    }
+
+    /** The DATA_ENCRYPTION keys. */
+    public EncryptionKeys encryptionKeys() {
+        return hsm.encryptionKeys();
+    }
+
+    /** The key list with purposes and owners, for the API, the UI and {@code keys list}. */
+    public KeyInventory keys() {
+        return keys;
+    }
+
+    /** The HSM backend's name ({@code software}, {@code pkcs11}). */
+    public String hsmBackend() {
+        return hsm.backendName();
     }
 
     public Database database() {

@@ -51,7 +51,7 @@ public final class SignetServer implements AutoCloseable {
                     Routes.table(services), guard, new HttpMetrics(services.metrics()), tls,
                     new OcspFastPath(new OcspEndpoint(services.revocations())));
             LOG.info("Signet serves {}://{}:{} (data {}, HSM {})", tls == null ? "http" : "https",
-                    config.host(), http.port(), config.dataDir(), services.hsm().backendName());
+                    config.host(), http.port(), config.dataDir(), services.hsmBackend());
             return new SignetServer(services, http);
         } catch (RuntimeException e) {
             ListenSocket.close(listener);

@@ -1,5 +1,6 @@
 package dev.signet.ca.issue;
 
+import dev.signet.hsm.KeyPurpose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -53,8 +54,8 @@ class PreparedCertificateTest {
         certs = new CertificateStore(db);
         SecureRandom random = new SecureRandom();
         Clock clock = Clock.systemUTC();
-        registry = new CaRegistry(hsm, cas, certs, Linter.standard(), clock, random);
-        CaFactory factory = new CaFactory(hsm, cas, registry, Linter.standard(), clock, random);
+        registry = new CaRegistry(hsm.signingKeys(KeyPurpose.CA), cas, certs, Linter.standard(), clock, random);
+        CaFactory factory = new CaFactory(hsm.signingKeys(KeyPurpose.CA), cas, certs, registry, Linter.standard(), clock, random);
         Profile template = Profiles.builtIn().find("sub-ca").orElseThrow();
         factory.createRoot(new NewCa("First", "CN=First", KeyAlgorithm.EC_P256, null, null, null), template, "admin");
         factory.createRoot(new NewCa("Second", "CN=Second", KeyAlgorithm.EC_P256, null, null, null), template, "admin");

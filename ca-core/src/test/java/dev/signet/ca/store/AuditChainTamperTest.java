@@ -1,5 +1,7 @@
 package dev.signet.ca.store;
 
+import dev.signet.hsm.SigningKeys;
+import dev.signet.hsm.KeyPurpose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -51,8 +53,8 @@ class AuditChainTamperTest {
     static void openHsm() {
         hsm = Hsms.open(new HsmConfig.Software(keys.resolve("keys"),
                 new SecretSource.Env("SIGNET_TEST_PASSPHRASE", Map.of("SIGNET_TEST_PASSPHRASE", "correct horse battery"))));
-        KeyHandle key = hsm.generate("audit", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
-        signer = new AuditSigner(hsm, key);
+        SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
+        signer = new AuditSigner(auditKeys, auditKeys.generate("audit", KeyAlgorithm.EC_P256));
     }
 
     @AfterAll
@@ -219,13 +221,14 @@ class AuditChainTamperTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              PreparedStatement p = c.prepareStatement("UPDATE audit_checkpoint SET signature = ? WHERE seq = 15")) {
             // A well-formed ECDSA signature by another key over the same statement.
-            KeyHandle other = hsm.generate("not-audit", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
+            SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
+            dev.signet.hsm.ScopedSigner other = auditKeys.generate("not-audit", KeyAlgorithm.EC_P256);
             byte[] hash;
             try (ResultSet rs = c.createStatement().executeQuery("SELECT hash FROM audit_checkpoint WHERE seq = 15")) {
                 rs.next();
                 hash = rs.getBytes(1);
             }
-            p.setBytes(1, new AuditSigner(hsm, other).sign(15, hash, Fixtures.T0).signature());
+            p.setBytes(1, new AuditSigner(auditKeys, other).sign(15, hash, Fixtures.T0).signature());
             p.executeUpdate();
         }
         AuditVerification v = verify();

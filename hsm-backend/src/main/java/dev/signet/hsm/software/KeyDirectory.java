@@ -173,6 +173,11 @@ final class KeyDirectory implements AutoCloseable {
         writeAtomically(keys, label + KEY_SUFFIX, content, true);
     }
 
+    /** Replaces a key's file atomically (the upgrade that adds a key's purpose to its header). */
+    void replaceKey(String label, byte[] content) {
+        writeAtomically(keys, label + KEY_SUFFIX, content, false);
+    }
+
     void deleteKey(String label) {
         try {
             Files.deleteIfExists(keys.resolve(label + KEY_SUFFIX));

@@ -49,6 +49,7 @@ public final class UiRoutes {
         CertificatesController certificates = new CertificatesController(s.authorities(), templates);
         RevocationPages revocation = new RevocationPages(s.revocations(), certificates);
         AuditController auditLog = new AuditController(s.auditLog(), templates);
+        KeysController keys = new KeysController(s.keys(), templates);
         AdminController admin = new AdminController(s.access(), sessions, cookie, templates, clock);
         Access open = Access.PUBLIC;
 
@@ -76,6 +77,7 @@ public final class UiRoutes {
                 post("/ui/certificates/{caId}/{serial}/release", open, gate.page(UiAccess.REVOKE, revocation::release)),
 
                 get("/ui/audit", open, gate.page(UiAccess.AUDIT, auditLog::show)),
+                get("/ui/keys", open, gate.page(UiAccess.AUDIT, keys::show)),
 
                 get("/ui/users", open, gate.page(UiAccess.ADMIN, admin::users)),
                 post("/ui/users", open, gate.page(UiAccess.ADMIN, admin::createUser)),

@@ -108,6 +108,7 @@ class UiAccessMatrixTest {
                 Call.form("/ui/certificates/{caId}/{serial}/release", () -> "/ui/certificates/" + CA + "/" + freshSerial(true)
                         + "/release", Map::of, REVOKERS, 303),
                 Call.page("/ui/audit", "/ui/audit", AUDITORS),
+                Call.page("/ui/keys", "/ui/keys", AUDITORS),
                 Call.page("/ui/users", "/ui/users", ADMIN),
                 Call.form("/ui/users", () -> "/ui/users", () -> Map.of("username", "made-" + counter.incrementAndGet(),
                         "role", "auditor", "password", PASSWORD), ADMIN, 303),
