@@ -141,21 +141,9 @@ public final class Revocations implements AutoCloseable {
      */
     public IssuedCertificate revoke(String caId, String serialHex, String reasonName, Instant invalidityDate, String actor,
             boolean mayRevokeCaCertificates) {
-        RevocationReason reason = RevocationReason.parse(reasonName).orElseThrow(() -> CaException.refused(
-                "revocation-reason-unknown", "'" + reasonName + "' is not an RFC 5280 revocation reason"));
         IssuedCertificate cert = find(caId, serialHex);
-        boolean ca = isCaCertificate(cert);
-        if (ca && !mayRevokeCaCertificates) {
-            throw new CaException(CaException.Kind.FORBIDDEN, "ca-certificate-admin-only",
-                    "only an admin may revoke a CA certificate");
-        }
-        if (ca && reason == RevocationReason.CERTIFICATE_HOLD) {
-            throw CaException.refused("revocation-reason-not-allowed",
-                    "certificateHold is not allowed for a CA certificate: revoke it for good");
-        }
-        if (invalidityDate != null && invalidityDate.isAfter(clock.instant().plusSeconds(60))) {
-            throw CaException.refused("invalidity-date-in-future", "the invalidity date " + invalidityDate + " is in the future");
-        }
+        RevocationReason reason = checkRevoke(reasonName, Certificates.parsePem(cert.certificatePem()).get(0),
+                invalidityDate, clock.instant(), mayRevokeCaCertificates);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("reason", reason.apiName());
         if (invalidityDate != null) {
@@ -203,8 +191,37 @@ public final class Revocations implements AutoCloseable {
                 "CA '" + caId + "' issued no certificate with serial '" + serial + "'"));
     }
 
+    /**
+     * The rules of a revoke, for every caller (API, UI, the command line): a known RFC 5280 reason,
+     * CA certificates only with the right and never on hold, no invalidity date in the future.
+     *
+     * @return the reason
+     * @throws CaException POLICY_REFUSED or FORBIDDEN
+     */
+    public static RevocationReason checkRevoke(String reasonName, Certificate cert, Instant invalidityDate, Instant now,
+            boolean mayRevokeCaCertificates) {
+        RevocationReason reason = RevocationReason.parse(reasonName).orElseThrow(() -> CaException.refused(
+                "revocation-reason-unknown", "'" + reasonName + "' is not an RFC 5280 revocation reason"));
+        boolean ca = isCaCertificate(cert);
+        if (ca && !mayRevokeCaCertificates) {
+            throw new CaException(CaException.Kind.FORBIDDEN, "ca-certificate-admin-only",
+                    "only an admin may revoke a CA certificate");
+        }
+        if (ca && reason == RevocationReason.CERTIFICATE_HOLD) {
+            throw CaException.refused("revocation-reason-not-allowed",
+                    "certificateHold is not allowed for a CA certificate: revoke it for good");
+        }
+        if (invalidityDate != null && invalidityDate.isAfter(now.plusSeconds(60))) {
+            throw CaException.refused("invalidity-date-in-future", "the invalidity date " + invalidityDate + " is in the future");
+        }
+        return reason;
+    }
+
     private static boolean isCaCertificate(IssuedCertificate c) {
-        Certificate cert = Certificates.parsePem(c.certificatePem()).get(0);
+        return isCaCertificate(Certificates.parsePem(c.certificatePem()).get(0));
+    }
+
+    private static boolean isCaCertificate(Certificate cert) {
         Extensions exts = cert.getTBSCertificate().getExtensions();
         Extension bc = exts == null ? null : exts.getExtension(Extension.basicConstraints);
         return bc != null && BasicConstraints.getInstance(bc.getParsedValue()).isCA();
