@@ -11,6 +11,10 @@ ALTER TABLE certificate ADD COLUMN revocation_code INTEGER NULL;
 ALTER TABLE certificate ADD COLUMN invalidity_date BIGINT NULL;
 ALTER TABLE certificate ADD COLUMN revocation_change BIGINT NULL;
 CREATE INDEX certificate_by_revocation_change ON certificate (ca_id, revocation_change);
+-- Everything a full CRL reads, for revoked rows only: the CRL is one scan of this index, and
+-- issuance (which never writes a revoked row) does not maintain it.
+CREATE INDEX certificate_crl_entries ON certificate (ca_id, not_after, serial, revoked_at, revocation_code, invalidity_date)
+  WHERE status = 'revoked';
 
 -- One row per CA. generation counts the revocation changes of the CA's certificates (bumped in the
 -- transaction of each revoke or release), so a node learns that its caches are stale by reading one

@@ -345,8 +345,12 @@ public final class Revocations implements AutoCloseable {
         if (!guard(() -> store.tryLease(ca.id(), node, now, now.plus(LEASE)))) {
             return; // another node makes this CA's CRLs
         }
-        synchronized (ca) {
-            generate(ca, force);
+        try {
+            synchronized (ca) {
+                generate(ca, force);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("CRL generation for CA {} failed: {}", ca.id(), e.toString());
         }
         if (!settings.ocspWithCaKey()) {
             try {
