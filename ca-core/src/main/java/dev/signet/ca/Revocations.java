@@ -394,8 +394,13 @@ public final class Revocations implements AutoCloseable {
     }
 
     private static IssuedCrl issue(CrlIssuer issuer, RevocationStore.CrlInfo base) {
+        long t0 = System.nanoTime();
         try (PreparedCrl prepared = issuer.prepare(base)) {
-            return issuer.issue(prepared);
+            long t1 = System.nanoTime();
+            IssuedCrl crl = issuer.issue(prepared);
+            LOG.info("CRL {} of CA {}: {} entries prepared in {} ms, signed and stored in {} ms", crl.info().number(),
+                    issuer.caId(), crl.info().entries(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+            return crl;
         }
     }
 

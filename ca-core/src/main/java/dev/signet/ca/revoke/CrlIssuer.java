@@ -160,36 +160,49 @@ public final class CrlIssuer {
             if (tbsTag.length + tbsLength > Integer.MAX_VALUE - 1024) {
                 throw CaException.refused("crl-too-large", "the CRL would be larger than 2 GB");
             }
-            byte[] tbs = new byte[(int) (tbsTag.length + tbsLength)];
-            int at = put(tbs, 0, tbsTag);
-            at = put(tbs, at, p.header());
-            at = put(tbs, at, p.revokedHeader());
-            try (InputStream in = Files.newInputStream(p.entries().file())) {
-                int end = (int) (at + p.entries().bytes());
-                while (at < end) {
-                    int n = in.read(tbs, at, end - at);
-                    if (n < 0) {
-                        throw new IllegalStateException("the CRL entries file is shorter than written");
-                    }
-                    at += n;
-                }
-            }
-            put(tbs, at, p.extensions());
-            if (!MessageDigest.isEqual(sha256().digest(tbs), p.tbsSha256())) {
-                throw new IllegalStateException("the CRL to sign is not the one recorded");
-            }
+            // The TBSCertList is streamed into the signer (which only hashes until getSignature) and
+            // into our own SHA-256; only if that is the hash recorded at prepare is the signature made.
+            // No array of the TBS is built: the CRL's own array is the only copy in memory.
             ContentSigner cs = signer.contentSigner(SignedObject.CRL);
+            MessageDigest sha = sha256();
             try (OutputStream out = cs.getOutputStream()) {
-                out.write(tbs);
+                for (byte[] part : new byte[][] {tbsTag, p.header(), p.revokedHeader()}) {
+                    out.write(part);
+                    sha.update(part);
+                }
+                try (InputStream in = Files.newInputStream(p.entries().file())) {
+                    byte[] buf = new byte[1 << 16];
+                    for (int n; (n = in.read(buf)) > 0;) {
+                        out.write(buf, 0, n);
+                        sha.update(buf, 0, n);
+                    }
+                }
+                out.write(p.extensions());
+                sha.update(p.extensions());
+            }
+            if (!MessageDigest.isEqual(sha.digest(), p.tbsSha256())) {
+                throw new IllegalStateException("the CRL to sign is not the one recorded");
             }
             byte[] alg = der(cs.getAlgorithmIdentifier());
             byte[] sig = der(new DERBitString(cs.getSignature()));
-            long bodyLength = (long) tbs.length + alg.length + sig.length;
+            long bodyLength = tbsTag.length + tbsLength + alg.length + sig.length;
             byte[] outer = tagAndLength(0x30, bodyLength);
             byte[] crl = new byte[(int) (outer.length + bodyLength)];
             int i = put(crl, 0, outer);
-            i = put(crl, i, tbs);
-            tbs = null; // let the collector have it before the store copies the CRL
+            i = put(crl, i, tbsTag);
+            i = put(crl, i, p.header());
+            i = put(crl, i, p.revokedHeader());
+            try (InputStream in = Files.newInputStream(p.entries().file())) {
+                int end = (int) (i + p.entries().bytes());
+                while (i < end) {
+                    int n = in.read(crl, i, end - i);
+                    if (n < 0) {
+                        throw new IllegalStateException("the CRL entries file is shorter than written");
+                    }
+                    i += n;
+                }
+            }
+            i = put(crl, i, p.extensions());
             i = put(crl, i, alg);
             put(crl, i, sig);
             String kind = p.baseNumber() == null ? RevocationStore.FULL : RevocationStore.DELTA;
