@@ -1,6 +1,5 @@
 package dev.signet.web.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.web.SignetServer;
 import dev.signet.web.config.ConfigLoader;
 import dev.signet.web.http.Json;
@@ -34,7 +33,7 @@ import java.util.regex.Pattern;
  * Signet is warmed up with 20 s of the same load before each of its measurements (JIT), the peers
  * with 5 s. Needs wrk, openssl and golang-cfssl (apt-get install wrk golang-cfssl). Run with:
  *
- * <pre>mvn -B -ntp -q -pl web -am test-compile exec:java@web-bench -Dexec.mainClass=dev.signet.web.bench.OcspBenchmark</pre>
+ * <pre>mvn -B -ntp -q -pl web -am test-compile exec:java@ocsp-bench -Dexec.mainClass=dev.signet.web.bench.OcspBenchmark</pre>
  *
  * Arguments: [seconds per measurement, default 15] [connections, default 16].
  */
@@ -65,14 +64,8 @@ public final class OcspBenchmark {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
             String base = "http://127.0.0.1:" + server.port();
             String caId = "signet-demo-issuing-ca";
-            JsonNode ca = null;
-            for (JsonNode c : Json.MAPPER.valueToTree(server.services().authorities().list())) {
-                if (c.get("id").asText().equals(caId)) {
-                    ca = c;
-                }
-            }
             Path signet = Files.createDirectories(dir.resolve("signet"));
-            Path issuer = Files.writeString(signet.resolve("issuer.pem"), ca.get("certificatePem").asText());
+            Path issuer = Files.writeString(signet.resolve("issuer.pem"), server.services().authorities().get(caId).certificatePem());
             System.out.printf("issuing %d P-256 certificates from Signet and from a CFSSL CA...%n", CERTIFICATES);
             List<Path> signetLeaves = new ArrayList<>();
             for (int i = 0; i < CERTIFICATES; i++) {
@@ -124,14 +117,8 @@ public final class OcspBenchmark {
             int cfPort = freePort();
             peers.add(start(cf, "cfssl", "ocspserve", "-responses", cf.resolve("responses").toString(),
                     "-address", "127.0.0.1", "-port", String.valueOf(cfPort)));
-            int osPort = freePort();
-            peers.add(start(cf, "openssl", "ocsp", "-index", cf.resolve("index.txt").toString(), "-port", String.valueOf(osPort),
-                    "-rsigner", cfCa.toString(), "-rkey", cfKey.toString(), "-CA", cfCa.toString(), "-ndays", "1",
-                    "-multi", "2", "-timeout", "2"));
             await(cfPort);
-            await(osPort);
             String cfBase = "http://127.0.0.1:" + cfPort;
-            String osBase = "http://127.0.0.1:" + osPort;
             String peerCheck = run(cf, "openssl", "ocsp", "-issuer", cfCa.toString(), "-cert", cfLeaves.get(0).toString(),
                     "-url", cfBase + "/", "-noverify", "-no_nonce");
             if (!peerCheck.contains(": good")) {
@@ -150,6 +137,18 @@ public final class OcspBenchmark {
             Result cPost = wrk(cfBase, "/", cfPost, "post", connections, seconds).named("(a) cfssl ocspserve, POST");
             wrk(base, signetPath, signetNonce, "post", connections, SIGNET_WARMUP);
             Result sNonce = wrk(base, signetPath, signetNonce, "post", connections, seconds).named("(b) Signet, POST, nonce");
+            // Started just before its turn: an idle `openssl ocsp -multi` stopped answering in earlier runs.
+            int osPort = freePort();
+            peers.add(start(cf, "openssl", "ocsp", "-index", cf.resolve("index.txt").toString(), "-port", String.valueOf(osPort),
+                    "-rsigner", cfCa.toString(), "-rkey", cfKey.toString(), "-CA", cfCa.toString(), "-ndays", "1",
+                    "-multi", "2", "-timeout", "2"));
+            await(osPort);
+            String osBase = "http://127.0.0.1:" + osPort;
+            String osCheck = run(cf, "openssl", "ocsp", "-issuer", cfCa.toString(), "-cert", cfLeaves.get(0).toString(),
+                    "-url", osBase + "/", "-noverify");
+            if (!osCheck.contains(": good")) {
+                throw new IllegalStateException("openssl ocsp does not answer good: " + osCheck);
+            }
             wrk(osBase, "/", cfNonce, "post", connections, PEER_WARMUP);
             Result oNonce = wrk(osBase, "/", cfNonce, "post", connections, seconds).named("(b) openssl ocsp -multi 2, nonce");
             for (Result r : List.of(sPost, sGet, cPost, sNonce, oNonce)) {
