@@ -25,12 +25,14 @@ import dev.signet.hsm.SigningKeys;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -58,6 +60,7 @@ public final class CertificateAuthorities {
     private final Clock clock;
     private final CaRegistry registry;
     private final CaFactory factory;
+    private final Consumer<IssuedCertificate> onIssued;
 
     /**
      * @param caKeys the {@link KeyPurpose#CA} keys
@@ -65,6 +68,17 @@ public final class CertificateAuthorities {
      */
     public CertificateAuthorities(SigningKeys caKeys, SigningKeys documentKeys, CaStore cas, CertificateStore certificates,
             Profiles profiles, Clock clock) {
+        this(caKeys, documentKeys, cas, certificates, profiles, clock, issued -> { });
+    }
+
+    /**
+     * As above, telling {@code onIssued} of every end-entity certificate once it is stored, whichever
+     * way it was asked for (API, UI, command line, signer identity, renewal): the one place to count
+     * issuance.
+     */
+    public CertificateAuthorities(SigningKeys caKeys, SigningKeys documentKeys, CaStore cas, CertificateStore certificates,
+            Profiles profiles, Clock clock, Consumer<IssuedCertificate> onIssued) {
+        this.onIssued = java.util.Objects.requireNonNull(onIssued, "onIssued");
         if (caKeys.purpose() != KeyPurpose.CA || documentKeys.purpose() != KeyPurpose.DOCUMENT) {
             throw new IllegalArgumentException("the CA needs the CA keys and the DOCUMENT keys, got "
                     + caKeys.purpose() + " and " + documentKeys.purpose());
@@ -139,14 +153,41 @@ public final class CertificateAuthorities {
 
     /** Issues a certificate for a PKCS#10 CSR (PEM or DER) under {@code profileName}; returns it once stored. */
     public IssuedCertificate issue(String caId, String profileName, byte[] csr, String requester) {
-        Profile profile = profile(profileName);
-        if (profile.ca()) {
-            throw CaException.badRequest("profile-is-ca", "CA certificates are made with createSubordinate, not from a CSR");
-        }
+        return issue(caId, profileName, csr, null, requester);
+    }
+
+    /**
+     * As {@link #issue(String, String, byte[], String)}, valid for {@code validity} (within the
+     * profile's maximum; null: the maximum).
+     */
+    public IssuedCertificate issue(String caId, String profileName, byte[] csr, Duration validity, String requester) {
+        Profile profile = leafProfile(profileName);
         CertificateIssuer issuer = registry.issuer(caId);
-        CheckedRequest request = RequestChecker.fromCsr(csr, profile, requester);
+        CheckedRequest request = RequestChecker.fromCsr(csr, profile, requester).withValidity(validity);
         CertificateRecord record = issuer.issue(issuer.prepare(request));
-        return issued(record, issuer.ca().chain());
+        return announce(issued(record, issuer.ca().chain()));
+    }
+
+    /**
+     * Renews the certificate {@code caId}/{@code serialHex}: a new certificate (new serial, new
+     * validity) with the same subject and SANs under the same profile, checked against that profile
+     * as it is now. With {@code newCsr} the new certificate is for the CSR's key (the CSR's names
+     * are ignored); without, for the same key. A revoked certificate is not renewed.
+     */
+    public IssuedCertificate renew(String caId, String serialHex, byte[] newCsr, Duration validity, String requester) {
+        IssuedCertificate previous = find(caId, serialHex)
+                .orElseThrow(() -> CaException.notFound("certificate-unknown",
+                        "CA '" + caId + "' issued no certificate with serial '" + serialHex + "'"));
+        if ("revoked".equals(previous.status())) {
+            throw CaException.conflict("certificate-revoked", "certificate " + previous.serial()
+                    + " is revoked; a revoked certificate is not renewed (issue a new one from a new CSR)");
+        }
+        Profile profile = leafProfile(previous.profile());
+        CertificateIssuer issuer = registry.issuer(caId);
+        Certificate old = Certificates.parsePem(previous.certificatePem()).get(0);
+        CheckedRequest request = RequestChecker.forRenewal(old, newCsr, profile, requester).withValidity(validity);
+        CertificateRecord record = issuer.issue(issuer.prepare(request));
+        return announce(issued(record, issuer.ca().chain()));
     }
 
     /**
@@ -158,16 +199,13 @@ public final class CertificateAuthorities {
      */
     public CompletableFuture<IssuedCertificate> issueAsync(String caId, String profileName, byte[] csr, String requester,
             Executor signing) {
-        Profile profile = profile(profileName);
-        if (profile.ca()) {
-            throw CaException.badRequest("profile-is-ca", "CA certificates are made with createSubordinate, not from a CSR");
-        }
+        Profile profile = leafProfile(profileName);
         CertificateIssuer issuer = registry.issuer(caId);
         CheckedRequest request = RequestChecker.fromCsr(csr, profile, requester);
         // Continue on the caller's executor: a plain thenApply would encode the PEMs on the store's writer thread,
         // which every issuance shares.
         return issuer.issueAsync(issuer.prepare(request), signing)
-                .thenApplyAsync(record -> issued(record, issuer.ca().chain()), signing);
+                .thenApplyAsync(record -> announce(issued(record, issuer.ca().chain())), signing);
     }
 
     /**
@@ -203,7 +241,7 @@ public final class CertificateAuthorities {
             SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.publicKey().getEncoded());
             CheckedRequest request = RequestChecker.forServerKey(spki, subject, List.of(), profile, requester);
             CertificateRecord record = issuer.issue(issuer.prepare(request, serial));
-            return new SignerIdentity(caId + "." + serialHex, key, issued(record, issuer.ca().chain()));
+            return new SignerIdentity(caId + "." + serialHex, key, announce(issued(record, issuer.ca().chain())));
         } catch (RuntimeException e) {
             try {
                 documentKeys.destroy(key.keyLabel());
@@ -228,6 +266,29 @@ public final class CertificateAuthorities {
         SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.getEncoded());
         CheckedRequest request = RequestChecker.forServerKey(spki, new X500Name(subjectDn), List.of(), profile, requester);
         return issued(issuer.issue(issuer.prepare(request)), issuer.ca().chain());
+    }
+
+    /** Every signer identity whose key the HSM holds, newest certificate first. */
+    public List<SignerIdentity> listSignerIdentities() {
+        List<SignerIdentity> out = new ArrayList<>();
+        for (dev.signet.hsm.KeyInfo k : guardHsm(documentKeys::list)) {
+            String label = k.label();
+            int dash = label.lastIndexOf('-');
+            if (!label.startsWith("identity-") || dash <= "identity-".length()) {
+                continue;
+            }
+            String id = label.substring("identity-".length(), dash) + "." + label.substring(dash + 1);
+            try {
+                out.add(findSignerIdentity(id));
+            } catch (CaException e) {
+                if (e.kind() != CaException.Kind.NOT_FOUND) {
+                    throw e;
+                }
+                // a key whose CA or certificate is gone is not an identity anyone can use
+            }
+        }
+        out.sort((a, b) -> b.certificate().notBefore().compareTo(a.certificate().notBefore()));
+        return out;
     }
 
     /** The identity {@code {caId}.{serial}}: its key handle and certificate. */
@@ -273,6 +334,25 @@ public final class CertificateAuthorities {
             items.add(issued(r, chain));
         }
         return new Page<>(items, page.offset(), page.limit(), page.total());
+    }
+
+    /** A profile for end-entity certificates; CA profiles are for creating CAs. */
+    private Profile leafProfile(String name) {
+        Profile profile = profile(name);
+        if (profile.ca()) {
+            throw CaException.badRequest("profile-is-ca", "profile '" + profile.name() + "' is for CA certificates: "
+                    + "create a subordinate CA instead (POST /api/v1/cas with a parentId, or the CAs page)");
+        }
+        return profile;
+    }
+
+    private IssuedCertificate announce(IssuedCertificate issued) {
+        try {
+            onIssued.accept(issued);
+        } catch (RuntimeException e) {
+            // Counting must never undo or hide an issuance that is already stored.
+        }
+        return issued;
     }
 
     private Profile profile(String name) {

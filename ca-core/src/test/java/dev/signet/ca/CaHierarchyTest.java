@@ -121,7 +121,9 @@ class CaHierarchyTest {
     @Test
     void a_signer_identity_key_is_generated_in_the_hsm_and_certified_in_one_step(@TempDir Path dir) {
         try (CaFixture f = new CaFixture(dir)) {
-            CaInfo root = f.cas.createRoot(new NewCa("Id Root", "CN=Id Root", KeyAlgorithm.EC_P256, null, null, BASE), "admin");
+            CaInfo idRoot = f.cas.createRoot(new NewCa("Id Root", "CN=Id Root", KeyAlgorithm.EC_P256, null, null, BASE), "admin");
+            CaInfo root = f.cas.createSubordinate(idRoot.id(), new NewCa("Id Issuing", "CN=Id Issuing", KeyAlgorithm.EC_P256,
+                    null, null, BASE), null, "admin");
             SignerIdentity id = f.cas.createSignerIdentity(root.id(), "document-signer", "CN=Alice Example,O=Example",
                     KeyAlgorithm.EC_P256, "officer");
             assertEquals(root.id() + "." + id.certificate().serial(), id.id());
@@ -146,7 +148,9 @@ class CaHierarchyTest {
     @Test
     void certificates_are_found_by_serial_and_searched(@TempDir Path dir) {
         try (CaFixture f = new CaFixture(dir)) {
-            CaInfo root = f.cas.createRoot(new NewCa("Find Root", "CN=Find Root", KeyAlgorithm.EC_P256, Duration.ofDays(365), null, BASE), "admin");
+            CaInfo findRoot = f.cas.createRoot(new NewCa("Find Root", "CN=Find Root", KeyAlgorithm.EC_P256, Duration.ofDays(365), null, BASE), "admin");
+            CaInfo root = f.cas.createSubordinate(findRoot.id(), new NewCa("Find Issuing", "CN=Find Issuing", KeyAlgorithm.EC_P256,
+                    Duration.ofDays(300), null, BASE), null, "admin");
             IssuedCertificate one = f.cas.issue(root.id(), "tls-server",
                     Csrs.csr(Csrs.keyPair(LeafKey.P256), "CN=one.example.com", List.of(Csrs.dns("one.example.com"))), "alice");
             f.cas.issue(root.id(), "email", Csrs.csr(Csrs.keyPair(LeafKey.P256), "CN=Bob", List.of(Csrs.email("bob@example.com"))), "alice");

@@ -130,7 +130,8 @@ class IssuedChainsTest {
     @EnumSource(value = KeyAlgorithm.class, names = {"EC_P256"})
     void a_pem_csr_is_accepted_as_well_as_der(KeyAlgorithm issuingKey, @TempDir Path dir) {
         try (CaFixture f = new CaFixture(dir)) {
-            CaInfo root = f.cas.createRoot(new NewCa("Root", "CN=Root", issuingKey, null, null, BASE), "admin");
+            CaInfo top = f.cas.createRoot(new NewCa("Root", "CN=Root", issuingKey, null, null, BASE), "admin");
+            CaInfo root = f.cas.createSubordinate(top.id(), new NewCa("Issuing", "CN=Issuing", issuingKey, null, null, BASE), null, "admin");
             byte[] der = Csrs.csr(Csrs.keyPair(LeafKey.P256), "CN=host.example.com", List.of(Csrs.dns("host.example.com")));
             String pem = dev.signet.ca.issue.Pem.encode("CERTIFICATE REQUEST", der);
             IssuedCertificate c = f.cas.issue(root.id(), "tls-server", pem.getBytes(StandardCharsets.US_ASCII), "bob");

@@ -27,11 +27,15 @@ class OneSigningPathTest {
     Path dir;
     private CaFixture f;
     private CaInfo root;
+    private CaInfo issuing;
 
     @BeforeEach
     void open() {
         f = new CaFixture(dir);
         root = f.cas.createRoot(new NewCa("Path Root", "CN=Path Root", KeyAlgorithm.EC_P256, null, null, "http://pki.test"), "admin");
+        // Leaves come from a subordinate: a root issues only CA certificates.
+        issuing = f.cas.createSubordinate(root.id(), new NewCa("Path Issuing", "CN=Path Issuing", KeyAlgorithm.EC_P256, null,
+                null, "http://pki.test"), null, "admin");
     }
 
     @AfterEach
@@ -56,12 +60,12 @@ class OneSigningPathTest {
 
     @Test
     void a_certificate_prepared_before_its_ca_was_retired_is_refused_at_issue_and_nothing_is_signed() {
-        CertificateIssuer issuer = f.cas.issuer(root.id());
+        CertificateIssuer issuer = f.cas.issuer(issuing.id());
         PreparedCertificate prepared = issuer.prepare(RequestChecker.fromCsr(RefusedRequestsTest.good(),
                 dev.signet.ca.profile.Profiles.builtIn().find("tls-server").orElseThrow(), "alice"));
-        f.cas.retire(root.id(), "admin");
+        f.cas.retire(issuing.id(), "admin");
         int signatures = f.hsm.signatures.get();
-        long certificates = f.cas.search(CertificateQuery.all(root.id(), 10)).total();
+        long certificates = f.cas.search(CertificateQuery.all(issuing.id(), 10)).total();
 
         CaException e = assertThrows(CaException.class, () -> issuer.issue(prepared));
 
@@ -69,12 +73,12 @@ class OneSigningPathTest {
         assertEquals("ca-not-active", e.code());
         assertTrue(e.getMessage().contains("retired"), e.getMessage());
         assertEquals(signatures, f.hsm.signatures.get(), "nothing signed");
-        assertEquals(certificates, f.cas.search(CertificateQuery.all(root.id(), 10)).total(), "no serial reserved");
+        assertEquals(certificates, f.cas.search(CertificateQuery.all(issuing.id(), 10)).total(), "no serial reserved");
     }
 
     @Test
     void the_ca_signs_through_its_ca_scoped_signer_and_an_identity_through_a_document_scoped_one() {
-        CertificateIssuer issuer = f.cas.issuer(root.id());
+        CertificateIssuer issuer = f.cas.issuer(issuing.id());
         assertEquals(KeyPurpose.CA, issuer.signer().purpose());
         assertEquals(KeyPurpose.CA, issuer.ca().signer().purpose());
         issuer.signer().contentSigner(SignedObject.CRL); // what the revocation code will sign with
@@ -82,7 +86,7 @@ class OneSigningPathTest {
                 () -> issuer.signer().contentSigner(SignedObject.DOCUMENT_SIGNATURE));
         assertEquals(KeyPurpose.CA, pdf.purpose());
 
-        SignerIdentity id = f.cas.createSignerIdentity(root.id(), "document-signer", "CN=Doc Signer", KeyAlgorithm.EC_P256, "officer");
+        SignerIdentity id = f.cas.createSignerIdentity(issuing.id(), "document-signer", "CN=Doc Signer", KeyAlgorithm.EC_P256, "officer");
         assertEquals(KeyPurpose.DOCUMENT, id.signer().purpose());
         assertThrows(HsmException.PurposeMismatch.class, () -> id.signer().contentSigner(SignedObject.CRL));
         assertThrows(HsmException.PurposeMismatch.class, () -> id.signer().contentSigner(SignedObject.CERTIFICATE));

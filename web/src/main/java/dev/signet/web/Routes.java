@@ -50,7 +50,7 @@ public final class Routes {
         PkiController pki = new PkiController(s.authorities());
         CaController cas = new CaController(s.authorities(), s.config().publicBaseUrl().toString());
         ProfileController profiles = new ProfileController(s.authorities(), s.config().profilesDir(), s.securityEvents());
-        CertificateController certificates = new CertificateController(s.authorities(), s.metrics());
+        CertificateController certificates = new CertificateController(s.authorities());
         IdentityController identities = new IdentityController(s.authorities());
         KeyController keys = new KeyController(s.keys());
         AuditController audit = new AuditController(s.auditLog());
@@ -82,6 +82,7 @@ public final class Routes {
                 get("/api/v1/cas/{caId}/certificates/{serial}", READ, certificates::get),
                 post("/api/v1/cas/{caId}/certificates/{serial}/revoke", REVOKE, revocation::revoke),
                 post("/api/v1/cas/{caId}/certificates/{serial}/release", REVOKE, revocation::release),
+                post("/api/v1/cas/{caId}/certificates/{serial}/renew", OFFICER, certificates::renew),
                 get("/api/v1/certificates", READ, certificates::search),
                 post("/api/v1/identities", OFFICER, identities::create),
 

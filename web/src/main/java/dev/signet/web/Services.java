@@ -2,7 +2,9 @@ package dev.signet.web;
 
 import dev.signet.ca.CertificateAuthorities;
 import dev.signet.ca.Revocations;
+import dev.signet.ca.audit.AuditExpectations;
 import dev.signet.ca.audit.AuditSigner;
+import dev.signet.ca.audit.AuditVerification;
 import dev.signet.ca.profile.ProfileException;
 import dev.signet.ca.profile.Profiles;
 import dev.signet.ca.store.AccessStore;
@@ -11,6 +13,7 @@ import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.RevocationStore;
+import dev.signet.ca.store.OwnerOnly;
 import dev.signet.ca.store.SecurityEvents;
 import dev.signet.ca.store.StoreSettings;
 import dev.signet.ca.store.AuditEvent;
@@ -22,13 +25,14 @@ import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyPurpose;
 import dev.signet.hsm.ScopedSigner;
 import dev.signet.hsm.SigningKeys;
+import dev.signet.web.auth.AnonymousRefusals;
 import dev.signet.web.config.ConfigException;
 import dev.signet.web.config.SignetConfig;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,9 +52,9 @@ import java.util.stream.Collectors;
 public final class Services implements AutoCloseable {
 
     /** The HSM key that signs audit checkpoints. */
-    static final String AUDIT_KEY_LABEL = "signet-audit";
+    public static final String AUDIT_KEY_LABEL = "signet-audit";
     /** Sign a checkpoint every this many audit entries (and on close). */
-    static final int CHECKPOINT_INTERVAL = 100;
+    public static final int CHECKPOINT_INTERVAL = 100;
 
     private final SignetConfig config;
     private final PrometheusMeterRegistry metrics;
@@ -64,6 +68,7 @@ public final class Services implements AutoCloseable {
     private final CertificateAuthorities authorities;
     private final Revocations revocations;
     private final KeyInventory keys;
+    private final AnonymousRefusals anonymousRefusals;
 
     private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
         this.config = config;
@@ -75,12 +80,16 @@ public final class Services implements AutoCloseable {
         this.access = new AccessStore(database);
         this.auditLog = new AuditLog(database);
         this.securityEvents = new SecurityEvents(database);
+        // Counted where issuance happens, so the API, the UI and signer identities are all counted.
         this.authorities = new CertificateAuthorities(hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.DOCUMENT),
-                cas, certificates, profiles, Clock.systemUTC());
+                cas, certificates, profiles, Clock.systemUTC(),
+                issued -> Counter.builder("signet.certificates.issued").description("Certificates issued")
+                        .tag("profile", issued.profile()).register(metrics).increment());
         // CRLs are signed by each CA's scoped signer; OCSP responses by delegated responder keys (purpose OCSP).
         this.revocations = new Revocations(authorities, cas, new RevocationStore(database),
                 hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.OCSP), config.revocation(), Clock.systemUTC());
         this.keys = new KeyInventory(hsm, cas);
+        this.anonymousRefusals = new AnonymousRefusals(securityEvents, metrics, Clock.systemUTC());
     }
 
     /** Opens the HSM and the database described by {@code config}, creating the data directory. */
@@ -93,7 +102,8 @@ public final class Services implements AutoCloseable {
             throw new ConfigException("profiles.dir", e.getMessage());
         }
         try {
-            Files.createDirectories(config.dataDir());
+            // 0700, repaired if an older version (or an operator) left it open to others.
+            OwnerOnly.directory(config.dataDir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
         }
@@ -128,6 +138,26 @@ public final class Services implements AutoCloseable {
         } catch (RuntimeException e) {
             hsm.close();
             throw e;
+        }
+    }
+
+    /**
+     * Verifies the audit chain of {@code config}'s database against the HSM's audit key, with the
+     * database opened without a signer: verifying signs and writes nothing (a verify that signed the
+     * head on close would bless whatever it had just read).
+     */
+    public static AuditVerification verifyAudit(SignetConfig config, AuditExpectations rules) {
+        if (!java.nio.file.Files.isRegularFile(config.databaseFile())) {
+            throw new IllegalStateException("no Signet database at " + config.databaseFile()
+                    + " (run serve or init on that data directory first)");
+        }
+        try (Hsm hsm = Hsms.open(config.hsm().config())) {
+            SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
+            ScopedSigner auditKey = auditKeys.find(AUDIT_KEY_LABEL).orElseThrow(() -> new IllegalStateException(
+                    "the HSM has no audit key '" + AUDIT_KEY_LABEL + "' (run serve or init first)"));
+            try (Database db = Database.open(config.databaseFile())) {
+                return new AuditLog(db).verify(new AuditSigner(auditKeys, auditKey).keys(), rules);
+            }
         }
     }
 
@@ -188,6 +218,11 @@ public final class Services implements AutoCloseable {
         return securityEvents;
     }
 
+    /** Requests refused without a credential, counted and summarised into the audit chain once a minute. */
+    public AnonymousRefusals anonymousRefusals() {
+        return anonymousRefusals;
+    }
+
     /** The CA facade: CAs, profiles, issuance, signer identities. */
     public CertificateAuthorities authorities() {
         return authorities;
@@ -206,6 +241,7 @@ public final class Services implements AutoCloseable {
             // closing anyway
         }
         try {
+            anonymousRefusals.close();
             database.close();
         } finally {
             hsm.close();

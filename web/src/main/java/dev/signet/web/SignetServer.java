@@ -5,6 +5,7 @@ import dev.signet.web.auth.Guard;
 import dev.signet.web.auth.StoreSecurityAudit;
 import dev.signet.web.auth.StoreTokenDirectory;
 import dev.signet.web.config.SignetConfig;
+import dev.signet.web.http.ClientAddress;
 import dev.signet.web.http.HttpMetrics;
 import dev.signet.web.http.ListenSocket;
 import dev.signet.web.http.TlsConnector;
@@ -46,9 +47,10 @@ public final class SignetServer implements AutoCloseable {
             services.revocations().start();
             Clock clock = Clock.systemUTC();
             Guard guard = new Guard(new Authenticator(new StoreTokenDirectory(services.access()), clock),
-                    new StoreSecurityAudit(services.securityEvents()));
+                    new StoreSecurityAudit(services.securityEvents(), services.anonymousRefusals()));
             HttpServer http = HttpServer.start(listener, config.maxRequestBytes(),
                     Routes.table(services), guard, new HttpMetrics(services.metrics()), tls,
+                    new ClientAddress(config.trustedProxies()),
                     new OcspFastPath(new OcspEndpoint(services.revocations())));
             LOG.info("Signet serves {}://{}:{} (data {}, HSM {})", tls == null ? "http" : "https",
                     config.host(), http.port(), config.dataDir(), services.hsmBackend());

@@ -35,7 +35,10 @@ public final class AuditSigner {
         return new AuditCheckpoint(seq, hash, signature, signer.keyLabel(), algorithm.name(), now);
     }
 
-    /** Public keys of checkpoint keys, by label, taken from this signer's HSM. */
+    /**
+     * Public keys of checkpoint keys, by label: AUDIT keys only. A checkpoint naming another key (a
+     * CA's, which signs what requesters ask) is refused, so it proves nothing about the chain.
+     */
     public CheckpointKeys keys() {
         return label -> {
             PublicKey pk = label.equals(signer.keyLabel()) ? signer.publicKey() : auditKeys.get(label).publicKey();

@@ -134,6 +134,11 @@ public final class CertificateIssuer {
             throw new IllegalStateException("a self-signing issuer prepares only its own certificate");
         }
         Profile profile = request.profile();
+        if (ca.chain().size() == 1 && !profile.ca() && !profile.issuableByRoot()) {
+            throw CaException.refused("root-issues-end-entity", "CA '" + ca.id() + "' is a root: it signs only CA"
+                    + " certificates (CA/Browser Forum Baseline Requirements 6.1.7). Issue from a subordinate CA, or"
+                    + " give profile '" + profile.name() + "' \"issuableByRoot\": true for a one-tier private PKI");
+        }
         Certificate issuer = ca.certificate();
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant issuerFrom = lintContext.issuerNotBefore();
@@ -142,7 +147,7 @@ public final class CertificateIssuer {
             throw CaException.conflict("ca-expired", "CA '" + ca.id() + "' has expired");
         }
         Instant notBefore = max(now.minus(BACKDATE), issuerFrom);
-        Instant notAfter = min(notBefore.plus(profile.maxValidity()), issuerTo);
+        Instant notAfter = min(notBefore.plus(request.validity()), issuerTo);
 
         V3TBSCertificateGenerator g = new V3TBSCertificateGenerator();
         g.setSerialNumber(new ASN1Integer(serial));

@@ -195,19 +195,31 @@ public final class CertificateStore {
             where.add(DSL.lower(CERTIFICATE.SUBJECT).like(pattern, '!')
                     .or(DSL.lower(CERTIFICATE.SANS).like(pattern, '!')));
         }
+        if (q.serial() != null) {
+            where.add(CERTIFICATE.SERIAL.eq(q.serial()));
+        }
         if (q.status() != null) {
             where.add(CERTIFICATE.STATUS.eq(q.status()));
         }
         if (q.expiringBefore() != null) {
             where.add(CERTIFICATE.NOT_AFTER.lt(q.expiringBefore().toEpochMilli()));
         }
+        if (q.notExpiredAt() != null) {
+            where.add(CERTIFICATE.NOT_AFTER.gt(q.notExpiredAt().toEpochMilli()));
+        }
         if (q.profile() != null) {
             where.add(CERTIFICATE.PROFILE.eq(q.profile()));
         }
+        if (!q.excludeProfiles().isEmpty()) {
+            where.add(CERTIFICATE.PROFILE.notIn(q.excludeProfiles()));
+        }
+        List<org.jooq.SortField<?>> order = q.order() == CertificateQuery.Order.NEWEST
+                ? List.of(CERTIFICATE.ISSUED_AT.desc(), CERTIFICATE.CA_ID.asc(), CERTIFICATE.SERIAL.asc())
+                : List.of(CERTIFICATE.NOT_AFTER.asc(), CERTIFICATE.CA_ID.asc(), CERTIFICATE.SERIAL.asc());
         return db.read(dsl -> {
             long total = dsl.fetchCount(CERTIFICATE, where);
             List<CertificateRecord> items = dsl.selectFrom(CERTIFICATE).where(where)
-                    .orderBy(CERTIFICATE.NOT_AFTER, CERTIFICATE.CA_ID, CERTIFICATE.SERIAL)
+                    .orderBy(order)
                     .limit(q.limit()).offset(q.offset())
                     .fetch(CertificateStore::toRecord);
             return new Page<>(items, q.offset(), q.limit(), total);

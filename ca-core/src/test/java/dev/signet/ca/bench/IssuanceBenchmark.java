@@ -96,8 +96,11 @@ public final class IssuanceBenchmark {
             CertificateStore store = new CertificateStore(db);
             CertificateAuthorities cas = new CertificateAuthorities(hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.DOCUMENT), new CaStore(db), store, Profiles.builtIn(),
                     Clock.systemUTC());
-            CaInfo ca = cas.createRoot(new NewCa("Bench " + System.nanoTime(), "CN=Signet Bench CA", KeyAlgorithm.EC_P256,
+            CaInfo root = cas.createRoot(new NewCa("Bench Root " + System.nanoTime(), "CN=Signet Bench Root", KeyAlgorithm.EC_P256,
                     null, null, "http://127.0.0.1:8080"), "bench");
+            // Leaves come from a subordinate (a root issues only CA certificates); its key is the one timed.
+            CaInfo ca = cas.createSubordinate(root.id(), new NewCa("Bench " + System.nanoTime(), "CN=Signet Bench CA",
+                    KeyAlgorithm.EC_P256, null, null, "http://127.0.0.1:8080"), null, "bench");
             KeyHandle caKey = hsm.list().stream().filter(k -> k.label().startsWith("ca-" + ca.id() + "-"))
                     .findFirst().orElseThrow().handle();
             List<byte[]> csrs = csrs(CSRS);

@@ -61,7 +61,11 @@ class PreparedCertificateTest {
         factory.createRoot(new NewCa("Second", "CN=Second", KeyAlgorithm.EC_P256, null, null, null), template, "admin");
         first = registry.issuer("first");
         second = registry.issuer("second");
-        tls = Profiles.builtIn().find("tls-server").orElseThrow();
+        // These issuers are roots: a one-tier profile lets them issue leaves (the single-use token is what is tested).
+        Profile t = Profiles.builtIn().find("tls-server").orElseThrow();
+        tls = new Profile(t.name(), t.description(), t.source(), t.keys(), t.maxValidity(), t.subject(), t.subjectAltNames(),
+                t.keyUsage(), t.extendedKeyUsage(), t.extendedKeyUsageCritical(), t.ca(), t.pathLen(), t.nameConstraints(),
+                t.certificatePolicies(), t.ocspNoCheck(), t.csrExtensionsAllowed(), true);
     }
 
     @AfterEach

@@ -383,6 +383,10 @@ public final class Pkcs11Hsm implements Hsm {
         if (label == null || label.isBlank()) {
             throw new IllegalArgumentException("a key label must not be empty");
         }
+        if (KeyTemplates.purposeOf(label) != null) {
+            // It would read back as a purpose prefix (see KeyTemplates).
+            throw new IllegalArgumentException("a key label must not start with a purpose and ':' ('" + label + "')");
+        }
     }
 
     /** The key a handle names, checking the handle's algorithm against the token's. */

@@ -97,7 +97,10 @@ final class KeyDirectory implements AutoCloseable {
             }
             if (lock == null) {
                 channel.close();
-                throw new HsmException.BackendFailure("the key directory " + root + " is in use by another open backend", null);
+                throw new HsmException.BackendFailure("the key directory " + root
+                        + " is in use by another process (a running server, most likely): stop the server first, or,"
+                        + " to work beside a running server, use --config with the pkcs11 backend, which several"
+                        + " processes can share", null);
             }
             return new KeyDirectory(root, channel, lock, random);
         } catch (IOException e) {

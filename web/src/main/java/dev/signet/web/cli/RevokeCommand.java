@@ -66,13 +66,8 @@ final class RevokeCommand implements Runnable {
         String hex = normalized(serial);
         try (Database db = TokenCommand.openDatabase(store)) {
             CertificateRecord cert = new CertificateStore(db).find(caId, hex)
-                    .orElseThrow(() -> new IllegalStateException("CA '" + caId + "' issued no certificate with serial " + hex));
-            RevocationReason r;
-            try {
-                r = Revocations.checkRevoke(reason, Certificate.getInstance(cert.der()), invalidity, Instant.now(), true);
-            } catch (CaException e) {
-                throw new IllegalStateException(e.getMessage());
-            }
+                    .orElseThrow(() -> CaException.notFound("certificate-unknown", "CA '" + caId + "' issued no certificate with serial " + hex));
+            RevocationReason r = Revocations.checkRevoke(reason, Certificate.getInstance(cert.der()), invalidity, Instant.now(), true);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("reason", r.apiName());
             if (invalidity != null) {
@@ -82,7 +77,7 @@ final class RevokeCommand implements Runnable {
                     "certificate", caId + "/" + hex, CanonicalJson.write(details)));
             System.out.println("revoked " + caId + "/" + hex + " (" + r.apiName() + ")");
         } catch (RevocationConflictException e) {
-            throw new IllegalStateException(e.getMessage());
+            throw CaException.conflict("already-revoked", e.getMessage());
         }
     }
 
@@ -114,8 +109,8 @@ final class RevokeCommand implements Runnable {
                 new RevocationStore(db).release(caId, hex, RevocationReason.CERTIFICATE_HOLD.code(),
                         AuditEvent.of(actor(), "certificate.release", "certificate", caId + "/" + hex));
                 System.out.println("released " + caId + "/" + hex);
-            } catch (RevocationConflictException | dev.signet.ca.store.NotFoundException e) {
-                throw new IllegalStateException(e.getMessage());
+            } catch (RevocationConflictException e) {
+                throw CaException.conflict("not-on-hold", e.getMessage());
             }
         }
     }

@@ -160,6 +160,7 @@ public final class OcspBenchmark {
             results.add(sPost);
         } finally {
             for (Process p : peers) {
+                p.descendants().forEach(ProcessHandle::destroy); // openssl ocsp -multi forks its workers
                 p.destroy();
                 if (!p.waitFor(5, TimeUnit.SECONDS)) {
                     p.destroyForcibly();

@@ -44,7 +44,7 @@ class RevokeCommandTest {
             assertTrue(status(server, ca, serial) == null, "good before");
 
             CliRun.Result bad = run("revoke", "--data", data.toString(), "--ca", ca, "--serial", serial, "--reason", "nonsense");
-            assertEquals(1, bad.exit());
+            assertEquals(3, bad.exit(), "a refusal");
             assertTrue(bad.err().contains("nonsense"), bad.err());
             CliRun.Result r = run("revoke", "--data", data.toString(), "--ca", ca, "--serial", serial,
                     "--reason", "certificateHold", "--invalidity-date", "2026-11-30T10:00:00Z");
@@ -56,7 +56,7 @@ class RevokeCommandTest {
             RevokedStatus revoked = status(server, ca, serial);
             assertTrue(revoked != null, "revoked within the poll interval");
             assertEquals(6, revoked.getRevocationReason());
-            assertEquals(1, run("revoke", "--data", data.toString(), "--ca", ca, "--serial", serial, "--reason", "superseded").exit());
+            assertEquals(3, run("revoke", "--data", data.toString(), "--ca", ca, "--serial", serial, "--reason", "superseded").exit());
 
             assertEquals(0, run("release", "--data", data.toString(), "--ca", ca, "--serial", serial).exit());
             deadline = System.nanoTime() + 3_000_000_000L;
