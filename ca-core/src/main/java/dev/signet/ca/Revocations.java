@@ -342,6 +342,10 @@ public final class Revocations implements AutoCloseable {
             return;
         }
         Instant now = clock.instant();
+        // Read-only first: an idle tick writes nothing (no lease renewal) unless something is due.
+        if (!force && !crlDue(ca, now) && !rolloverDue(ca.id(), now)) {
+            return;
+        }
         if (!guard(() -> store.tryLease(ca.id(), node, now, now.plus(LEASE)))) {
             return; // another node makes this CA's CRLs
         }
@@ -362,6 +366,34 @@ public final class Revocations implements AutoCloseable {
                 LOG.warn("OCSP responder rollover of CA {} failed: {}", ca.id(), e.toString());
             }
         }
+    }
+
+    /** Whether {@link #generate} would make a CRL now (the same tests, reading only). */
+    private boolean crlDue(CaState ca, Instant now) {
+        Optional<RevocationStore.CrlInfo> full = store.newest(ca.id(), RevocationStore.FULL);
+        long generation = store.generations().getOrDefault(ca.id(), 0L);
+        if (full.isEmpty() || !now.isBefore(full.get().thisUpdate().plus(settings.crlValidity().dividedBy(2)))
+                || (generation > full.get().generation()
+                        && !now.isBefore(full.get().thisUpdate().plus(settings.crlAfterRevocation().dividedBy(6))))) {
+            return true;
+        }
+        if (!settings.deltaCrls()) {
+            return false;
+        }
+        Optional<RevocationStore.CrlInfo> delta = store.newest(ca.id(), RevocationStore.DELTA);
+        return delta.isEmpty() || generation > delta.get().generation()
+                || !now.isBefore(delta.get().thisUpdate().plus(settings.deltaCrlValidity().dividedBy(2)));
+    }
+
+    /** Whether the CA's loaded responder has a third of its life or less left. */
+    private boolean rolloverDue(String caId, Instant now) {
+        if (settings.ocspWithCaKey()) {
+            return false;
+        }
+        Optional<ResponderSigner> r = responders.loaded(caId);
+        Instant from = r.isPresent() ? responders.notBeforeOfNewest(caId) : null;
+        return from != null && Duration.between(now, r.get().notAfter())
+                .compareTo(Duration.between(from, r.get().notAfter()).dividedBy(3)) <= 0;
     }
 
     /** Makes the CRLs that are due (all of them when {@code force}); call under the CA's lease. */
