@@ -17,6 +17,8 @@ public final class CaException extends RuntimeException {
         POLICY_REFUSED,
         /** The state does not allow it: name taken, CA retired or pending, token used (409). */
         CONFLICT,
+        /** The caller's role does not allow it: revoking a CA certificate without being an admin (403). */
+        FORBIDDEN,
         /** The HSM or the database failed; nothing was issued (503). */
         UNAVAILABLE
     }

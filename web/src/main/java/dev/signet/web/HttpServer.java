@@ -49,6 +49,16 @@ public final class HttpServer implements AutoCloseable {
     /** As above; {@code clients} decides each request's client address (trusted proxies' X-Forwarded-For). */
     public static HttpServer start(ServerSocketChannel listener, long maxRequestBytes, List<Route> routes,
                                    Guard guard, HttpMetrics metrics, TlsConnector tls, ClientAddress clients) {
+        return start(listener, maxRequestBytes, routes, guard, metrics, tls, clients, null);
+    }
+
+    /**
+     * As above, with {@code fastPath} (may be null) ahead of Javalin: a Jetty handler that answers
+     * its own requests (OCSP, whose rate is the point) without the framework's per-request work.
+     */
+    public static HttpServer start(ServerSocketChannel listener, long maxRequestBytes, List<Route> routes,
+                                   Guard guard, HttpMetrics metrics, TlsConnector tls, ClientAddress clients,
+                                   org.eclipse.jetty.server.Handler.Wrapper fastPath) {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -74,8 +84,13 @@ public final class HttpServer implements AutoCloseable {
                 server.setStopTimeout(STOP_TIMEOUT_MS);
                 server.setErrorHandler(new ProblemErrorHandler());
                 // Javalin nests its servlet context inside the innermost wrapper set here: bodies
-                // are read before any route runs, so a slow client holds no worker thread.
-                server.setHandler(new GracefulHandler(RequestBodyDeadline.chain(maxRequestBytes)));
+                // are read before any route runs, so a slow client holds no worker thread. The fast
+                // path (if any) sits innermost, after the body deadline, ahead of Javalin.
+                org.eclipse.jetty.server.Handler.Wrapper chain = RequestBodyDeadline.chain(maxRequestBytes);
+                if (fastPath != null) {
+                    RequestBodyDeadline.innermost(chain).setHandler(fastPath);
+                }
+                server.setHandler(new GracefulHandler(chain));
             });
             // ctx.ip() everywhere (login limits, refusal counts, the access log) is the client, not a proxy.
             cfg.contextResolver.ip = clients::resolve;

@@ -85,11 +85,20 @@ public final class KeyInventory {
                 return "identity:" + rest.substring(0, dash) + "." + rest.substring(dash + 1);
             }
         }
+        if (label.startsWith(OCSP_PREFIX)) {
+            // ocsp-{caId}-{yyyyMMddHHmmss}: a CA's delegated OCSP responder key.
+            String rest = label.substring(OCSP_PREFIX.length());
+            int dash = rest.lastIndexOf('-');
+            if (dash > 0) {
+                return "ocsp:" + rest.substring(0, dash);
+            }
+        }
         return null;
     }
 
     static final String IDENTITY_PREFIX = "identity-";
     /** Time-stamp authorities' keys (see TimeStampAuthorities). */
     static final String TSA_PREFIX = "tsa-";
+    static final String OCSP_PREFIX = "ocsp-";
 
 }

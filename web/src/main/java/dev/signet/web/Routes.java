@@ -15,6 +15,7 @@ import dev.signet.web.api.OpenApiController;
 import dev.signet.web.api.PkiController;
 import dev.signet.web.api.ProfileController;
 import dev.signet.web.api.SignController;
+import dev.signet.web.api.RevocationController;
 import dev.signet.web.api.TokenController;
 import dev.signet.web.api.TsaController;
 import dev.signet.web.api.TsaMetrics;
@@ -22,14 +23,16 @@ import dev.signet.web.auth.Access;
 import dev.signet.web.auth.Role;
 import dev.signet.web.auth.StoreSecurityAudit;
 import dev.signet.web.http.Route;
+import dev.signet.web.pki.CrlController;
+import dev.signet.web.pki.OcspController;
+import dev.signet.web.pki.OcspEndpoint;
 import dev.signet.web.ui.UiRoutes;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Every route of the server, in one table: path, who may call it, and the handler. Reserved
- * contract routes whose features are not built (revoke, PDF validation, OCSP, CRLs) are
- * absent, so they answer 404.
+ * contract routes whose features are not built (PDF validation) are absent, so they answer 404.
  */
 public final class Routes {
 
@@ -37,6 +40,8 @@ public final class Routes {
     static final Access READ = Access.roles(Role.ADMIN, Role.OFFICER, Role.AUDITOR);
     static final Access ADMIN = Access.roles(Role.ADMIN);
     static final Access OFFICER = Access.roles(Role.OFFICER);
+    /** Revoke and release: officers, and admins (who alone may revoke CA certificates). */
+    static final Access REVOKE = Access.roles(Role.OFFICER, Role.ADMIN);
     static final Access AUDIT = Access.roles(Role.AUDITOR, Role.ADMIN);
     static final Access PUBLIC = Access.PUBLIC;
     /** Signing with the identities granted to the token (checked by the handler). */
@@ -64,6 +69,9 @@ public final class Routes {
                 new TsaMetrics(s.metrics()));
         DataKeyController dataKeys = new DataKeyController(s.dataKeys(),
                 new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()), s.metrics());
+        RevocationController revocation = new RevocationController(s.revocations());
+        CrlController crls = new CrlController(s.revocations(), s.config().revocation().crlAfterRevocation());
+        OcspController ocsp = new OcspController(new OcspEndpoint(s.revocations()));
 
         List<Route> routes = new ArrayList<>(List.of(
                 get("/health", PUBLIC, health::health),
@@ -72,6 +80,11 @@ public final class Routes {
                 post("/tsa", PUBLIC, tsa::stampDefault),
                 post("/tsa/{name}", PUBLIC, tsa::stampNamed),
                 get("/api/v1/openapi.json", PUBLIC, openApi::document),
+                get("/crl/{file}", PUBLIC, crls::full),
+                get("/crl/delta/{file}", PUBLIC, crls::delta),
+                // Answered ahead of Javalin by OcspFastPath (same endpoint); listed here as every route is.
+                post("/ocsp/{caId}", PUBLIC, ocsp::post),
+                get("/ocsp/{caId}/{request}", PUBLIC, ocsp::get),
 
                 get("/api/v1/cas", READ, cas::list),
                 post("/api/v1/cas", ADMIN, cas::create),
@@ -83,6 +96,8 @@ public final class Routes {
 
                 post("/api/v1/cas/{caId}/certificates", OFFICER, certificates::issue),
                 get("/api/v1/cas/{caId}/certificates/{serial}", READ, certificates::get),
+                post("/api/v1/cas/{caId}/certificates/{serial}/revoke", REVOKE, revocation::revoke),
+                post("/api/v1/cas/{caId}/certificates/{serial}/release", REVOKE, revocation::release),
                 post("/api/v1/cas/{caId}/certificates/{serial}/renew", OFFICER, certificates::renew),
                 get("/api/v1/certificates", READ, certificates::search),
                 post("/api/v1/identities", OFFICER, identities::create),

@@ -8,6 +8,7 @@ import dev.signet.ca.TsaReply;
 import dev.signet.ca.TsaSettings;
 import dev.signet.ca.store.TsaStore;
 import dev.signet.ca.DataKeys;
+import dev.signet.ca.Revocations;
 import dev.signet.ca.audit.AuditExpectations;
 import dev.signet.ca.audit.AuditSigner;
 import dev.signet.ca.audit.AuditVerification;
@@ -19,6 +20,7 @@ import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.DataKeyStore;
 import dev.signet.ca.store.Database;
+import dev.signet.ca.store.RevocationStore;
 import dev.signet.ca.store.OwnerOnly;
 import dev.signet.ca.store.SecurityEvents;
 import dev.signet.ca.store.StoreSettings;
@@ -89,6 +91,7 @@ public final class Services implements AutoCloseable {
     private final CertificateAuthorities authorities;
     private final DataKeys dataKeys;
     private final ScheduledExecutorService dataKeyJobs;
+    private final Revocations revocations;
     private final KeyInventory keys;
     private final DocumentSigners documentSigners;
     private final PdfSigner pdfSigner;
@@ -113,6 +116,9 @@ public final class Services implements AutoCloseable {
                 cas, certificates, profiles, Clock.systemUTC(),
                 issued -> Counter.builder("signet.certificates.issued").description("Certificates issued")
                         .tag("profile", issued.profile()).register(metrics).increment());
+        // CRLs are signed by each CA's scoped signer; OCSP responses by delegated responder keys (purpose OCSP).
+        this.revocations = new Revocations(authorities, cas, new RevocationStore(database),
+                hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.OCSP), config.revocation(), Clock.systemUTC());
         this.keys = new KeyInventory(hsm, cas);
         this.timeStampAuthorities = new TimeStampAuthorities(hsm.signingKeys(KeyPurpose.TIMESTAMPING), hsm.backendName(),
                 authorities, new TsaStore(database), config.tsa().authorities(), Clock.systemUTC());
@@ -356,6 +362,11 @@ public final class Services implements AutoCloseable {
         return dataKeys;
     }
 
+    /** Revocation: revoke and release, CRLs, OCSP (its background work starts with {@code start()}). */
+    public Revocations revocations() {
+        return revocations;
+    }
+
     @Override
     public void close() {
         dataKeyJobs.shutdownNow();
@@ -369,6 +380,11 @@ public final class Services implements AutoCloseable {
             dataKeys.flushUsage();
         } catch (RuntimeException e) {
             LOG.warn("data-key use since the last minute was not audited: {}", e.toString());
+        }
+        try {
+            revocations.close();
+        } catch (RuntimeException e) {
+            // closing anyway
         }
         try {
             anonymousRefusals.close();

@@ -9,6 +9,8 @@ import dev.signet.web.http.ClientAddress;
 import dev.signet.web.http.HttpMetrics;
 import dev.signet.web.http.ListenSocket;
 import dev.signet.web.http.TlsConnector;
+import dev.signet.web.pki.OcspEndpoint;
+import dev.signet.web.pki.OcspFastPath;
 import java.io.PrintStream;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Clock;
@@ -42,12 +44,14 @@ public final class SignetServer implements AutoCloseable {
         }
         try {
             FirstStart.run(services, FirstStart.Plan.DEMO, console);
+            services.revocations().start();
             Clock clock = Clock.systemUTC();
             Guard guard = new Guard(new Authenticator(new StoreTokenDirectory(services.access()), clock),
                     new StoreSecurityAudit(services.securityEvents(), services.anonymousRefusals()));
             HttpServer http = HttpServer.start(listener, config.maxRequestBytes(),
                     Routes.table(services), guard, new HttpMetrics(services.metrics()), tls,
-                    new ClientAddress(config.trustedProxies()));
+                    new ClientAddress(config.trustedProxies()),
+                    new OcspFastPath(new OcspEndpoint(services.revocations())));
             LOG.info("Signet serves {}://{}:{} (data {}, HSM {})", tls == null ? "http" : "https",
                     config.host(), http.port(), config.dataDir(), services.hsmBackend());
             return new SignetServer(services, http);

@@ -34,6 +34,7 @@ class AuthorizationMatrixTest {
     static final Set<String> AUDITORS = Set.of("admin", "auditor");
     static final Set<String> ADMIN = Set.of("admin");
     static final Set<String> OFFICER = Set.of("officer");
+    static final Set<String> REVOKERS = Set.of("admin", "officer");
     static final Set<String> PUBLIC = null;
 
     @TempDir
@@ -96,6 +97,17 @@ class AuthorizationMatrixTest {
                 // The default TSA is certified already: a 409 shows the guard let the caller through.
                 new Call("POST", "/api/v1/tsas/{name}/certificate", () -> "/api/v1/tsas/default/certificate",
                         () -> Map.of("certificatePem", "x", "chainPem", "x"), ADMIN, 409),
+                new Call("GET", "/crl/{file}", () -> "/crl/" + issuingId + ".crl", null, PUBLIC, 200),
+                new Call("GET", "/crl/delta/{file}", () -> "/crl/delta/" + issuingId + ".crl", null, PUBLIC, 200),
+                // OCSP answers garbage with an OCSP malformedRequest inside a 200, whoever asks.
+                new Call("POST", "/ocsp/{caId}", () -> "/ocsp/" + issuingId, () -> Map.of(), PUBLIC, 200),
+                new Call("GET", "/ocsp/{caId}/{request}", () -> "/ocsp/" + issuingId + "/MAA=", null, PUBLIC, 200),
+                new Call("POST", "/api/v1/cas/{caId}/certificates/{serial}/revoke",
+                        () -> "/api/v1/cas/" + issuingId + "/certificates/" + freshSerial(false) + "/revoke",
+                        () -> Map.of("reason", "superseded"), REVOKERS, 200),
+                new Call("POST", "/api/v1/cas/{caId}/certificates/{serial}/release",
+                        () -> "/api/v1/cas/" + issuingId + "/certificates/" + freshSerial(true) + "/release",
+                        () -> Map.of(), REVOKERS, 200),
                 new Call("GET", "/api/v1/cas", () -> "/api/v1/cas", null, READERS, 200),
                 new Call("POST", "/api/v1/cas", () -> "/api/v1/cas",
                         () -> Map.of("name", "Matrix Root " + counter.incrementAndGet(), "subject", "CN=Matrix Root " + counter.get()),
@@ -158,6 +170,17 @@ class AuthorizationMatrixTest {
                         () -> Map.of("name", "matrix " + counter.incrementAndGet(), "role", "auditor"), ADMIN, 201),
                 new Call("POST", "/api/v1/tokens/{tokenId}/revoke", () -> "/api/v1/tokens/" + freshTokenId() + "/revoke",
                         () -> Map.of(), ADMIN, 200));
+    }
+
+    /** A certificate issued for one call (on hold when {@code held}), so that each revoke or release can succeed. */
+    private static String freshSerial(boolean held) {
+        String serial = server.server.services().authorities().issue(issuingId, "tls-server",
+                Csrs.tlsServerPem("r" + counter.incrementAndGet() + ".example.com").getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                "test").serial();
+        if (held) {
+            server.server.services().revocations().revoke(issuingId, serial, "certificateHold", null, "test", false);
+        }
+        return serial;
     }
 
     private static String freshTokenId() {

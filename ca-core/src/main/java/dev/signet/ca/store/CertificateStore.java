@@ -159,28 +159,16 @@ public final class CertificateStore {
     }
 
     /**
-     * Marks a certificate revoked. @throws NotFoundException if no such certificate is stored
-     * @throws InvalidRecordException if it is already revoked
+     * Marks a certificate revoked ({@link RevocationStore#revoke}, which also bumps the CA's
+     * revocation generation). @throws NotFoundException if no such certificate is stored
+     * @throws RevocationConflictException if it is already revoked
      */
     public void revoke(String caId, String serialHex, String reason, Instant at, AuditEvent event) {
         Checks.notBlank(reason, "revocation reason");
         Checks.notNull(at, "revocation time");
-        Checks.notNull(event, "audit event");
-        db.write(w -> {
-            CertificateRow row = w.tx().selectFrom(CERTIFICATE).where(key(caId, serialHex)).fetchOne();
-            if (row == null || "reserved".equals(row.getStatus())) {
-                throw new NotFoundException("certificate", caId + "/" + serialHex);
-            }
-            if (CertificateRecord.REVOKED.equals(row.getStatus())) {
-                throw new InvalidRecordException("certificate " + caId + "/" + serialHex + " is already revoked");
-            }
-            row.setStatus(CertificateRecord.REVOKED);
-            row.setRevokedAt(at.toEpochMilli());
-            row.setRevocationReason(reason);
-            row.update();
-            w.audit(event);
-            return null;
-        });
+        int code = dev.signet.ca.RevocationReason.parse(reason)
+                .orElseThrow(() -> new InvalidRecordException("unknown revocation reason '" + reason + "'")).code();
+        new RevocationStore(db).revoke(caId, serialHex, code, null, at, event);
     }
 
     /** The stored (signed) certificate; reserved serials that were never stored are not returned. */
@@ -274,7 +262,16 @@ public final class CertificateStore {
                 sans == null || sans.isEmpty() ? List.of() : Arrays.asList(sans.split("\n")),
                 Instant.ofEpochMilli(r.getNotBefore()), Instant.ofEpochMilli(r.getNotAfter()), r.getProfile(),
                 r.getKeyAlgorithm(), r.getRequester(), r.getStatus(),
-                r.getRevokedAt() == null ? null : Instant.ofEpochMilli(r.getRevokedAt()), r.getRevocationReason());
+                r.getRevokedAt() == null ? null : Instant.ofEpochMilli(r.getRevokedAt()), reasonName(r));
+    }
+
+    /** The reason as named by the API: stored as its CRLReason code since V6, as text before. */
+    private static String reasonName(CertificateRow r) {
+        if (r.getRevokedAt() == null) {
+            return null;
+        }
+        Integer code = r.getRevocationCode();
+        return code != null ? dev.signet.ca.RevocationReason.ofCode(code).apiName() : r.getRevocationReason();
     }
 
     private static String escapeLike(String s) {

@@ -107,7 +107,7 @@ class CertificateStoreTest {
         assertEquals("revoked", c.status());
         assertEquals(at, c.revokedAt());
         assertEquals("keyCompromise", c.revocationReason());
-        assertThrows(InvalidRecordException.class, () -> certs.revoke("root", "9", "keyCompromise", at,
+        assertThrows(RevocationConflictException.class, () -> certs.revoke("root", "9", "keyCompromise", at,
                 AuditEvent.of("officer", "certificate.revoke", "certificate", "root/9")));
         assertThrows(NotFoundException.class, () -> certs.revoke("root", "10", "keyCompromise", at,
                 AuditEvent.of("officer", "certificate.revoke", "certificate", "root/10")));

@@ -43,7 +43,7 @@ final class ExitCodes {
         if (e instanceof CaException ca) {
             return switch (ca.kind()) {
                 case NOT_FOUND -> NOT_FOUND;
-                case BAD_REQUEST, POLICY_REFUSED, CONFLICT -> REFUSED;
+                case BAD_REQUEST, POLICY_REFUSED, CONFLICT, FORBIDDEN -> REFUSED;
                 case UNAVAILABLE -> UNAVAILABLE;
             };
         }

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 UserCommand.class,
                 CaCommand.class,
                 IssueCommand.class,
+                RevokeCommand.class,
+                RevokeCommand.Release.class,
                 KeysCommand.class,
                 DataCommand.class,
                 AuditCommand.class,

@@ -1,5 +1,8 @@
 package dev.signet.web.config;
 
+import dev.signet.ca.RevocationSettings;
+import java.time.Duration;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -47,7 +50,9 @@ public final class ConfigLoader {
             "hsm.pkcs11.library", "hsm.pkcs11.tokenLabel", "hsm.pkcs11.pinEnv", "hsm.pkcs11.pinFile",
             "hsm.pkcs11.sessions",
             "tsa.policy", "tsa.accuracyMillis", "tsa.acceptSha1", "tsa.keyAlgorithm", "tsa.subject", "tsa.ca",
-            "tsa.maxQueryBytes", "tsa.external.url", "tsa.external.timeoutMillis");
+            "tsa.maxQueryBytes", "tsa.external.url", "tsa.external.timeoutMillis",
+            "crl.validitySeconds", "crl.deltas", "crl.deltaValiditySeconds", "crl.afterRevocationSeconds",
+            "ocsp.validitySeconds", "ocsp.signWithCaKey", "revocation.pollMillis");
     /** The settings of each further TSA, {@code tsa.authorities.<name>.<setting>}. */
     static final Set<String> TSA_AUTHORITY_KNOWN = Set.of("policy", "accuracyMillis", "acceptSha1", "keyAlgorithm", "subject", "ca");
     /** The demo TSA policy: an OID under the UUID arc (X.667, 2.25), which needs no registration. Set your own. */
@@ -148,7 +153,19 @@ public final class ConfigLoader {
         long maxDocument = settings.integer("limits.maxDocumentBytes", 1 << 30, 1024, Integer.MAX_VALUE);
         SignetConfig.Tsa tsa = tsa(settings);
         return new SignetConfig(host, port, baseUrl, maxRequest, tls, trustedProxies(settings), dataDir, database,
-                profiles, hsm, new SignetConfig.Signing(maxDocument), tsa);
+                profiles, hsm, new SignetConfig.Signing(maxDocument), tsa, revocation(settings));
+    }
+
+    private static RevocationSettings revocation(Settings s) {
+        RevocationSettings d = RevocationSettings.defaults();
+        return new RevocationSettings(
+                Duration.ofSeconds(s.integer("crl.validitySeconds", (int) d.crlValidity().toSeconds(), 120, 366 * 86400)),
+                s.bool("crl.deltas", d.deltaCrls()),
+                Duration.ofSeconds(s.integer("crl.deltaValiditySeconds", (int) d.deltaCrlValidity().toSeconds(), 60, 31 * 86400)),
+                Duration.ofSeconds(s.integer("crl.afterRevocationSeconds", (int) d.crlAfterRevocation().toSeconds(), 1, 86400)),
+                Duration.ofSeconds(s.integer("ocsp.validitySeconds", (int) d.ocspValidity().toSeconds(), 60, 31 * 86400)),
+                s.bool("ocsp.signWithCaKey", d.ocspWithCaKey()),
+                Duration.ofMillis(s.integer("revocation.pollMillis", (int) d.poll().toMillis(), 50, 600_000)));
     }
 
     /** Comma-separated IP addresses (no names: they would need DNS, and DNS can lie). */

@@ -1,5 +1,7 @@
 package dev.signet.web.config;
 
+import dev.signet.ca.RevocationSettings;
+
 import dev.signet.hsm.HsmConfig;
 import java.net.InetAddress;
 import java.net.URI;
@@ -39,7 +41,8 @@ public record SignetConfig(
         Path profilesDir,
         Hsm hsm,
         Signing signing,
-        Tsa tsa) {
+        Tsa tsa,
+        RevocationSettings revocation) {
 
     public SignetConfig {
         trustedProxies = Set.copyOf(trustedProxies);
@@ -56,7 +59,7 @@ public record SignetConfig(
         boolean derived = publicBaseUrl.equals(defaultBaseUrl(host, port, tls != null));
         URI url = derived ? defaultBaseUrl(host, boundPort, tls != null) : publicBaseUrl;
         return new SignetConfig(host, boundPort, url, maxRequestBytes, tls, trustedProxies, dataDir, databaseFile,
-                profilesDir, hsm, signing, tsa);
+                profilesDir, hsm, signing, tsa, revocation);
     }
 
     /** The base URL when none is configured: the listen address, loopback for a wildcard one. */

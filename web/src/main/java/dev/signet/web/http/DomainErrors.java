@@ -23,6 +23,7 @@ final class DomainErrors {
                 case BAD_REQUEST -> ProblemType.MALFORMED_REQUEST;
                 case POLICY_REFUSED -> ProblemType.POLICY_REFUSAL;
                 case CONFLICT -> ProblemType.CONFLICT;
+                case FORBIDDEN -> ProblemType.FORBIDDEN;
                 case UNAVAILABLE -> null;
             };
         }

@@ -5,6 +5,8 @@ import dev.signet.ca.CaInfo;
 import dev.signet.ca.CertificateAuthorities;
 import dev.signet.ca.TimeStampAuthorities;
 import dev.signet.ca.TsaInfo;
+import dev.signet.ca.RevocationState;
+import dev.signet.ca.Revocations;
 import dev.signet.ca.NewCa;
 import dev.signet.ca.store.CertificateQuery;
 import dev.signet.hsm.KeyAlgorithm;
@@ -69,15 +71,35 @@ public final class CaController {
         }
     }
 
+    /** The CA's CRLs and OCSP responder as its page shows them (times formatted; null parts absent). */
+    public record RevocationView(String fullCrl, String deltaCrl, String responder, int cachedResponses) {
+
+        static RevocationView of(RevocationState s) {
+            return new RevocationView(crl(s.fullCrl()), crl(s.deltaCrl()),
+                    s.ocspWithCaKey() ? "the CA key signs OCSP responses"
+                            : s.responderSerial() == null ? "none yet (made at the first OCSP request)"
+                            : "delegated responder, serial " + s.responderSerial() + ", valid until " + Format.time(s.responderNotAfter()),
+                    s.cachedOcspResponses());
+        }
+
+        private static String crl(RevocationState.CrlSummary c) {
+            return c == null ? null : "number " + c.number() + (c.baseNumber() == null ? "" : " (base " + c.baseNumber() + ")")
+                    + ", " + c.entries() + " entries, this update " + Format.time(c.thisUpdate())
+                    + ", next update " + Format.time(c.nextUpdate());
+        }
+    }
+
     private final CertificateAuthorities authorities;
     private final TimeStampAuthorities tsas;
+    private final Revocations revocations;
     private final Templates templates;
     private final String baseUrl;
     private final Clock clock;
 
-    CaController(CertificateAuthorities authorities, TimeStampAuthorities tsas, Templates templates, String baseUrl, Clock clock) {
+    CaController(CertificateAuthorities authorities, TimeStampAuthorities tsas, Revocations revocations, Templates templates, String baseUrl, Clock clock) {
         this.authorities = authorities;
         this.tsas = tsas;
+        this.revocations = revocations;
         this.templates = templates;
         this.baseUrl = baseUrl;
         this.clock = clock;
@@ -168,6 +190,15 @@ public final class CaController {
         params.put("model", new Model(ca, ca.parentId() == null ? null : names.getOrDefault(ca.parentId(), ca.parentId()),
                 children, chain, counts, tsas.list().stream().filter(t -> ca.id().equals(t.caId()))
                         .map(t -> TsaRow.of(t, baseUrl)).toList()));
+        RevocationView revocation = null;
+        if (ca.certificatePem() != null) {
+            try {
+                revocation = RevocationView.of(revocations.state(ca.id()));
+            } catch (dev.signet.ca.CaException e) {
+                revocation = null; // its key is not in this server's HSM: nothing to show
+            }
+        }
+        params.put("revocation", revocation);
         templates.render(ctx, 200, "ca.jte", params);
     }
 

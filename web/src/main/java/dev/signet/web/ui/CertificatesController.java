@@ -159,6 +159,18 @@ public final class CertificatesController {
 
     void detail(Context ctx, Viewer viewer) {
         IssuedCertificate c = find(ctx);
+        render(ctx, viewer, c, RevocationPages.model(c, viewer, ctx));
+    }
+
+    /** The certificate page with the revoke confirmation in place of the revoke form. */
+    void confirmRevoke(Context ctx, Viewer viewer, String reason, String invalidityDate) {
+        IssuedCertificate c = find(ctx);
+        RevocationPages.RevokeModel m = RevocationPages.model(c, viewer, ctx);
+        render(ctx, viewer, c, new RevocationPages.RevokeModel(m.mayRevoke(), m.revoked(), m.onHold(), m.reasons(), true,
+                reason, invalidityDate, m.action(), m.releaseAction(), false, false));
+    }
+
+    private void render(Context ctx, Viewer viewer, IssuedCertificate c, RevocationPages.RevokeModel revoke) {
         Map<String, String> names = DashboardController.caNames(authorities.list());
         Map<String, Object> params = new HashMap<>();
         params.put("frame", Frame.of("Certificate " + c.serial(), "certificates", viewer));
@@ -168,6 +180,7 @@ public final class CertificatesController {
                 c.certificatePem(), c.requester(), Format.time(c.revokedAt()), c.revocationReason(),
                 notice == null ? null : notice.identity(), notice != null && notice.issued(),
                 notice == null ? null : notice.renewedFrom()));
+        params.put("revoke", revoke);
         templates.render(ctx, 200, "certificate.jte", params);
     }
 

@@ -11,6 +11,8 @@ final class UiAccess {
     static final Set<Role> READ = EnumSet.of(Role.ADMIN, Role.OFFICER, Role.AUDITOR);
     /** Issuing certificates and creating signer identities. */
     static final Set<Role> OFFICER = EnumSet.of(Role.OFFICER);
+    /** Revoking and releasing certificates (CA certificates: admins only, checked by the CA core). */
+    static final Set<Role> REVOKE = EnumSet.of(Role.OFFICER, Role.ADMIN);
     /** The audit log. */
     static final Set<Role> AUDIT = EnumSet.of(Role.AUDITOR, Role.ADMIN);
     /** Users and tokens. */

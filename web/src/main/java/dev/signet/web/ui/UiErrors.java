@@ -93,6 +93,7 @@ public final class UiErrors {
             case BAD_REQUEST -> 400;
             case POLICY_REFUSED -> 422;
             case CONFLICT -> 409;
+            case FORBIDDEN -> 403;
             case UNAVAILABLE -> 503;
         };
     }

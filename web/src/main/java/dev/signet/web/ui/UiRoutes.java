@@ -44,9 +44,10 @@ public final class UiRoutes {
         LoginController login = new LoginController(sessions, cookie, s.access(), s.securityEvents(), audit,
                 new LoginThrottle(clock), new LoginTokens(clock), templates, errors);
         DashboardController dashboard = new DashboardController(s.authorities(), templates, clock);
-        CaController cas = new CaController(s.authorities(), s.timeStampAuthorities(), templates, s.config().publicBaseUrl().toString(), clock);
+        CaController cas = new CaController(s.authorities(), s.timeStampAuthorities(), s.revocations(), templates, s.config().publicBaseUrl().toString(), clock);
         IssueController issue = new IssueController(s.authorities(), sessions, cookie, templates);
         CertificatesController certificates = new CertificatesController(s.authorities(), sessions, cookie, templates, clock);
+        RevocationPages revocation = new RevocationPages(s.revocations(), certificates);
         AuditController auditLog = new AuditController(s.auditLog(), templates);
         KeysController keys = new KeysController(s.keys(), templates);
         AdminController admin = new AdminController(s.access(), sessions, cookie, templates, clock);
@@ -78,6 +79,8 @@ public final class UiRoutes {
                 get("/ui/certificates/{caId}/{serial}/certificate.pem", open, gate.page(UiAccess.READ, certificates::pem)),
                 get("/ui/certificates/{caId}/{serial}/certificate.cer", open, gate.page(UiAccess.READ, certificates::der)),
                 get("/ui/certificates/{caId}/{serial}/chain.pem", open, gate.page(UiAccess.READ, certificates::chain)),
+                post("/ui/certificates/{caId}/{serial}/revoke", open, gate.page(UiAccess.REVOKE, revocation::revoke)),
+                post("/ui/certificates/{caId}/{serial}/release", open, gate.page(UiAccess.REVOKE, revocation::release)),
 
                 get("/ui/audit", open, gate.page(UiAccess.AUDIT, auditLog::show)),
                 get("/ui/keys", open, gate.page(UiAccess.AUDIT, keys::show)),

@@ -35,6 +35,7 @@ class UiAccessMatrixTest {
     static final Set<String> AUDITORS = Set.of("admin", "auditor");
     static final Set<String> ADMIN = Set.of("admin");
     static final Set<String> OFFICER = Set.of("officer");
+    static final Set<String> REVOKERS = Set.of("admin", "officer");
     static final String PASSWORD = "matrix password 1";
 
     @TempDir
@@ -111,6 +112,10 @@ class UiAccessMatrixTest {
                 Call.page("/ui/certificates/{caId}/{serial}/certificate.pem", cert + "/certificate.pem", READERS),
                 Call.page("/ui/certificates/{caId}/{serial}/certificate.cer", cert + "/certificate.cer", READERS),
                 Call.page("/ui/certificates/{caId}/{serial}/chain.pem", cert + "/chain.pem", READERS),
+                Call.form("/ui/certificates/{caId}/{serial}/revoke", () -> "/ui/certificates/" + CA + "/" + freshSerial(false)
+                        + "/revoke", () -> Map.of("reason", "superseded", "confirm", "yes"), REVOKERS, 303),
+                Call.form("/ui/certificates/{caId}/{serial}/release", () -> "/ui/certificates/" + CA + "/" + freshSerial(true)
+                        + "/release", Map::of, REVOKERS, 303),
                 Call.page("/ui/audit", "/ui/audit", AUDITORS),
                 Call.page("/ui/keys", "/ui/keys", AUDITORS),
                 Call.page("/ui/data-keys", "/ui/data-keys", AUDITORS),
@@ -149,6 +154,17 @@ class UiAccessMatrixTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A certificate for one call (on hold when {@code held}), so that each revoke or release can succeed. */
+    private static String freshSerial(boolean held) {
+        String s = server.server.services().authorities().issue(CA, "tls-server",
+                csr("rv" + counter.incrementAndGet() + ".example.com").getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                "test").serial();
+        if (held) {
+            server.server.services().revocations().revoke(CA, s, "certificateHold", null, "test", false);
+        }
+        return s;
     }
 
     private static String freshUser() {

@@ -173,6 +173,43 @@ class WebUiBrowserTest {
     }
 
     @Test
+    void officer_puts_a_certificate_on_hold_after_confirming_releases_it_then_revokes_it() throws Exception {
+        ensureOfficer();
+        String serial = server.server.services().authorities().issue("signet-demo-issuing-ca", "tls-server",
+                Csrs.tlsServer("revoke-ui.example.com").getBytes(java.nio.charset.StandardCharsets.US_ASCII), "test").serial();
+        login(OFFICER, OFFICER_PASSWORD);
+        driver.get(server.base + "/ui/certificates/signet-demo-issuing-ca/" + serial);
+        new Select(driver.findElement(By.id("revoke-reason"))).selectByValue("certificateHold");
+        // Typing into a datetime-local field depends on the browser's locale; set its value as a picker would.
+        driver.executeScript("document.getElementById('invalidity-date').value = '2026-11-30T10:00'");
+        clickAndWaitForNextPage(By.id("revoke"));
+        // The confirmation step: nothing has changed yet.
+        assertEquals("certificateHold", driver.findElement(By.id("confirm-reason")).getText());
+        assertEquals("valid", driver.findElement(By.id("status")).getText());
+        screenshot("revoke-confirm");
+        clickAndWaitForNextPage(By.id("revoke-confirm-button"));
+        assertTrue(driver.findElement(By.id("revoked-notice")).isDisplayed());
+        assertEquals("revoked", driver.findElement(By.id("status")).getText());
+        assertEquals("revoked", server.server.services().authorities().find("signet-demo-issuing-ca", serial).orElseThrow().status());
+
+        clickAndWaitForNextPage(By.id("release"));
+        assertTrue(driver.findElement(By.id("released-notice")).isDisplayed());
+        assertEquals("valid", driver.findElement(By.id("status")).getText());
+
+        new Select(driver.findElement(By.id("revoke-reason"))).selectByValue("keyCompromise");
+        clickAndWaitForNextPage(By.id("revoke"));
+        clickAndWaitForNextPage(By.id("revoke-confirm-button"));
+        assertEquals("revoked", driver.findElement(By.id("status")).getText());
+        assertTrue(driver.findElements(By.id("revoke-form")).isEmpty(), "a revoked certificate offers no revoke form");
+        assertTrue(driver.findElements(By.id("release-form")).isEmpty(), "only a hold can be released");
+
+        clickAndWaitForNextPage(By.linkText("Signet Demo Issuing CA"));
+        assertTrue(driver.findElement(By.id("full-crl")).getText().startsWith("number "), driver.findElement(By.id("full-crl")).getText());
+        assertTrue(driver.findElement(By.id("ocsp-responder")).getText().length() > 0);
+        screenshot("ca-revocation");
+    }
+
+    @Test
     void officer_creates_a_signer_identity_whose_key_stays_in_the_hsm() {
         ensureOfficer();
         login(OFFICER, OFFICER_PASSWORD);

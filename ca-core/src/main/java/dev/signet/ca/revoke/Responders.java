@@ -1,0 +1,164 @@
+package dev.signet.ca.revoke;
+
+import dev.signet.ca.store.RevocationStore;
+import dev.signet.hsm.KeyAlgorithm;
+import dev.signet.hsm.ScopedSigner;
+import dev.signet.hsm.SigningKeys;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.ocsp.ResponderID;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.ocsp.RespID;
+
+/**
+ * The delegated OCSP responders: per CA, a key of purpose OCSP generated in the HSM and certified
+ * by the CA under the {@code ocsp-responder} profile (id-pkix-ocsp-nocheck). The newest one signs;
+ * a new one is made when a third of the current one's lifetime is left, so relying parties never
+ * see an expired responder. Keys are labelled {@code ocsp-{caId}-{yyyyMMddHHmmss}}.
+ */
+public final class Responders {
+
+    /** Certifies a responder key (the CA's issuance path: reserve, lint, sign, store). */
+    @FunctionalInterface
+    public interface Certifier {
+        Certified certify(String caId, PublicKey key, String subjectDn);
+    }
+
+    /** A stored responder certificate. */
+    public record Certified(String serialHex, byte[] der, Instant notBefore, Instant notAfter) {
+    }
+
+    private static final DateTimeFormatter LABEL_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+
+    private final SigningKeys ocspKeys;
+    private final RevocationStore store;
+    private final Certifier certifier;
+    private final Clock clock;
+    private final Map<String, ResponderSigner> current = new ConcurrentHashMap<>();
+
+    public Responders(SigningKeys ocspKeys, RevocationStore store, Certifier certifier, Clock clock) {
+        this.ocspKeys = ocspKeys;
+        this.store = store;
+        this.certifier = certifier;
+        this.clock = clock;
+    }
+
+    /** The CA's current responder; made now if it has none that is valid. */
+    public ResponderSigner current(String caId, KeyAlgorithm algorithm) {
+        ResponderSigner r = current.get(caId);
+        if (r != null && clock.instant().isBefore(r.notAfter())) {
+            return r;
+        }
+        synchronized (this) {
+            r = current.get(caId);
+            if (r != null && clock.instant().isBefore(r.notAfter())) {
+                return r;
+            }
+            Optional<ResponderSigner> stored = newestStored(caId);
+            ResponderSigner chosen = stored.filter(s -> clock.instant().isBefore(s.notAfter()))
+                    .orElseGet(() -> create(caId, algorithm));
+            current.put(caId, chosen);
+            return chosen;
+        }
+    }
+
+    /** The responder in use for a CA, if one was loaded. */
+    public Optional<ResponderSigner> loaded(String caId) {
+        return Optional.ofNullable(current.get(caId));
+    }
+
+    /**
+     * Makes a new responder for the CA if the current one has less than a third of its lifetime
+     * left (run by the lease holder). Returns whether it did.
+     */
+    public synchronized boolean rollOverIfDue(String caId, KeyAlgorithm algorithm, Instant currentNotBefore) {
+        ResponderSigner r = current.get(caId);
+        if (r == null || currentNotBefore == null) {
+            return false;
+        }
+        Duration life = Duration.between(currentNotBefore, r.notAfter());
+        if (Duration.between(clock.instant(), r.notAfter()).compareTo(life.dividedBy(3)) > 0) {
+            return false;
+        }
+        current.put(caId, create(caId, algorithm));
+        return true;
+    }
+
+    /** Re-reads the newest responder (another node may have rolled over); returns whether it changed. */
+    public synchronized boolean reload(String caId) {
+        ResponderSigner r = current.get(caId);
+        Optional<ResponderSigner> newest = newestStored(caId);
+        if (newest.isPresent() && (r == null || !newest.get().serialHex().equals(r.serialHex()))
+                && clock.instant().isBefore(newest.get().notAfter())) {
+            current.put(caId, newest.get());
+            return r != null;
+        }
+        return false;
+    }
+
+    /** notBefore of the CA's newest stored responder, or null. */
+    public Instant notBeforeOfNewest(String caId) {
+        List<RevocationStore.Responder> all = store.responders(caId);
+        return all.isEmpty() ? null : all.get(0).notBefore();
+    }
+
+    private Optional<ResponderSigner> newestStored(String caId) {
+        for (RevocationStore.Responder r : store.responders(caId)) {
+            Optional<ScopedSigner> key = ocspKeys.find(r.keyLabel());
+            Optional<RevocationStore.Status> cert = store.statusWithDer(caId, r.serialHex());
+            if (key.isPresent() && cert.isPresent() && !cert.get().revoked()) {
+                try {
+                    X509CertificateHolder holder = new X509CertificateHolder(cert.get().der());
+                    return Optional.of(new ResponderSigner(key.get(), holder, respId(holder.getSubjectPublicKeyInfo()),
+                            r.serialHex(), r.notAfter()));
+                } catch (IOException e) {
+                    // a stored certificate that does not parse: try the next responder
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private ResponderSigner create(String caId, KeyAlgorithm algorithm) {
+        String label = "ocsp-" + caId + "-" + LABEL_TIME.format(clock.instant());
+        ScopedSigner key = ocspKeys.find(label).orElseGet(() -> ocspKeys.generate(label, algorithm));
+        String cn = ("OCSP Responder " + caId);
+        Certified c = certifier.certify(caId, key.publicKey(), "CN=" + (cn.length() > 64 ? cn.substring(0, 64) : cn));
+        store.addResponder(new RevocationStore.Responder(caId, c.serialHex(), label, c.notBefore(), c.notAfter()),
+                new dev.signet.ca.store.AuditEvent("signet", "ocsp.responder", "ca", caId,
+                        "{\"serial\":\"" + c.serialHex() + "\",\"keyLabel\":\"" + label + "\"}"));
+        try {
+            X509CertificateHolder holder = new X509CertificateHolder(c.der());
+            return new ResponderSigner(key, holder, respId(holder.getSubjectPublicKeyInfo()), c.serialHex(), c.notAfter());
+        } catch (IOException e) {
+            throw new IllegalStateException("the responder certificate just issued does not parse", e);
+        }
+    }
+
+    /** RFC 6960 4.2.2.3 byKey: the SHA-1 of the responder's public key (RFC 5019 prefers it). */
+    public static RespID respId(SubjectPublicKeyInfo spki) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-1").digest(spki.getPublicKeyData().getBytes());
+            return new RespID(new ResponderID(new DEROctetString(hash)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static RespID respId(PublicKey key) {
+        return respId(SubjectPublicKeyInfo.getInstance(key.getEncoded()));
+    }
+}
