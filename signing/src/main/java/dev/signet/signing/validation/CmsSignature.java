@@ -11,6 +11,9 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1InputStream;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Sequence;
@@ -80,7 +83,13 @@ final class CmsSignature {
     /** Parses /Contents (trailing zero padding allowed); IOException for anything that is not one detached signer. */
     static CmsSignature parse(byte[] contents) throws IOException {
         try {
-            CMSSignedData sd = new CMSSignedData(contents);
+            // /Contents is zero-padded: read the one DER object it starts with and ignore the padding
+            ASN1Primitive first;
+            try (ASN1InputStream in = new ASN1InputStream(contents, true)) {
+                first = in.readObject();
+            }
+            if (first == null) throw new IOException("the CMS is empty");
+            CMSSignedData sd = new CMSSignedData(ContentInfo.getInstance(first));
             if (sd.getSignedContent() != null && sd.getSignedContent().getContent() != null) {
                 throw new IOException("the CMS encapsulates its content (not a detached signature)");
             }

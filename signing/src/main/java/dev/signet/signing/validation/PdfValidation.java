@@ -23,7 +23,6 @@ import java.util.Map;
 import javax.security.auth.x500.X500Principal;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
-import org.apache.pdfbox.io.RandomAccessReadView;
 import org.apache.pdfbox.pdmodel.PDDocument;
 
 /**
@@ -175,6 +174,7 @@ public final class PdfValidation {
 
         Date claimed = cms.claimedSigningTime();
         if (claimed != null) timeline.add(event(claimed, "signing time claimed in the CMS"));
+        else if (e.signingTime() != null) claimed = e.signingTime().getTime(); // /M lies inside the signed bytes
 
         // timestamps over this signature: its own signature timestamps, then document timestamps after it
         Date poe = null;
@@ -236,9 +236,7 @@ public final class PdfValidation {
             switch (r.status()) {
                 case REVOKED -> {
                     timeline.add(event(r.revocationTime(), who + " revoked" + (r.reason() == null ? "" : " (" + r.reason() + ")")));
-                    if (signer && claimed != null && r.revocationTime().before(claimed)) {
-                        v.fail(SubIndication.REVOKED, who + " was revoked on " + r.revocationTime().toInstant() + ", before the claimed signing time");
-                    } else if (!r.revocationTime().after(bestSignatureTime)) {
+                    if (!r.revocationTime().after(bestSignatureTime)) {
                         v.indeterminate(signer ? SubIndication.REVOKED_NO_POE : SubIndication.REVOKED_CA_NO_POE,
                                 who + " was revoked on " + r.revocationTime().toInstant() + " and no timestamp proves the signature existed before");
                     } else {
@@ -248,7 +246,8 @@ public final class PdfValidation {
                 case GOOD -> timeline.add(event(r.issuedAt(), who + ": " + r.source() + " says not revoked"));
                 case UNKNOWN, NONE -> {
                     String why = r.status() == Revocation.Status.UNKNOWN ? "the OCSP responder does not know it" : "the file carries no revocation data for it";
-                    if (policy.revocationRequired()) v.indeterminate(SubIndication.TRY_LATER, who + ": revocation status unknown (" + why + ")");
+                    // DSS reports this as CERTIFICATE_CHAIN_GENERAL_FAILURE; ETSI's TRY_LATER would promise data that may never come
+                    if (policy.revocationRequired()) v.indeterminate(SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE, who + ": revocation status unknown (" + why + ")");
                     else v.warn(who + ": revocation status unknown (" + why + "); the policy does not require it");
                 }
             }
@@ -499,8 +498,7 @@ public final class PdfValidation {
     private PDDocument revision(long end) throws IOException {
         PDDocument d = revisions.get(end);
         if (d == null) {
-            RandomAccessReadBufferedFile base = new RandomAccessReadBufferedFile(file.toFile());
-            d = Loader.loadPDF(new RandomAccessReadView(base, 0, end, true));
+            d = Loader.loadPDF(new PrefixRead(file, end));
             revisions.put(end, d);
         }
         return d;

@@ -44,7 +44,12 @@ final class Timestamp {
 
     static Timestamp parse(byte[] der) throws IOException {
         try {
-            return new Timestamp(new TimeStampToken(new CMSSignedData(der)));
+            org.bouncycastle.asn1.ASN1Primitive first;
+            try (org.bouncycastle.asn1.ASN1InputStream in = new org.bouncycastle.asn1.ASN1InputStream(der, true)) {
+                first = in.readObject();
+            }
+            if (first == null) throw new IOException("the timestamp token is empty");
+            return new Timestamp(new TimeStampToken(new CMSSignedData(org.bouncycastle.asn1.cms.ContentInfo.getInstance(first))));
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {
