@@ -117,6 +117,20 @@ final class Corpus {
         return this;
     }
 
+    /** Files signed by poppler's pdfsig (RSA, adbe.pkcs7.detached). */
+    Corpus withPopplerSigned() throws Exception {
+        TestPki.Issued grace = pki.rsaSigner("Grace");
+        Poppler poppler = new Poppler(Files.createDirectories(dir.resolve("poppler")), grace, pki);
+        Path unsigned = dir.resolve("unsigned-poppler.pdf");
+        Files.write(unsigned, TestPdfs.document("Pay 100 EUR to Grace", false));
+        Path pkcs7 = dir.resolve("poppler-pkcs7.pdf");
+        poppler.sign(unsigned, pkcs7, false, "PopplerSig");
+        cases.add(new Case("poppler-pkcs7", pkcs7, List.of(root)));
+        // pdfsig 22.12 cannot add ETSI.CAdES.detached ("-etsi is not supported yet with -add-signature"), and PDFBox's
+        // incremental save of its output runs out of memory (so no DSS is added to it here)
+        return this;
+    }
+
     /** Files signed by EU DSS 6.4 itself, at every level. */
     Corpus withDssSigned() throws Exception {
         TestPki.Issued frank = pki.signer("Frank");

@@ -36,7 +36,7 @@ class CorpusAgreementTest {
     static void build() throws Exception {
         // kept after the run (target/validation-corpus) so that a disagreement can be looked at
         Path dir = Files.createDirectories(Path.of("target/validation-corpus"));
-        corpus = new Corpus(dir).build().withDssSigned();
+        corpus = new Corpus(dir).build().withDssSigned().withPopplerSigned();
     }
 
     @Test
