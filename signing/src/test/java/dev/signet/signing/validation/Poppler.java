@@ -17,7 +17,13 @@ final class Poppler {
     private final Path nss;
 
     Poppler(Path work, TestPki.Issued signer, TestPki pki) throws Exception {
-        this.nss = Files.createDirectories(work.resolve("nss"));
+        Path dir = work.resolve("nss");
+        if (Files.exists(dir)) {
+            try (var old = Files.walk(dir)) {
+                old.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        this.nss = Files.createDirectories(dir);
         Path key = work.resolve("key.pem");
         Path cert = work.resolve("cert.pem");
         Path root = work.resolve("root.pem");
@@ -48,8 +54,9 @@ final class Poppler {
     }
 
     static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // stdin from /dev/null: certutil and pk12util prompt forever when they want a password
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readNBytes(1 << 20), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IOException(String.join(" ", cmd) + " timed out");
