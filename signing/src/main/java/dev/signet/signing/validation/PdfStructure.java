@@ -110,7 +110,7 @@ final class PdfStructure {
     }
 
     /** The DSS dictionary's certificates and revocation data (all of its /Certs, /CRLs, /OCSPs). */
-    static void readDss(PDDocument doc, List<X509Certificate> certs, Revocation revocation) {
+    static void readDss(PDDocument doc, List<X509Certificate> certs, Revocation revocation) throws IOException {
         COSDictionary dss = doc.getDocumentCatalog().getCOSObject().getCOSDictionary(COSName.getPDFName("DSS"));
         if (dss == null) return;
         try {
@@ -136,9 +136,8 @@ final class PdfStructure {
                     // not an OCSP response
                 }
             }
-        } catch (Exception e) {
-            // no X.509 factory cannot happen on a JDK
-            throw new IllegalStateException(e);
+        } catch (java.security.cert.CertificateException e) {
+            throw new IllegalStateException(e); // every JDK has an X.509 factory
         }
     }
 
@@ -155,12 +154,28 @@ final class PdfStructure {
         return off == null ? -1 : off;
     }
 
+    /**
+     * Raw or Flate-decoded data, read lazily so that a bomb stops at the size limit (PDFBox's own
+     * decoding would inflate the whole stream first). Null for other filters, which DSS data does not use.
+     */
+    private static InputStream boundedDecode(COSStream s) throws IOException {
+        COSBase filter = s.getDictionaryObject(COSName.FILTER);
+        if (filter instanceof COSArray fa && fa.size() == 1) filter = fa.getObject(0);
+        if (filter == null) return s.createRawInputStream();
+        if (COSName.FLATE_DECODE.equals(filter)) {
+            if (s.getDictionaryObject(COSName.DECODE_PARMS) != null) return null;
+            return new java.util.zip.InflaterInputStream(s.createRawInputStream());
+        }
+        return null;
+    }
+
     private static List<byte[]> streams(COSDictionary dss, String name) throws IOException {
         List<byte[]> out = new ArrayList<>();
         if (!(dss.getDictionaryObject(COSName.getPDFName(name)) instanceof COSArray a)) return out;
         for (int i = 0; i < a.size() && i < 10_000; i++) {
             if (a.getObject(i) instanceof COSStream s) {
-                try (InputStream in = s.createInputStream()) {
+                try (InputStream in = boundedDecode(s)) {
+                    if (in == null) continue;
                     byte[] data = in.readNBytes(MAX_DSS_STREAM + 1);
                     if (data.length > MAX_DSS_STREAM) throw new IOException("a DSS stream decodes to more than " + MAX_DSS_STREAM + " bytes");
                     out.add(data);

@@ -91,7 +91,7 @@ public final class PdfValidation {
         }
     }
 
-    private void collectCertificatesAndRevocation() {
+    private void collectCertificatesAndRevocation() throws IOException {
         pool = new CertificatePool(policy.trustAnchors());
         List<X509Certificate> dssCerts = new ArrayList<>();
         PdfStructure.readDss(last, dssCerts, revocation);
