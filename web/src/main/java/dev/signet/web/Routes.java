@@ -14,6 +14,7 @@ import dev.signet.web.api.OpenApiController;
 import dev.signet.web.api.PkiController;
 import dev.signet.web.api.ProfileController;
 import dev.signet.web.api.TokenController;
+import dev.signet.web.api.ValidateController;
 import dev.signet.web.auth.Access;
 import dev.signet.web.auth.Role;
 import dev.signet.web.http.Route;
@@ -34,6 +35,8 @@ public final class Routes {
     static final Access OFFICER = Access.roles(Role.OFFICER);
     static final Access AUDIT = Access.roles(Role.AUDITOR, Role.ADMIN);
     static final Access PUBLIC = Access.PUBLIC;
+    /** Any authenticated role (PDF validation). */
+    static final Access ANY_ROLE = Access.roles(Role.ADMIN, Role.OFFICER, Role.SIGNER, Role.AUDITOR);
 
     private Routes() {}
 
@@ -49,6 +52,7 @@ public final class Routes {
         KeyController keys = new KeyController(s.hsm());
         AuditController audit = new AuditController(s.auditLog());
         TokenController tokens = new TokenController(s.access());
+        ValidateController validate = new ValidateController(s.pdfValidation());
 
         List<Route> routes = new ArrayList<>(List.of(
                 get("/health", PUBLIC, health::health),
@@ -76,7 +80,9 @@ public final class Routes {
 
                 get("/api/v1/tokens", ADMIN, tokens::list),
                 post("/api/v1/tokens", ADMIN, tokens::create),
-                post("/api/v1/tokens/{tokenId}/revoke", ADMIN, tokens::revoke)));
+                post("/api/v1/tokens/{tokenId}/revoke", ADMIN, tokens::revoke),
+
+                post("/api/v1/validate/pdf", ANY_ROLE, validate::validate)));
         routes.addAll(UiRoutes.routes(s));
         return List.copyOf(routes);
     }

@@ -134,6 +134,14 @@ public final class Services implements AutoCloseable {
         return authorities;
     }
 
+    private PdfValidationService pdfValidation;
+
+    /** PDF validation (issue 13): policy from the data directory, Signet's CAs as trust anchors. */
+    public synchronized PdfValidationService pdfValidation() {
+        if (pdfValidation == null) pdfValidation = new PdfValidationService(config.dataDir(), authorities);
+        return pdfValidation;
+    }
+
     @Override
     public void close() {
         try {

@@ -49,6 +49,7 @@ public final class UiRoutes {
         CertificatesController certificates = new CertificatesController(s.authorities(), templates);
         AuditController auditLog = new AuditController(s.auditLog(), templates);
         AdminController admin = new AdminController(s.access(), sessions, cookie, templates, clock);
+        ValidateController validate = new ValidateController(s.pdfValidation(), templates);
         Access open = Access.PUBLIC;
 
         return List.of(
@@ -73,6 +74,9 @@ public final class UiRoutes {
                 get("/ui/certificates/{caId}/{serial}/chain.pem", open, gate.page(UiAccess.READ, certificates::chain)),
 
                 get("/ui/audit", open, gate.page(UiAccess.AUDIT, auditLog::show)),
+
+                get("/ui/validate", open, gate.page(UiAccess.ANY, validate::form)),
+                post("/ui/validate", open, gate.page(UiAccess.ANY, validate::validate)),
 
                 get("/ui/users", open, gate.page(UiAccess.ADMIN, admin::users)),
                 post("/ui/users", open, gate.page(UiAccess.ADMIN, admin::createUser)),
