@@ -1,5 +1,6 @@
 package dev.signet.signing;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -15,6 +16,8 @@ import java.util.List;
  * @param chain subject DNs from the signer up to the trust anchor (empty when no chain was found)
  * @param timeline dated events: claimed signing time, timestamps, revocation, certificate expiry
  */
+// the contract names subIndication and level "or null": they are always present, null or not
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record SignatureReport(
         String kind,
         Indication indication,

@@ -1,5 +1,6 @@
 package dev.signet.signing;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -7,6 +8,8 @@ import java.util.List;
  * order. A file that could not be read as a PDF (malformed, hostile, too large, too slow) has
  * {@code validatable == false}, a {@code problem} saying why, and no signatures.
  */
+// the contract names subIndication and level "or null": they are always present, null or not
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record ValidationReport(
         boolean validatable, String problem, String validationTime, String policy, List<SignatureReport> signatures) {
 
