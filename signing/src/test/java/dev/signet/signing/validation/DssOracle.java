@@ -31,9 +31,15 @@ final class DssOracle {
     static synchronized Method runner() throws Exception {
         if (validate == null) {
             List<URL> urls = new ArrayList<>();
-            String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            for (String entry : cp.split(File.pathSeparator)) {
-                if (!entry.contains("bouncycastle")) urls.add(Path.of(entry).toUri().toURL());
+            ClassLoader mine = DssOracle.class.getClassLoader();
+            if (System.getProperty("surefire.test.class.path") == null && mine instanceof URLClassLoader u) {
+                // exec:java (the benchmark) runs the test classpath in a URLClassLoader of its own
+                for (URL url : u.getURLs()) if (!url.toString().contains("bouncycastle")) urls.add(url);
+            } else {
+                String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+                for (String entry : cp.split(File.pathSeparator)) {
+                    if (!entry.contains("bouncycastle")) urls.add(Path.of(entry).toUri().toURL());
+                }
             }
             Path bc = Path.of(System.getProperty("signet.dss.bouncycastle", "signing/target/dss-bc"));
             if (!Files.isDirectory(bc)) bc = Path.of("target/dss-bc");
