@@ -24,7 +24,8 @@ openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/
   -subj "/CN=$NAME" -addext "subjectAltName=DNS:$NAME" -out "$W/request.csr" 2>/dev/null
 
 # 2. Choose the CA: the one named in SIGNET_CA, or the first subordinate (issuing) CA.
-api "$URL/api/v1/cas" > "$W/cas.json"
+api "$URL/api/v1/cas" > "$W/cas.json" \
+  || { echo "cannot list CAs at $URL: is Signet running there? (start it with serve, or set SIGNET_URL)" >&2; exit 1; }
 CA=${SIGNET_CA:-$(json '[c["id"] for c in d if c.get("parentId")][0]' < "$W/cas.json")}
 json "[c for c in d if c['id']=='$CA'][0]['chainPem']" < "$W/cas.json" > "$W/chain.pem"
 

@@ -17,20 +17,22 @@ import dev.signet.ca.store.CertificateRecord;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.Page;
 import dev.signet.ca.store.StoreException;
-import dev.signet.hsm.Hsm;
 import dev.signet.hsm.HsmException;
 import dev.signet.hsm.KeyAlgorithm;
-import dev.signet.hsm.KeyHandle;
-import dev.signet.hsm.KeyPolicy;
+import dev.signet.hsm.KeyPurpose;
+import dev.signet.hsm.ScopedSigner;
+import dev.signet.hsm.SigningKeys;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -40,13 +42,17 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
  * with an outside parent, retire), certificates from CSRs, signer identities with keys generated in
  * the HSM, and lookups. Every failure is a {@link CaException} whose kind maps to an HTTP status.
  * Thread-safe.
+ *
+ * <p>It never sees the HSM: the wiring code hands it the {@link KeyPurpose#CA} keys and the
+ * {@link KeyPurpose#DOCUMENT} keys, and each CA signs through its own {@link ScopedSigner}
+ * ({@link #issuer}).
  */
 public final class CertificateAuthorities {
 
     /** The profile subordinate CAs get when none is named. */
     public static final String DEFAULT_SUB_CA_PROFILE = "sub-ca";
 
-    private final Hsm hsm;
+    private final SigningKeys documentKeys;
     private final CaStore cas;
     private final CertificateStore certificates;
     /** Replaced as a whole when an operator reloads the profile directory. */
@@ -54,17 +60,48 @@ public final class CertificateAuthorities {
     private final Clock clock;
     private final CaRegistry registry;
     private final CaFactory factory;
+    private final Consumer<IssuedCertificate> onIssued;
 
-    public CertificateAuthorities(Hsm hsm, CaStore cas, CertificateStore certificates, Profiles profiles, Clock clock) {
-        this.hsm = hsm;
+    /**
+     * @param caKeys the {@link KeyPurpose#CA} keys
+     * @param documentKeys the {@link KeyPurpose#DOCUMENT} keys (signer identities)
+     */
+    public CertificateAuthorities(SigningKeys caKeys, SigningKeys documentKeys, CaStore cas, CertificateStore certificates,
+            Profiles profiles, Clock clock) {
+        this(caKeys, documentKeys, cas, certificates, profiles, clock, issued -> { });
+    }
+
+    /**
+     * As above, telling {@code onIssued} of every end-entity certificate once it is stored, whichever
+     * way it was asked for (API, UI, command line, signer identity, renewal): the one place to count
+     * issuance.
+     */
+    public CertificateAuthorities(SigningKeys caKeys, SigningKeys documentKeys, CaStore cas, CertificateStore certificates,
+            Profiles profiles, Clock clock, Consumer<IssuedCertificate> onIssued) {
+        this.onIssued = java.util.Objects.requireNonNull(onIssued, "onIssued");
+        if (caKeys.purpose() != KeyPurpose.CA || documentKeys.purpose() != KeyPurpose.DOCUMENT) {
+            throw new IllegalArgumentException("the CA needs the CA keys and the DOCUMENT keys, got "
+                    + caKeys.purpose() + " and " + documentKeys.purpose());
+        }
+        this.documentKeys = documentKeys;
         this.cas = cas;
         this.certificates = certificates;
         this.profiles = profiles;
         this.clock = clock;
         SecureRandom random = new SecureRandom();
         Linter linter = Linter.standard();
-        this.registry = new CaRegistry(hsm, cas, certificates, linter, clock, random);
-        this.factory = new CaFactory(hsm, cas, registry, linter, clock, random);
+        this.registry = new CaRegistry(caKeys, cas, certificates, linter, clock, random);
+        this.factory = new CaFactory(caKeys, cas, certificates, registry, linter, clock, random);
+    }
+
+    /**
+     * The issuer of an active CA: prepare -> issue, and {@link CertificateIssuer#signer()} (the CA's
+     * key, purpose CA) for what else the CA signs (CRLs, its OCSP responses).
+     *
+     * @throws CaException NOT_FOUND, or CONFLICT if the CA is not active
+     */
+    public CertificateIssuer issuer(String caId) {
+        return registry.issuer(caId);
     }
 
     public List<CaInfo> list() {
@@ -116,14 +153,41 @@ public final class CertificateAuthorities {
 
     /** Issues a certificate for a PKCS#10 CSR (PEM or DER) under {@code profileName}; returns it once stored. */
     public IssuedCertificate issue(String caId, String profileName, byte[] csr, String requester) {
-        Profile profile = profile(profileName);
-        if (profile.ca()) {
-            throw CaException.badRequest("profile-is-ca", "CA certificates are made with createSubordinate, not from a CSR");
-        }
+        return issue(caId, profileName, csr, null, requester);
+    }
+
+    /**
+     * As {@link #issue(String, String, byte[], String)}, valid for {@code validity} (within the
+     * profile's maximum; null: the maximum).
+     */
+    public IssuedCertificate issue(String caId, String profileName, byte[] csr, Duration validity, String requester) {
+        Profile profile = leafProfile(profileName);
         CertificateIssuer issuer = registry.issuer(caId);
-        CheckedRequest request = RequestChecker.fromCsr(csr, profile, requester);
+        CheckedRequest request = RequestChecker.fromCsr(csr, profile, requester).withValidity(validity);
         CertificateRecord record = issuer.issue(issuer.prepare(request));
-        return issued(record, issuer.ca().chain());
+        return announce(issued(record, issuer.ca().chain()));
+    }
+
+    /**
+     * Renews the certificate {@code caId}/{@code serialHex}: a new certificate (new serial, new
+     * validity) with the same subject and SANs under the same profile, checked against that profile
+     * as it is now. With {@code newCsr} the new certificate is for the CSR's key (the CSR's names
+     * are ignored); without, for the same key. A revoked certificate is not renewed.
+     */
+    public IssuedCertificate renew(String caId, String serialHex, byte[] newCsr, Duration validity, String requester) {
+        IssuedCertificate previous = find(caId, serialHex)
+                .orElseThrow(() -> CaException.notFound("certificate-unknown",
+                        "CA '" + caId + "' issued no certificate with serial '" + serialHex + "'"));
+        if ("revoked".equals(previous.status())) {
+            throw CaException.conflict("certificate-revoked", "certificate " + previous.serial()
+                    + " is revoked; a revoked certificate is not renewed (issue a new one from a new CSR)");
+        }
+        Profile profile = leafProfile(previous.profile());
+        CertificateIssuer issuer = registry.issuer(caId);
+        Certificate old = Certificates.parsePem(previous.certificatePem()).get(0);
+        CheckedRequest request = RequestChecker.forRenewal(old, newCsr, profile, requester).withValidity(validity);
+        CertificateRecord record = issuer.issue(issuer.prepare(request));
+        return announce(issued(record, issuer.ca().chain()));
     }
 
     /**
@@ -135,16 +199,13 @@ public final class CertificateAuthorities {
      */
     public CompletableFuture<IssuedCertificate> issueAsync(String caId, String profileName, byte[] csr, String requester,
             Executor signing) {
-        Profile profile = profile(profileName);
-        if (profile.ca()) {
-            throw CaException.badRequest("profile-is-ca", "CA certificates are made with createSubordinate, not from a CSR");
-        }
+        Profile profile = leafProfile(profileName);
         CertificateIssuer issuer = registry.issuer(caId);
         CheckedRequest request = RequestChecker.fromCsr(csr, profile, requester);
         // Continue on the caller's executor: a plain thenApply would encode the PEMs on the store's writer thread,
         // which every issuance shares.
         return issuer.issueAsync(issuer.prepare(request), signing)
-                .thenApplyAsync(record -> issued(record, issuer.ca().chain()), signing);
+                .thenApplyAsync(record -> announce(issued(record, issuer.ca().chain())), signing);
     }
 
     /**
@@ -170,25 +231,48 @@ public final class CertificateAuthorities {
         CertificateIssuer issuer = registry.issuer(caId);
         BigInteger serial = issuer.newSerial();
         String serialHex = serial.toString(16);
-        KeyHandle key;
+        ScopedSigner key;
         try {
-            key = hsm.generate("identity-" + caId + "-" + serialHex, algorithm, KeyPolicy.signOnly());
+            key = documentKeys.generate(identityKeyLabel(caId, serialHex), algorithm);
         } catch (HsmException e) {
             throw Failures.of(e);
         }
         try {
-            SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(hsm.publicKey(key).getEncoded());
+            SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.publicKey().getEncoded());
             CheckedRequest request = RequestChecker.forServerKey(spki, subject, List.of(), profile, requester);
             CertificateRecord record = issuer.issue(issuer.prepare(request, serial));
-            return new SignerIdentity(caId + "." + serialHex, key, issued(record, issuer.ca().chain()));
+            return new SignerIdentity(caId + "." + serialHex, key, announce(issued(record, issuer.ca().chain())));
         } catch (RuntimeException e) {
             try {
-                hsm.destroy(key);
+                documentKeys.destroy(key.keyLabel());
             } catch (RuntimeException ignored) {
                 // the issuance failure is what the caller needs to see
             }
             throw e instanceof HsmException he ? Failures.of(he) : e;
         }
+    }
+
+    /** Every signer identity whose key the HSM holds, newest certificate first. */
+    public List<SignerIdentity> listSignerIdentities() {
+        List<SignerIdentity> out = new ArrayList<>();
+        for (dev.signet.hsm.KeyInfo k : guardHsm(documentKeys::list)) {
+            String label = k.label();
+            int dash = label.lastIndexOf('-');
+            if (!label.startsWith("identity-") || dash <= "identity-".length()) {
+                continue;
+            }
+            String id = label.substring("identity-".length(), dash) + "." + label.substring(dash + 1);
+            try {
+                out.add(findSignerIdentity(id));
+            } catch (CaException e) {
+                if (e.kind() != CaException.Kind.NOT_FOUND) {
+                    throw e;
+                }
+                // a key whose CA or certificate is gone is not an identity anyone can use
+            }
+        }
+        out.sort((a, b) -> b.certificate().notBefore().compareTo(a.certificate().notBefore()));
+        return out;
     }
 
     /** The identity {@code {caId}.{serial}}: its key handle and certificate. */
@@ -201,9 +285,14 @@ public final class CertificateAuthorities {
         String serial = id.substring(dot + 1);
         IssuedCertificate cert = find(caId, serial)
                 .orElseThrow(() -> CaException.notFound("identity-unknown", "no signer identity '" + id + "'"));
-        KeyHandle key = guardHsm(() -> hsm.find("identity-" + caId + "-" + serial))
+        ScopedSigner key = guardHsm(() -> documentKeys.find(identityKeyLabel(caId, serial)))
                 .orElseThrow(() -> CaException.notFound("identity-unknown", "signer identity '" + id + "' has no key"));
         return new SignerIdentity(id, key, cert);
+    }
+
+    /** The HSM label of the key of identity {@code {caId}.{serial}}. */
+    public static String identityKeyLabel(String caId, String serialHex) {
+        return "identity-" + caId + "-" + serialHex;
     }
 
     /** The certificate {@code caId} issued under {@code serialHex} (lower-case hex, no leading zeros). */
@@ -229,6 +318,25 @@ public final class CertificateAuthorities {
             items.add(issued(r, chain));
         }
         return new Page<>(items, page.offset(), page.limit(), page.total());
+    }
+
+    /** A profile for end-entity certificates; CA profiles are for creating CAs. */
+    private Profile leafProfile(String name) {
+        Profile profile = profile(name);
+        if (profile.ca()) {
+            throw CaException.badRequest("profile-is-ca", "profile '" + profile.name() + "' is for CA certificates: "
+                    + "create a subordinate CA instead (POST /api/v1/cas with a parentId, or the CAs page)");
+        }
+        return profile;
+    }
+
+    private IssuedCertificate announce(IssuedCertificate issued) {
+        try {
+            onIssued.accept(issued);
+        } catch (RuntimeException e) {
+            // Counting must never undo or hide an issuance that is already stored.
+        }
+        return issued;
     }
 
     private Profile profile(String name) {

@@ -22,7 +22,9 @@ class AsyncIssuanceTest {
     void many_issuances_in_flight_each_complete_stored_with_a_distinct_serial(@TempDir Path dir) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (CaFixture f = new CaFixture(dir)) {
-            CaInfo ca = f.cas.createRoot(new NewCa("Async Root", "CN=Async Root", KeyAlgorithm.EC_P256, null, null, null), "admin");
+            CaInfo root = f.cas.createRoot(new NewCa("Async Root", "CN=Async Root", KeyAlgorithm.EC_P256, null, null, null), "admin");
+            CaInfo ca = f.cas.createSubordinate(root.id(), new NewCa("Async Issuing", "CN=Async Issuing", KeyAlgorithm.EC_P256,
+                    null, null, null), null, "admin");
             List<CompletableFuture<IssuedCertificate>> futures = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 String host = "h" + i + ".example.com";

@@ -1,5 +1,6 @@
 package dev.signet.ca;
 
+import dev.signet.hsm.KeyPurpose;
 import dev.signet.ca.profile.Profiles;
 import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.CaStore;
@@ -27,7 +28,7 @@ final class CaFixture implements AutoCloseable {
         SecretSource pass = new SecretSource.Env("P", Map.of("P", "test passphrase for the fixture"));
         this.hsm = new CountingHsm(SoftwareHsm.open(dir.resolve("hsm"), pass));
         this.db = Database.open(dir.resolve("signet.db"));
-        this.cas = new CertificateAuthorities(hsm, new CaStore(db), new CertificateStore(db), profiles, Clock.systemUTC());
+        this.cas = new CertificateAuthorities(hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.DOCUMENT), new CaStore(db), new CertificateStore(db), profiles, Clock.systemUTC());
         this.audit = new AuditLog(db);
     }
 

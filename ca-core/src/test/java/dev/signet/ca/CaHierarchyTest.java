@@ -121,15 +121,18 @@ class CaHierarchyTest {
     @Test
     void a_signer_identity_key_is_generated_in_the_hsm_and_certified_in_one_step(@TempDir Path dir) {
         try (CaFixture f = new CaFixture(dir)) {
-            CaInfo root = f.cas.createRoot(new NewCa("Id Root", "CN=Id Root", KeyAlgorithm.EC_P256, null, null, BASE), "admin");
+            CaInfo idRoot = f.cas.createRoot(new NewCa("Id Root", "CN=Id Root", KeyAlgorithm.EC_P256, null, null, BASE), "admin");
+            CaInfo root = f.cas.createSubordinate(idRoot.id(), new NewCa("Id Issuing", "CN=Id Issuing", KeyAlgorithm.EC_P256,
+                    null, null, BASE), null, "admin");
             SignerIdentity id = f.cas.createSignerIdentity(root.id(), "document-signer", "CN=Alice Example,O=Example",
                     KeyAlgorithm.EC_P256, "officer");
             assertEquals(root.id() + "." + id.certificate().serial(), id.id());
-            assertArrayEquals(f.hsm.publicKey(id.key()).getEncoded(),
+            assertArrayEquals(id.signer().publicKey().getEncoded(),
                     Pkix.x509(id.certificate().certificatePem()).getPublicKey().getEncoded());
             assertEquals("document-signer", id.certificate().profile());
             SignerIdentity found = f.cas.findSignerIdentity(id.id());
-            assertEquals(id.key(), found.key());
+            assertEquals(id.signer().keyLabel(), found.signer().keyLabel());
+            assertEquals(dev.signet.hsm.KeyPurpose.DOCUMENT, found.signer().purpose());
             assertEquals(id.certificate().certificatePem(), found.certificate().certificatePem());
 
             int keys = f.hsm.list().size();
@@ -145,7 +148,9 @@ class CaHierarchyTest {
     @Test
     void certificates_are_found_by_serial_and_searched(@TempDir Path dir) {
         try (CaFixture f = new CaFixture(dir)) {
-            CaInfo root = f.cas.createRoot(new NewCa("Find Root", "CN=Find Root", KeyAlgorithm.EC_P256, Duration.ofDays(365), null, BASE), "admin");
+            CaInfo findRoot = f.cas.createRoot(new NewCa("Find Root", "CN=Find Root", KeyAlgorithm.EC_P256, Duration.ofDays(365), null, BASE), "admin");
+            CaInfo root = f.cas.createSubordinate(findRoot.id(), new NewCa("Find Issuing", "CN=Find Issuing", KeyAlgorithm.EC_P256,
+                    Duration.ofDays(300), null, BASE), null, "admin");
             IssuedCertificate one = f.cas.issue(root.id(), "tls-server",
                     Csrs.csr(Csrs.keyPair(LeafKey.P256), "CN=one.example.com", List.of(Csrs.dns("one.example.com"))), "alice");
             f.cas.issue(root.id(), "email", Csrs.csr(Csrs.keyPair(LeafKey.P256), "CN=Bob", List.of(Csrs.email("bob@example.com"))), "alice");

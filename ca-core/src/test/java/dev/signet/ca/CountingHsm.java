@@ -4,7 +4,8 @@ import dev.signet.hsm.Hsm;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyHandle;
 import dev.signet.hsm.KeyInfo;
-import dev.signet.hsm.KeyPolicy;
+import dev.signet.hsm.KeyPurpose;
+import dev.signet.hsm.SignedObject;
 import dev.signet.hsm.SignatureAlgorithm;
 import java.security.PublicKey;
 import java.util.List;
@@ -27,8 +28,13 @@ final class CountingHsm implements Hsm {
     }
 
     @Override
-    public KeyHandle generate(String label, KeyAlgorithm algorithm, KeyPolicy policy) {
-        return delegate.generate(label, algorithm, policy);
+    public KeyHandle generate(String label, KeyAlgorithm algorithm, KeyPurpose purpose) {
+        return delegate.generate(label, algorithm, purpose);
+    }
+
+    @Override
+    public KeyHandle assignPurpose(String label, KeyPurpose purpose) {
+        return delegate.assignPurpose(label, purpose);
     }
 
     @Override
@@ -47,15 +53,15 @@ final class CountingHsm implements Hsm {
     }
 
     @Override
-    public byte[] sign(KeyHandle key, SignatureAlgorithm algorithm, byte[] data) {
+    public byte[] sign(KeyHandle key, SignedObject what, SignatureAlgorithm algorithm, byte[] data) {
         signatures.incrementAndGet();
-        return delegate.sign(key, algorithm, data);
+        return delegate.sign(key, what, algorithm, data);
     }
 
     @Override
-    public byte[] signDigest(KeyHandle key, SignatureAlgorithm algorithm, byte[] digest) {
+    public byte[] signDigest(KeyHandle key, SignedObject what, SignatureAlgorithm algorithm, byte[] digest) {
         signatures.incrementAndGet();
-        return delegate.signDigest(key, algorithm, digest);
+        return delegate.signDigest(key, what, algorithm, digest);
     }
 
     @Override

@@ -118,8 +118,9 @@ class IssuedChainsTest {
                     }
                 }
             }
-            // Everything issued is stored and can be found again.
-            assertEquals(6 * LeafKey.values().length + 1,
+            // Everything issued is stored and can be found again: the leaves, the sub-CA's certificate and
+            // the root's own self-signed certificate (which went through prepare -> issue like the others).
+            assertEquals(6 * LeafKey.values().length + 2,
                     f.cas.search(dev.signet.ca.store.CertificateQuery.all(null, 1000)).total());
         }
         assertEquals(List.of(), failures);
@@ -129,7 +130,8 @@ class IssuedChainsTest {
     @EnumSource(value = KeyAlgorithm.class, names = {"EC_P256"})
     void a_pem_csr_is_accepted_as_well_as_der(KeyAlgorithm issuingKey, @TempDir Path dir) {
         try (CaFixture f = new CaFixture(dir)) {
-            CaInfo root = f.cas.createRoot(new NewCa("Root", "CN=Root", issuingKey, null, null, BASE), "admin");
+            CaInfo top = f.cas.createRoot(new NewCa("Root", "CN=Root", issuingKey, null, null, BASE), "admin");
+            CaInfo root = f.cas.createSubordinate(top.id(), new NewCa("Issuing", "CN=Issuing", issuingKey, null, null, BASE), null, "admin");
             byte[] der = Csrs.csr(Csrs.keyPair(LeafKey.P256), "CN=host.example.com", List.of(Csrs.dns("host.example.com")));
             String pem = dev.signet.ca.issue.Pem.encode("CERTIFICATE REQUEST", der);
             IssuedCertificate c = f.cas.issue(root.id(), "tls-server", pem.getBytes(StandardCharsets.US_ASCII), "bob");

@@ -1,5 +1,6 @@
 package dev.signet.ca;
 
+import dev.signet.hsm.KeyPurpose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,7 +63,7 @@ class Pkcs11IssuanceTest {
     void a_chain_with_its_ca_keys_in_softhsm2_validates_with_openssl_and_pkix(@TempDir Path dir) throws Exception {
         try (Hsm hsm = Hsms.open(token()); Database db = Database.open(dir.resolve("signet.db"))) {
             assertEquals("pkcs11", hsm.backendName());
-            CertificateAuthorities cas = new CertificateAuthorities(hsm, new CaStore(db), new CertificateStore(db),
+            CertificateAuthorities cas = new CertificateAuthorities(hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.DOCUMENT), new CaStore(db), new CertificateStore(db),
                     Profiles.builtIn(), Clock.systemUTC());
             CaInfo root = cas.createRoot(new NewCa("Token Root", "CN=Token Root", KeyAlgorithm.EC_P384, null, null,
                     "http://pki.example.test"), "admin");
@@ -72,7 +73,8 @@ class Pkcs11IssuanceTest {
             IssuedCertificate leaf = cas.issue(sub.id(), "tls-server", Csrs.csr(Csrs.keyPair(LeafKey.P256), "CN=token.example.com",
                     List.of(Csrs.dns("token.example.com"))), "alice");
             SignerIdentity signer = cas.createSignerIdentity(sub.id(), "document-signer", "CN=Token Signer", KeyAlgorithm.EC_P256, "officer");
-            assertEquals("pkcs11", signer.key().backend());
+            assertEquals(KeyPurpose.DOCUMENT, hsm.get(signer.signer().keyLabel()).purpose());
+            assertEquals("pkcs11", hsm.get(signer.signer().keyLabel()).backend());
 
             OpenSsl.write(dir, "root.pem", root.certificatePem());
             OpenSsl.write(dir, "sub.pem", sub.certificatePem());

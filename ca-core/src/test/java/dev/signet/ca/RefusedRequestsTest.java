@@ -32,7 +32,10 @@ class RefusedRequestsTest {
     @BeforeEach
     void setUp() {
         f = new CaFixture(dir);
-        ca = f.cas.createRoot(new NewCa("Test Root", "CN=Test Root", KeyAlgorithm.EC_P256, null, null, "http://pki.test"), "admin");
+        CaInfo root = f.cas.createRoot(new NewCa("Test Root", "CN=Test Root", KeyAlgorithm.EC_P256, null, null, "http://pki.test"), "admin");
+        // Leaves come from a subordinate: a root issues only CA certificates.
+        ca = f.cas.createSubordinate(root.id(), new NewCa("Test Issuing", "CN=Test Issuing", KeyAlgorithm.EC_P256, null, null,
+                "http://pki.test"), null, "admin");
     }
 
     @AfterEach
@@ -43,7 +46,7 @@ class RefusedRequestsTest {
     private record Case(String name, String profile, Supplier<byte[]> csr, CaException.Kind kind, String code) {
     }
 
-    private static byte[] good() {
+    static byte[] good() {
         return Csrs.csr(Csrs.keyPair(LeafKey.P256), "CN=www.example.com", List.of(Csrs.dns("www.example.com")));
     }
 
@@ -100,7 +103,26 @@ class RefusedRequestsTest {
                 new Case("unknown profile", "no-such-profile", RefusedRequestsTest::good,
                         CaException.Kind.NOT_FOUND, "profile-unknown"),
                 new Case("CA profile from a CSR", "sub-ca", RefusedRequestsTest::good,
-                        CaException.Kind.BAD_REQUEST, "profile-is-ca"));
+                        CaException.Kind.BAD_REQUEST, "profile-is-ca"),
+                // A 4 KB CSR whose signature would cost seconds to check: refused by its size, unverified.
+                new Case("RSA-16384 key", "tls-server", () -> hugeRsa(16384), CaException.Kind.POLICY_REFUSED, "key-too-large"),
+                new Case("RSA-8192 key (profile maximum 4096)", "tls-server", () -> hugeRsa(8192),
+                        CaException.Kind.POLICY_REFUSED, "key-too-large"),
+                new Case("SHA-1 signature", "tls-server", () -> signedWith("SHA1withRSA"),
+                        CaException.Kind.POLICY_REFUSED, "csr-signature-weak"),
+                new Case("MD5 signature", "tls-server", () -> signedWith("MD5withRSA"),
+                        CaException.Kind.POLICY_REFUSED, "csr-signature-weak"),
+                new Case("ECDSA with SHA-1", "tls-server", () -> signedWith("SHA1withECDSA"),
+                        CaException.Kind.POLICY_REFUSED, "csr-signature-weak"),
+                new Case("600 OU attributes", "tls-server", () -> Csrs.csr(Csrs.keyPair(LeafKey.P256),
+                        "CN=www.example.com" + ",OU=unit".repeat(600), List.of(Csrs.dns("www.example.com"))),
+                        CaException.Kind.POLICY_REFUSED, "subject-too-large"),
+                new Case("right-to-left override in the CN", "email", () -> Csrs.csr(Csrs.keyPair(LeafKey.P256),
+                        "CN=Alice \u202Egnp.exe", List.of(Csrs.email("alice@example.com"))),
+                        CaException.Kind.POLICY_REFUSED, "subject-malformed"),
+                new Case("zero-width space in the O", "tls-server", () -> Csrs.csr(Csrs.keyPair(LeafKey.P256),
+                        "CN=www.example.com,O=Exa\u200Bmple", List.of(Csrs.dns("www.example.com"))),
+                        CaException.Kind.POLICY_REFUSED, "subject-malformed"));
         long auditBefore = f.auditEntries();
         int signaturesBefore = f.hsm.signatures.get();
         List<String> failures = new ArrayList<>();
@@ -117,7 +139,7 @@ class RefusedRequestsTest {
         assertEquals(List.of(), failures);
         assertEquals(auditBefore, f.auditEntries(), "nothing reserved, stored or audited");
         assertEquals(signaturesBefore, f.hsm.signatures.get(), "nothing signed");
-        assertEquals(0, f.cas.search(CertificateQuery.all(ca.id(), 10)).total());
+        assertEquals(0, f.cas.search(CertificateQuery.all(ca.id(), 10)).total(), "nothing issued (its own certificate is the root's)");
     }
 
     @Test
@@ -159,6 +181,63 @@ class RefusedRequestsTest {
     }
 
     /** An RSA-2048 CSR whose key has e = 3, signed with a real e = 3 key. */
+    /** A CSR for an RSA key of {@code bits} whose signature is junk: only its size can refuse it cheaply. */
+    private static byte[] hugeRsa(int bits) {
+        java.util.Random random = new java.util.Random(bits);
+        java.math.BigInteger n;
+        do {
+            n = new java.math.BigInteger(bits, random).setBit(bits - 1).setBit(0);
+        } while (!n.gcd(java.math.BigInteger.valueOf(3L * 5 * 7 * 11 * 13 * 17 * 19 * 23)).equals(java.math.BigInteger.ONE));
+        try {
+            var spki = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
+                    new org.bouncycastle.asn1.x509.AlgorithmIdentifier(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption,
+                            org.bouncycastle.asn1.DERNull.INSTANCE),
+                    new org.bouncycastle.asn1.pkcs.RSAPublicKey(n, java.math.BigInteger.valueOf(65537)));
+            var info = new org.bouncycastle.asn1.pkcs.CertificationRequestInfo(
+                    new org.bouncycastle.asn1.x500.X500Name("CN=www.example.com"), spki, new org.bouncycastle.asn1.DERSet());
+            return new org.bouncycastle.asn1.pkcs.CertificationRequest(info,
+                    new org.bouncycastle.asn1.x509.AlgorithmIdentifier(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.sha256WithRSAEncryption,
+                            org.bouncycastle.asn1.DERNull.INSTANCE),
+                    new org.bouncycastle.asn1.DERBitString(new byte[bits / 8])).getEncoded();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A well-formed CSR signed with {@code algorithm}. */
+    private static byte[] signedWith(String algorithm) {
+        try {
+            KeyPair kp = algorithm.endsWith("ECDSA") ? Csrs.keyPair(LeafKey.P256) : Csrs.rsa(2048);
+            var b = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                    new org.bouncycastle.asn1.x500.X500Name("CN=www.example.com"), kp.getPublic());
+            var ext = new org.bouncycastle.asn1.x509.ExtensionsGenerator();
+            ext.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false,
+                    new org.bouncycastle.asn1.x509.GeneralNames(Csrs.dns("www.example.com")));
+            b.addAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate());
+            return b.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(algorithm).setProvider(Csrs.BC)
+                    .build(kp.getPrivate())).getEncoded();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void a_profile_may_allow_larger_rsa_keys_up_to_8192_bits() {
+        var parser = new dev.signet.ca.profile.ProfileParser();
+        var p = parser.parse("big.json", "{\"name\":\"big\",\"keys\":{\"rsaMinBits\":2048,\"rsaMaxBits\":8192},"
+                + "\"maxValidityDays\":30,\"subject\":{\"allowed\":[\"CN\"]},\"keyUsage\":[\"digitalSignature\"]}");
+        assertEquals(8192, p.keys().rsaMaxBits());
+        // Past the size check (the signature is junk, so it fails there, which shows the size passed).
+        CaException e = org.junit.jupiter.api.Assertions.assertThrows(CaException.class,
+                () -> dev.signet.ca.issue.RequestChecker.fromCsr(hugeRsa(8192), p, "alice"));
+        assertEquals("csr-signature-invalid", e.code());
+        assertEquals(4096, parser.parse("def.json", "{\"name\":\"def\",\"keys\":{\"rsaMinBits\":2048},"
+                + "\"maxValidityDays\":30,\"subject\":{\"allowed\":[\"CN\"]},\"keyUsage\":[\"digitalSignature\"]}").keys().rsaMaxBits());
+        org.junit.jupiter.api.Assertions.assertThrows(dev.signet.ca.profile.ProfileException.class, () -> parser.parse("x.json",
+                "{\"name\":\"x\",\"keys\":{\"rsaMinBits\":2048,\"rsaMaxBits\":16384},"
+                + "\"maxValidityDays\":30,\"subject\":{\"allowed\":[\"CN\"]},\"keyUsage\":[\"digitalSignature\"]}"));
+    }
+
     private static byte[] rsaExponent3() {
         try {
             var g = java.security.KeyPairGenerator.getInstance("RSA", Csrs.BC);

@@ -20,19 +20,21 @@ public final class HsmContentSigner implements ContentSigner {
 
     private final Hsm hsm;
     private final KeyHandle key;
+    private final SignedObject what;
     private final SignatureAlgorithm algorithm;
     private final AlgorithmIdentifier algorithmIdentifier;
     private final MessageDigest digest;
     private final ByteArrayOutputStream buffer;
     private final OutputStream out;
 
-    private HsmContentSigner(Hsm hsm, KeyHandle key, SignatureAlgorithm algorithm) {
+    private HsmContentSigner(Hsm hsm, KeyHandle key, SignedObject what, SignatureAlgorithm algorithm) {
         if (!algorithm.fits(key.algorithm())) {
             throw new HsmException.AlgorithmMismatch(
                     algorithm + " does not fit key '" + key.label() + "' (" + key.algorithm() + ")");
         }
         this.hsm = hsm;
         this.key = key;
+        this.what = java.util.Objects.requireNonNull(what, "what");
         this.algorithm = algorithm;
         this.algorithmIdentifier = new DefaultSignatureAlgorithmIdentifierFinder().find(algorithm.jcaName());
         if (algorithm.digestAlgorithm() == null) {
@@ -50,14 +52,14 @@ public final class HsmContentSigner implements ContentSigner {
         }
     }
 
-    /** A signer for {@code key} with the given scheme. */
-    public static HsmContentSigner of(Hsm hsm, KeyHandle key, SignatureAlgorithm algorithm) {
-        return new HsmContentSigner(hsm, key, algorithm);
+    /** A signer for one object of kind {@code what} with {@code key} and the given scheme. */
+    public static HsmContentSigner of(Hsm hsm, KeyHandle key, SignedObject what, SignatureAlgorithm algorithm) {
+        return new HsmContentSigner(hsm, key, what, algorithm);
     }
 
-    /** A signer for {@code key} with its default scheme ({@link SignatureAlgorithm#defaultFor}). */
-    public static HsmContentSigner of(Hsm hsm, KeyHandle key) {
-        return new HsmContentSigner(hsm, key, SignatureAlgorithm.defaultFor(key.algorithm()));
+    /** As above, with the key's default scheme ({@link SignatureAlgorithm#defaultFor}). */
+    public static HsmContentSigner of(Hsm hsm, KeyHandle key, SignedObject what) {
+        return new HsmContentSigner(hsm, key, what, SignatureAlgorithm.defaultFor(key.algorithm()));
     }
 
     @Override
@@ -73,9 +75,9 @@ public final class HsmContentSigner implements ContentSigner {
     @Override
     public byte[] getSignature() {
         if (digest == null) {
-            return hsm.sign(key, algorithm, buffer.toByteArray());
+            return hsm.sign(key, what, algorithm, buffer.toByteArray());
         }
-        return hsm.signDigest(key, algorithm, digest.digest());
+        return hsm.signDigest(key, what, algorithm, digest.digest());
     }
 
     private static final class DigestOutputStream extends OutputStream {

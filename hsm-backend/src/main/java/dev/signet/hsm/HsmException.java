@@ -38,7 +38,40 @@ public class HsmException extends RuntimeException {
     /** The key's purpose does not permit this use (an OCSP key asked to sign a certificate, ...). */
     public static final class PurposeMismatch extends HsmException {
         public PurposeMismatch(String label, KeyPurpose purpose, String use) {
-            super("key '" + label + "' has purpose " + purpose + " and may not be used for " + use);
+            super(purpose == null
+                    ? "key '" + label + "' has no purpose yet (made before key purposes; the upgrade assigns one) and may not be used for " + use
+                    : "key '" + label + "' has purpose " + purpose + " and may not be used for " + use);
+            this.label = label;
+            this.purpose = purpose;
+            this.use = use;
+        }
+
+        private final String label;
+        private final KeyPurpose purpose;
+        private final String use;
+
+        public String label() {
+            return label;
+        }
+
+        /** The key's stored purpose (null for a key not yet upgraded). */
+        public KeyPurpose purpose() {
+            return purpose;
+        }
+
+        /** What was refused: a {@link SignedObject} name, or a purpose asked for. */
+        public String use() {
+            return use;
+        }
+    }
+
+    /**
+     * A handle this backend did not make (from another backend or process). Handles come only from
+     * the backend that holds the key.
+     */
+    public static final class ForeignHandle extends HsmException {
+        public ForeignHandle(String label, String backend) {
+            super("the handle for key '" + label + "' was not issued by this " + backend + " backend");
         }
     }
 

@@ -2,7 +2,7 @@ package dev.signet.hsm;
 
 import java.time.Instant;
 
-/** What {@link Hsm#list()} reports about a key: never material. */
+/** What {@link Hsm#list()} reports about a key: never material. {@code created} is null when the backend cannot tell. */
 public record KeyInfo(KeyHandle handle, Instant created, KeyPolicy policy) {
 
     public String label() {
@@ -11,6 +11,11 @@ public record KeyInfo(KeyHandle handle, Instant created, KeyPolicy policy) {
 
     public KeyAlgorithm algorithm() {
         return handle.algorithm();
+    }
+
+    /** The purpose stored with the key; null for a key from before purposes that was not upgraded yet. */
+    public KeyPurpose purpose() {
+        return handle.purpose();
     }
 
     public String backend() {

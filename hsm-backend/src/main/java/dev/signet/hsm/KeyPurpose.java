@@ -9,8 +9,11 @@ import java.util.Set;
  * {@link HsmException.PurposeMismatch}.
  */
 public enum KeyPurpose {
-    /** One CA's certificates and CRLs (and, as an option, its own OCSP responses). */
-    CA(EnumSet.of(SignedObject.CERTIFICATE, SignedObject.CRL, SignedObject.OCSP_RESPONSE)),
+    /**
+     * One CA's certificates and CRLs (and, as an option, its own OCSP responses), and the request
+     * for its own certificate when its parent is outside Signet.
+     */
+    CA(EnumSet.of(SignedObject.CERTIFICATE, SignedObject.CRL, SignedObject.OCSP_RESPONSE, SignedObject.CERTIFICATE_REQUEST)),
     /** A delegated OCSP responder. */
     OCSP(EnumSet.of(SignedObject.OCSP_RESPONSE)),
     /** A time-stamp authority (RFC 3161 tokens). */
@@ -36,5 +39,29 @@ public enum KeyPurpose {
     /** Whether keys of this purpose are symmetric (AES) rather than signing keys. */
     public boolean isSymmetric() {
         return this == DATA_ENCRYPTION;
+    }
+
+    /** The operations a key of this purpose allows (what its PKCS#11 flags say). */
+    public KeyPolicy policy() {
+        return isSymmetric() ? KeyPolicy.sealing() : KeyPolicy.signOnly();
+    }
+
+    /** @throws HsmException.AlgorithmMismatch if keys of this purpose cannot have {@code algorithm} */
+    public void checkFits(KeyAlgorithm algorithm) {
+        if (algorithm.isSymmetric() != isSymmetric()) {
+            throw new HsmException.AlgorithmMismatch(isSymmetric()
+                    ? this + " keys are AES keys, not " + algorithm
+                    : this + " keys sign, which a " + algorithm + " key cannot");
+        }
+    }
+
+    /** Parses a purpose name as {@link #name()} writes it. */
+    public static KeyPurpose parse(String name) {
+        for (KeyPurpose p : values()) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown key purpose '" + name + "'");
     }
 }

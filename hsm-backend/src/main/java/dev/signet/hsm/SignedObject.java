@@ -10,5 +10,7 @@ public enum SignedObject {
     OCSP_RESPONSE,
     TIMESTAMP_TOKEN,
     DOCUMENT_SIGNATURE,
-    AUDIT_CHECKPOINT
+    AUDIT_CHECKPOINT,
+    /** A PKCS#10 request by a CA key for its certificate from a parent outside Signet (proof of possession). */
+    CERTIFICATE_REQUEST
 }

@@ -12,6 +12,9 @@ public interface SigningKeys {
 
     KeyPurpose purpose();
 
+    /** The backend that holds the keys ({@link Hsm#backendName()}), as CA records note it. */
+    String backendName();
+
     /**
      * Generates a key of this purpose inside the backend.
      *

@@ -15,14 +15,16 @@ import java.util.Set;
 
 /**
  * What a fresh data directory gets so that it is usable at once: a root CA, an issuing CA below
- * it, an administrator API token and an administrator UI user (username {@value #ADMIN_USER}, random
- * password), both printed once. A later start finds them and creates nothing.
+ * it, an administrator API token, and two UI users with random passwords: an administrator
+ * ({@value #ADMIN_USER}) and an officer ({@value #OFFICER_USER}), who can issue at once; all printed once. A later start finds them and creates nothing.
  */
 public final class FirstStart {
 
     static final String ACTOR = "system:first-start";
     /** The UI user a first start creates. */
     public static final String ADMIN_USER = "admin";
+    /** The UI user a first start creates to issue certificates. */
+    public static final String OFFICER_USER = "officer";
 
     /** The CAs a first start creates; the defaults are clearly labelled demo CAs. */
     public record Plan(String rootName, String issuingName, KeyAlgorithm keyAlgorithm) {
@@ -57,14 +59,22 @@ public final class FirstStart {
             console.println();
         }
         if (access.listUsers().isEmpty()) {
-            String password = Passwords.generate();
-            access.createUser(new UserRecord(ADMIN_USER, Passwords.hash(password), "admin", Instant.now(), false), ACTOR);
-            console.println("A web UI administrator was created. Its password is shown this once; store it now:");
+            // Two people, because no role does everything: the admin manages users and tokens, the
+            // officer issues. A newcomer can issue a certificate in the UI at once, as the officer.
+            String adminPassword = Passwords.generate();
+            String officerPassword = Passwords.generate();
+            access.createUser(new UserRecord(ADMIN_USER, Passwords.hash(adminPassword), "admin", Instant.now(), false), ACTOR);
+            access.createUser(new UserRecord(OFFICER_USER, Passwords.hash(officerPassword), "officer", Instant.now(), false),
+                    ACTOR);
+            console.println("Two web UI users were created. Their passwords are shown this once; store them now:");
             console.println();
-            console.println("    user:     " + ADMIN_USER);
-            console.println("    password: " + password);
+            console.println("    user:     " + ADMIN_USER + "      (role admin: users, API tokens, CAs)");
+            console.println("    password: " + adminPassword);
             console.println();
-            console.println("Log in at " + s.config().publicBaseUrl() + "/ui");
+            console.println("    user:     " + OFFICER_USER + "    (role officer: issues certificates)");
+            console.println("    password: " + officerPassword);
+            console.println();
+            console.println("Log in at " + s.config().publicBaseUrl() + "/ui (as " + OFFICER_USER + " to issue a certificate)");
             console.println();
         }
         console.flush();

@@ -1,11 +1,17 @@
 package dev.signet.web;
 
 import dev.signet.web.auth.Guard;
+import dev.signet.web.http.ClientAddress;
+import dev.signet.web.http.ConnectionsPerAddress;
 import dev.signet.web.http.ErrorMapper;
+import dev.signet.web.http.ProblemErrorHandler;
 import dev.signet.web.http.HttpMetrics;
+import dev.signet.web.http.RequestBodyDeadline;
 import dev.signet.web.http.Route;
 import dev.signet.web.http.TlsConnector;
 import io.javalin.Javalin;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -22,6 +28,8 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 public final class HttpServer implements AutoCloseable {
 
     static final long STOP_TIMEOUT_MS = 15_000;
+    /** A connection that sends nothing for this long is closed (between requests, or inside one). */
+    static final long IDLE_TIMEOUT_MS = 30_000;
 
     private final Javalin app;
 
@@ -35,11 +43,17 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer start(ServerSocketChannel listener, long maxRequestBytes, List<Route> routes,
                                    Guard guard, HttpMetrics metrics, TlsConnector tls) {
+        return start(listener, maxRequestBytes, routes, guard, metrics, tls, ClientAddress.direct());
+    }
+
+    /** As above; {@code clients} decides each request's client address (trusted proxies' X-Forwarded-For). */
+    public static HttpServer start(ServerSocketChannel listener, long maxRequestBytes, List<Route> routes,
+                                   Guard guard, HttpMetrics metrics, TlsConnector tls, ClientAddress clients) {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.maxRequestSize = maxRequestBytes;
-            cfg.http.prefer405over404 = false;
+            cfg.http.prefer405over404 = true;
             cfg.router.ignoreTrailingSlashes = false;
             cfg.jetty.addConnector((server, httpConfig) -> {
                 ServerConnector c = tls == null
@@ -47,6 +61,8 @@ public final class HttpServer implements AutoCloseable {
                         : tls.connector(server, httpConfig);
                 InetSocketAddress address = (InetSocketAddress) listener.socket().getLocalSocketAddress();
                 c.setHost(address.getHostString());
+                c.setIdleTimeout(IDLE_TIMEOUT_MS);
+                c.addBean(new ConnectionsPerAddress(ConnectionsPerAddress.DEFAULT_MAX, clients.trustedProxies()));
                 try {
                     c.open(listener);
                 } catch (IOException e) {
@@ -56,13 +72,22 @@ public final class HttpServer implements AutoCloseable {
             });
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(STOP_TIMEOUT_MS);
-                // Javalin nests its servlet context inside a handler set here.
-                server.setHandler(new GracefulHandler());
+                server.setErrorHandler(new ProblemErrorHandler());
+                // Javalin nests its servlet context inside the innermost wrapper set here: bodies
+                // are read before any route runs, so a slow client holds no worker thread.
+                server.setHandler(new GracefulHandler(RequestBodyDeadline.chain(maxRequestBytes)));
             });
+            // ctx.ip() everywhere (login limits, refusal counts, the access log) is the client, not a proxy.
+            cfg.contextResolver.ip = clients::resolve;
             cfg.requestLogger.http(metrics::record);
             ErrorMapper.register(cfg.routes);
             for (Route r : routes) {
-                cfg.routes.addHttpHandler(r.method(), r.path(), guard.protect(r.access(), r.handler()));
+                Handler h = guard.protect(r.access(), r.handler());
+                cfg.routes.addHttpHandler(r.method(), r.path(), h);
+                if (r.method() == HandlerType.GET) {
+                    // HEAD is GET without the body (RFC 9110 9.3.2): the same guard, status and headers.
+                    cfg.routes.addHttpHandler(HandlerType.HEAD, r.path(), h);
+                }
             }
         });
         app.start();

@@ -4,8 +4,9 @@ import dev.signet.hsm.Hsm;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyHandle;
 import dev.signet.hsm.KeyInfo;
-import dev.signet.hsm.KeyPolicy;
+import dev.signet.hsm.KeyPurpose;
 import dev.signet.hsm.SignatureAlgorithm;
+import dev.signet.hsm.SignedObject;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.security.PublicKey;
@@ -48,8 +49,13 @@ public final class MeteredHsm implements Hsm {
     }
 
     @Override
-    public KeyHandle generate(String label, KeyAlgorithm algorithm, KeyPolicy policy) {
-        return timed("generate", algorithm.name(), () -> delegate.generate(label, algorithm, policy));
+    public KeyHandle generate(String label, KeyAlgorithm algorithm, KeyPurpose purpose) {
+        return timed("generate", algorithm.name(), () -> delegate.generate(label, algorithm, purpose));
+    }
+
+    @Override
+    public KeyHandle assignPurpose(String label, KeyPurpose purpose) {
+        return delegate.assignPurpose(label, purpose);
     }
 
     @Override
@@ -68,13 +74,13 @@ public final class MeteredHsm implements Hsm {
     }
 
     @Override
-    public byte[] sign(KeyHandle key, SignatureAlgorithm algorithm, byte[] data) {
-        return timed("sign", algorithm.name(), () -> delegate.sign(key, algorithm, data));
+    public byte[] sign(KeyHandle key, SignedObject what, SignatureAlgorithm algorithm, byte[] data) {
+        return timed("sign", algorithm.name(), () -> delegate.sign(key, what, algorithm, data));
     }
 
     @Override
-    public byte[] signDigest(KeyHandle key, SignatureAlgorithm algorithm, byte[] digest) {
-        return timed("sign", algorithm.name(), () -> delegate.signDigest(key, algorithm, digest));
+    public byte[] signDigest(KeyHandle key, SignedObject what, SignatureAlgorithm algorithm, byte[] digest) {
+        return timed("sign", algorithm.name(), () -> delegate.signDigest(key, what, algorithm, digest));
     }
 
     @Override

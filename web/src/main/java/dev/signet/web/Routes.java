@@ -41,15 +41,15 @@ public final class Routes {
     private Routes() {}
 
     public static List<Route> table(Services s) {
-        HealthController health = new HealthController(s.database(), s.hsm(), Services.AUDIT_KEY_LABEL);
+        HealthController health = new HealthController(s.database(), s.keys(), Services.AUDIT_KEY_LABEL);
         MetricsController metrics = new MetricsController(s.metrics());
         OpenApiController openApi = new OpenApiController();
         PkiController pki = new PkiController(s.authorities());
         CaController cas = new CaController(s.authorities(), s.config().publicBaseUrl().toString());
         ProfileController profiles = new ProfileController(s.authorities(), s.config().profilesDir(), s.securityEvents());
-        CertificateController certificates = new CertificateController(s.authorities(), s.metrics());
+        CertificateController certificates = new CertificateController(s.authorities());
         IdentityController identities = new IdentityController(s.authorities());
-        KeyController keys = new KeyController(s.hsm());
+        KeyController keys = new KeyController(s.keys());
         AuditController audit = new AuditController(s.auditLog());
         TokenController tokens = new TokenController(s.access());
         ValidateController validate = new ValidateController(s.pdfValidation());
@@ -70,6 +70,7 @@ public final class Routes {
 
                 post("/api/v1/cas/{caId}/certificates", OFFICER, certificates::issue),
                 get("/api/v1/cas/{caId}/certificates/{serial}", READ, certificates::get),
+                post("/api/v1/cas/{caId}/certificates/{serial}/renew", OFFICER, certificates::renew),
                 get("/api/v1/certificates", READ, certificates::search),
                 post("/api/v1/identities", OFFICER, identities::create),
 

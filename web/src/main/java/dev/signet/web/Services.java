@@ -1,7 +1,9 @@
 package dev.signet.web;
 
 import dev.signet.ca.CertificateAuthorities;
+import dev.signet.ca.audit.AuditExpectations;
 import dev.signet.ca.audit.AuditSigner;
+import dev.signet.ca.audit.AuditVerification;
 import dev.signet.ca.profile.ProfileException;
 import dev.signet.ca.profile.Profiles;
 import dev.signet.ca.store.AccessStore;
@@ -9,33 +11,48 @@ import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.Database;
+import dev.signet.ca.store.OwnerOnly;
 import dev.signet.ca.store.SecurityEvents;
 import dev.signet.ca.store.StoreSettings;
+import dev.signet.ca.store.AuditEvent;
+import dev.signet.ca.store.CaRecord;
+import dev.signet.hsm.EncryptionKeys;
 import dev.signet.hsm.Hsm;
 import dev.signet.hsm.Hsms;
 import dev.signet.hsm.KeyAlgorithm;
-import dev.signet.hsm.KeyHandle;
-import dev.signet.hsm.KeyPolicy;
+import dev.signet.hsm.KeyPurpose;
+import dev.signet.hsm.ScopedSigner;
+import dev.signet.hsm.SigningKeys;
+import dev.signet.web.auth.AnonymousRefusals;
 import dev.signet.web.config.ConfigException;
 import dev.signet.web.config.SignetConfig;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The opened back end of one Signet process: the HSM (metered), the database and its stores.
  * Opened from the configuration, closed in reverse order (database first, so its final audit
  * checkpoint can still be signed, then the HSM).
+ *
+ * <p>The composition root for keys: this is the only place that holds the {@link Hsm}. Everything
+ * else gets keys of one purpose ({@link #signingKeys}, {@link #encryptionKeys}) or a signer scoped
+ * to one key; the CA core gets the CA and DOCUMENT keys, the audit log the AUDIT key. Opening also
+ * upgrades a key store made before key purposes ({@link KeyPurposeUpgrade}), auditing each key.
  */
 public final class Services implements AutoCloseable {
 
     /** The HSM key that signs audit checkpoints. */
-    static final String AUDIT_KEY_LABEL = "signet-audit";
+    public static final String AUDIT_KEY_LABEL = "signet-audit";
     /** Sign a checkpoint every this many audit entries (and on close). */
-    static final int CHECKPOINT_INTERVAL = 100;
+    public static final int CHECKPOINT_INTERVAL = 100;
 
     private final SignetConfig config;
     private final PrometheusMeterRegistry metrics;
@@ -47,6 +64,8 @@ public final class Services implements AutoCloseable {
     private final AuditLog auditLog;
     private final SecurityEvents securityEvents;
     private final CertificateAuthorities authorities;
+    private final KeyInventory keys;
+    private final AnonymousRefusals anonymousRefusals;
 
     private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
         this.config = config;
@@ -58,7 +77,13 @@ public final class Services implements AutoCloseable {
         this.access = new AccessStore(database);
         this.auditLog = new AuditLog(database);
         this.securityEvents = new SecurityEvents(database);
-        this.authorities = new CertificateAuthorities(hsm, cas, certificates, profiles, Clock.systemUTC());
+        // Counted where issuance happens, so the API, the UI and signer identities are all counted.
+        this.authorities = new CertificateAuthorities(hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.DOCUMENT),
+                cas, certificates, profiles, Clock.systemUTC(),
+                issued -> Counter.builder("signet.certificates.issued").description("Certificates issued")
+                        .tag("profile", issued.profile()).register(metrics).increment());
+        this.keys = new KeyInventory(hsm, cas);
+        this.anonymousRefusals = new AnonymousRefusals(securityEvents, metrics, Clock.systemUTC());
     }
 
     /** Opens the HSM and the database described by {@code config}, creating the data directory. */
@@ -71,7 +96,8 @@ public final class Services implements AutoCloseable {
             throw new ConfigException("profiles.dir", e.getMessage());
         }
         try {
-            Files.createDirectories(config.dataDir());
+            // 0700, repaired if an older version (or an operator) left it open to others.
+            OwnerOnly.directory(config.dataDir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
         }
@@ -81,15 +107,51 @@ public final class Services implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Hsm hsm = new MeteredHsm(Hsms.open(config.hsm().config()), metrics);
         try {
-            KeyHandle auditKey = hsm.find(AUDIT_KEY_LABEL)
-                    .orElseGet(() -> hsm.generate(AUDIT_KEY_LABEL, KeyAlgorithm.EC_P256, KeyPolicy.signOnly()));
+            // The audit key signs the database's checkpoints, so an old one is upgraded before the database opens.
+            List<KeyPurposeUpgrade.Assigned> upgraded = new ArrayList<>(
+                    KeyPurposeUpgrade.one(hsm, AUDIT_KEY_LABEL, KeyPurpose.AUDIT));
+            SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
+            ScopedSigner auditKey = auditKeys.find(AUDIT_KEY_LABEL)
+                    .orElseGet(() -> auditKeys.generate(AUDIT_KEY_LABEL, KeyAlgorithm.EC_P256));
             StoreSettings settings = StoreSettings.defaults()
-                    .withAuditSigner(new AuditSigner(hsm, auditKey), CHECKPOINT_INTERVAL);
+                    .withAuditSigner(new AuditSigner(auditKeys, auditKey), CHECKPOINT_INTERVAL);
             Database db = Database.open(config.databaseFile(), settings);
-            return new Services(config, profiles, metrics, hsm, db);
+            Services services = new Services(config, profiles, metrics, hsm, db);
+            try {
+                upgraded.addAll(KeyPurposeUpgrade.all(hsm, services.cas.list().stream().map(CaRecord::keyLabel)
+                        .collect(Collectors.toSet())));
+                for (KeyPurposeUpgrade.Assigned a : upgraded) {
+                    services.securityEvents.record(new AuditEvent("system:upgrade", "key.purpose-assigned", "key", a.label(),
+                            dev.signet.ca.audit.CanonicalJson.write(Map.of("purpose", a.purpose().name()))));
+                }
+            } catch (RuntimeException e) {
+                services.database.close();
+                throw e;
+            }
+            return services;
         } catch (RuntimeException e) {
             hsm.close();
             throw e;
+        }
+    }
+
+    /**
+     * Verifies the audit chain of {@code config}'s database against the HSM's audit key, with the
+     * database opened without a signer: verifying signs and writes nothing (a verify that signed the
+     * head on close would bless whatever it had just read).
+     */
+    public static AuditVerification verifyAudit(SignetConfig config, AuditExpectations rules) {
+        if (!java.nio.file.Files.isRegularFile(config.databaseFile())) {
+            throw new IllegalStateException("no Signet database at " + config.databaseFile()
+                    + " (run serve or init on that data directory first)");
+        }
+        try (Hsm hsm = Hsms.open(config.hsm().config())) {
+            SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
+            ScopedSigner auditKey = auditKeys.find(AUDIT_KEY_LABEL).orElseThrow(() -> new IllegalStateException(
+                    "the HSM has no audit key '" + AUDIT_KEY_LABEL + "' (run serve or init first)"));
+            try (Database db = Database.open(config.databaseFile())) {
+                return new AuditLog(db).verify(new AuditSigner(auditKeys, auditKey).keys(), rules);
+            }
         }
     }
 
@@ -101,8 +163,29 @@ public final class Services implements AutoCloseable {
         return metrics;
     }
 
-    public Hsm hsm() {
+    /** The HSM itself: for this package's wiring and tests only, never handed to a module. */
+    Hsm hsm() {
         return hsm;
+    }
+
+    /** The keys of one signing purpose (a TSA gets TIMESTAMPING, an OCSP responder OCSP, ...). */
+    public SigningKeys signingKeys(KeyPurpose purpose) {
+        return hsm.signingKeys(purpose);
+    }
+
+    /** The DATA_ENCRYPTION keys. */
+    public EncryptionKeys encryptionKeys() {
+        return hsm.encryptionKeys();
+    }
+
+    /** The key list with purposes and owners, for the API, the UI and {@code keys list}. */
+    public KeyInventory keys() {
+        return keys;
+    }
+
+    /** The HSM backend's name ({@code software}, {@code pkcs11}). */
+    public String hsmBackend() {
+        return hsm.backendName();
     }
 
     public Database database() {
@@ -129,6 +212,11 @@ public final class Services implements AutoCloseable {
         return securityEvents;
     }
 
+    /** Requests refused without a credential, counted and summarised into the audit chain once a minute. */
+    public AnonymousRefusals anonymousRefusals() {
+        return anonymousRefusals;
+    }
+
     /** The CA facade: CAs, profiles, issuance, signer identities. */
     public CertificateAuthorities authorities() {
         return authorities;
@@ -145,6 +233,7 @@ public final class Services implements AutoCloseable {
     @Override
     public void close() {
         try {
+            anonymousRefusals.close();
             database.close();
         } finally {
             hsm.close();

@@ -5,6 +5,7 @@ import dev.signet.web.auth.Guard;
 import dev.signet.web.auth.StoreSecurityAudit;
 import dev.signet.web.auth.StoreTokenDirectory;
 import dev.signet.web.config.SignetConfig;
+import dev.signet.web.http.ClientAddress;
 import dev.signet.web.http.HttpMetrics;
 import dev.signet.web.http.ListenSocket;
 import dev.signet.web.http.TlsConnector;
@@ -43,11 +44,12 @@ public final class SignetServer implements AutoCloseable {
             FirstStart.run(services, FirstStart.Plan.DEMO, console);
             Clock clock = Clock.systemUTC();
             Guard guard = new Guard(new Authenticator(new StoreTokenDirectory(services.access()), clock),
-                    new StoreSecurityAudit(services.securityEvents()));
+                    new StoreSecurityAudit(services.securityEvents(), services.anonymousRefusals()));
             HttpServer http = HttpServer.start(listener, config.maxRequestBytes(),
-                    Routes.table(services), guard, new HttpMetrics(services.metrics()), tls);
+                    Routes.table(services), guard, new HttpMetrics(services.metrics()), tls,
+                    new ClientAddress(config.trustedProxies()));
             LOG.info("Signet serves {}://{}:{} (data {}, HSM {})", tls == null ? "http" : "https",
-                    config.host(), http.port(), config.dataDir(), services.hsm().backendName());
+                    config.host(), http.port(), config.dataDir(), services.hsmBackend());
             return new SignetServer(services, http);
         } catch (RuntimeException e) {
             ListenSocket.close(listener);

@@ -8,7 +8,9 @@ public final class RegisteredRoutes {
 
     private RegisteredRoutes() {}
 
+    /** Every registered endpoint but the HEAD twin of each GET route (same handler, same access). */
     public static List<ParsedEndpoint> of(SignetServer server) {
-        return List.copyOf(server.http().javalin().unsafe.internalRouter.allHttpHandlers());
+        return server.http().javalin().unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> e.endpoint.method != io.javalin.http.HandlerType.HEAD).toList();
     }
 }

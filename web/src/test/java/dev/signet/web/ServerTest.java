@@ -56,6 +56,31 @@ class ServerTest {
         }
     }
 
+    private static String mode(Path p) throws Exception {
+        return java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(p));
+    }
+
+    @Test
+    void the_data_directory_and_database_files_are_for_the_owner_only_and_old_modes_are_repaired() throws Exception {
+        Path fresh = data.resolve("fresh");
+        try (TestServer s = TestServer.start(fresh)) {
+            s.token("officer"); // a write, so that the -wal and -shm files exist
+            assertEquals("rwx------", mode(fresh));
+            for (String f : new String[] {"signet.db", "signet.db-wal", "signet.db-shm"}) {
+                assertEquals("rw-------", mode(fresh.resolve(f)), f);
+            }
+        }
+        // As an older version left them: world-readable.
+        java.nio.file.Files.setPosixFilePermissions(fresh, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        java.nio.file.Files.setPosixFilePermissions(fresh.resolve("signet.db"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (TestServer s = TestServer.start(fresh)) {
+            assertEquals("rwx------", mode(fresh));
+            for (String f : new String[] {"signet.db", "signet.db-wal", "signet.db-shm"}) {
+                assertEquals("rw-------", mode(fresh.resolve(f)), f);
+            }
+        }
+    }
+
     @Test
     void health_is_public_and_ok() throws Exception {
         try (TestServer s = TestServer.start(data)) {
@@ -84,25 +109,42 @@ class ServerTest {
     }
 
     @Test
-    void refusals_are_written_to_an_intact_audit_chain() throws Exception {
+    void refusals_are_written_to_an_intact_audit_chain_anonymous_ones_as_one_summary_per_client() throws Exception {
         try (TestServer s = TestServer.start(data)) {
             String officer = s.token("officer");
-            assertEquals(401, s.get("/api/v1/cas", null).statusCode());
-            assertEquals(403, s.get("/api/v1/audit", officer).statusCode());
             String auditor = s.token("auditor");
+            long before = s.server.services().auditLog().list(0, 1).total();
+            // Anyone who reaches the port can send these by the thousand: none of them is a chain entry of its own.
+            for (int i = 0; i < 200; i++) {
+                assertEquals(401, s.get(i % 2 == 0 ? "/api/v1/cas" : "/api/v1/tokens", i % 3 == 0 ? null : "sgt_" + "x".repeat(43)).statusCode());
+            }
+            assertEquals(before, s.server.services().auditLog().list(0, 1).total(), "anonymous refusals are counted, not written");
+            // An authenticated caller's refusal is an entry of its own, at once.
+            assertEquals(403, s.get("/api/v1/audit", officer).statusCode());
+            assertEquals(before + 1, s.server.services().auditLog().list(0, 1).total());
+            s.server.services().anonymousRefusals().flush();
+
             HttpResponse<String> r = s.get("/api/v1/audit?limit=10", auditor);
             assertEquals(200, r.statusCode(), r.body());
             JsonNode items = TestServer.json(r).get("items");
-            boolean sawAnonymous = false;
+            int summaries = 0;
             boolean sawOfficer = false;
             for (JsonNode e : items) {
+                if (e.get("action").asText().equals("request.refused.summary")) {
+                    summaries++;
+                    assertEquals("127.0.0.1", e.get("objectId").asText());
+                    JsonNode details = dev.signet.web.http.Json.MAPPER.readTree(e.get("details").asText());
+                    assertEquals(200, details.get("count").asInt(), e.toString());
+                    assertEquals(200, details.get("statuses").get("401").asInt(), e.toString());
+                }
                 if (e.get("action").asText().equals("request.refused")) {
-                    sawAnonymous |= e.get("actor").asText().equals("anonymous") && e.get("objectId").asText().equals("/api/v1/cas");
                     sawOfficer |= e.get("actor").asText().startsWith("token:") && e.get("objectId").asText().equals("/api/v1/audit");
                 }
             }
-            assertTrue(sawAnonymous && sawOfficer, items.toString());
+            assertEquals(1, summaries, items.toString());
+            assertTrue(sawOfficer, items.toString());
             assertFalse(r.body().contains(officer), "tokens never reach the audit log");
+            assertTrue(s.get("/metrics", auditor).body().contains("signet_requests_refused_anonymous_total 200.0"));
             HttpResponse<String> v = s.get("/api/v1/audit/verify", auditor);
             assertEquals(200, v.statusCode(), v.body());
             assertTrue(TestServer.json(v).get("intact").asBoolean(), v.body());

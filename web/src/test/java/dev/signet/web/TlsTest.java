@@ -24,6 +24,11 @@ class TlsTest {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(
                     URI.create("https://127.0.0.1:" + server.port() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
+            assertEquals("max-age=31536000", r.headers().firstValue("Strict-Transport-Security").orElse(""), "HSTS");
+            HttpResponse<String> missing = client.send(HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + server.port() + "/api/v1/nothing")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, missing.statusCode());
+            assertEquals("max-age=31536000", missing.headers().firstValue("Strict-Transport-Security").orElse(""), "HSTS on errors too");
             assertEquals("ok", dev.signet.web.http.Json.MAPPER.readTree(r.body()).get("status").asText());
         }
     }

@@ -11,13 +11,12 @@ import dev.signet.ca.store.CaRecord;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateRecord;
 import dev.signet.ca.store.StoreException;
-import dev.signet.hsm.Hsm;
-import dev.signet.hsm.HsmContentSigner;
+import dev.signet.ca.store.CertificateStore;
 import dev.signet.hsm.HsmException;
 import dev.signet.hsm.KeyAlgorithm;
-import dev.signet.hsm.KeyHandle;
-import dev.signet.hsm.KeyPolicy;
-import dev.signet.hsm.SignatureAlgorithm;
+import dev.signet.hsm.ScopedSigner;
+import dev.signet.hsm.SignedObject;
+import dev.signet.hsm.SigningKeys;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.InvalidAlgorithmParameterException;
@@ -66,22 +65,27 @@ import dev.signet.ca.audit.CanonicalJson;
 /**
  * Creates CAs: self-signed roots, subordinates under a CA in Signet (any depth), and subordinates
  * whose parent is outside (key and CSR here, the signed certificate imported later and checked).
- * Every CA key is generated inside the HSM; if creation fails after that, the key is destroyed.
+ * Every CA key is generated inside the HSM with purpose CA; if creation fails after that, the key is
+ * destroyed. A root's own certificate goes through the same prepare -> issue path as every other
+ * certificate (serial reserved and TBS recorded before the signature), not a path of its own.
  */
 public final class CaFactory {
 
     private static final int MAX_ID_LENGTH = 40;
 
-    private final Hsm hsm;
+    private final SigningKeys caKeys;
     private final CaStore cas;
+    private final CertificateStore certificates;
     private final CaRegistry registry;
     private final Linter linter;
     private final Clock clock;
     private final SecureRandom random;
 
-    public CaFactory(Hsm hsm, CaStore cas, CaRegistry registry, Linter linter, Clock clock, SecureRandom random) {
-        this.hsm = hsm;
+    public CaFactory(SigningKeys caKeys, CaStore cas, CertificateStore certificates, CaRegistry registry, Linter linter,
+            Clock clock, SecureRandom random) {
+        this.caKeys = caKeys;
         this.cas = cas;
+        this.certificates = certificates;
         this.registry = registry;
         this.linter = linter;
         this.clock = clock;
@@ -102,16 +106,23 @@ public final class CaFactory {
         Profile rootProfile = new Profile("root-ca", "self-signed root", "built-in", template.keys(), validity,
                 template.subject(), template.subjectAltNames(), template.keyUsage(), List.of(), false, true,
                 spec.pathLen(), null, List.of(), false, false);
-        KeyHandle key = generate(id, spec.keyAlgorithm());
+        ScopedSigner key = generate(id, spec.keyAlgorithm());
         try {
             SubjectPublicKeyInfo spki = publicKeyInfo(key);
             CheckedRequest req = RequestChecker.forServerKey(spki, subject, List.of(), rootProfile, actor);
-            Certificate cert = selfSign(key, req, validity);
-            String pem = Certificates.pem(cert);
-            CaRecord record = new CaRecord(id, spec.name(), CaRecord.ACTIVE, key.label(), key.backend(),
-                    key.algorithm().name(), null, pem, pem, spec.baseUrl(), clock.instant());
-            cas.create(record, event(actor, "ca.create", id, Map.of("type", "root", "subject", req.subject().toString(),
-                    "keyLabel", key.label(), "keyAlgorithm", key.algorithm().name())));
+            CertificateIssuer self = CertificateIssuer.selfSigning(id, key, certificates, linter, clock, random);
+            PreparedCertificate prepared = self.prepareSelfSigned(req, validity); // lint, before anything is stored
+            // The root exists as pending (no certificate) while its own certificate is reserved and signed.
+            Instant created = clock.instant();
+            cas.create(new CaRecord(id, spec.name(), CaRecord.PENDING, key.keyLabel(), caKeys.backendName(),
+                    key.keyAlgorithm().name(), null, null, null, spec.baseUrl(), created),
+                    event(actor, "ca.create", id, Map.of("type", "root", "subject", req.subject().toString(),
+                            "keyLabel", key.keyLabel(), "keyAlgorithm", key.keyAlgorithm().name())));
+            CertificateRecord issued = self.issue(prepared);
+            String pem = Certificates.pem(Certificates.parse(issued.der()));
+            CaRecord record = new CaRecord(id, spec.name(), CaRecord.ACTIVE, key.keyLabel(), caKeys.backendName(),
+                    key.keyAlgorithm().name(), null, pem, pem, spec.baseUrl(), created);
+            cas.update(record, event(actor, "ca.activate", id, Map.of("serial", issued.serialHex())));
             return record;
         } catch (RuntimeException e) {
             destroyQuietly(key);
@@ -127,19 +138,19 @@ public final class CaFactory {
         CertificateIssuer parent = registry.issuer(parentId);
         String id = newId(spec.name());
         X500Name subject = parseDn(spec.subjectDn());
-        KeyHandle key = generate(id, spec.keyAlgorithm());
+        ScopedSigner key = generate(id, spec.keyAlgorithm());
         try {
             CheckedRequest req = RequestChecker.forServerKey(publicKeyInfo(key), subject, List.of(), profile, actor);
             CertificateRecord issued = parent.issue(parent.prepare(req));
             List<Certificate> chain = new ArrayList<>();
             chain.add(Certificates.parse(issued.der()));
             chain.addAll(parent.ca().chain());
-            CaRecord record = new CaRecord(id, spec.name(), CaRecord.ACTIVE, key.label(), key.backend(),
-                    key.algorithm().name(), parentId, Certificates.pem(chain.get(0)), Certificates.pem(chain),
+            CaRecord record = new CaRecord(id, spec.name(), CaRecord.ACTIVE, key.keyLabel(), caKeys.backendName(),
+                    key.keyAlgorithm().name(), parentId, Certificates.pem(chain.get(0)), Certificates.pem(chain),
                     spec.baseUrl(), clock.instant());
             cas.create(record, event(actor, "ca.create", id, Map.of("type", "subordinate", "parent", parentId,
-                    "subject", req.subject().toString(), "serial", issued.serialHex(), "keyLabel", key.label(),
-                    "keyAlgorithm", key.algorithm().name())));
+                    "subject", req.subject().toString(), "serial", issued.serialHex(), "keyLabel", key.keyLabel(),
+                    "keyAlgorithm", key.keyAlgorithm().name())));
             return record;
         } catch (RuntimeException e) {
             destroyQuietly(key);
@@ -151,16 +162,16 @@ public final class CaFactory {
     public Map.Entry<CaRecord, String> createWithExternalParent(NewCa spec, Profile template, String actor) {
         String id = newId(spec.name());
         X500Name subject = parseDn(spec.subjectDn());
-        KeyHandle key = generate(id, spec.keyAlgorithm());
+        ScopedSigner key = generate(id, spec.keyAlgorithm());
         try {
             SubjectPublicKeyInfo spki = publicKeyInfo(key);
             CheckedRequest req = RequestChecker.forServerKey(spki, subject, List.of(), template, actor);
             PKCS10CertificationRequest csr = new PKCS10CertificationRequestBuilder(req.subject(), spki)
-                    .build(HsmContentSigner.of(hsm, key));
-            CaRecord record = new CaRecord(id, spec.name(), CaRecord.PENDING, key.label(), key.backend(),
-                    key.algorithm().name(), null, null, null, spec.baseUrl(), clock.instant());
+                    .build(key.contentSigner(SignedObject.CERTIFICATE_REQUEST));
+            CaRecord record = new CaRecord(id, spec.name(), CaRecord.PENDING, key.keyLabel(), caKeys.backendName(),
+                    key.keyAlgorithm().name(), null, null, null, spec.baseUrl(), clock.instant());
             cas.create(record, event(actor, "ca.create", id, Map.of("type", "external-parent",
-                    "subject", req.subject().toString(), "keyLabel", key.label(), "keyAlgorithm", key.algorithm().name())));
+                    "subject", req.subject().toString(), "keyLabel", key.keyLabel(), "keyAlgorithm", key.keyAlgorithm().name())));
             return Map.entry(record, Pem.encode("CERTIFICATE REQUEST", csr.getEncoded()));
         } catch (IOException e) {
             destroyQuietly(key);
@@ -193,8 +204,12 @@ public final class CaFactory {
         if (parents.isEmpty()) {
             throw CaException.badRequest("chain-missing", "give the parent's chain up to its root");
         }
-        KeyHandle key = new KeyHandle(ca.keyLabel(), KeyAlgorithm.parse(ca.keyAlgorithm()), ca.keyBackend());
-        byte[] ours = hsm.publicKey(key).getEncoded();
+        byte[] ours;
+        try {
+            ours = caKeys.get(ca.keyLabel()).publicKey().getEncoded();
+        } catch (HsmException e) {
+            throw Failures.of(e);
+        }
         byte[] theirs = encoded(cert.getSubjectPublicKeyInfo());
         if (!Arrays.equals(ours, theirs)) {
             throw CaException.badRequest("certificate-key-mismatch", "the certificate is not for this CA's key");
@@ -241,39 +256,6 @@ public final class CaFactory {
         return retired;
     }
 
-    private Certificate selfSign(KeyHandle key, CheckedRequest req, Duration validity) {
-        SignatureAlgorithm scheme = SignatureAlgorithm.defaultFor(key.algorithm());
-        HsmContentSigner signer = HsmContentSigner.of(hsm, key, scheme);
-        Instant notBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(1));
-        V3TBSCertificateGenerator g = new V3TBSCertificateGenerator();
-        g.setSerialNumber(new ASN1Integer(Serials.random(random)));
-        g.setSignature(signer.getAlgorithmIdentifier());
-        g.setIssuer(req.subject());
-        g.setStartDate(new Time(Date.from(notBefore)));
-        g.setEndDate(new Time(Date.from(notBefore.plus(validity))));
-        g.setSubject(req.subject());
-        g.setSubjectPublicKeyInfo(req.publicKey());
-        g.setExtensions(CertificateExtensions.build(req, null, null));
-        byte[] tbs = encoded(g.generateTBSCertificate());
-        try {
-            linter.enforce(tbs, IssuerContext.selfSigned(), true);
-        } catch (LintException e) {
-            throw Failures.of(e);
-        }
-        try (OutputStream out = signer.getOutputStream()) {
-            out.write(tbs);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] signature = signer.getSignature();
-        try {
-            return Certificate.getInstance(new DERSequence(new ASN1Encodable[] {
-                ASN1Primitive.fromByteArray(tbs), signer.getAlgorithmIdentifier(), new DERBitString(signature)}));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static void validateChain(Certificate cert, List<Certificate> parents) {
         try {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
@@ -303,21 +285,21 @@ public final class CaFactory {
         return (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(Certificates.der(c)));
     }
 
-    private KeyHandle generate(String caId, KeyAlgorithm algorithm) {
+    private ScopedSigner generate(String caId, KeyAlgorithm algorithm) {
         if (algorithm == null || algorithm.isSymmetric()) {
             throw CaException.badRequest("key-algorithm-invalid", "a CA needs a signing key algorithm, not " + algorithm);
         }
         byte[] suffix = new byte[4];
         random.nextBytes(suffix);
         try {
-            return hsm.generate("ca-" + caId + "-" + HexFormat.of().formatHex(suffix), algorithm, KeyPolicy.signOnly());
+            return caKeys.generate("ca-" + caId + "-" + HexFormat.of().formatHex(suffix), algorithm);
         } catch (HsmException e) {
             throw Failures.of(e);
         }
     }
 
-    private SubjectPublicKeyInfo publicKeyInfo(KeyHandle key) {
-        return SubjectPublicKeyInfo.getInstance(hsm.publicKey(key).getEncoded());
+    private static SubjectPublicKeyInfo publicKeyInfo(ScopedSigner key) {
+        return SubjectPublicKeyInfo.getInstance(key.publicKey().getEncoded());
     }
 
     /** A URL-friendly id from the name ("Signet Root CA" -> signet-root-ca); refused if taken. */
@@ -351,9 +333,9 @@ public final class CaFactory {
         }
     }
 
-    private void destroyQuietly(KeyHandle key) {
+    private void destroyQuietly(ScopedSigner key) {
         try {
-            hsm.destroy(key);
+            caKeys.destroy(key.keyLabel());
         } catch (RuntimeException ignored) {
             // the original failure matters more; an orphaned key is visible in the HSM's key list
         }

@@ -5,10 +5,11 @@ import dev.signet.ca.lint.Linter;
 import dev.signet.ca.store.CaRecord;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
-import dev.signet.hsm.Hsm;
+import dev.signet.hsm.HsmException;
 import dev.signet.hsm.KeyAlgorithm;
-import dev.signet.hsm.KeyHandle;
+import dev.signet.hsm.ScopedSigner;
 import dev.signet.hsm.SignatureAlgorithm;
+import dev.signet.hsm.SigningKeys;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
@@ -17,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The issuers of the active CAs, built from the store on first use and dropped when a CA changes. */
 public final class CaRegistry {
 
-    private final Hsm hsm;
+    private final SigningKeys caKeys;
     private final CaStore cas;
     private final CertificateStore certificates;
     private final Linter linter;
@@ -25,8 +26,8 @@ public final class CaRegistry {
     private final SecureRandom random;
     private final Map<String, CertificateIssuer> issuers = new ConcurrentHashMap<>();
 
-    public CaRegistry(Hsm hsm, CaStore cas, CertificateStore certificates, Linter linter, Clock clock, SecureRandom random) {
-        this.hsm = hsm;
+    public CaRegistry(SigningKeys caKeys, CaStore cas, CertificateStore certificates, Linter linter, Clock clock, SecureRandom random) {
+        this.caKeys = caKeys;
         this.cas = cas;
         this.certificates = certificates;
         this.linter = linter;
@@ -49,14 +50,24 @@ public final class CaRegistry {
         if (!CaRecord.ACTIVE.equals(ca.status())) {
             throw CaException.conflict("ca-not-active", "CA '" + caId + "' is " + ca.status() + " and cannot issue");
         }
-        if (!ca.keyBackend().equals(hsm.backendName())) {
+        if (!ca.keyBackend().equals(caKeys.backendName())) {
             throw new CaException(CaException.Kind.UNAVAILABLE, "hsm-backend-mismatch", "CA '" + caId
-                    + "' has its key in the " + ca.keyBackend() + " backend, this server runs " + hsm.backendName());
+                    + "' has its key in the " + ca.keyBackend() + " backend, this server runs " + caKeys.backendName());
         }
         KeyAlgorithm algorithm = KeyAlgorithm.parse(ca.keyAlgorithm());
-        IssuingCa issuing = new IssuingCa(ca.id(), new KeyHandle(ca.keyLabel(), algorithm, ca.keyBackend()),
-                SignatureAlgorithm.defaultFor(algorithm), Certificates.parsePem(ca.chainPem()), CaUrls.of(ca.baseUrl(), ca.id()));
-        CertificateIssuer issuer = new CertificateIssuer(issuing, hsm, certificates, linter, clock, random);
+        ScopedSigner signer;
+        try {
+            signer = caKeys.get(ca.keyLabel());
+        } catch (HsmException e) {
+            throw Failures.of(e);
+        }
+        if (signer.keyAlgorithm() != algorithm) {
+            throw new CaException(CaException.Kind.UNAVAILABLE, "ca-key-mismatch", "CA '" + caId + "' records a "
+                    + algorithm + " key but its key '" + ca.keyLabel() + "' is " + signer.keyAlgorithm());
+        }
+        IssuingCa issuing = new IssuingCa(ca.id(), signer, SignatureAlgorithm.defaultFor(algorithm),
+                Certificates.parsePem(ca.chainPem()), CaUrls.of(ca.baseUrl(), ca.id()));
+        CertificateIssuer issuer = new CertificateIssuer(issuing, certificates, linter, clock, random);
         CertificateIssuer raced = issuers.putIfAbsent(caId, issuer);
         return raced != null ? raced : issuer;
     }

@@ -1,7 +1,6 @@
 package dev.signet.ca.issue;
 
 import dev.signet.ca.CaException;
-import dev.signet.ca.lint.IssuerContext;
 import dev.signet.ca.lint.LintException;
 import dev.signet.ca.lint.Linter;
 import dev.signet.ca.profile.Profile;
@@ -9,9 +8,11 @@ import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.CertificateRecord;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.StoreException;
-import dev.signet.hsm.Hsm;
-import dev.signet.hsm.HsmContentSigner;
+import dev.signet.ca.lint.IssuerContext;
 import dev.signet.hsm.HsmException;
+import dev.signet.hsm.ScopedSigner;
+import dev.signet.hsm.SignatureAlgorithm;
+import dev.signet.hsm.SignedObject;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
@@ -34,21 +35,29 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.asn1.x509.V3TBSCertificateGenerator;
+import org.bouncycastle.operator.ContentSigner;
 
 /**
  * Issues certificates for one CA, in Boulder's two steps. {@link #prepare} decides validity and
  * extensions from the profile, builds the TBSCertificate and lints it, and returns a single-use
  * {@link PreparedCertificate}; only {@link #issue} reaches the HSM. Issue records the serial and the
- * TBS in the store before signing, and returns the certificate only once it is stored with its
- * audit entry. Thread-safe.
+ * TBS in the store before signing (the same statement checks that the CA is still active), and
+ * returns the certificate only once it is stored with its audit entry. Thread-safe.
+ *
+ * <p>This is the one path for everything a CA key signs as a certificate: leaf certificates,
+ * subordinate CAs and, through {@link #selfSigning}, a root's own self-signed certificate. The key is
+ * reached only through the CA's {@link ScopedSigner}, whose purpose the boundary checks.
  */
 public final class CertificateIssuer {
 
     /** Tolerates clocks of relying parties running a little behind. */
     private static final Duration BACKDATE = Duration.ofMinutes(1);
 
+    private final String caId;
+    /** Null for a root's self-signing issuer, which has no certificate yet. */
     private final IssuingCa ca;
-    private final Hsm hsm;
+    private final ScopedSigner signer;
+    private final SignatureAlgorithm scheme;
     private final CertificateStore store;
     private final Linter linter;
     private final Clock clock;
@@ -57,24 +66,56 @@ public final class CertificateIssuer {
     private final byte[] issuerKeyId;
     private final IssuerContext lintContext;
 
-    public CertificateIssuer(IssuingCa ca, Hsm hsm, CertificateStore store, Linter linter, Clock clock, SecureRandom random) {
+    public CertificateIssuer(IssuingCa ca, CertificateStore store, Linter linter, Clock clock, SecureRandom random) {
+        this.caId = ca.id();
         this.ca = ca;
-        this.hsm = hsm;
+        this.signer = ca.signer();
+        this.scheme = ca.signatureAlgorithm();
         this.store = store;
         this.linter = linter;
         this.clock = clock;
         this.random = random;
-        this.signatureAlgorithm = HsmContentSigner.of(hsm, ca.key(), ca.signatureAlgorithm()).getAlgorithmIdentifier();
+        this.signatureAlgorithm = signer.contentSigner(SignedObject.CERTIFICATE, scheme).getAlgorithmIdentifier();
         this.issuerKeyId = CertificateExtensions.keyId(ca.certificate().getSubjectPublicKeyInfo());
         this.lintContext = IssuerContext.issuedBy(ca.chain());
     }
 
-    public String caId() {
-        return ca.id();
+    private CertificateIssuer(String caId, ScopedSigner signer, CertificateStore store, Linter linter, Clock clock,
+            SecureRandom random) {
+        this.caId = caId;
+        this.ca = null;
+        this.signer = signer;
+        this.scheme = signer.defaultAlgorithm();
+        this.store = store;
+        this.linter = linter;
+        this.clock = clock;
+        this.random = random;
+        this.signatureAlgorithm = signer.contentSigner(SignedObject.CERTIFICATE, scheme).getAlgorithmIdentifier();
+        this.issuerKeyId = null;
+        this.lintContext = IssuerContext.selfSigned();
     }
 
+    /**
+     * The issuer of a root's own self-signed certificate, for the root {@code caId} being created (its
+     * record pending, no certificate yet). It prepares only with {@link #prepareSelfSigned}.
+     */
+    public static CertificateIssuer selfSigning(String caId, ScopedSigner signer, CertificateStore store, Linter linter,
+            Clock clock, SecureRandom random) {
+        return new CertificateIssuer(caId, signer, store, linter, clock, random);
+    }
+
+    public String caId() {
+        return caId;
+    }
+
+    /** The CA this issuer signs for, with its {@link IssuingCa#signer() signer}; null for a self-signing issuer. */
     public IssuingCa ca() {
         return ca;
+    }
+
+    /** The CA's signer (purpose CA): what CRLs and delegated responder certificates are signed with. */
+    public ScopedSigner signer() {
+        return signer;
     }
 
     /** A fresh serial: 128 bits from the CSPRNG, positive, so at most 17 octets in DER. */
@@ -89,7 +130,15 @@ public final class CertificateIssuer {
 
     /** As {@link #prepare(CheckedRequest)}, with a serial drawn beforehand by {@link #newSerial()}. */
     public PreparedCertificate prepare(CheckedRequest request, BigInteger serial) {
+        if (ca == null) {
+            throw new IllegalStateException("a self-signing issuer prepares only its own certificate");
+        }
         Profile profile = request.profile();
+        if (ca.chain().size() == 1 && !profile.ca() && !profile.issuableByRoot()) {
+            throw CaException.refused("root-issues-end-entity", "CA '" + ca.id() + "' is a root: it signs only CA"
+                    + " certificates (CA/Browser Forum Baseline Requirements 6.1.7). Issue from a subordinate CA, or"
+                    + " give profile '" + profile.name() + "' \"issuableByRoot\": true for a one-tier private PKI");
+        }
         Certificate issuer = ca.certificate();
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant issuerFrom = lintContext.issuerNotBefore();
@@ -98,7 +147,7 @@ public final class CertificateIssuer {
             throw CaException.conflict("ca-expired", "CA '" + ca.id() + "' has expired");
         }
         Instant notBefore = max(now.minus(BACKDATE), issuerFrom);
-        Instant notAfter = min(notBefore.plus(profile.maxValidity()), issuerTo);
+        Instant notAfter = min(notBefore.plus(request.validity()), issuerTo);
 
         V3TBSCertificateGenerator g = new V3TBSCertificateGenerator();
         g.setSerialNumber(new ASN1Integer(serial));
@@ -115,7 +164,39 @@ public final class CertificateIssuer {
         } catch (LintException e) {
             throw Failures.of(e);
         }
-        return new PreparedCertificate(this, serial.toString(16), tbs, request, notBefore, notAfter);
+        return new PreparedCertificate(this, serial.toString(16), tbs, request, notBefore, notAfter, false);
+    }
+
+    /**
+     * Builds and lints a root's self-signed certificate: subject and issuer are the request's subject,
+     * the key is the root's own (the request's public key must be the signer's). Nothing is signed.
+     */
+    public PreparedCertificate prepareSelfSigned(CheckedRequest request, Duration validity) {
+        if (ca != null) {
+            throw new IllegalStateException("only a self-signing issuer prepares a self-signed certificate");
+        }
+        if (!java.util.Arrays.equals(der(request.publicKey()), signer.publicKey().getEncoded())) {
+            throw new IllegalArgumentException("a self-signed certificate must certify the signer's own key");
+        }
+        BigInteger serial = newSerial();
+        Instant notBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(BACKDATE);
+        Instant notAfter = notBefore.plus(validity);
+        V3TBSCertificateGenerator g = new V3TBSCertificateGenerator();
+        g.setSerialNumber(new ASN1Integer(serial));
+        g.setSignature(signatureAlgorithm);
+        g.setIssuer(request.subject());
+        g.setStartDate(new Time(Date.from(notBefore)));
+        g.setEndDate(new Time(Date.from(notAfter)));
+        g.setSubject(request.subject());
+        g.setSubjectPublicKeyInfo(request.publicKey());
+        g.setExtensions(CertificateExtensions.build(request, null, null));
+        byte[] tbs = der(g.generateTBSCertificate());
+        try {
+            linter.enforce(tbs, lintContext, true);
+        } catch (LintException e) {
+            throw Failures.of(e);
+        }
+        return new PreparedCertificate(this, serial.toString(16), tbs, request, notBefore, notAfter, true);
     }
 
     /**
@@ -128,7 +209,11 @@ public final class CertificateIssuer {
         claim(token);
         CheckedRequest req = token.request();
         try {
-            store.reserve(ca.id(), token.serialHex(), token.tbsDerUnsafe(), req.profile().name(), req.requester());
+            if (token.selfSigned()) {
+                store.reserveSelfSigned(caId, token.serialHex(), token.tbsDerUnsafe(), req.profile().name(), req.requester());
+            } else {
+                store.reserve(caId, token.serialHex(), token.tbsDerUnsafe(), req.profile().name(), req.requester());
+            }
             CertificateRecord record = sign(token);
             store.store(record, issuedEvent(record));
             return record;
@@ -145,9 +230,12 @@ public final class CertificateIssuer {
      */
     public CompletableFuture<CertificateRecord> issueAsync(PreparedCertificate token, Executor signing) {
         claim(token);
+        if (token.selfSigned()) {
+            throw new IllegalStateException("a self-signed certificate is issued with issue()");
+        }
         CheckedRequest req = token.request();
         try {
-            return store.reserveAsync(ca.id(), token.serialHex(), token.tbsDerUnsafe(), req.profile().name(), req.requester())
+            return store.reserveAsync(caId, token.serialHex(), token.tbsDerUnsafe(), req.profile().name(), req.requester())
                     .thenApplyAsync(reserved -> sign(token), signing)
                     .thenCompose(record -> store.storeAsync(record, issuedEvent(record)).thenApply(stored -> record))
                     .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e)));
@@ -164,7 +252,7 @@ public final class CertificateIssuer {
     private void claim(PreparedCertificate token) {
         if (!token.preparedBy(this)) {
             throw CaException.conflict("token-wrong-issuer",
-                    "this certificate was prepared for CA '" + token.caId() + "', not '" + ca.id() + "'");
+                    "this certificate was prepared for CA '" + token.caId() + "', not '" + caId + "'");
         }
         if (!token.claim()) {
             throw CaException.conflict("token-used", "this prepared certificate was already issued");
@@ -174,11 +262,11 @@ public final class CertificateIssuer {
     private CertificateRecord sign(PreparedCertificate token) {
         byte[] signature;
         try {
-            HsmContentSigner signer = HsmContentSigner.of(hsm, ca.key(), ca.signatureAlgorithm());
-            try (OutputStream out = signer.getOutputStream()) {
+            ContentSigner content = signer.contentSigner(SignedObject.CERTIFICATE, scheme);
+            try (OutputStream out = content.getOutputStream()) {
                 out.write(token.tbsDerUnsafe());
             }
-            signature = signer.getSignature();
+            signature = content.getSignature();
         } catch (HsmException e) {
             throw Failures.of(e);
         } catch (IOException e) {
@@ -193,7 +281,7 @@ public final class CertificateIssuer {
             throw new IllegalStateException("cannot encode the certificate", e);
         }
         CheckedRequest req = token.request();
-        return new CertificateRecord(ca.id(), token.serialHex(), der, req.subject().toString(), req.sanTexts(),
+        return new CertificateRecord(caId, token.serialHex(), der, req.subject().toString(), req.sanTexts(),
                 token.notBefore(), token.notAfter(), req.profile().name(), req.keyAlgorithm(), req.requester(),
                 CertificateRecord.VALID, null, null);
     }

@@ -1,6 +1,8 @@
 package dev.signet.ca.issue;
 
+import dev.signet.ca.CaException;
 import dev.signet.ca.profile.Profile;
+import java.time.Duration;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -21,9 +23,15 @@ public final class CheckedRequest {
     private final List<String> sanTexts;
     private final String keyAlgorithm;
     private final String requester;
+    private final Duration validity;
 
     CheckedRequest(Profile profile, X500Name subject, SubjectPublicKeyInfo publicKey, List<GeneralName> sans,
             List<String> sanTexts, String keyAlgorithm, String requester) {
+        this(profile, subject, publicKey, sans, sanTexts, keyAlgorithm, requester, null);
+    }
+
+    private CheckedRequest(Profile profile, X500Name subject, SubjectPublicKeyInfo publicKey, List<GeneralName> sans,
+            List<String> sanTexts, String keyAlgorithm, String requester, Duration validity) {
         this.profile = profile;
         this.subject = subject;
         this.publicKey = publicKey;
@@ -31,6 +39,27 @@ public final class CheckedRequest {
         this.sanTexts = List.copyOf(sanTexts);
         this.keyAlgorithm = keyAlgorithm;
         this.requester = requester;
+        this.validity = validity;
+    }
+
+    /**
+     * This request with a validity the requester chose, which must lie within the profile's
+     * maximum; null keeps the default (the profile's maximum).
+     */
+    public CheckedRequest withValidity(Duration requested) {
+        if (requested == null) {
+            return this;
+        }
+        if (requested.compareTo(Duration.ofHours(1)) < 0 || requested.compareTo(profile.maxValidity()) > 0) {
+            throw CaException.refused("validity-not-allowed", "profile '" + profile.name() + "' allows a validity of "
+                    + "1 to " + profile.maxValidity().toDays() + " days");
+        }
+        return new CheckedRequest(profile, subject, publicKey, sans, sanTexts, keyAlgorithm, requester, requested);
+    }
+
+    /** How long the certificate is to be valid: the requester's choice, or the profile's maximum. */
+    public Duration validity() {
+        return validity == null ? profile.maxValidity() : validity;
     }
 
     public Profile profile() {

@@ -3,6 +3,7 @@ package dev.signet.ca.issue;
 import dev.signet.ca.CaException;
 import dev.signet.ca.lint.LintException;
 import dev.signet.ca.store.AlreadyExistsException;
+import dev.signet.ca.store.CaNotActiveException;
 import dev.signet.ca.store.DuplicateSerialException;
 import dev.signet.ca.store.InvalidRecordException;
 import dev.signet.ca.store.NotFoundException;
@@ -19,6 +20,9 @@ public final class Failures {
         if (e instanceof NotFoundException) {
             return new CaException(CaException.Kind.NOT_FOUND, "not-found", e.getMessage(), e);
         }
+        if (e instanceof CaNotActiveException) {
+            return new CaException(CaException.Kind.CONFLICT, "ca-not-active", e.getMessage(), e);
+        }
         if (e instanceof DuplicateSerialException) {
             return new CaException(CaException.Kind.CONFLICT, "serial-used", e.getMessage(), e);
         }
@@ -32,6 +36,10 @@ public final class Failures {
     }
 
     public static CaException of(HsmException e) {
+        if (e instanceof HsmException.PurposeMismatch m) {
+            // A key asked for what its purpose does not permit: wiring or data is wrong, never the requester.
+            return new CaException(CaException.Kind.CONFLICT, "key-purpose-mismatch", m.getMessage(), e);
+        }
         // HSM messages name labels only, never secrets; still, the requester gets a generic detail.
         return new CaException(CaException.Kind.UNAVAILABLE, "hsm-failed", "the HSM could not complete the operation", e);
     }

@@ -16,7 +16,8 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.crypto.util.PublicKeyFactory;
 
 /**
- * Refuses weak subject keys whatever the profile says (RSA under 2048 bits or with a bad exponent,
+ * Runs before any signature is checked (a huge RSA key makes that check cost seconds). Refuses weak
+ * and oversized subject keys whatever the profile says (RSA under 2048 bits or with a bad exponent,
  * curves other than P-256/P-384/P-521, points not on the curve), then applies the profile's own
  * key rules. Returns the key's name as the store records it ({@code EC_P256}, {@code RSA_2048}, ...).
  */
@@ -42,6 +43,10 @@ public final class KeyChecks {
             if (!rules.allowsRsa() || bits < rules.rsaMinBits()) {
                 throw CaException.refused("key-not-allowed", "the profile does not allow an RSA-" + bits + " key"
                         + (rules.allowsRsa() ? " (minimum " + rules.rsaMinBits() + ")" : ""));
+            }
+            if (bits > rules.rsaMaxBits()) {
+                throw CaException.refused("key-too-large", "the profile allows RSA keys of at most " + rules.rsaMaxBits()
+                        + " bits, this one has " + bits);
             }
             return "RSA_" + bits;
         }
@@ -79,6 +84,10 @@ public final class KeyChecks {
         int bits = n.bitLength();
         if (n.signum() <= 0 || bits < 2048) {
             throw CaException.refused("weak-key", "RSA keys must have at least 2048 bits, this one has " + bits);
+        }
+        if (bits > KeyRules.LARGEST_RSA_BITS) {
+            throw CaException.refused("key-too-large", "RSA keys may have at most " + KeyRules.LARGEST_RSA_BITS
+                    + " bits, this one has " + bits);
         }
         if (!n.testBit(0) || !n.gcd(SMALL_PRIMES).equals(BigInteger.ONE)) {
             throw CaException.refused("weak-key", "the RSA modulus has a small factor");

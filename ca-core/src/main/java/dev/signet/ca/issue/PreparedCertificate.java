@@ -16,10 +16,12 @@ public final class PreparedCertificate {
     private final CheckedRequest request;
     private final Instant notBefore;
     private final Instant notAfter;
+    private final boolean selfSigned;
     private final AtomicBoolean used = new AtomicBoolean();
 
     PreparedCertificate(CertificateIssuer issuer, String serialHex, byte[] tbsDer, CheckedRequest request,
-            Instant notBefore, Instant notAfter) {
+            Instant notBefore, Instant notAfter, boolean selfSigned) {
+        this.selfSigned = selfSigned;
         this.issuer = issuer;
         this.serialHex = serialHex;
         this.tbsDer = tbsDer;
@@ -47,6 +49,11 @@ public final class PreparedCertificate {
 
     public Instant notAfter() {
         return notAfter;
+    }
+
+    /** A root's own certificate, reserved while the root is still pending. */
+    boolean selfSigned() {
+        return selfSigned;
     }
 
     CheckedRequest request() {

@@ -6,6 +6,11 @@ import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
+import java.util.Set;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSASSAPSSparams;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -45,7 +50,20 @@ public final class ProofOfPossession {
     private ProofOfPossession() {
     }
 
+    /**
+     * Signature algorithms a CSR may use: ECDSA, RSA PKCS#1 v1.5 and RSA-PSS with SHA-2, and Ed25519.
+     * MD5 and SHA-1 are refused (collisions are practical; CA/Browser Forum BR 7.1.3.2).
+     */
+    private static final Set<ASN1ObjectIdentifier> ALLOWED = Set.of(
+            X9ObjectIdentifiers.ecdsa_with_SHA256, X9ObjectIdentifiers.ecdsa_with_SHA384, X9ObjectIdentifiers.ecdsa_with_SHA512,
+            PKCSObjectIdentifiers.sha256WithRSAEncryption, PKCSObjectIdentifiers.sha384WithRSAEncryption,
+            PKCSObjectIdentifiers.sha512WithRSAEncryption, PKCSObjectIdentifiers.id_RSASSA_PSS,
+            EdECObjectIdentifiers.id_Ed25519);
+    private static final Set<ASN1ObjectIdentifier> PSS_DIGESTS = Set.of(
+            NISTObjectIdentifiers.id_sha256, NISTObjectIdentifiers.id_sha384, NISTObjectIdentifiers.id_sha512);
+
     public static void verify(PKCS10CertificationRequest csr) {
+        checkAlgorithm(csr.getSignatureAlgorithm());
         boolean valid;
         try {
             String digest = ecdsaDigest(csr);
@@ -56,6 +74,23 @@ public final class ProofOfPossession {
         }
         if (!valid) {
             throw CaException.badRequest("csr-signature-invalid", "the CSR signature does not verify with its public key");
+        }
+    }
+
+    private static void checkAlgorithm(AlgorithmIdentifier sig) {
+        ASN1ObjectIdentifier oid = sig.getAlgorithm();
+        boolean allowed = ALLOWED.contains(oid);
+        if (allowed && oid.equals(PKCSObjectIdentifiers.id_RSASSA_PSS)) {
+            try {
+                RSASSAPSSparams pss = RSASSAPSSparams.getInstance(sig.getParameters());
+                allowed = PSS_DIGESTS.contains(pss.getHashAlgorithm().getAlgorithm());
+            } catch (IllegalArgumentException e) {
+                allowed = false;
+            }
+        }
+        if (!allowed) {
+            throw CaException.refused("csr-signature-weak", "the CSR is signed with " + oid.getId()
+                    + "; sign it with SHA-256 or stronger (ECDSA, RSA, RSA-PSS) or Ed25519 (MD5 and SHA-1 are refused)");
         }
     }
 

@@ -4,6 +4,7 @@ import dev.signet.ca.CaException;
 import dev.signet.ca.profile.Profile;
 import dev.signet.ca.profile.SanType;
 import dev.signet.ca.profile.SubjectAttributes;
+import dev.signet.ca.store.VisibleText;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -40,6 +41,10 @@ public final class RequestChecker {
 
     /** More names than this is not a certificate, it is a directory. */
     static final int MAX_SANS = 100;
+    /** Subject attributes: a real subject has a handful. */
+    static final int MAX_SUBJECT_ATTRIBUTES = 30;
+    /** The subject's DER: a few hundred bytes in practice. */
+    static final int MAX_SUBJECT_BYTES = 2048;
 
     /** Upper bounds from RFC 5280 Appendix A (ub-*); 64 for the rest. */
     private static final Map<ASN1ObjectIdentifier, Integer> MAX_LENGTH = Map.of(
@@ -51,8 +56,9 @@ public final class RequestChecker {
     /** Checks a PKCS#10 CSR (PEM or DER) against {@code profile}. */
     public static CheckedRequest fromCsr(byte[] csrBytes, Profile profile, String requester) {
         PKCS10CertificationRequest csr = CsrParser.parse(csrBytes);
-        ProofOfPossession.verify(csr);
+        // Key type and size first: they bound what the signature check below may cost.
         String keyAlgorithm = KeyChecks.check(csr.getSubjectPublicKeyInfo(), profile.keys());
+        ProofOfPossession.verify(csr);
         List<GeneralName> requestedSans = requestedSans(csr, profile);
         return check(profile, csr.getSubject(), csr.getSubjectPublicKeyInfo(), keyAlgorithm, requestedSans, requester);
     }
@@ -62,6 +68,29 @@ public final class RequestChecker {
             Profile profile, String requester) {
         String keyAlgorithm = KeyChecks.check(key, profile.keys());
         return check(profile, subject, key, keyAlgorithm, sans, requester);
+    }
+
+    /**
+     * Checks a renewal of {@code previous}: the same subject and SANs, under {@code profile} as it
+     * is now, for the same key or, when {@code newCsr} is given, for that CSR's key (its proof of
+     * possession is verified; its names are not used).
+     */
+    public static CheckedRequest forRenewal(org.bouncycastle.asn1.x509.Certificate previous, byte[] newCsr, Profile profile,
+            String requester) {
+        SubjectPublicKeyInfo key = previous.getSubjectPublicKeyInfo();
+        if (newCsr != null) {
+            PKCS10CertificationRequest csr = CsrParser.parse(newCsr);
+            ProofOfPossession.verify(csr);
+            key = csr.getSubjectPublicKeyInfo();
+        }
+        List<GeneralName> sans = new ArrayList<>();
+        Extensions extensions = previous.getTBSCertificate().getExtensions();
+        GeneralNames names = extensions == null ? null : GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+        if (names != null) {
+            sans.addAll(List.of(names.getNames()));
+        }
+        String keyAlgorithm = KeyChecks.check(key, profile.keys());
+        return check(profile, previous.getSubject(), key, keyAlgorithm, sans, requester);
     }
 
     private static CheckedRequest check(Profile profile, X500Name subject, SubjectPublicKeyInfo key, String keyAlgorithm,
@@ -80,7 +109,7 @@ public final class RequestChecker {
             // Clients ignore the CN when SANs are present; a CN naming another host would mislead people.
             for (RDN rdn : normalized.getRDNs(BCStyle.CN)) {
                 String cn = rdn.getFirst().getValue().toString();
-                if (!texts.contains("DNS:" + cn) && !texts.contains("IP:" + cn)) {
+                if (!texts.contains("DNS:" + cn.toLowerCase(java.util.Locale.ROOT)) && !texts.contains("IP:" + cn)) {
                     throw CaException.refused("cn-not-in-san", "the common name '" + cn + "' is not one of the subjectAltNames");
                 }
             }
@@ -122,6 +151,23 @@ public final class RequestChecker {
     }
 
     private static X500Name checkSubject(X500Name subject, Profile profile) {
+        int attributes = 0;
+        for (RDN rdn : subject.getRDNs()) {
+            attributes += rdn.size();
+        }
+        if (attributes > MAX_SUBJECT_ATTRIBUTES) {
+            throw CaException.refused("subject-too-large", "the subject has " + attributes + " attributes; at most "
+                    + MAX_SUBJECT_ATTRIBUTES);
+        }
+        int size;
+        try {
+            size = subject.getEncoded().length;
+        } catch (java.io.IOException e) {
+            throw CaException.badRequest("subject-malformed", "the subject cannot be encoded");
+        }
+        if (size > MAX_SUBJECT_BYTES) {
+            throw CaException.refused("subject-too-large", "the subject is " + size + " bytes; at most " + MAX_SUBJECT_BYTES);
+        }
         List<RDN> out = new ArrayList<>();
         Set<String> present = new LinkedHashSet<>();
         for (RDN rdn : subject.getRDNs()) {
@@ -162,6 +208,12 @@ public final class RequestChecker {
                 throw CaException.refused("subject-malformed", "subject attribute " + name + " contains control characters");
             }
         }
+        int invisible = VisibleText.firstInvisible(v);
+        if (invisible >= 0) {
+            // A zero-width space or a right-to-left override makes one name look like another.
+            throw CaException.refused("subject-malformed", "subject attribute " + name + " contains an invisible or "
+                    + "bidirectional control character" + String.format(" (U+%04X)", v.codePointAt(invisible)));
+        }
         if (type.equals(BCStyle.C)) {
             if (!v.matches("[A-Z]{2}")) {
                 throw CaException.refused("subject-malformed", "country must be two upper-case letters (ISO 3166)");
@@ -194,6 +246,11 @@ public final class RequestChecker {
                         + (type == null ? "subjectAltNames of GeneralName type " + n.getTagNo() : type.jsonName() + " subjectAltNames"));
             }
             String value = text(type, n);
+            if (type == SanType.DNS) {
+                // RFC 4343: DNS names are case-insensitive; written lower-cased, as public CAs do.
+                value = value.toLowerCase(java.util.Locale.ROOT);
+                n = new GeneralName(GeneralName.dNSName, value);
+            }
             if (!profile.subjectAltNames().accepts(type, value)) {
                 throw CaException.refused("san-not-allowed", "profile '" + profile.name() + "' does not allow "
                         + type.jsonName() + " name '" + value + "'");

@@ -102,7 +102,11 @@ public final class ProfileParser {
         List<PolicyRule> policies = policies(f);
         boolean ocspNoCheck = f.bool("ocspNoCheck", false);
         boolean csrExtensionsAllowed = f.bool("csrExtensionsAllowed", false);
+        boolean issuableByRoot = f.bool("issuableByRoot", false);
         f.rejectUnknown();
+        if (ca && issuableByRoot) {
+            throw f.error("issuableByRoot", "is for end-entity profiles; a root always issues subordinate CAs");
+        }
 
         // Consistency between fields: what lint would refuse later is refused here, at load time.
         if (ca && !keyUsage.contains(KeyUsageBit.KEY_CERT_SIGN)) {
@@ -122,7 +126,7 @@ public final class ProfileParser {
         }
         return new Profile(name, description == null ? "" : description, source, keys, Duration.ofDays(days),
                 subject, sans, keyUsage, eku, ekuCritical, ca, pathLen, nc, policies, ocspNoCheck,
-                csrExtensionsAllowed);
+                csrExtensionsAllowed, issuableByRoot);
     }
 
     private static KeyRules keys(JsonFields f) {
@@ -130,10 +134,15 @@ public final class ProfileParser {
         if (k == null) {
             throw f.error("keys", "is required");
         }
-        Integer rsa = k.integer("rsaMinBits", false, 0, 16384);
+        Integer rsa = k.integer("rsaMinBits", false, 0, KeyRules.LARGEST_RSA_BITS);
         int rsaMinBits = rsa == null ? 0 : rsa;
         if (rsaMinBits != 0 && rsaMinBits < 2048) {
             throw k.error("keys.rsaMinBits", "must be 0 (no RSA) or at least 2048, got " + rsaMinBits);
+        }
+        Integer rsaMax = k.integer("rsaMaxBits", false, 2048, KeyRules.LARGEST_RSA_BITS);
+        int rsaMaxBits = rsaMax == null ? Math.max(KeyRules.DEFAULT_RSA_MAX_BITS, rsaMinBits) : rsaMax;
+        if (rsaMinBits != 0 && rsaMaxBits < rsaMinBits) {
+            throw k.error("keys.rsaMaxBits", "must be at least rsaMinBits (" + rsaMinBits + "), got " + rsaMaxBits);
         }
         List<String> curves = k.strings("ecCurves");
         Set<String> curveSet = new LinkedHashSet<>();
@@ -148,7 +157,7 @@ public final class ProfileParser {
         if (rsaMinBits == 0 && curveSet.isEmpty() && !ed25519) {
             throw k.error("keys", "allows no key at all: set rsaMinBits, ecCurves or ed25519");
         }
-        return new KeyRules(rsaMinBits, curveSet, ed25519);
+        return new KeyRules(rsaMinBits, rsaMaxBits, curveSet, ed25519);
     }
 
     private static SubjectRules subject(JsonFields f) {
@@ -198,7 +207,10 @@ public final class ProfileParser {
             List<Pattern> compiled = new ArrayList<>();
             for (int i = 0; i < regexes.size(); i++) {
                 try {
-                    compiled.add(Pattern.compile(regexes.get(i)));
+                    // DNS names are case-insensitive (RFC 4343): a pattern matches them regardless of case.
+                    compiled.add(t == SanType.DNS
+                            ? Pattern.compile(regexes.get(i), Pattern.CASE_INSENSITIVE)
+                            : Pattern.compile(regexes.get(i)));
                 } catch (PatternSyntaxException e) {
                     throw s.error("subjectAltNames." + t.jsonName() + "[" + i + "]",
                             "not a valid regular expression: " + e.getDescription());

@@ -2,6 +2,7 @@ package dev.signet.ca.store;
 
 import static dev.signet.ca.store.schema.Tables.API_TOKEN;
 import static dev.signet.ca.store.schema.Tables.APP_USER;
+import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
 
 import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.store.schema.tables.records.ApiTokenRow;
@@ -31,6 +32,10 @@ import java.util.function.LongSupplier;
 public final class AccessStore {
 
     public static final Set<String> ROLES = Set.of("admin", "officer", "signer", "auditor");
+    /** A token name is for people to recognise it by: the UI's bound. */
+    public static final int MAX_NAME = 100;
+    /** Identities one signer token may use. */
+    public static final int MAX_IDENTITIES = 100;
 
     /** Tokens start with this, so that a leaked one is recognisable (and secret scanners can find it). */
     public static final String TOKEN_PREFIX = "sgt_";
@@ -54,16 +59,20 @@ public final class AccessStore {
      * only for {@code signer} tokens; {@code expires} may be null (no expiry).
      */
     public IssuedToken createToken(String name, String role, Set<String> identities, Instant expires, String actor) {
-        Checks.notBlank(name, "token name");
+        VisibleText.name(name, "token name", MAX_NAME);
         Checks.oneOf(role, "role", ROLES.toArray(String[]::new));
         Set<String> ids = new TreeSet<>(identities == null ? Set.of() : identities);
+        if (ids.size() > MAX_IDENTITIES) {
+            throw new InvalidRecordException("a token is granted at most " + MAX_IDENTITIES + " identities");
+        }
         for (String id : ids) {
-            if (id.isBlank() || id.indexOf('\n') >= 0) {
-                throw new InvalidRecordException("an identity must be non-blank and on one line");
-            }
+            VisibleText.name(id, "an identity", 200);
         }
         if (!ids.isEmpty() && !"signer".equals(role)) {
             throw new InvalidRecordException("only signer tokens are granted identities");
+        }
+        if (expires != null && expires.isAfter(Checks.LATEST)) {
+            throw new InvalidRecordException("expires must be before " + Checks.LATEST);
         }
         Checks.notBlank(actor, "actor");
         byte[] random = new byte[32];
@@ -77,6 +86,15 @@ public final class AccessStore {
         details.put("expires", expires == null ? null : expires.toString());
         AuditEvent event = new AuditEvent(actor, "token.create", "api-token", id, CanonicalJson.write(details));
         ApiToken token = db.write(w -> {
+            for (String identity : ids) {
+                // {caId}.{serial}: a certificate this store holds (its key is in the HSM, which this store cannot see).
+                int dot = identity.lastIndexOf('.');
+                boolean known = dot > 0 && w.tx().fetchExists(CERTIFICATE, CERTIFICATE.CA_ID.eq(identity.substring(0, dot))
+                        .and(CERTIFICATE.SERIAL.eq(identity.substring(dot + 1))).and(CERTIFICATE.STATUS.ne("reserved")));
+                if (!known) {
+                    throw new InvalidRecordException("no signer identity '" + identity + "'");
+                }
+            }
             w.tx().insertInto(API_TOKEN)
                     .set(API_TOKEN.ID, id)
                     .set(API_TOKEN.NAME, name)

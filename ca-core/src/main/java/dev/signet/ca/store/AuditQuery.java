@@ -1,6 +1,10 @@
 package dev.signet.ca.store;
 
-/** Filters for reading the audit log; null fields do not restrict. Results are newest first. */
+/**
+ * Filters for reading the audit log; null fields do not restrict. {@code actor} and {@code action}
+ * match prefixes ({@code login} finds {@code login.success} and {@code login.failure}); object type
+ * and id match exactly. Results are newest first.
+ */
 public record AuditQuery(String actor, String action, String objectType, String objectId, int offset, int limit) {
 
     public static final int MAX_LIMIT = Page.MAX_LIMIT;

@@ -38,9 +38,11 @@ public final class CertificateStore {
     }
 
     /**
-     * Records that {@code caId} is about to sign {@code tbsDer} under {@code serialHex}.
+     * Records that {@code caId} is about to sign {@code tbsDer} under {@code serialHex}. The same
+     * statement checks that the CA is active.
      *
      * @throws DuplicateSerialException if the CA has used the serial already
+     * @throws CaNotActiveException if the CA is retired or pending
      * @throws NotFoundException if the CA is unknown
      */
     public void reserve(String caId, String serialHex, byte[] tbsDer, String profile, String requester) {
@@ -48,9 +50,23 @@ public final class CertificateStore {
         Database.await(reserveAsync(caId, serialHex, tbsDer, profile, requester));
     }
 
+    /**
+     * {@link #reserve} for a root's own self-signed certificate while the root is being created: the
+     * CA is then {@code pending} (it has no certificate yet), which this reservation alone accepts.
+     */
+    public void reserveSelfSigned(String caId, String serialHex, byte[] tbsDer, String profile, String requester) {
+        db.checkNotWriter();
+        Database.await(reserveAsync(caId, serialHex, tbsDer, profile, requester, true));
+    }
+
     /** {@link #reserve}, completing after the commit. Argument errors are thrown at once. */
     public CompletableFuture<Void> reserveAsync(String caId, String serialHex, byte[] tbsDer, String profile,
             String requester) {
+        return reserveAsync(caId, serialHex, tbsDer, profile, requester, false);
+    }
+
+    private CompletableFuture<Void> reserveAsync(String caId, String serialHex, byte[] tbsDer, String profile,
+            String requester, boolean selfSigned) {
         Checks.notBlank(caId, "CA id");
         Checks.serial(serialHex);
         if (tbsDer == null || tbsDer.length == 0) {
@@ -64,7 +80,8 @@ public final class CertificateStore {
         return db.submit(w -> {
             int inserted;
             try {
-                inserted = w.execute(w.hot().reserve, caId, serialHex, tbs, profile, requester, w.now().toEpochMilli());
+                inserted = w.execute(w.hot().reserve, caId, serialHex, tbs, profile, requester, w.now().toEpochMilli(),
+                        caId, selfSigned ? 1 : 0);
             } catch (SQLException e) {
                 if (e.getMessage() != null && e.getMessage().contains("FOREIGN KEY")) {
                     throw new NotFoundException("CA", caId);
@@ -72,6 +89,13 @@ public final class CertificateStore {
                 throw new StoreException("cannot reserve serial " + serialHex + ": " + e.getMessage(), e);
             }
             if (inserted == 0) {
+                String status = w.tx().select(CA.STATUS).from(CA).where(CA.ID.eq(caId)).fetchOne(CA.STATUS);
+                if (status == null) {
+                    throw new NotFoundException("CA", caId);
+                }
+                if (!CaRecord.ACTIVE.equals(status) && !(selfSigned && CaRecord.PENDING.equals(status))) {
+                    throw new CaNotActiveException(caId, status);
+                }
                 throw new DuplicateSerialException(caId, serialHex);
             }
             w.audit(event);
@@ -183,19 +207,31 @@ public final class CertificateStore {
             where.add(DSL.lower(CERTIFICATE.SUBJECT).like(pattern, '!')
                     .or(DSL.lower(CERTIFICATE.SANS).like(pattern, '!')));
         }
+        if (q.serial() != null) {
+            where.add(CERTIFICATE.SERIAL.eq(q.serial()));
+        }
         if (q.status() != null) {
             where.add(CERTIFICATE.STATUS.eq(q.status()));
         }
         if (q.expiringBefore() != null) {
             where.add(CERTIFICATE.NOT_AFTER.lt(q.expiringBefore().toEpochMilli()));
         }
+        if (q.notExpiredAt() != null) {
+            where.add(CERTIFICATE.NOT_AFTER.gt(q.notExpiredAt().toEpochMilli()));
+        }
         if (q.profile() != null) {
             where.add(CERTIFICATE.PROFILE.eq(q.profile()));
         }
+        if (!q.excludeProfiles().isEmpty()) {
+            where.add(CERTIFICATE.PROFILE.notIn(q.excludeProfiles()));
+        }
+        List<org.jooq.SortField<?>> order = q.order() == CertificateQuery.Order.NEWEST
+                ? List.of(CERTIFICATE.ISSUED_AT.desc(), CERTIFICATE.CA_ID.asc(), CERTIFICATE.SERIAL.asc())
+                : List.of(CERTIFICATE.NOT_AFTER.asc(), CERTIFICATE.CA_ID.asc(), CERTIFICATE.SERIAL.asc());
         return db.read(dsl -> {
             long total = dsl.fetchCount(CERTIFICATE, where);
             List<CertificateRecord> items = dsl.selectFrom(CERTIFICATE).where(where)
-                    .orderBy(CERTIFICATE.NOT_AFTER, CERTIFICATE.CA_ID, CERTIFICATE.SERIAL)
+                    .orderBy(order)
                     .limit(q.limit()).offset(q.offset())
                     .fetch(CertificateStore::toRecord);
             return new Page<>(items, q.offset(), q.limit(), total);

@@ -7,6 +7,9 @@ final class Checks {
 
     private static final Pattern SERIAL = Pattern.compile("[1-9a-f][0-9a-f]{0,39}");
 
+    /** Times beyond this (year 10000) are not stored: epoch milliseconds would overflow far later, but nothing real is that far. */
+    static final java.time.Instant LATEST = java.time.Instant.parse("9999-12-31T23:59:59Z");
+
     private Checks() {
     }
 

@@ -27,6 +27,8 @@ import org.sqlite.SQLiteConfig;
  */
 public final class Database implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
+
     static {
         // jOOQ prints a banner and tips on first use; they have no place in a CA's logs.
         System.setProperty("org.jooq.no-logo", "true");
@@ -57,9 +59,35 @@ public final class Database implements AutoCloseable {
             closeQuietly();
             throw e;
         }
+        if (settings.auditSigner() != null) {
+            warnIfHeadUnsigned();
+        }
         DSLContext writer = DSL.using(writeConnection, SQLDialect.SQLITE, jooqSettings());
         this.hot = new HotStatements(writeConnection, writer);
         this.writes = new WriteQueue(writer, hot, settings);
+    }
+
+    /**
+     * A server signs its last entry when it stops; if the head is unsigned at start, the last stop was
+     * not clean, or someone removed the last checkpoint. The next checkpoint will cover those entries,
+     * so say so now: compare with the last checkpoint logged before the stop.
+     */
+    private void warnIfHeadUnsigned() throws SQLException {
+        long head;
+        long signed;
+        try (java.sql.Statement st = writeConnection.createStatement()) {
+            try (java.sql.ResultSet r = st.executeQuery("SELECT coalesce(max(seq), 0) FROM audit_entry")) {
+                head = r.next() ? r.getLong(1) : 0;
+            }
+            try (java.sql.ResultSet r = st.executeQuery("SELECT coalesce(max(seq), 0) FROM audit_checkpoint")) {
+                signed = r.next() ? r.getLong(1) : 0;
+            }
+        }
+        if (head > signed) {
+            LOG.warn("audit chain: entries {} to {} are not covered by a signed checkpoint: the last stop was not clean, "
+                    + "entries were written without the audit key, or a checkpoint was removed. The next checkpoint will "
+                    + "cover them; compare the chain with the last checkpoint logged before this start", signed + 1, head);
+        }
     }
 
     /** Opens (creating if needed) the database file with the default settings and no audit key. */
@@ -71,9 +99,10 @@ public final class Database implements AutoCloseable {
     public static Database open(Path file, StoreSettings settings) {
         try {
             Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
+            if (parent != null && !Files.isDirectory(parent)) {
+                OwnerOnly.directory(parent);
             }
+            OwnerOnly.databaseFiles(file);
             return new Database(file, settings);
         } catch (SQLException e) {
             throw new StoreException("cannot open the database " + file + ": " + e.getMessage(), e);
@@ -84,6 +113,10 @@ public final class Database implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    StoreSettings settings() {
+        return settings;
     }
 
     /** The audit signer from the settings, or null. */

@@ -2,6 +2,7 @@ package dev.signet.ca.store;
 
 import static dev.signet.ca.store.schema.Tables.AUDIT_CHECKPOINT;
 import static dev.signet.ca.store.schema.Tables.AUDIT_ENTRY;
+import static dev.signet.ca.store.schema.Tables.CA;
 import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
 import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.max;
@@ -22,7 +23,12 @@ import org.jooq.DSLContext;
  */
 final class HotStatements implements AutoCloseable {
 
-    /** ca_id, serial, tbs_der, profile, requester, reserved_at; 0 rows if the serial is taken. */
+    /**
+     * ca_id, serial, tbs_der, profile, requester, reserved_at, ca_id again, self_signed (1 or 0); 0 rows
+     * if the serial is taken or the CA may not sign: only an active CA reserves, or a pending one its
+     * own self-signed certificate (a root being created). One statement, so a retire that commits
+     * first is always seen.
+     */
     final PreparedStatement reserve;
     /** status, der, subject, sans, not_before, not_after, profile, key_algorithm, requester, issued_at,
      *  revoked_at, revocation_reason, then ca_id, serial, tbs_der; 0 rows unless the serial was reserved
@@ -44,9 +50,12 @@ final class HotStatements implements AutoCloseable {
         reserve = connection.prepareStatement(dsl.render(dsl.insertInto(CERTIFICATE,
                         CERTIFICATE.CA_ID, CERTIFICATE.SERIAL, CERTIFICATE.STATUS, CERTIFICATE.TBS_DER,
                         CERTIFICATE.PROFILE, CERTIFICATE.REQUESTER, CERTIFICATE.RESERVED_AT)
-                .values(param("ca", String.class), param("serial", String.class), inline("reserved"),
+                .select(dsl.select(param("ca", String.class), param("serial", String.class), inline("reserved"),
                         param("tbs", byte[].class), param("profile", String.class), param("requester", String.class),
                         param("at", Long.class))
+                        .whereExists(dsl.selectOne().from(CA).where(CA.ID.eq(param("ca2", String.class)))
+                                .and(CA.STATUS.eq(inline(CaRecord.ACTIVE)).or(CA.STATUS.eq(inline(CaRecord.PENDING))
+                                        .and(param("self", Integer.class).eq(inline(1)))))))
                 .onConflictDoNothing()));
         storeReserved = connection.prepareStatement(dsl.render(dsl.update(CERTIFICATE)
                 .set(CERTIFICATE.STATUS, param("status", String.class))

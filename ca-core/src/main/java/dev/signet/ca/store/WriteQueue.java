@@ -55,8 +55,8 @@ final class WriteQueue implements AutoCloseable {
     private final int checkpointInterval;
     private final long checkpointMaxDelayNanos;
     private final Clock clock;
-    /** The checkpoint signed in the batch now running, logged once that batch commits. */
-    private AuditCheckpoint signedInBatch;
+    /** The checkpoints signed in the batch now running, logged once that batch commits. */
+    private final List<AuditCheckpoint> signedInBatch = new ArrayList<>();
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
@@ -169,7 +169,7 @@ final class WriteQueue implements AutoCloseable {
         Object[] results = new Object[batch.size()];
         Throwable[] failures = new Throwable[batch.size()];
         long[] unsigned = {0};
-        signedInBatch = null;
+        signedInBatch.clear();
         try {
             dsl.transaction(outer -> {
                 DSLContext tx = DSL.using(outer);
@@ -190,13 +190,15 @@ final class WriteQueue implements AutoCloseable {
                         failures[i] = e;
                     }
                     hot.releaseSavepoint.execute();
-                }
-                if (signer != null && audit.uncheckpointed() >= checkpointInterval) {
-                    try {
-                        tx.transaction(inner -> checkpoint(DSL.using(inner), audit, now));
-                    } catch (RuntimeException e) {
-                        // The batch's records matter more than a checkpoint; the next batch retries it.
-                        LOG.warn("audit checkpoint at entry {} failed: {}", audit.headSeq(), e.toString());
+                    // After the write, not only at the end of the batch: verification relies on a
+                    // checkpoint at least every interval entries (give or take one write's entries).
+                    if (signer != null && audit.uncheckpointed() >= checkpointInterval) {
+                        try {
+                            tx.transaction(inner -> checkpoint(DSL.using(inner), audit, now));
+                        } catch (RuntimeException e) {
+                            // The batch's records matter more than a checkpoint; the next write retries it.
+                            LOG.warn("audit checkpoint at entry {} failed: {}", audit.headSeq(), e.toString());
+                        }
                     }
                 }
                 unsigned[0] = audit.uncheckpointed();
@@ -209,9 +211,9 @@ final class WriteQueue implements AutoCloseable {
             return -1;
         }
         commits.incrementAndGet();
-        if (signedInBatch != null) {
-            LOG.info("audit checkpoint: entries 1-{} signed by key {}, head {}", signedInBatch.seq(),
-                    signedInBatch.keyLabel(), HexFormat.of().formatHex(signedInBatch.hash()));
+        for (AuditCheckpoint cp : signedInBatch) {
+            LOG.info("audit checkpoint: entries 1-{} signed by key {}, head {}", cp.seq(),
+                    cp.keyLabel(), HexFormat.of().formatHex(cp.hash()));
         }
         for (int i = 0; i < batch.size(); i++) {
             if (failures[i] != null) {
@@ -231,7 +233,7 @@ final class WriteQueue implements AutoCloseable {
     private void checkpoint(DSLContext tx, AuditAppender audit, Instant now) {
         AuditCheckpoint cp = signer.sign(audit.headSeq(), audit.headHash(), now);
         audit.insertCheckpoint(tx, cp);
-        signedInBatch = cp;
+        signedInBatch.add(cp);
     }
 
     /** Finishes every write queued so far, signs a final checkpoint if a signer is set, and stops the thread. */

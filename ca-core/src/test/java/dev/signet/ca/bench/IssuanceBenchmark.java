@@ -1,5 +1,7 @@
 package dev.signet.ca.bench;
 
+import dev.signet.hsm.SignedObject;
+import dev.signet.hsm.KeyPurpose;
 import dev.signet.ca.CaInfo;
 import dev.signet.ca.CertificateAuthorities;
 import dev.signet.ca.IssuedCertificate;
@@ -92,10 +94,13 @@ public final class IssuanceBenchmark {
         Path dir = Files.createTempDirectory("signet-issuance-bench");
         try (Hsm hsm = open(args[0], dir); Database db = Database.open(dir.resolve("signet.db"))) {
             CertificateStore store = new CertificateStore(db);
-            CertificateAuthorities cas = new CertificateAuthorities(hsm, new CaStore(db), store, Profiles.builtIn(),
+            CertificateAuthorities cas = new CertificateAuthorities(hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.DOCUMENT), new CaStore(db), store, Profiles.builtIn(),
                     Clock.systemUTC());
-            CaInfo ca = cas.createRoot(new NewCa("Bench " + System.nanoTime(), "CN=Signet Bench CA", KeyAlgorithm.EC_P256,
+            CaInfo root = cas.createRoot(new NewCa("Bench Root " + System.nanoTime(), "CN=Signet Bench Root", KeyAlgorithm.EC_P256,
                     null, null, "http://127.0.0.1:8080"), "bench");
+            // Leaves come from a subordinate (a root issues only CA certificates); its key is the one timed.
+            CaInfo ca = cas.createSubordinate(root.id(), new NewCa("Bench " + System.nanoTime(), "CN=Signet Bench CA",
+                    KeyAlgorithm.EC_P256, null, null, "http://127.0.0.1:8080"), null, "bench");
             KeyHandle caKey = hsm.list().stream().filter(k -> k.label().startsWith("ca-" + ca.id() + "-"))
                     .findFirst().orElseThrow().handle();
             List<byte[]> csrs = csrs(CSRS);
@@ -106,7 +111,7 @@ public final class IssuanceBenchmark {
 
             Op raw = i -> {
                 byte[] digest = MessageDigest.getInstance("SHA-256").digest(tbsLike);
-                hsm.signDigest(caKey, SignatureAlgorithm.ECDSA_SHA256, digest);
+                hsm.signDigest(caKey, SignedObject.CERTIFICATE, SignatureAlgorithm.ECDSA_SHA256, digest);
             };
             Op issue = i -> cas.issue(ca.id(), "tls-server", csrs.get(i % csrs.size()), "bench");
 

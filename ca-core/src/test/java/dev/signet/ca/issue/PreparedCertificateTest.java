@@ -1,5 +1,6 @@
 package dev.signet.ca.issue;
 
+import dev.signet.hsm.KeyPurpose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -53,14 +54,18 @@ class PreparedCertificateTest {
         certs = new CertificateStore(db);
         SecureRandom random = new SecureRandom();
         Clock clock = Clock.systemUTC();
-        registry = new CaRegistry(hsm, cas, certs, Linter.standard(), clock, random);
-        CaFactory factory = new CaFactory(hsm, cas, registry, Linter.standard(), clock, random);
+        registry = new CaRegistry(hsm.signingKeys(KeyPurpose.CA), cas, certs, Linter.standard(), clock, random);
+        CaFactory factory = new CaFactory(hsm.signingKeys(KeyPurpose.CA), cas, certs, registry, Linter.standard(), clock, random);
         Profile template = Profiles.builtIn().find("sub-ca").orElseThrow();
         factory.createRoot(new NewCa("First", "CN=First", KeyAlgorithm.EC_P256, null, null, null), template, "admin");
         factory.createRoot(new NewCa("Second", "CN=Second", KeyAlgorithm.EC_P256, null, null, null), template, "admin");
         first = registry.issuer("first");
         second = registry.issuer("second");
-        tls = Profiles.builtIn().find("tls-server").orElseThrow();
+        // These issuers are roots: a one-tier profile lets them issue leaves (the single-use token is what is tested).
+        Profile t = Profiles.builtIn().find("tls-server").orElseThrow();
+        tls = new Profile(t.name(), t.description(), t.source(), t.keys(), t.maxValidity(), t.subject(), t.subjectAltNames(),
+                t.keyUsage(), t.extendedKeyUsage(), t.extendedKeyUsageCritical(), t.ca(), t.pathLen(), t.nameConstraints(),
+                t.certificatePolicies(), t.ocspNoCheck(), t.csrExtensionsAllowed(), true);
     }
 
     @AfterEach

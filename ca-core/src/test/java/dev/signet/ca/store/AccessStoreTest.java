@@ -45,14 +45,20 @@ class AccessStoreTest {
 
     @Test
     void a_created_token_is_found_by_its_secret_and_only_its_hash_is_stored() throws Exception {
-        IssuedToken issued = access.createToken("ci", "signer", Set.of("doc-signer-1", "doc-signer-2"), null, "admin");
+        // Granted identities must exist: two certificates of CA "doc" ({caId}.{serial}).
+        new CaStore(db).create(Fixtures.rootCa("doc"), AuditEvent.of("admin", "ca.create", "ca", "doc"));
+        for (String serial : new String[] {"1", "2"}) {
+            new CertificateStore(db).store(Fixtures.cert("doc", serial), Fixtures.issued("doc", serial));
+        }
+        IssuedToken issued = access.createToken("ci", "signer", Set.of("doc.1", "doc.2"), null, "admin");
         assertTrue(issued.secret().startsWith("sgt_"));
         assertFalse(issued.toString().contains(issued.secret()));
 
         ApiToken found = access.findBySecret(issued.secret()).orElseThrow();
         assertEquals(issued.token().id(), found.id());
         assertEquals("signer", found.role());
-        assertEquals(Set.of("doc-signer-1", "doc-signer-2"), found.identities());
+        assertEquals(Set.of("doc.1", "doc.2"), found.identities());
+        assertThrows(InvalidRecordException.class, () -> access.createToken("ghost", "signer", Set.of("doc.3"), null, "admin"));
         assertTrue(found.activeAt(Instant.now()));
         assertTrue(access.findBySecret(issued.secret() + "x").isEmpty());
 

@@ -1,5 +1,7 @@
 package dev.signet.ca.store;
 
+import dev.signet.hsm.SigningKeys;
+import dev.signet.hsm.KeyPurpose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.ca.audit.AuditChain;
 import dev.signet.ca.audit.AuditSigner;
+import dev.signet.ca.audit.AuditExpectations;
 import dev.signet.ca.audit.AuditVerification;
+import dev.signet.ca.audit.ExpectedCheckpoint;
 import dev.signet.hsm.Hsm;
 import dev.signet.hsm.HsmConfig;
 import dev.signet.hsm.Hsms;
@@ -51,8 +55,8 @@ class AuditChainTamperTest {
     static void openHsm() {
         hsm = Hsms.open(new HsmConfig.Software(keys.resolve("keys"),
                 new SecretSource.Env("SIGNET_TEST_PASSPHRASE", Map.of("SIGNET_TEST_PASSPHRASE", "correct horse battery"))));
-        KeyHandle key = hsm.generate("audit", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
-        signer = new AuditSigner(hsm, key);
+        SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
+        signer = new AuditSigner(auditKeys, auditKeys.generate("audit", KeyAlgorithm.EC_P256));
     }
 
     @AfterAll
@@ -219,13 +223,14 @@ class AuditChainTamperTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              PreparedStatement p = c.prepareStatement("UPDATE audit_checkpoint SET signature = ? WHERE seq = 15")) {
             // A well-formed ECDSA signature by another key over the same statement.
-            KeyHandle other = hsm.generate("not-audit", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
+            SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
+            dev.signet.hsm.ScopedSigner other = auditKeys.generate("not-audit", KeyAlgorithm.EC_P256);
             byte[] hash;
             try (ResultSet rs = c.createStatement().executeQuery("SELECT hash FROM audit_checkpoint WHERE seq = 15")) {
                 rs.next();
                 hash = rs.getBytes(1);
             }
-            p.setBytes(1, new AuditSigner(hsm, other).sign(15, hash, Fixtures.T0).signature());
+            p.setBytes(1, new AuditSigner(auditKeys, other).sign(15, hash, Fixtures.T0).signature());
             p.executeUpdate();
         }
         AuditVerification v = verify();
@@ -288,6 +293,226 @@ class AuditChainTamperTest {
             AuditVerification v = new AuditLog(db).verify();
             assertFalse(v.intact());
             assertEquals(2, v.firstBreak().seq());
+        }
+    }
+
+
+    /** Edits entry 8 and recomputes every later hash, as an attacker with the file can. */
+    private void rewriteFromEntryEight() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            c.createStatement().executeUpdate("UPDATE audit_entry SET actor = 'mallory' WHERE seq = 8");
+            byte[] previous;
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT hash FROM audit_entry WHERE seq = 7")) {
+                rs.next();
+                previous = rs.getBytes(1);
+            }
+            long last;
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT max(seq) FROM audit_entry")) {
+                rs.next();
+                last = rs.getLong(1);
+            }
+            for (long seq = 8; seq <= last; seq++) {
+                try (PreparedStatement p = c.prepareStatement("SELECT at, actor, action, object_type, object_id, details FROM audit_entry WHERE seq = ?")) {
+                    p.setLong(1, seq);
+                    try (ResultSet rs = p.executeQuery()) {
+                        rs.next();
+                        previous = AuditChain.link(previous, AuditChain.content(seq, rs.getLong(1), rs.getString(2),
+                                rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)));
+                    }
+                }
+                try (PreparedStatement u = c.prepareStatement("UPDATE audit_entry SET hash = ? WHERE seq = ?")) {
+                    u.setBytes(1, previous);
+                    u.setLong(2, seq);
+                    u.executeUpdate();
+                }
+            }
+        }
+    }
+
+    private byte[] entryHash(long seq) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             PreparedStatement p = c.prepareStatement("SELECT hash FROM audit_entry WHERE seq = ?")) {
+            p.setLong(1, seq);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getBytes(1);
+            }
+        }
+    }
+
+    private AuditVerification verify(AuditExpectations expectations) {
+        try (Database db = Database.open(file)) {
+            return new AuditLog(db).verify(signer.keys(), expectations);
+        }
+    }
+
+    /** The rules of a writer signing every 5 entries and within a minute, as of {@code now}. */
+    private static AuditExpectations every5(java.time.Instant now) {
+        return AuditExpectations.signedEvery(5, java.time.Duration.ofMinutes(1), now);
+    }
+
+    @Test
+    void a_rewritten_chain_whose_checkpoints_were_deleted_is_caught_where_a_checkpoint_must_be() throws SQLException {
+        writeTwentyEntries();
+        rewriteFromEntryEight();
+        sql("DELETE FROM audit_checkpoint WHERE seq >= 10");
+        AuditVerification v = verify();
+        assertBreakAt(6, v);
+        assertTrue(v.firstBreak().reason().contains("checkpoints were deleted"), v.firstBreak().reason());
+        assertBreakAt(6, verify(every5(java.time.Instant.now())));
+    }
+
+    @Test
+    void a_rewritten_chain_with_every_checkpoint_deleted_is_caught_too() throws SQLException {
+        writeTwentyEntries();
+        rewriteFromEntryEight();
+        sql("DELETE FROM audit_checkpoint");
+        assertBreakAt(1, verify());
+    }
+
+    @Test
+    void an_unsigned_head_after_a_clean_stop_is_refused() throws SQLException {
+        try (Database db = open()) {
+            new CaStore(db).create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root"));
+            new CaStore(db).create(Fixtures.rootCa("sub"), AuditEvent.of("admin", "ca.create", "ca", "sub"));
+        }
+        sql("UPDATE audit_entry SET actor = 'mallory' WHERE seq = 2");
+        rewriteLast(2);
+        sql("DELETE FROM audit_checkpoint");
+        java.time.Instant now = java.time.Instant.now();
+        // The server is stopped: its last stop signed the head.
+        AuditVerification stopped = verify(every5(now).stopped());
+        assertBreakAt(1, stopped);
+        assertTrue(stopped.firstBreak().reason().contains("not covered by a signed checkpoint"), stopped.firstBreak().reason());
+        // Beside a running server, fresh entries may wait up to a minute for their checkpoint; older ones may not.
+        assertTrue(verify(every5(now)).intact());
+        assertBreakAt(1, verify(every5(now.plus(java.time.Duration.ofMinutes(5)))));
+    }
+
+    /** Recomputes the hash of the entry {@code seq} from its predecessor's. */
+    private void rewriteLast(long seq) throws SQLException {
+        byte[] previous = seq == 1 ? AuditChain.GENESIS : entryHash(seq - 1);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            try (PreparedStatement p = c.prepareStatement("SELECT at, actor, action, object_type, object_id, details FROM audit_entry WHERE seq = ?")) {
+                p.setLong(1, seq);
+                try (ResultSet rs = p.executeQuery()) {
+                    rs.next();
+                    previous = AuditChain.link(previous, AuditChain.content(seq, rs.getLong(1), rs.getString(2),
+                            rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)));
+                }
+            }
+            try (PreparedStatement u = c.prepareStatement("UPDATE audit_entry SET hash = ? WHERE seq = ?")) {
+                u.setBytes(1, previous);
+                u.setLong(2, seq);
+                u.executeUpdate();
+            }
+        }
+    }
+
+    @Test
+    void an_empty_chain_in_a_used_database_is_refused() throws SQLException {
+        writeTwentyEntries();
+        sql("DELETE FROM audit_entry");
+        sql("DELETE FROM audit_checkpoint");
+        AuditVerification v = verify();
+        assertBreakAt(1, v);
+        assertTrue(v.firstBreak().reason().contains("the chain is empty, but the database holds 1 CA, 19 certificates"),
+                v.firstBreak().reason());
+    }
+
+    @Test
+    void a_fresh_database_with_an_empty_chain_is_intact() {
+        try (Database db = open()) {
+            assertTrue(new AuditLog(db).verify().intact());
+        }
+    }
+
+    @Test
+    void a_truncated_chain_is_caught_by_an_expected_checkpoint_kept_elsewhere() throws SQLException {
+        writeTwentyEntries();
+        ExpectedCheckpoint logged = new ExpectedCheckpoint(20, entryHash(20));
+        assertTrue(verify(every5(java.time.Instant.now()).expecting(java.util.List.of(logged))).intact());
+        sql("DELETE FROM audit_entry WHERE seq > 15");
+        sql("DELETE FROM audit_checkpoint WHERE seq > 15");
+        // Without the copy kept elsewhere, a clean cut at a checkpoint cannot be seen...
+        assertTrue(verify().intact());
+        // ...with it, it is.
+        AuditVerification v = verify(every5(java.time.Instant.now()).expecting(java.util.List.of(logged)));
+        assertBreakAt(16, v);
+        assertTrue(v.firstBreak().reason().contains("before the expected checkpoint 20:"), v.firstBreak().reason());
+    }
+
+    @Test
+    void a_rewritten_chain_is_caught_by_an_expected_checkpoint_even_when_it_is_resigned() throws SQLException {
+        writeTwentyEntries();
+        ExpectedCheckpoint logged = ExpectedCheckpoint.parse("10:" + java.util.HexFormat.of().formatHex(entryHash(10)));
+        rewriteFromEntryEight();
+        // The worst case: the attacker got the audit key to sign the rewritten chain.
+        sql("DELETE FROM audit_checkpoint WHERE seq >= 10");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             PreparedStatement p = c.prepareStatement("INSERT INTO audit_checkpoint VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (long seq = 10; seq <= 20; seq += 5) {
+                var cp = signer.sign(seq, entryHash(seq), Fixtures.T0);
+                p.setLong(1, seq);
+                p.setBytes(2, cp.hash());
+                p.setBytes(3, cp.signature());
+                p.setString(4, cp.keyLabel());
+                p.setString(5, cp.signatureAlgorithm());
+                p.setLong(6, 0);
+                p.executeUpdate();
+            }
+        }
+        assertTrue(verify().intact());
+        AuditVerification v = verify(every5(java.time.Instant.now()).expecting(java.util.List.of(logged)));
+        assertBreakAt(10, v);
+        assertTrue(v.firstBreak().reason().contains("differs from the expected checkpoint"), v.firstBreak().reason());
+    }
+
+    @Test
+    void a_checkpoint_signed_by_another_key_in_the_hsm_is_not_accepted() throws SQLException {
+        writeTwentyEntries();
+        rewriteFromEntryEight();
+        // A CA key in the same HSM signs what requesters ask; it must not be able to vouch for the chain.
+        SigningKeys caKeys = hsm.signingKeys(KeyPurpose.CA);
+        dev.signet.hsm.ScopedSigner caKey = caKeys.find("ca-root").orElseGet(() -> caKeys.generate("ca-root", KeyAlgorithm.EC_P256));
+        sql("DELETE FROM audit_checkpoint WHERE seq >= 10");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             PreparedStatement p = c.prepareStatement("INSERT INTO audit_checkpoint VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (long seq = 10; seq <= 20; seq += 5) {
+                // The CA key signs the checkpoint's bytes as if they were a certificate's.
+                byte[] signature = caKey.sign(dev.signet.hsm.SignedObject.CERTIFICATE, caKey.defaultAlgorithm(),
+                        AuditChain.checkpointMessage(seq, entryHash(seq)));
+                p.setLong(1, seq);
+                p.setBytes(2, entryHash(seq));
+                p.setBytes(3, signature);
+                p.setString(4, "ca-root");
+                p.setString(5, caKey.defaultAlgorithm().name());
+                p.setLong(6, 0);
+                p.executeUpdate();
+            }
+        }
+        AuditVerification v = verify();
+        assertBreakAt(10, v);
+        assertTrue(v.firstBreak().reason().contains("which is not the audit key"), v.firstBreak().reason());
+    }
+
+    @Test
+    void one_large_batch_still_gets_a_checkpoint_every_interval_entries() {
+        try (Database db = open()) {
+            new CaStore(db).create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root"));
+            CertificateStore certs = new CertificateStore(db);
+            java.util.List<java.util.concurrent.CompletableFuture<Void>> writes = new java.util.ArrayList<>();
+            for (int i = 1; i <= 60; i++) {
+                String serial = Integer.toHexString(i);
+                writes.add(certs.storeAsync(Fixtures.cert("root", serial), Fixtures.issued("root", serial)));
+            }
+            writes.forEach(java.util.concurrent.CompletableFuture::join);
+            long previous = 0;
+            for (var cp : new AuditLog(db).checkpoints()) {
+                assertTrue(cp.seq() - previous <= 5, "checkpoints at " + previous + " and " + cp.seq());
+                previous = cp.seq();
+            }
+            assertTrue(previous >= 60, "last checkpoint at " + previous);
         }
     }
 

@@ -8,6 +8,7 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_KEY_GEN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_EC_EDWARDS_KEY_PAIR_GEN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_EC_KEY_PAIR_GEN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_RSA_PKCS_KEY_PAIR_GEN;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_DATA;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_PRIVATE_KEY;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_PUBLIC_KEY;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_SECRET_KEY;
@@ -15,6 +16,7 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_SECRET_KEY;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyOperation;
 import dev.signet.hsm.KeyPolicy;
+import dev.signet.hsm.KeyPurpose;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -33,13 +35,57 @@ import org.xipki.pkcs11.wrapper.Mechanism;
  * the key was made, to the millisecond, without a vendor attribute. (CKA_START_DATE would be the
  * standard place, but it holds only a day, and SoftHSM2 2.6 through the wrapper fails to read it
  * back with CKR_GENERAL_ERROR.)
+ *
+ * <p>The key's purpose is in its CKA_LABEL, which the token shows to any tool: {@code PURPOSE:label}
+ * (for example {@code CA:ca-root-1a2b}, {@code AUDIT:signet-audit}), together with CKA_SIGN (signing
+ * purposes) or CKA_ENCRYPT/CKA_DECRYPT ({@code DATA_ENCRYPTION}). Keys are not modifiable, so a key
+ * made before purposes (its CKA_LABEL the bare label) gets its purpose from the upgrade as a
+ * separate, equally unmodifiable data object labelled {@code PURPOSE:label} with CKA_APPLICATION
+ * {@value #PURPOSE_APPLICATION}.
  */
 final class KeyTemplates {
 
     static final BigInteger RSA_PUBLIC_EXPONENT = BigInteger.valueOf(65537);
     private static final byte[] ID_MARKER = "SGN1".getBytes(StandardCharsets.US_ASCII);
 
+    /** CKA_APPLICATION of the data objects that give a key made before purposes its purpose. */
+    static final String PURPOSE_APPLICATION = "signet key purpose";
+
     private KeyTemplates() {
+    }
+
+    /** The CKA_LABEL of a key of {@code purpose} whose Signet label is {@code label}. */
+    static String tokenLabel(String label, KeyPurpose purpose) {
+        return purpose.name() + ":" + label;
+    }
+
+    /** The purpose a CKA_LABEL names, or null for a bare (pre-purpose or foreign) label. */
+    static KeyPurpose purposeOf(String tokenLabel) {
+        int colon = tokenLabel.indexOf(':');
+        if (colon <= 0) {
+            return null;
+        }
+        String prefix = tokenLabel.substring(0, colon);
+        for (KeyPurpose p : KeyPurpose.values()) {
+            if (p.name().equals(prefix)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** The Signet label in a CKA_LABEL (without its purpose prefix). */
+    static String signetLabel(String tokenLabel) {
+        KeyPurpose p = purposeOf(tokenLabel);
+        return p == null ? tokenLabel : tokenLabel.substring(p.name().length() + 1);
+    }
+
+    /** The data object that records the purpose of a key made before purposes. */
+    static AttributeVector purposeMarker(String label, KeyPurpose purpose) {
+        return new AttributeVector()
+                .class_(CKO_DATA).token(true).private_(true).modifiable(false)
+                .label(tokenLabel(label, purpose)).application(PURPOSE_APPLICATION)
+                .value(purpose.name().getBytes(StandardCharsets.US_ASCII));
     }
 
     static Mechanism generationMechanism(KeyAlgorithm algorithm) {

@@ -16,6 +16,7 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKK_EC;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKK_EC_EDWARDS;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKK_RSA;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_DATA;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_PRIVATE_KEY;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_PUBLIC_KEY;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_SECRET_KEY;
@@ -27,6 +28,7 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_KEY_FUNCTION_NOT_PERM
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_KEY_HANDLE_INVALID;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_OBJECT_HANDLE_INVALID;
 
+import dev.signet.hsm.HandleIssuer;
 import dev.signet.hsm.Hsm;
 import dev.signet.hsm.HsmConfig;
 import dev.signet.hsm.HsmException;
@@ -35,7 +37,9 @@ import dev.signet.hsm.KeyHandle;
 import dev.signet.hsm.KeyInfo;
 import dev.signet.hsm.KeyOperation;
 import dev.signet.hsm.KeyPolicy;
+import dev.signet.hsm.KeyPurpose;
 import dev.signet.hsm.SignatureAlgorithm;
+import dev.signet.hsm.SignedObject;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -71,7 +75,8 @@ import org.xipki.pkcs11.wrapper.params.GCM_PARAMS;
  * direct PKCS#11 wrapper rather than SunPKCS11, which has no Ed25519 in JDK 17 and cannot list
  * private keys that have no certificate.
  *
- * <p>Keys are token objects found by CKA_LABEL; private and secret keys are sensitive and never
+ * <p>Keys are token objects found by CKA_LABEL, which carries the key's purpose
+ * ({@code PURPOSE:label}, see {@link KeyTemplates}); private and secret keys are sensitive and never
  * extractable (see {@link KeyTemplates}). What a key is (algorithm, policy, creation time) is read
  * back from its attributes, so keys made by an earlier run are found again. Object handles are
  * cached per label, as PKCS#11 keeps them valid for the life of the process; a key destroyed by
@@ -89,6 +94,8 @@ public final class Pkcs11Hsm implements Hsm {
     private static final int GCM_TAG_BYTES = 16;
 
     private final String tokenLabel;
+    /** Shared by the instances of this process (handles stay good across a reopen); see {@link HandleIssuer}. */
+    private static final HandleIssuer handles = new HandleIssuer(BACKEND);
     private final SessionPool sessions;
     private final ConcurrentMap<String, TokenKey> keys = new ConcurrentHashMap<>();
     /** Makes "is the label free? then generate" one step for this instance. */
@@ -154,11 +161,13 @@ public final class Pkcs11Hsm implements Hsm {
     }
 
     @Override
-    public KeyHandle generate(String label, KeyAlgorithm algorithm, KeyPolicy policy) {
+    public KeyHandle generate(String label, KeyAlgorithm algorithm, KeyPurpose purpose) {
         Objects.requireNonNull(algorithm, "algorithm");
-        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(purpose, "purpose");
         checkLabel(label);
-        policy.checkFits(algorithm);
+        purpose.checkFits(algorithm);
+        KeyPolicy policy = purpose.policy();
+        String objectLabel = KeyTemplates.tokenLabel(label, purpose);
         synchronized (generateLock) {
             if (labelTaken(label)) {
                 throw new HsmException.DuplicateLabel(label);
@@ -171,9 +180,9 @@ public final class Pkcs11Hsm implements Hsm {
             try {
                 sessions.call(session -> {
                     if (algorithm.isSymmetric()) {
-                        session.generateKey(mechanism, KeyTemplates.secretKey(algorithm, label, id, policy));
+                        session.generateKey(mechanism, KeyTemplates.secretKey(algorithm, objectLabel, id, policy));
                     } else {
-                        session.generateKeyPair(mechanism, KeyTemplates.keyPair(algorithm, label, id, policy));
+                        session.generateKeyPair(mechanism, KeyTemplates.keyPair(algorithm, objectLabel, id, policy));
                     }
                     return null;
                 });
@@ -181,7 +190,7 @@ public final class Pkcs11Hsm implements Hsm {
                 throw new HsmException.BackendFailure("generating " + algorithm + " key '" + label + "' on token '"
                         + tokenLabel + "' failed: " + e.getErrorName(), e);
             }
-            LOG.info("generated {} key '{}' on token '{}' allowing {}", algorithm, label, tokenLabel, policy.allowed());
+            LOG.info("generated {} key '{}' ({}) on token '{}' allowing {}", algorithm, label, purpose, tokenLabel, policy.allowed());
         }
         return lookup(label).orElseThrow(() -> new HsmException.BackendFailure(
                 "key '" + label + "' was generated but cannot be read back from token '" + tokenLabel + "'", null)).handle();
@@ -203,7 +212,7 @@ public final class Pkcs11Hsm implements Hsm {
                     for (long object : session.findAllObjectsSingle(new AttributeVector().class_(keyClass))) {
                         String label = session.getAttrValues(object, CKA_LABEL).label();
                         if (label != null && !label.isEmpty()) {
-                            found.add(label);
+                            found.add(KeyTemplates.signetLabel(label));
                         }
                     }
                 }
@@ -232,9 +241,9 @@ public final class Pkcs11Hsm implements Hsm {
     }
 
     @Override
-    public byte[] sign(KeyHandle key, SignatureAlgorithm algorithm, byte[] data) {
+    public byte[] sign(KeyHandle key, SignedObject what, SignatureAlgorithm algorithm, byte[] data) {
         Objects.requireNonNull(data, "data");
-        TokenKey k = signingKey(key, algorithm);
+        TokenKey k = signingKey(key, what, algorithm);
         if (algorithm.keyFamily() == KeyAlgorithm.Family.EC) {
             // PKCS#11 ECDSA signs a digest; hashing here keeps the mechanism the same on every token.
             byte[] raw = tokenSign(k, SignatureMechanisms.forMessage(algorithm), digest(algorithm, data));
@@ -244,8 +253,8 @@ public final class Pkcs11Hsm implements Hsm {
     }
 
     @Override
-    public byte[] signDigest(KeyHandle key, SignatureAlgorithm algorithm, byte[] digest) {
-        TokenKey k = signingKey(key, algorithm);
+    public byte[] signDigest(KeyHandle key, SignedObject what, SignatureAlgorithm algorithm, byte[] digest) {
+        TokenKey k = signingKey(key, what, algorithm);
         Mechanism mechanism = SignatureMechanisms.forDigest(algorithm);
         byte[] signature = tokenSign(k, mechanism, SignatureMechanisms.digestInput(algorithm, digest));
         return algorithm.keyFamily() == KeyAlgorithm.Family.EC ? SignatureMechanisms.ecdsaToDer(signature) : signature;
@@ -312,6 +321,9 @@ public final class Pkcs11Hsm implements Hsm {
                 if (k.publicObject() >= 0) {
                     session.destroyObject(k.publicObject());
                 }
+                if (k.purposeObject() >= 0) {
+                    session.destroyObject(k.purposeObject());
+                }
                 return null;
             });
         } catch (PKCS11Exception e) {
@@ -320,6 +332,33 @@ public final class Pkcs11Hsm implements Hsm {
             keys.remove(k.label());
         }
         LOG.info("destroyed key '{}' on token '{}'", k.label(), tokenLabel);
+    }
+
+    @Override
+    public KeyHandle assignPurpose(String label, KeyPurpose purpose) {
+        Objects.requireNonNull(purpose, "purpose");
+        synchronized (generateLock) {
+            TokenKey k = lookup(label).orElseThrow(() -> new HsmException.KeyNotFound(label));
+            KeyPurpose current = k.handle().purpose();
+            if (current == purpose) {
+                return k.handle();
+            }
+            if (current != null) {
+                throw new HsmException.PurposeMismatch(label, current, "the purpose " + purpose + " (purposes never change)");
+            }
+            purpose.checkFits(k.algorithm());
+            // The key object is unmodifiable (CKA_MODIFIABLE false), so its label cannot change:
+            // the purpose goes into an unmodifiable data object beside it.
+            try {
+                sessions.call(session -> session.createObject(KeyTemplates.purposeMarker(label, purpose)));
+            } catch (PKCS11Exception e) {
+                throw new HsmException.BackendFailure("recording the purpose of key '" + label + "' on token '"
+                        + tokenLabel + "' failed: " + e.getErrorName(), e);
+            }
+            keys.remove(label);
+            LOG.info("key '{}' on token '{}' upgraded: purpose {}", label, tokenLabel, purpose);
+        }
+        return lookup(label).orElseThrow(() -> new HsmException.KeyNotFound(label)).handle();
     }
 
     @Override
@@ -344,11 +383,15 @@ public final class Pkcs11Hsm implements Hsm {
         if (label == null || label.isBlank()) {
             throw new IllegalArgumentException("a key label must not be empty");
         }
+        if (KeyTemplates.purposeOf(label) != null) {
+            // It would read back as a purpose prefix (see KeyTemplates).
+            throw new IllegalArgumentException("a key label must not start with a purpose and ':' ('" + label + "')");
+        }
     }
 
     /** The key a handle names, checking the handle's algorithm against the token's. */
     private TokenKey resolve(KeyHandle handle) {
-        Objects.requireNonNull(handle, "key");
+        handles.check(handle);
         TokenKey k = lookup(handle.label()).orElseThrow(() -> new HsmException.KeyNotFound(handle.label()));
         if (k.algorithm() != handle.algorithm()) {
             throw new HsmException.AlgorithmMismatch("the handle says key '" + handle.label() + "' is "
@@ -357,9 +400,15 @@ public final class Pkcs11Hsm implements Hsm {
         return k;
     }
 
-    private TokenKey signingKey(KeyHandle handle, SignatureAlgorithm algorithm) {
+    private TokenKey signingKey(KeyHandle handle, SignedObject what, SignatureAlgorithm algorithm) {
         Objects.requireNonNull(algorithm, "algorithm");
+        Objects.requireNonNull(what, "what");
         TokenKey k = resolve(handle);
+        // Against the purpose read from the token (the key's label), not the caller's handle.
+        KeyPurpose purpose = k.handle().purpose();
+        if (purpose == null || !purpose.permits(what)) {
+            throw new HsmException.PurposeMismatch(k.label(), purpose, what.name());
+        }
         if (!algorithm.fits(k.algorithm())) {
             throw new HsmException.AlgorithmMismatch(algorithm + " does not fit key '" + k.label() + "' ("
                     + k.algorithm() + ")");
@@ -372,6 +421,9 @@ public final class Pkcs11Hsm implements Hsm {
 
     private TokenKey sealingKey(KeyHandle handle, KeyOperation op) {
         TokenKey k = resolve(handle);
+        if (k.handle().purpose() != KeyPurpose.DATA_ENCRYPTION) {
+            throw new HsmException.PurposeMismatch(k.label(), k.handle().purpose(), op == KeyOperation.ENCRYPT ? "encryption" : "decryption");
+        }
         if (k.algorithm() != KeyAlgorithm.AES_256) {
             throw new HsmException.AlgorithmMismatch("AES-GCM " + op + " does not fit key '" + k.label() + "' ("
                     + k.algorithm() + ")");
@@ -404,7 +456,17 @@ public final class Pkcs11Hsm implements Hsm {
             return true;
         }
         try {
-            return sessions.call(session -> session.findObjectsSingle(new AttributeVector().label(label), 1).length > 0);
+            return sessions.call(session -> {
+                if (session.findObjectsSingle(new AttributeVector().label(label), 1).length > 0) {
+                    return true;
+                }
+                for (KeyPurpose p : KeyPurpose.values()) {
+                    if (session.findObjectsSingle(new AttributeVector().label(KeyTemplates.tokenLabel(label, p)), 1).length > 0) {
+                        return true;
+                    }
+                }
+                return false;
+            });
         } catch (PKCS11Exception e) {
             throw new HsmException.BackendFailure("searching token '" + tokenLabel + "' for label '" + label
                     + "' failed: " + e.getErrorName(), e);
@@ -418,13 +480,39 @@ public final class Pkcs11Hsm implements Hsm {
      */
     private Optional<TokenKey> readKey(Session session, String label) throws PKCS11Exception {
         long keyClass = CKO_PRIVATE_KEY;
-        long[] found = session.findObjectsSingle(new AttributeVector().class_(CKO_PRIVATE_KEY).label(label), 2);
-        if (found.length == 0) {
-            keyClass = CKO_SECRET_KEY;
-            found = session.findObjectsSingle(new AttributeVector().class_(CKO_SECRET_KEY).label(label), 2);
+        KeyPurpose purpose = null;
+        String objectLabel = label;
+        long purposeObject = -1;
+        long[] found = new long[0];
+        for (KeyPurpose p : KeyPurpose.values()) {
+            long c = p.isSymmetric() ? CKO_SECRET_KEY : CKO_PRIVATE_KEY;
+            found = session.findObjectsSingle(new AttributeVector().class_(c).label(KeyTemplates.tokenLabel(label, p)), 2);
+            if (found.length > 0) {
+                keyClass = c;
+                purpose = p;
+                objectLabel = KeyTemplates.tokenLabel(label, p);
+                break;
+            }
         }
         if (found.length == 0) {
-            return Optional.empty();
+            // A key made before purposes: bare label, purpose (if upgraded) in a data object.
+            found = session.findObjectsSingle(new AttributeVector().class_(CKO_PRIVATE_KEY).label(label), 2);
+            if (found.length == 0) {
+                keyClass = CKO_SECRET_KEY;
+                found = session.findObjectsSingle(new AttributeVector().class_(CKO_SECRET_KEY).label(label), 2);
+            }
+            if (found.length == 0) {
+                return Optional.empty();
+            }
+            for (KeyPurpose p : KeyPurpose.values()) {
+                long[] markers = session.findObjectsSingle(new AttributeVector().class_(CKO_DATA)
+                        .label(KeyTemplates.tokenLabel(label, p)).application(KeyTemplates.PURPOSE_APPLICATION), 1);
+                if (markers.length > 0) {
+                    purpose = p;
+                    purposeObject = markers[0];
+                    break;
+                }
+            }
         }
         if (found.length > 1) {
             throw new HsmException.BackendFailure("token '" + tokenLabel + "' holds more than one key labelled '"
@@ -451,14 +539,14 @@ public final class Pkcs11Hsm implements Hsm {
             if (ops.isEmpty()) {
                 return unusable(label, "it allows neither encryption nor decryption");
             }
-            return Optional.of(new TokenKey(new KeyHandle(label, KeyAlgorithm.AES_256, BACKEND),
-                    new KeyPolicy(ops), created, object, -1, null));
+            return Optional.of(new TokenKey(handles.handle(label, KeyAlgorithm.AES_256, purpose),
+                    new KeyPolicy(ops), created, object, -1, null, purposeObject));
         }
 
         if (!Boolean.TRUE.equals(session.getAttrValues(object, CKA_SIGN).sign())) {
             return unusable(label, "it does not allow signing");
         }
-        AttributeVector publicTemplate = new AttributeVector().class_(CKO_PUBLIC_KEY).label(label);
+        AttributeVector publicTemplate = new AttributeVector().class_(CKO_PUBLIC_KEY).label(objectLabel);
         if (id != null) {
             publicTemplate.id(id);
         }
@@ -493,8 +581,8 @@ public final class Pkcs11Hsm implements Hsm {
         } else {
             return unusable(label, "a private key of a type Signet does not offer");
         }
-        return Optional.of(new TokenKey(new KeyHandle(label, algorithm, BACKEND), KeyPolicy.signOnly(), created,
-                object, publicObject, publicKey));
+        return Optional.of(new TokenKey(handles.handle(label, algorithm, purpose), KeyPolicy.signOnly(), created,
+                object, publicObject, publicKey, purposeObject));
     }
 
     private Optional<TokenKey> unusable(String label, String why) {

@@ -13,9 +13,10 @@ import java.time.Instant;
  *
  * @param keyObject the private or secret key object
  * @param publicObject the public key object, or -1 for secret keys
+ * @param purposeObject the data object holding the purpose of a key made before purposes, or -1
  */
 record TokenKey(KeyHandle handle, KeyPolicy policy, Instant created, long keyObject, long publicObject,
-        PublicKey publicKey) {
+        PublicKey publicKey, long purposeObject) {
 
     String label() {
         return handle.label();

@@ -97,7 +97,10 @@ final class KeyDirectory implements AutoCloseable {
             }
             if (lock == null) {
                 channel.close();
-                throw new HsmException.BackendFailure("the key directory " + root + " is in use by another open backend", null);
+                throw new HsmException.BackendFailure("the key directory " + root
+                        + " is in use by another process (a running server, most likely): stop the server first, or,"
+                        + " to work beside a running server, use --config with the pkcs11 backend, which several"
+                        + " processes can share", null);
             }
             return new KeyDirectory(root, channel, lock, random);
         } catch (IOException e) {
@@ -171,6 +174,11 @@ final class KeyDirectory implements AutoCloseable {
     /** Writes a new key file; refuses to replace an existing one. */
     void writeNewKey(String label, byte[] content) {
         writeAtomically(keys, label + KEY_SUFFIX, content, true);
+    }
+
+    /** Replaces a key's file atomically (the upgrade that adds a key's purpose to its header). */
+    void replaceKey(String label, byte[] content) {
+        writeAtomically(keys, label + KEY_SUFFIX, content, false);
     }
 
     void deleteKey(String label) {

@@ -4,6 +4,7 @@ import dev.signet.hsm.HsmException;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyOperation;
 import dev.signet.hsm.KeyPolicy;
+import dev.signet.hsm.KeyPurpose;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,7 +21,7 @@ import javax.crypto.AEADBadTagException;
  * The on-disk form of one key:
  * {@code MAGIC || u32 headerLength || header || u32 sealedLength || sealed}.
  *
- * <p>The header is plain UTF-8 text (label, algorithm, policy, created, public key) so an operator
+ * <p>The header is plain UTF-8 text (label, algorithm, policy, purpose, created, public key) so an operator
  * can read it; the key material is sealed with AES-256-GCM under the master key, and everything
  * before the sealed part is its associated data. Renaming a file, editing its policy or swapping
  * its public key therefore fails authentication like a flipped ciphertext bit does.
@@ -30,8 +31,17 @@ final class KeyFile {
     private static final byte[] MAGIC = "SIGNET-KEY/1\n".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_PART = 64 * 1024;
 
-    /** What a key file says about its key, all of it authenticated. */
-    record Header(String label, KeyAlgorithm algorithm, KeyPolicy policy, Instant created, byte[] publicKey) {
+    /**
+     * What a key file says about its key, all of it authenticated. {@code purpose} is null only in
+     * files written before key purposes existed (no {@code purpose=} line), until the upgrade
+     * rewrites them.
+     */
+    record Header(String label, KeyAlgorithm algorithm, KeyPolicy policy, KeyPurpose purpose, Instant created,
+            byte[] publicKey) {
+
+        Header withPurpose(KeyPurpose p) {
+            return new Header(label, algorithm, policy, p, created, publicKey);
+        }
     }
 
     /** A key file opened: its header and the unsealed key material (PKCS#8 or raw AES bytes). */
@@ -117,6 +127,9 @@ final class KeyFile {
         b.append("label=").append(h.label()).append('\n');
         b.append("algorithm=").append(h.algorithm().name()).append('\n');
         b.append("policy=").append(h.policy().allowed().stream().map(Enum::name).collect(Collectors.joining(","))).append('\n');
+        if (h.purpose() != null) {
+            b.append("purpose=").append(h.purpose().name()).append('\n');
+        }
         b.append("created=").append(h.created()).append('\n');
         if (h.publicKey() != null) {
             b.append("public=").append(Base64.getEncoder().encodeToString(h.publicKey())).append('\n');
@@ -141,7 +154,8 @@ final class KeyFile {
         if ((pub == null) != algorithm.isSymmetric()) {
             throw new IllegalArgumentException("public key present for a symmetric key or missing for an asymmetric one");
         }
-        return new Header(field(fields, "label"), algorithm, new KeyPolicy(ops),
+        String purpose = fields.get("purpose");
+        return new Header(field(fields, "label"), algorithm, new KeyPolicy(ops), purpose == null ? null : KeyPurpose.parse(purpose),
                 Instant.parse(field(fields, "created")), pub == null ? null : Base64.getDecoder().decode(pub));
     }
 

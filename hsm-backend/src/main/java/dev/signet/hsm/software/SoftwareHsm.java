@@ -1,13 +1,15 @@
 package dev.signet.hsm.software;
 
+import dev.signet.hsm.HandleIssuer;
 import dev.signet.hsm.Hsm;
 import dev.signet.hsm.HsmException;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyHandle;
 import dev.signet.hsm.KeyInfo;
-import dev.signet.hsm.KeyPolicy;
+import dev.signet.hsm.KeyPurpose;
 import dev.signet.hsm.SecretSource;
 import dev.signet.hsm.SignatureAlgorithm;
+import dev.signet.hsm.SignedObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -48,6 +50,11 @@ public final class SoftwareHsm implements Hsm {
     private final KeyDirectory directory;
     private final MasterKey master;
     private final SecureRandom random;
+    /**
+     * One issuer for every instance in this process, so that a handle stays good across a close and
+     * reopen of the same directory; code outside the backend still cannot make one.
+     */
+    private static final HandleIssuer handles = new HandleIssuer(BACKEND_NAME);
     private final Map<String, SoftwareKey> keys = new ConcurrentHashMap<>();
     private final Map<String, String> broken = new ConcurrentHashMap<>();
     /** Serialises changes to the set of labels (generate, destroy); signing never takes it. */
@@ -137,7 +144,7 @@ public final class SoftwareHsm implements Hsm {
         KeyFile.Opened opened = KeyFile.open(label, file, master);
         try {
             KeyFile.Header h = opened.header();
-            KeyInfo info = new KeyInfo(new KeyHandle(label, h.algorithm(), BACKEND_NAME), h.created(), h.policy());
+            KeyInfo info = new KeyInfo(handles.handle(label, h.algorithm(), h.purpose()), h.created(), h.policy());
             return SoftwareKey.load(info, h.publicKey(), opened.material(), random);
         } finally {
             Arrays.fill(opened.material(), (byte) 0);
@@ -150,11 +157,11 @@ public final class SoftwareHsm implements Hsm {
     }
 
     @Override
-    public KeyHandle generate(String label, KeyAlgorithm algorithm, KeyPolicy policy) {
+    public KeyHandle generate(String label, KeyAlgorithm algorithm, KeyPurpose purpose) {
         Labels.check(label);
         Objects.requireNonNull(algorithm, "algorithm");
-        Objects.requireNonNull(policy, "policy");
-        policy.checkFits(algorithm);
+        Objects.requireNonNull(purpose, "purpose");
+        purpose.checkFits(algorithm);
         checkOpen();
         checkLabelFree(label);
         // Generation (seconds for RSA-4096) happens outside the lock; the label is checked again inside.
@@ -170,7 +177,7 @@ public final class SoftwareHsm implements Hsm {
             material = pair.getPrivate().getEncoded();
         }
         try {
-            KeyFile.Header header = new KeyFile.Header(label, algorithm, policy, created, publicDer);
+            KeyFile.Header header = new KeyFile.Header(label, algorithm, purpose.policy(), purpose, created, publicDer);
             byte[] file = KeyFile.seal(header, material, master);
             synchronized (labelsLock) {
                 checkOpen();
@@ -232,29 +239,85 @@ public final class SoftwareHsm implements Hsm {
     }
 
     @Override
-    public byte[] sign(KeyHandle key, SignatureAlgorithm algorithm, byte[] data) {
+    public byte[] sign(KeyHandle key, SignedObject what, SignatureAlgorithm algorithm, byte[] data) {
         Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(data, "data");
-        return resolve(key).sign(algorithm, data);
+        return permitted(resolve(key), what).sign(algorithm, data);
     }
 
     @Override
-    public byte[] signDigest(KeyHandle key, SignatureAlgorithm algorithm, byte[] digest) {
+    public byte[] signDigest(KeyHandle key, SignedObject what, SignatureAlgorithm algorithm, byte[] digest) {
         Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(digest, "digest");
-        return resolve(key).signDigest(algorithm, digest);
+        return permitted(resolve(key), what).signDigest(algorithm, digest);
     }
 
     @Override
     public byte[] encrypt(KeyHandle key, byte[] plaintext, byte[] associatedData) {
         Objects.requireNonNull(plaintext, "plaintext");
-        return resolve(key).encrypt(plaintext, associatedData);
+        return dataKey(resolve(key), "encryption").encrypt(plaintext, associatedData);
     }
 
     @Override
     public byte[] decrypt(KeyHandle key, byte[] sealed, byte[] associatedData) {
         Objects.requireNonNull(sealed, "sealed");
-        return resolve(key).decrypt(sealed, associatedData);
+        return dataKey(resolve(key), "decryption").decrypt(sealed, associatedData);
+    }
+
+    /** The purpose check, against the purpose read from the key's sealed file (not the handle's). */
+    private static SoftwareKey permitted(SoftwareKey key, SignedObject what) {
+        Objects.requireNonNull(what, "what");
+        KeyPurpose purpose = key.info().purpose();
+        if (purpose == null || !purpose.permits(what)) {
+            throw new HsmException.PurposeMismatch(key.label(), purpose, what.name());
+        }
+        return key;
+    }
+
+    private static SoftwareKey dataKey(SoftwareKey key, String use) {
+        KeyPurpose purpose = key.info().purpose();
+        if (purpose != KeyPurpose.DATA_ENCRYPTION) {
+            throw new HsmException.PurposeMismatch(key.label(), purpose, use);
+        }
+        return key;
+    }
+
+    @Override
+    public KeyHandle assignPurpose(String label, KeyPurpose purpose) {
+        Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(purpose, "purpose");
+        checkOpen();
+        synchronized (labelsLock) {
+            SoftwareKey key = keys.get(label);
+            if (key == null) {
+                throwIfBroken(label);
+                throw new HsmException.KeyNotFound(label);
+            }
+            KeyPurpose current = key.info().purpose();
+            if (current == purpose) {
+                return key.info().handle();
+            }
+            if (current != null) {
+                throw new HsmException.PurposeMismatch(label, current, "the purpose " + purpose + " (purposes never change)");
+            }
+            purpose.checkFits(key.info().algorithm());
+            KeyFile.Opened opened = KeyFile.open(label, directory.readKey(label), master);
+            try {
+                KeyFile.Header h = opened.header();
+                if (!h.policy().allowed().equals(purpose.policy().allowed())) {
+                    throw new HsmException.PurposeMismatch(label, null, "the purpose " + purpose
+                            + " (the key allows " + h.policy().allowed() + ")");
+                }
+                byte[] file = KeyFile.seal(h.withPurpose(purpose), opened.material(), master);
+                SoftwareKey upgraded = unseal(label, file);
+                directory.replaceKey(label, file);
+                keys.put(label, upgraded);
+                LOG.info("key '{}' upgraded: purpose {} stored in its sealed file", label, purpose);
+                return upgraded.info().handle();
+            } finally {
+                Arrays.fill(opened.material(), (byte) 0);
+            }
+        }
     }
 
     @Override
@@ -277,12 +340,13 @@ public final class SoftwareHsm implements Hsm {
     }
 
     /**
-     * The key a handle names. The handle's algorithm must match the stored key's: a handle is
-     * a caller's claim, the file is the truth.
+     * The key a handle names. Only handles this backend made are accepted, and the handle's
+     * algorithm must still match the stored key's (a key destroyed and made again under the label).
      */
     private SoftwareKey resolve(KeyHandle handle) {
         Objects.requireNonNull(handle, "key");
         checkOpen();
+        handles.check(handle);
         SoftwareKey key = keys.get(handle.label());
         if (key == null) {
             throwIfBroken(handle.label());

@@ -1,5 +1,7 @@
 package dev.signet.hsm.bench;
 
+import dev.signet.hsm.SignedObject;
+import dev.signet.hsm.KeyPurpose;
 import dev.signet.hsm.Hsm;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyHandle;
@@ -63,14 +65,14 @@ public final class HsmBenchmark {
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             for (KeyAlgorithm algorithm : ALGORITHMS) {
                 SignatureAlgorithm scheme = SignatureAlgorithm.defaultFor(algorithm);
-                KeyHandle key = hsm.generate("bench-" + algorithm.name().toLowerCase(Locale.ROOT), algorithm, KeyPolicy.signOnly());
+                KeyHandle key = hsm.generate("bench-" + algorithm.name().toLowerCase(Locale.ROOT), algorithm, KeyPurpose.DOCUMENT);
                 BenchBackend.Baseline direct = bench.direct(algorithm, scheme);
-                BenchBackend.Baseline boundary = () -> data -> hsm.sign(key, scheme, data);
+                BenchBackend.Baseline boundary = () -> data -> hsm.sign(key, SignedObject.DOCUMENT_SIGNATURE, scheme, data);
                 // The path certificates take (HsmContentSigner): hash here, only the digest crosses
                 // the boundary. Pure Ed25519 has no digest form.
                 BenchBackend.Baseline viaDigest = scheme.digestAlgorithm() == null ? null : () -> {
                     java.security.MessageDigest md = java.security.MessageDigest.getInstance(scheme.digestAlgorithm());
-                    return data -> hsm.signDigest(key, scheme, md.digest(data));
+                    return data -> hsm.signDigest(key, SignedObject.DOCUMENT_SIGNATURE, scheme, md.digest(data));
                 };
                 for (int threads : THREADS) {
                     // Warm-up: let the JIT compile both paths before anything is timed.

@@ -1,5 +1,7 @@
 package dev.signet.hsm.pkcs11;
 
+import dev.signet.hsm.SignedObject;
+import dev.signet.hsm.KeyPurpose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,8 +54,8 @@ class Pkcs11HsmTest {
     static void openAndGenerateOneKeyOfEachType() {
         hsm = Pkcs11Hsm.open(SoftHsm2TestToken.config());
         for (KeyAlgorithm a : KeyAlgorithm.values()) {
-            KeyPolicy policy = a.isSymmetric() ? KeyPolicy.sealing() : KeyPolicy.signOnly();
-            KEYS.put(a, hsm.generate(SoftHsm2TestToken.uniqueLabel("unit-" + a), a, policy));
+            KeyPurpose purpose = a.isSymmetric() ? KeyPurpose.DATA_ENCRYPTION : KeyPurpose.DOCUMENT;
+            KEYS.put(a, hsm.generate(SoftHsm2TestToken.uniqueLabel("unit-" + a), a, purpose));
         }
     }
 
@@ -77,12 +79,12 @@ class Pkcs11HsmTest {
                 if (!alg.fits(key.algorithm())) {
                     continue;
                 }
-                if (!verifies(alg, pub, message, hsm.sign(key, alg, message))) {
+                if (!verifies(alg, pub, message, hsm.sign(key, SignedObject.DOCUMENT_SIGNATURE, alg, message))) {
                     failures.add(alg + " over the message with " + key.algorithm());
                 }
                 if (alg.digestAlgorithm() != null) {
                     byte[] digest = MessageDigest.getInstance(alg.digestAlgorithm()).digest(message);
-                    if (!verifies(alg, pub, message, hsm.signDigest(key, alg, digest))) {
+                    if (!verifies(alg, pub, message, hsm.signDigest(key, SignedObject.DOCUMENT_SIGNATURE, alg, digest))) {
                         failures.add(alg + " over the digest with " + key.algorithm());
                     }
                 }
@@ -94,7 +96,7 @@ class Pkcs11HsmTest {
     @Test
     void a_signature_over_other_data_does_not_verify() throws Exception {
         KeyHandle key = KEYS.get(KeyAlgorithm.EC_P256);
-        byte[] sig = hsm.sign(key, SignatureAlgorithm.ECDSA_SHA256, "one".getBytes(StandardCharsets.UTF_8));
+        byte[] sig = hsm.sign(key, SignedObject.DOCUMENT_SIGNATURE, SignatureAlgorithm.ECDSA_SHA256, "one".getBytes(StandardCharsets.UTF_8));
         assertFalse(verifies(SignatureAlgorithm.ECDSA_SHA256, hsm.publicKey(key),
                 "two".getBytes(StandardCharsets.UTF_8), sig));
     }
@@ -141,15 +143,15 @@ class Pkcs11HsmTest {
     @Test
     void list_reports_label_algorithm_backend_creation_time_and_allowed_operations() {
         Instant before = Instant.now().minusMillis(1);
-        KeyPolicy decryptOnly = KeyPolicy.of(KeyOperation.DECRYPT);
-        KeyHandle key = hsm.generate(SoftHsm2TestToken.uniqueLabel("listed"), KeyAlgorithm.AES_256, decryptOnly);
+        KeyHandle key = hsm.generate(SoftHsm2TestToken.uniqueLabel("listed"), KeyAlgorithm.AES_256, KeyPurpose.DATA_ENCRYPTION);
         Instant after = Instant.now().plusMillis(1);
 
         List<KeyInfo> all = hsm.list();
         KeyInfo info = all.stream().filter(i -> i.label().equals(key.label())).findFirst().orElseThrow();
         assertEquals(KeyAlgorithm.AES_256, info.algorithm());
         assertEquals("pkcs11", info.backend());
-        assertEquals(decryptOnly, info.policy());
+        assertEquals(KeyPolicy.sealing(), info.policy());
+        assertEquals(KeyPurpose.DATA_ENCRYPTION, info.purpose());
         assertNotNull(info.created());
         assertFalse(info.created().isBefore(before) || info.created().isAfter(after), "created " + info.created());
         for (KeyHandle k : KEYS.values()) {
@@ -166,7 +168,7 @@ class Pkcs11HsmTest {
         PublicKey pub;
         Instant created;
         try (Pkcs11Hsm first = Pkcs11Hsm.open(SoftHsm2TestToken.config(2))) {
-            key = first.generate(label, KeyAlgorithm.ED25519, KeyPolicy.signOnly());
+            key = first.generate(label, KeyAlgorithm.ED25519, KeyPurpose.DOCUMENT);
             pub = first.publicKey(key);
             created = first.list().stream().filter(i -> i.label().equals(label)).findFirst().orElseThrow().created();
         }
@@ -176,7 +178,7 @@ class Pkcs11HsmTest {
             KeyInfo info = second.list().stream().filter(i -> i.label().equals(label)).findFirst().orElseThrow();
             assertEquals(created, info.created());
             byte[] message = "after restart".getBytes(StandardCharsets.UTF_8);
-            assertTrue(verifies(SignatureAlgorithm.ED25519, pub, message, second.sign(key, SignatureAlgorithm.ED25519, message)));
+            assertTrue(verifies(SignatureAlgorithm.ED25519, pub, message, second.sign(key, SignedObject.DOCUMENT_SIGNATURE, SignatureAlgorithm.ED25519, message)));
         }
     }
 
@@ -185,9 +187,9 @@ class Pkcs11HsmTest {
         KeyHandle key = KEYS.get(KeyAlgorithm.EC_P256);
         PublicKey before = hsm.publicKey(key);
         assertThrows(HsmException.DuplicateLabel.class,
-                () -> hsm.generate(key.label(), KeyAlgorithm.EC_P256, KeyPolicy.signOnly()));
+                () -> hsm.generate(key.label(), KeyAlgorithm.EC_P256, KeyPurpose.DOCUMENT));
         assertThrows(HsmException.DuplicateLabel.class,
-                () -> hsm.generate(key.label(), KeyAlgorithm.AES_256, KeyPolicy.sealing()));
+                () -> hsm.generate(key.label(), KeyAlgorithm.AES_256, KeyPurpose.DATA_ENCRYPTION));
         assertEquals(before, hsm.publicKey(key));
     }
 
@@ -196,72 +198,59 @@ class Pkcs11HsmTest {
         String label = SoftHsm2TestToken.uniqueLabel("nobody");
         assertEquals(Optional.empty(), hsm.find(label));
         assertThrows(HsmException.KeyNotFound.class, () -> hsm.get(label));
-        KeyHandle ghost = new KeyHandle(label, KeyAlgorithm.EC_P256, "pkcs11");
+        KeyHandle ghost = hsm.generate(label, KeyAlgorithm.EC_P256, KeyPurpose.DOCUMENT);
+        hsm.destroy(ghost);
         assertThrows(HsmException.KeyNotFound.class,
-                () -> hsm.sign(ghost, SignatureAlgorithm.ECDSA_SHA256, new byte[1]));
+                () -> hsm.sign(ghost, SignedObject.DOCUMENT_SIGNATURE, SignatureAlgorithm.ECDSA_SHA256, new byte[1]));
         assertThrows(HsmException.KeyNotFound.class, () -> hsm.publicKey(ghost));
         assertThrows(HsmException.KeyNotFound.class, () -> hsm.destroy(ghost));
     }
 
     @Test
-    void an_operation_the_policy_does_not_allow_is_refused_by_the_boundary_and_the_token() {
-        KeyHandle decryptOnly = hsm.generate(SoftHsm2TestToken.uniqueLabel("decrypt-only"), KeyAlgorithm.AES_256,
-                KeyPolicy.of(KeyOperation.DECRYPT));
-        KeyHandle encryptOnly = hsm.generate(SoftHsm2TestToken.uniqueLabel("encrypt-only"), KeyAlgorithm.AES_256,
-                KeyPolicy.of(KeyOperation.ENCRYPT));
-        assertThrows(HsmException.OperationNotPermitted.class, () -> hsm.encrypt(decryptOnly, new byte[4], null));
-        byte[] sealed = hsm.encrypt(encryptOnly, new byte[4], null);
-        assertThrows(HsmException.OperationNotPermitted.class, () -> hsm.decrypt(encryptOnly, sealed, null));
-    }
-
-    @Test
     void a_policy_that_does_not_fit_the_algorithm_is_refused() {
         assertThrows(HsmException.AlgorithmMismatch.class, () -> hsm.generate(
-                SoftHsm2TestToken.uniqueLabel("bad-policy"), KeyAlgorithm.EC_P256, KeyPolicy.sealing()));
+                SoftHsm2TestToken.uniqueLabel("bad-policy"), KeyAlgorithm.EC_P256, KeyPurpose.DATA_ENCRYPTION));
         assertThrows(HsmException.AlgorithmMismatch.class, () -> hsm.generate(
-                SoftHsm2TestToken.uniqueLabel("bad-policy"), KeyAlgorithm.AES_256, KeyPolicy.signOnly()));
+                SoftHsm2TestToken.uniqueLabel("bad-policy"), KeyAlgorithm.AES_256, KeyPurpose.DOCUMENT));
     }
 
     @Test
     void an_algorithm_that_does_not_fit_the_key_is_a_mismatch() {
         byte[] data = new byte[8];
         assertThrows(HsmException.AlgorithmMismatch.class,
-                () -> hsm.sign(KEYS.get(KeyAlgorithm.RSA_2048), SignatureAlgorithm.ECDSA_SHA256, data));
+                () -> hsm.sign(KEYS.get(KeyAlgorithm.RSA_2048), SignedObject.DOCUMENT_SIGNATURE, SignatureAlgorithm.ECDSA_SHA256, data));
         assertThrows(HsmException.AlgorithmMismatch.class,
-                () -> hsm.sign(KEYS.get(KeyAlgorithm.EC_P256), SignatureAlgorithm.ED25519, data));
-        assertThrows(HsmException.AlgorithmMismatch.class,
+                () -> hsm.sign(KEYS.get(KeyAlgorithm.EC_P256), SignedObject.DOCUMENT_SIGNATURE, SignatureAlgorithm.ED25519, data));
+        assertThrows(HsmException.PurposeMismatch.class,
                 () -> hsm.encrypt(KEYS.get(KeyAlgorithm.EC_P384), data, null));
         assertThrows(HsmException.AlgorithmMismatch.class, () -> hsm.publicKey(KEYS.get(KeyAlgorithm.AES_256)));
-        KeyHandle lying = new KeyHandle(KEYS.get(KeyAlgorithm.EC_P256).label(), KeyAlgorithm.RSA_2048, "pkcs11");
-        assertThrows(HsmException.AlgorithmMismatch.class,
-                () -> hsm.sign(lying, SignatureAlgorithm.RSA_PKCS1_SHA256, data));
     }
 
     @Test
     void a_digest_of_the_wrong_length_is_an_illegal_argument() {
         assertThrows(IllegalArgumentException.class,
-                () -> hsm.signDigest(KEYS.get(KeyAlgorithm.EC_P256), SignatureAlgorithm.ECDSA_SHA256, new byte[20]));
+                () -> hsm.signDigest(KEYS.get(KeyAlgorithm.EC_P256), SignedObject.DOCUMENT_SIGNATURE, SignatureAlgorithm.ECDSA_SHA256, new byte[20]));
         assertThrows(IllegalArgumentException.class,
-                () -> hsm.signDigest(KEYS.get(KeyAlgorithm.RSA_2048), SignatureAlgorithm.RSA_PKCS1_SHA384, new byte[32]));
+                () -> hsm.signDigest(KEYS.get(KeyAlgorithm.RSA_2048), SignedObject.DOCUMENT_SIGNATURE, SignatureAlgorithm.RSA_PKCS1_SHA384, new byte[32]));
     }
 
     @Test
     void ed25519_over_a_digest_is_unsupported() {
         assertThrows(HsmException.Unsupported.class,
-                () -> hsm.signDigest(KEYS.get(KeyAlgorithm.ED25519), SignatureAlgorithm.ED25519, new byte[32]));
+                () -> hsm.signDigest(KEYS.get(KeyAlgorithm.ED25519), SignedObject.DOCUMENT_SIGNATURE, SignatureAlgorithm.ED25519, new byte[32]));
     }
 
     @Test
     void a_destroyed_key_is_gone_and_its_label_is_free_again() {
         String label = SoftHsm2TestToken.uniqueLabel("destroyed");
-        KeyHandle key = hsm.generate(label, KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
+        KeyHandle key = hsm.generate(label, KeyAlgorithm.EC_P256, KeyPurpose.DOCUMENT);
         hsm.destroy(key);
         assertEquals(Optional.empty(), hsm.find(label));
         assertTrue(hsm.list().stream().noneMatch(i -> i.label().equals(label)));
         try (Pkcs11Hsm other = Pkcs11Hsm.open(SoftHsm2TestToken.config(1))) {
             assertEquals(Optional.empty(), other.find(label), "gone from the token, not only from a cache");
         }
-        KeyHandle again = hsm.generate(label, KeyAlgorithm.RSA_2048, KeyPolicy.signOnly());
+        KeyHandle again = hsm.generate(label, KeyAlgorithm.RSA_2048, KeyPurpose.DOCUMENT);
         assertEquals(KeyAlgorithm.RSA_2048, again.algorithm());
     }
 
@@ -282,7 +271,7 @@ class Pkcs11HsmTest {
                             byte[] m = ("thread " + thread + " message " + i).getBytes(StandardCharsets.UTF_8);
                             KeyHandle k = i % 3 == 0 ? ec : i % 3 == 1 ? ed : rsa;
                             SignatureAlgorithm alg = SignatureAlgorithm.defaultFor(k.algorithm());
-                            if (!verifies(alg, shared.publicKey(k), m, shared.sign(k, alg, m))) {
+                            if (!verifies(alg, shared.publicKey(k), m, shared.sign(k, SignedObject.DOCUMENT_SIGNATURE, alg, m))) {
                                 bad.add("thread " + thread + " signature " + i + " with " + k.algorithm());
                             }
                         }
@@ -312,14 +301,14 @@ class Pkcs11HsmTest {
             KeyHandle key = KEYS.get(KeyAlgorithm.EC_P384);
             byte[] m = "pin from a file".getBytes(StandardCharsets.UTF_8);
             assertTrue(verifies(SignatureAlgorithm.ECDSA_SHA384, fromFile.publicKey(key), m,
-                    fromFile.sign(key, SignatureAlgorithm.ECDSA_SHA384, m)));
+                    fromFile.sign(key, SignedObject.DOCUMENT_SIGNATURE, SignatureAlgorithm.ECDSA_SHA384, m)));
         }
     }
 
     @Test
     void labels_outside_ascii_are_kept_exactly() {
         String label = SoftHsm2TestToken.uniqueLabel("schlüssel-ключ-鍵");
-        KeyHandle key = hsm.generate(label, KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
+        KeyHandle key = hsm.generate(label, KeyAlgorithm.EC_P256, KeyPurpose.DOCUMENT);
         assertEquals(label, key.label());
         assertEquals(Optional.of(key), hsm.find(label));
         try (Pkcs11Hsm other = Pkcs11Hsm.open(SoftHsm2TestToken.config(1))) {

@@ -1,11 +1,14 @@
 package dev.signet.hsm.pkcs11;
 
+import dev.signet.hsm.KeyPurpose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.hsm.KeyAlgorithm;
-import dev.signet.hsm.KeyOperation;
-import dev.signet.hsm.KeyPolicy;
+import dev.signet.hsm.HsmException;
+import dev.signet.hsm.SignatureAlgorithm;
+import dev.signet.hsm.SignedObject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -56,23 +59,22 @@ class Pkcs11TokenAttributesTest {
     void every_key_type_is_a_private_sensitive_never_extractable_token_object_limited_to_its_policy() {
         List<Expected> expected = new ArrayList<>();
         try (Pkcs11Hsm hsm = Pkcs11Hsm.open(SoftHsm2TestToken.config(1))) {
+            // Every signing purpose on every asymmetric algorithm would be 30 keys; rotating the
+            // purposes over the algorithms covers each purpose and each algorithm.
+            List<KeyPurpose> signing = Arrays.stream(KeyPurpose.values()).filter(p -> !p.isSymmetric()).toList();
+            int i = 0;
             for (KeyAlgorithm a : KeyAlgorithm.values()) {
                 if (a.isSymmetric()) {
                     continue;
                 }
+                KeyPurpose purpose = signing.get(i++ % signing.size());
                 String label = SoftHsm2TestToken.uniqueLabel("attrs-" + a);
-                hsm.generate(label, a, KeyPolicy.signOnly());
-                expected.add(new Expected(label, a, "sign"));
+                hsm.generate(label, a, purpose);
+                expected.add(new Expected(purpose + ":" + label, a, "sign"));
             }
-            Map<KeyPolicy, String> aesPolicies = new LinkedHashMap<>();
-            aesPolicies.put(KeyPolicy.sealing(), "encrypt, decrypt");
-            aesPolicies.put(KeyPolicy.of(KeyOperation.ENCRYPT), "encrypt");
-            aesPolicies.put(KeyPolicy.of(KeyOperation.DECRYPT), "decrypt");
-            for (Map.Entry<KeyPolicy, String> p : aesPolicies.entrySet()) {
-                String label = SoftHsm2TestToken.uniqueLabel("attrs-AES_256");
-                hsm.generate(label, KeyAlgorithm.AES_256, p.getKey());
-                expected.add(new Expected(label, KeyAlgorithm.AES_256, p.getValue()));
-            }
+            String label = SoftHsm2TestToken.uniqueLabel("attrs-AES_256");
+            hsm.generate(label, KeyAlgorithm.AES_256, KeyPurpose.DATA_ENCRYPTION);
+            expected.add(new Expected("DATA_ENCRYPTION:" + label, KeyAlgorithm.AES_256, "encrypt, decrypt"));
         }
 
         List<ToolObject> loggedIn = listObjects(true);
@@ -109,7 +111,49 @@ class Pkcs11TokenAttributesTest {
             }
         }
         assertEquals(List.of(), failures);
-        assertTrue(expected.size() >= 9, "every key type was checked");
+        assertTrue(expected.size() >= 7, "every key type was checked");
+    }
+
+    /**
+     * What a key is for, read back by pkcs11-tool (another program): the CKA_LABEL says
+     * {@code PURPOSE:label} and the Usage line says what the token lets the key do. A key made
+     * before purposes (bare label, as the earlier layout wrote it) gets its purpose from the upgrade
+     * as a data object the tool shows beside it, and keeps it across a reopen.
+     */
+    @Test
+    void pkcs11_tool_reads_each_keys_purpose_back_from_the_token_including_an_upgraded_old_key() throws Exception {
+        String fresh = SoftHsm2TestToken.uniqueLabel("ca-purpose");
+        String old = SoftHsm2TestToken.uniqueLabel("ca-before-purposes");
+        try (Pkcs11Hsm hsm = Pkcs11Hsm.open(SoftHsm2TestToken.config(1));
+                DirectTokenSigner direct = new DirectTokenSigner(SoftHsm2TestToken.config(1))) {
+            hsm.generate(fresh, KeyAlgorithm.EC_P256, KeyPurpose.CA);
+            direct.generate(KeyAlgorithm.EC_P256, old); // the pre-purpose layout: CKA_LABEL is the bare label
+            assertEquals(null, hsm.get(old).purpose());
+            assertThrows(HsmException.PurposeMismatch.class, () -> hsm.sign(hsm.get(old), SignedObject.CERTIFICATE,
+                    SignatureAlgorithm.ECDSA_SHA256, new byte[8]));
+
+            hsm.assignPurpose(old, KeyPurpose.CA);
+
+            List<ToolObject> objects = listObjects(true);
+            ToolObject freshKey = objects.stream().filter(o -> o.isPrivateOrSecretKey() && o.label().equals("CA:" + fresh))
+                    .findFirst().orElseThrow(() -> new AssertionError("pkcs11-tool shows no key labelled CA:" + fresh));
+            assertEquals("sign", freshKey.fields().getOrDefault("Usage", "").strip());
+            ToolObject marker = objects.stream().filter(o -> o.header().startsWith("Data object") && o.label().equals("CA:" + old))
+                    .findFirst().orElseThrow(() -> new AssertionError("pkcs11-tool shows no purpose object CA:" + old
+                            + " among " + objects));
+            assertEquals(KeyTemplates.PURPOSE_APPLICATION, marker.fields().getOrDefault("application", "").strip());
+            assertTrue(objects.stream().anyMatch(o -> o.isPrivateOrSecretKey() && o.label().equals(old)), "the old key is still there");
+
+            try (Pkcs11Hsm reopened = Pkcs11Hsm.open(SoftHsm2TestToken.config(1))) {
+                assertEquals(KeyPurpose.CA, reopened.get(old).purpose());
+                assertEquals(KeyPurpose.CA, reopened.get(fresh).purpose());
+                reopened.sign(reopened.get(old), SignedObject.CERTIFICATE, SignatureAlgorithm.ECDSA_SHA256, new byte[8]);
+                assertThrows(HsmException.PurposeMismatch.class, () -> reopened.sign(reopened.get(old),
+                        SignedObject.DOCUMENT_SIGNATURE, SignatureAlgorithm.ECDSA_SHA256, new byte[8]));
+                assertThrows(HsmException.PurposeMismatch.class, () -> reopened.assignPurpose(old, KeyPurpose.DOCUMENT));
+                reopened.destroy(reopened.get(fresh));
+            }
+        }
     }
 
     private static List<ToolObject> listObjects(boolean login) {
@@ -131,7 +175,7 @@ class Pkcs11TokenAttributesTest {
         String header = null;
         Map<String, String> fields = null;
         for (String line : output.split("\n")) {
-            if (line.endsWith(" Object") || line.contains(" Object; ")) {
+            if (line.endsWith(" Object") || line.contains(" Object; ") || line.startsWith("Data object")) {
                 if (header != null) {
                     objects.add(new ToolObject(header, fields));
                 }
@@ -139,7 +183,11 @@ class Pkcs11TokenAttributesTest {
                 fields = new LinkedHashMap<>();
             } else if (header != null && line.startsWith("  ") && line.contains(":")) {
                 int colon = line.indexOf(':');
-                fields.putIfAbsent(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+                String value = line.substring(colon + 1).strip();
+                if (value.length() >= 2 && value.startsWith("'") && value.endsWith("'")) {
+                    value = value.substring(1, value.length() - 1); // data objects quote their strings
+                }
+                fields.putIfAbsent(line.substring(0, colon).strip(), value);
             }
         }
         if (header != null) {

@@ -1,5 +1,8 @@
 package dev.signet.hsm.software;
 
+import dev.signet.hsm.HandleIssuer;
+import dev.signet.hsm.SignedObject;
+import dev.signet.hsm.KeyPurpose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,7 +66,7 @@ class SoftwareHsmTest {
     void a_wrong_passphrase_is_refused_at_open_and_the_right_one_still_works() {
         // The default scrypt cost, as a real deployment gets it.
         try (SoftwareHsm hsm = SoftwareHsm.open(dir(), passphrase(PASSPHRASE))) {
-            hsm.generate("ca", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
+            hsm.generate("ca", KeyAlgorithm.EC_P256, KeyPurpose.DOCUMENT);
         }
 
         HsmException.KeyIntegrity e = assertThrows(HsmException.KeyIntegrity.class,
@@ -113,7 +116,7 @@ class SoftwareHsmTest {
     @Test
     void every_flipped_byte_of_a_key_file_is_reported_as_an_integrity_error_naming_the_key() throws Exception {
         try (SoftwareHsm hsm = open()) {
-            hsm.generate("victim", KeyAlgorithm.ED25519, KeyPolicy.signOnly());
+            victimHandle = hsm.generate("victim", KeyAlgorithm.ED25519, KeyPurpose.DOCUMENT);
         }
         byte[] original = Files.readAllBytes(keyFile("victim"));
         List<String> failures = new ArrayList<>();
@@ -132,7 +135,7 @@ class SoftwareHsmTest {
     @Test
     void every_truncation_of_a_key_file_is_reported_as_an_integrity_error_naming_the_key() throws Exception {
         try (SoftwareHsm hsm = open()) {
-            hsm.generate("victim", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
+            victimHandle = hsm.generate("victim", KeyAlgorithm.EC_P256, KeyPurpose.DOCUMENT);
         }
         byte[] original = Files.readAllBytes(keyFile("victim"));
         List<String> failures = new ArrayList<>();
@@ -146,11 +149,14 @@ class SoftwareHsmTest {
         assertEquals(List.of(), failures);
     }
 
+    /** The handle of the key the damage tests damage (handles stay good across a reopen). */
+    private KeyHandle victimHandle;
+
     /** Opens the backend and checks that the damaged key fails with a KeyIntegrity error naming it; null if so. */
     private String integrityProblem(String label) {
         try (SoftwareHsm hsm = open()) {
-            KeyHandle handle = new KeyHandle(label, KeyAlgorithm.ED25519, SoftwareHsm.BACKEND_NAME);
-            for (Runnable use : List.<Runnable>of(() -> hsm.find(label), () -> hsm.sign(handle, SignatureAlgorithm.ED25519, MESSAGE))) {
+            KeyHandle handle = victimHandle;
+            for (Runnable use : List.<Runnable>of(() -> hsm.find(label), () -> hsm.sign(handle, SignedObject.DOCUMENT_SIGNATURE, SignatureAlgorithm.ED25519, MESSAGE))) {
                 try {
                     use.run();
                     return "the damaged key was usable";
@@ -174,8 +180,8 @@ class SoftwareHsmTest {
         KeyHandle victim;
         KeyHandle bystander;
         try (SoftwareHsm hsm = open()) {
-            victim = hsm.generate("victim", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
-            bystander = hsm.generate("bystander", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
+            victim = hsm.generate("victim", KeyAlgorithm.EC_P256, KeyPurpose.DOCUMENT);
+            bystander = hsm.generate("bystander", KeyAlgorithm.EC_P256, KeyPurpose.DOCUMENT);
         }
         byte[] file = Files.readAllBytes(keyFile("victim"));
         file[file.length - 1] ^= 1;
@@ -183,22 +189,22 @@ class SoftwareHsmTest {
 
         try (SoftwareHsm hsm = open()) {
             assertEquals(List.of("bystander"), hsm.list().stream().map(KeyInfo::label).toList());
-            hsm.sign(bystander, SignatureAlgorithm.ECDSA_SHA256, MESSAGE);
-            assertThrows(HsmException.KeyIntegrity.class, () -> hsm.sign(victim, SignatureAlgorithm.ECDSA_SHA256, MESSAGE));
-            assertThrows(HsmException.DuplicateLabel.class, () -> hsm.generate("victim", KeyAlgorithm.EC_P256, KeyPolicy.signOnly()));
+            hsm.sign(bystander, SignedObject.DOCUMENT_SIGNATURE, SignatureAlgorithm.ECDSA_SHA256, MESSAGE);
+            assertThrows(HsmException.KeyIntegrity.class, () -> hsm.sign(victim, SignedObject.DOCUMENT_SIGNATURE, SignatureAlgorithm.ECDSA_SHA256, MESSAGE));
+            assertThrows(HsmException.DuplicateLabel.class, () -> hsm.generate("victim", KeyAlgorithm.EC_P256, KeyPurpose.DOCUMENT));
 
             hsm.destroy(victim);
 
             assertFalse(Files.exists(keyFile("victim")));
-            hsm.generate("victim", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
-            hsm.sign(victim, SignatureAlgorithm.ECDSA_SHA256, MESSAGE);
+            hsm.generate("victim", KeyAlgorithm.EC_P256, KeyPurpose.DOCUMENT);
+            hsm.sign(victim, SignedObject.DOCUMENT_SIGNATURE, SignatureAlgorithm.ECDSA_SHA256, MESSAGE);
         }
     }
 
     @Test
     void a_key_file_copied_under_another_label_is_refused() throws Exception {
         try (SoftwareHsm hsm = open()) {
-            hsm.generate("original", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
+            hsm.generate("original", KeyAlgorithm.EC_P256, KeyPurpose.DOCUMENT);
         }
         Files.copy(keyFile("original"), keyFile("impostor"));
 
@@ -212,7 +218,7 @@ class SoftwareHsmTest {
     @Test
     void leftover_temporary_files_from_a_crash_are_ignored_and_removed() throws Exception {
         try (SoftwareHsm hsm = open()) {
-            hsm.generate("kept", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
+            hsm.generate("kept", KeyAlgorithm.EC_P256, KeyPurpose.DOCUMENT);
         }
         Path leftover = dir().resolve("keys").resolve(".crashed.key.00ff00ff00ff00ff.tmp");
         Files.write(leftover, new byte[] {'S', 'I', 'G'});
@@ -220,15 +226,15 @@ class SoftwareHsmTest {
         try (SoftwareHsm hsm = open()) {
             assertEquals(List.of("kept"), hsm.list().stream().map(KeyInfo::label).toList());
             assertFalse(Files.exists(leftover));
-            hsm.generate("crashed", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
+            hsm.generate("crashed", KeyAlgorithm.EC_P256, KeyPurpose.DOCUMENT);
         }
     }
 
     @Test
     void writes_leave_only_complete_key_files_private_to_the_owner() throws Exception {
         try (SoftwareHsm hsm = open()) {
-            hsm.generate("a", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
-            KeyHandle b = hsm.generate("b", KeyAlgorithm.AES_256, KeyPolicy.sealing());
+            hsm.generate("a", KeyAlgorithm.EC_P256, KeyPurpose.DOCUMENT);
+            KeyHandle b = hsm.generate("b", KeyAlgorithm.AES_256, KeyPurpose.DATA_ENCRYPTION);
             hsm.destroy(b);
         }
         try (Stream<Path> files = Files.list(dir().resolve("keys"))) {
@@ -250,7 +256,7 @@ class SoftwareHsmTest {
     @Test
     void key_files_without_metadata_are_not_initialised_afresh() throws Exception {
         try (SoftwareHsm hsm = open()) {
-            hsm.generate("a", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
+            hsm.generate("a", KeyAlgorithm.EC_P256, KeyPurpose.DOCUMENT);
         }
         Files.delete(dir().resolve("hsm.properties"));
 
@@ -266,7 +272,7 @@ class SoftwareHsmTest {
             List<String> failures = new ArrayList<>();
             for (String label : invalid) {
                 try {
-                    hsm.generate(label, KeyAlgorithm.AES_256, KeyPolicy.sealing());
+                    hsm.generate(label, KeyAlgorithm.AES_256, KeyPurpose.DATA_ENCRYPTION);
                     failures.add("accepted " + label);
                 } catch (IllegalArgumentException expected) {
                     // refused
@@ -274,7 +280,7 @@ class SoftwareHsmTest {
             }
             assertEquals(List.of(), failures);
             for (String label : List.of("a", "ca-root_2026.v1", "9", "x".repeat(100))) {
-                hsm.generate(label, KeyAlgorithm.AES_256, KeyPolicy.sealing());
+                hsm.generate(label, KeyAlgorithm.AES_256, KeyPurpose.DATA_ENCRYPTION);
             }
             assertEquals(4, hsm.list().size());
         }
@@ -290,12 +296,12 @@ class SoftwareHsmTest {
         texts.add(passphrase(PASSPHRASE).toString());
         try (Hsm hsm = Hsms.open(config)) {
             texts.add(hsm.toString());
-            KeyHandle aes = hsm.generate("aes", KeyAlgorithm.AES_256, KeyPolicy.sealing());
-            KeyHandle ec = hsm.generate("ec", KeyAlgorithm.EC_P256, KeyPolicy.signOnly());
+            KeyHandle aes = hsm.generate("aes", KeyAlgorithm.AES_256, KeyPurpose.DATA_ENCRYPTION);
+            KeyHandle ec = hsm.generate("ec", KeyAlgorithm.EC_P256, KeyPurpose.DOCUMENT);
             texts.add(aes.toString());
             texts.add(hsm.list().toString());
             collect(texts, () -> hsm.decrypt(aes, new byte[40], NO_AAD));
-            collect(texts, () -> hsm.sign(ec, SignatureAlgorithm.RSA_PKCS1_SHA256, MESSAGE));
+            collect(texts, () -> hsm.sign(ec, SignedObject.DOCUMENT_SIGNATURE, SignatureAlgorithm.RSA_PKCS1_SHA256, MESSAGE));
             collect(texts, () -> hsm.get("missing"));
             collect(texts, () -> Hsms.open(new HsmConfig.Software(dir(), passphrase(PASSPHRASE))));
         }
@@ -332,7 +338,7 @@ class SoftwareHsmTest {
         byte[] sealed;
         try (Hsm hsm = Hsms.open(new HsmConfig.Software(dir(), SecretSource.file(passFile)))) {
             assertEquals("software", hsm.backendName());
-            sealed = hsm.encrypt(hsm.generate("k", KeyAlgorithm.AES_256, KeyPolicy.sealing()), MESSAGE, NO_AAD);
+            sealed = hsm.encrypt(hsm.generate("k", KeyAlgorithm.AES_256, KeyPurpose.DATA_ENCRYPTION), MESSAGE, NO_AAD);
         }
         try (Hsm hsm = Hsms.open(new HsmConfig.Software(dir(), passphrase(PASSPHRASE)))) {
             assertArrayEquals(MESSAGE, hsm.decrypt(hsm.get("k"), sealed, NO_AAD));
@@ -345,5 +351,51 @@ class SoftwareHsmTest {
             p.load(in);
         }
         return p;
+    }
+
+    @Test
+    void a_key_file_from_before_purposes_signs_nothing_until_the_upgrade_stores_its_purpose_in_the_sealed_header() throws Exception {
+        try (SoftwareHsm hsm = open()) {
+            hsm.generate("ca-old", KeyAlgorithm.EC_P256, KeyPurpose.CA);
+        }
+        LegacyKeyLayout.removePurposes(dir(), passphrase(PASSPHRASE));
+        assertFalse(new String(Files.readAllBytes(keyFile("ca-old")), java.nio.charset.StandardCharsets.ISO_8859_1).contains("purpose="));
+
+        try (SoftwareHsm hsm = open()) {
+            KeyHandle old = hsm.get("ca-old");
+            assertEquals(null, old.purpose());
+            assertThrows(HsmException.PurposeMismatch.class,
+                    () -> hsm.sign(old, SignedObject.CERTIFICATE, SignatureAlgorithm.ECDSA_SHA256, MESSAGE));
+            assertThrows(HsmException.AlgorithmMismatch.class, () -> hsm.assignPurpose("ca-old", KeyPurpose.DATA_ENCRYPTION));
+
+            assertEquals(KeyPurpose.CA, hsm.assignPurpose("ca-old", KeyPurpose.CA).purpose());
+            hsm.sign(old, SignedObject.CERTIFICATE, SignatureAlgorithm.ECDSA_SHA256, MESSAGE);
+            assertThrows(HsmException.PurposeMismatch.class, () -> hsm.assignPurpose("ca-old", KeyPurpose.DOCUMENT));
+        }
+        assertTrue(new String(Files.readAllBytes(keyFile("ca-old")), java.nio.charset.StandardCharsets.ISO_8859_1).contains("purpose=CA\n"));
+        try (SoftwareHsm hsm = open()) {
+            assertEquals(KeyPurpose.CA, hsm.get("ca-old").purpose());
+            assertThrows(HsmException.PurposeMismatch.class, () -> hsm.sign(hsm.get("ca-old"), SignedObject.DOCUMENT_SIGNATURE,
+                    SignatureAlgorithm.ECDSA_SHA256, MESSAGE));
+        }
+    }
+
+    @Test
+    void editing_the_purpose_in_a_key_file_fails_its_integrity_check() throws Exception {
+        try (SoftwareHsm hsm = open()) {
+            hsm.generate("doc", KeyAlgorithm.EC_P256, KeyPurpose.DOCUMENT);
+        }
+        byte[] file = Files.readAllBytes(keyFile("doc"));
+        String text = new String(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("purpose=DOCUMENT\n");
+        assertTrue(at > 0);
+        // The header is the sealed part's associated data: an edited purpose fails like a flipped bit.
+        byte[] swapped = file.clone();
+        byte[] other = "purpose=CAXXXXXX".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(other, 0, swapped, at, other.length);
+        Files.write(keyFile("doc"), swapped);
+        try (SoftwareHsm hsm = open()) {
+            assertThrows(HsmException.KeyIntegrity.class, () -> hsm.get("doc"));
+        }
     }
 }

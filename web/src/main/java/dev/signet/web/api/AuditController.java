@@ -2,13 +2,17 @@ package dev.signet.web.api;
 
 import dev.signet.ca.audit.AuditEntry;
 import dev.signet.ca.audit.AuditVerification;
+import dev.signet.ca.audit.ExpectedCheckpoint;
 import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.AuditQuery;
 import dev.signet.ca.store.Page;
+import dev.signet.web.http.ApiException;
 import dev.signet.web.http.Json;
 import dev.signet.web.http.Paging;
 import io.javalin.http.Context;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code /api/v1/audit}: the audit chain, newest first, and its verification. */
@@ -34,8 +38,17 @@ public final class AuditController {
         return v == null || v.isBlank() ? null : v;
     }
 
+    /** {@code ?expect=SEQ:HEAD} (repeatable): checkpoints kept elsewhere that the chain must contain. */
     public void verify(Context ctx) {
-        Json.write(ctx, 200, report(log.verify()));
+        List<ExpectedCheckpoint> expected = new ArrayList<>();
+        for (String e : ctx.queryParams("expect")) {
+            try {
+                expected.add(ExpectedCheckpoint.parse(e));
+            } catch (IllegalArgumentException bad) {
+                throw ApiException.badRequest("expect: " + bad.getMessage());
+            }
+        }
+        Json.write(ctx, 200, report(expected.isEmpty() ? log.verify() : log.verify(expected)));
     }
 
     static Map<String, Object> report(AuditVerification v) {

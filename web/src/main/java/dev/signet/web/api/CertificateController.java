@@ -4,16 +4,15 @@ import dev.signet.ca.CertificateAuthorities;
 import dev.signet.ca.IssuedCertificate;
 import dev.signet.ca.store.CertificateQuery;
 import dev.signet.ca.store.Page;
+import dev.signet.web.Searches;
 import dev.signet.web.auth.Guard;
 import dev.signet.web.http.ApiException;
 import dev.signet.web.http.Json;
 import dev.signet.web.http.Paging;
 import io.javalin.http.Context;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
@@ -22,15 +21,22 @@ import java.util.Locale;
  */
 public final class CertificateController {
 
-    /** The JSON form of an issuance request: a profile name and a PEM CSR. */
-    public record IssueRequest(String profile, String csr) {}
+    /**
+     * The JSON form of an issuance request: a profile name, a PEM CSR and optionally the validity in
+     * days (at most the profile's maximum, which is the default).
+     */
+    public record IssueRequest(String profile, String csr, Integer validityDays) {}
+
+    /** A renewal: optionally a new CSR (for a new key) and the validity in days. */
+    public record RenewRequest(String csr, Integer validityDays) {}
+
+    /** Longest validity a request may name; profiles allow less. */
+    static final int MAX_VALIDITY_DAYS = 36_525;
 
     private final CertificateAuthorities authorities;
-    private final MeterRegistry metrics;
 
-    public CertificateController(CertificateAuthorities authorities, MeterRegistry metrics) {
+    public CertificateController(CertificateAuthorities authorities) {
         this.authorities = authorities;
-        this.metrics = metrics;
     }
 
     /**
@@ -41,12 +47,14 @@ public final class CertificateController {
         String caId = ctx.pathParam("caId");
         String profile;
         byte[] csr;
+        Duration validity = null;
         if (Json.isJson(ctx)) {
             IssueRequest req = Json.read(ctx, IssueRequest.class);
             CaController.require(req.profile(), "profile");
             CaController.require(req.csr(), "csr");
             profile = req.profile();
             csr = req.csr().getBytes(StandardCharsets.US_ASCII);
+            validity = validityDays(req.validityDays());
         } else if (isPkcs10(ctx)) {
             profile = ctx.queryParam("profile");
             if (profile == null || profile.isBlank()) {
@@ -59,11 +67,39 @@ public final class CertificateController {
         } else {
             throw ApiException.unsupportedMediaType("send application/json {\"profile\",\"csr\"} or an application/pkcs10 CSR");
         }
-        IssuedCertificate issued = authorities.issue(caId, profile, csr, Guard.principal(ctx).actor());
-        Counter.builder("signet.certificates.issued").description("Certificates issued")
-                .tag("profile", issued.profile()).register(metrics).increment();
+        IssuedCertificate issued = authorities.issue(caId, profile, csr, validity, Guard.principal(ctx).actor());
         ctx.header("Location", "/api/v1/cas/" + caId + "/certificates/" + issued.serial());
         Json.write(ctx, 201, Views.CertificateView.of(issued));
+    }
+
+    /**
+     * {@code POST /api/v1/cas/{caId}/certificates/{serial}/renew}: a new certificate with the same
+     * subject and SANs; JSON {@code {"csr"?, "validityDays"?}} (an empty body renews for the same key).
+     */
+    public void renew(Context ctx) {
+        String caId = ctx.pathParam("caId");
+        String serial = normalSerial(ctx.pathParam("serial"));
+        RenewRequest req = ctx.bodyAsBytes().length == 0 ? new RenewRequest(null, null) : Json.read(ctx, RenewRequest.class);
+        byte[] csr = req.csr() == null || req.csr().isBlank() ? null : req.csr().getBytes(StandardCharsets.US_ASCII);
+        IssuedCertificate renewed = authorities.renew(caId, serial, csr, validityDays(req.validityDays()),
+                Guard.principal(ctx).actor());
+        ctx.header("Location", "/api/v1/cas/" + caId + "/certificates/" + renewed.serial());
+        Json.write(ctx, 201, Views.CertificateView.of(renewed));
+    }
+
+    static Duration validityDays(Integer days) {
+        if (days == null) {
+            return null;
+        }
+        if (days < 1 || days > MAX_VALIDITY_DAYS) {
+            throw ApiException.badRequest("validityDays must be a whole number of days from 1 to the profile's maximum");
+        }
+        return Duration.ofDays(days);
+    }
+
+    /** Serials are stored lower-case without leading zeros; accept a padded, upper-case or colon-separated one too. */
+    static String normalSerial(String serial) {
+        return serial.strip().replace(":", "").toLowerCase(Locale.ROOT).replaceFirst("^0+(?=.)", "");
     }
 
     private static boolean isPkcs10(Context ctx) {
@@ -74,8 +110,7 @@ public final class CertificateController {
     /** {@code GET /api/v1/cas/{caId}/certificates/{serial}}. */
     public void get(Context ctx) {
         String caId = ctx.pathParam("caId");
-        // Serials are stored without leading zeros; accept a padded one too.
-        String serial = ctx.pathParam("serial").toLowerCase(Locale.ROOT).replaceFirst("^0+(?=.)", "");
+        String serial = normalSerial(ctx.pathParam("serial"));
         IssuedCertificate c = authorities.find(caId, serial)
                 .orElseThrow(() -> ApiException.notFound("CA '" + caId + "' issued no certificate with serial '" + serial + "'"));
         String accept = ctx.header("Accept") == null ? "" : ctx.header("Accept");
@@ -89,26 +124,38 @@ public final class CertificateController {
     }
 
     /**
-     * {@code GET /api/v1/certificates?caId=&q=&status=&profile=&expiringBefore=&offset=&limit=}:
-     * {@code q} is a substring of the subject or a SAN.
+     * {@code GET /api/v1/certificates?caId=&q=&serial=&status=&profile=&expiringBefore=&sort=&offset=&limit=}:
+     * {@code q} is a substring of the subject or a SAN; {@code serial} one serial (hex, colons
+     * allowed); {@code status} {@code valid} (not revoked, not expired), {@code expired} or
+     * {@code revoked}; {@code sort} {@code expiry} (soonest first, the default) or {@code issued}
+     * (newest first).
      */
     public void search(Context ctx) {
         Paging paging = Paging.from(ctx);
         String status = blankToNull(ctx.queryParam("status"));
-        if (status != null && !status.equals("valid") && !status.equals("revoked")) {
-            throw ApiException.badRequest("status must be valid or revoked");
+        if (status != null && !status.equals("valid") && !status.equals("revoked") && !status.equals("expired")) {
+            throw ApiException.badRequest("status must be valid, expired or revoked");
         }
         Instant expiringBefore = null;
         String eb = blankToNull(ctx.queryParam("expiringBefore"));
         if (eb != null) {
-            try {
-                expiringBefore = Instant.parse(eb);
-            } catch (DateTimeParseException e) {
-                throw ApiException.badRequest("expiringBefore must be an ISO-8601 instant, e.g. 2030-01-01T00:00:00Z");
+            expiringBefore = Instants.parse("expiringBefore", eb);
+        }
+        String sort = blankToNull(ctx.queryParam("sort"));
+        if (sort != null && !sort.equals("expiry") && !sort.equals("issued")) {
+            throw ApiException.badRequest("sort must be expiry or issued");
+        }
+        String serial = blankToNull(ctx.queryParam("serial"));
+        if (serial != null) {
+            serial = normalSerial(serial);
+            if (!serial.matches("[0-9a-f]{1,40}")) {
+                throw ApiException.badRequest("serial must be hexadecimal (colons allowed)");
             }
         }
-        CertificateQuery q = new CertificateQuery(blankToNull(ctx.queryParam("caId")), blankToNull(ctx.queryParam("q")),
-                status, expiringBefore, blankToNull(ctx.queryParam("profile")), paging.offset(), paging.limit());
+        CertificateQuery q = Searches.query(blankToNull(ctx.queryParam("caId")), blankToNull(ctx.queryParam("q")), serial,
+                status, expiringBefore, blankToNull(ctx.queryParam("profile")),
+                "issued".equals(sort) ? CertificateQuery.Order.NEWEST : CertificateQuery.Order.EXPIRY,
+                Instant.now(), paging.offset(), paging.limit());
         Page<IssuedCertificate> page = authorities.search(q);
         Json.write(ctx, 200, new Views.PageView<>(page.items().stream().map(Views.CertificateView::of).toList(),
                 page.offset(), page.limit(), page.total()));

@@ -1,7 +1,7 @@
 package dev.signet.web.api;
 
 import dev.signet.ca.store.Database;
-import dev.signet.hsm.Hsm;
+import dev.signet.web.KeyInventory;
 import dev.signet.web.http.ApiException;
 import dev.signet.web.http.Json;
 import dev.signet.web.http.ProblemType;
@@ -31,12 +31,12 @@ public final class HealthController {
     }
 
     private final Database database;
-    private final Hsm hsm;
+    private final KeyInventory hsm;
     private final String probeKeyLabel;
     private volatile Result last;
 
     /** {@code probeKeyLabel} names a key that must exist (the audit key): finding it exercises the backend. */
-    public HealthController(Database database, Hsm hsm, String probeKeyLabel) {
+    public HealthController(Database database, KeyInventory hsm, String probeKeyLabel) {
         this.database = database;
         this.hsm = hsm;
         this.probeKeyLabel = probeKeyLabel;
@@ -76,7 +76,7 @@ public final class HealthController {
 
     private boolean checkHsm() {
         try {
-            if (hsm.find(probeKeyLabel).isEmpty()) {
+            if (!hsm.holds(probeKeyLabel)) {
                 LOG.warn("health: the HSM has no key '{}'", probeKeyLabel);
                 return false;
             }

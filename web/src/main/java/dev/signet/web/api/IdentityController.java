@@ -39,7 +39,7 @@ public final class IdentityController {
         SignerIdentity id = authorities.createSignerIdentity(req.caId(), req.profile(), req.subject(), algorithm,
                 Guard.principal(ctx).actor());
         Json.write(ctx, 201, new IdentityView(id.id(), id.certificate().caId(), id.certificate().serial(),
-                id.key().label(), id.key().algorithm().name(), id.certificate().subject(),
+                id.signer().keyLabel(), id.signer().keyAlgorithm().name(), id.certificate().subject(),
                 id.certificate().certificatePem(), id.certificate().chainPem()));
     }
 }

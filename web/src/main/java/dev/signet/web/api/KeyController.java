@@ -1,23 +1,24 @@
 package dev.signet.web.api;
 
-import dev.signet.hsm.Hsm;
-import dev.signet.hsm.KeyInfo;
+import dev.signet.web.KeyInventory;
 import dev.signet.web.http.ApiException;
 import dev.signet.web.http.Json;
 import io.javalin.http.Context;
-import java.security.PublicKey;
 
-/** {@code GET /api/v1/keys}: labels, algorithms, backend and policy of the HSM's keys; never private material. */
+/**
+ * {@code GET /api/v1/keys}: each key's label, purpose, algorithm, backend, creation time, allowed
+ * operations and owner (CA, signer identity or audit log); never private material.
+ */
 public final class KeyController {
 
-    private final Hsm hsm;
+    private final KeyInventory keys;
 
-    public KeyController(Hsm hsm) {
-        this.hsm = hsm;
+    public KeyController(KeyInventory keys) {
+        this.keys = keys;
     }
 
     public void list(Context ctx) {
-        Json.write(ctx, 200, hsm.list().stream().map(Views.KeyView::of).toList());
+        Json.write(ctx, 200, keys.list().stream().map(e -> Views.KeyView.of(e, null)).toList());
     }
 
     /**
@@ -26,9 +27,8 @@ public final class KeyController {
      */
     public void get(Context ctx) {
         String label = ctx.pathParam("label");
-        KeyInfo info = hsm.list().stream().filter(k -> k.label().equals(label)).findFirst()
+        KeyInventory.Entry entry = keys.find(label)
                 .orElseThrow(() -> ApiException.notFound("no key labelled '" + label + "'"));
-        PublicKey publicKey = info.algorithm().isSymmetric() ? null : hsm.publicKey(hsm.get(label));
-        Json.write(ctx, 200, Views.KeyView.of(info, publicKey));
+        Json.write(ctx, 200, Views.KeyView.of(entry, keys.publicKey(label).orElse(null)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.signet.web.api;
 
 import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.store.VisibleText;
 import dev.signet.ca.store.ApiToken;
 import dev.signet.ca.store.IssuedToken;
 import dev.signet.web.auth.Guard;
@@ -9,7 +10,6 @@ import dev.signet.web.http.ApiException;
 import dev.signet.web.http.Json;
 import io.javalin.http.Context;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashSet;
 import java.util.List;
 
@@ -40,6 +40,15 @@ public final class TokenController {
         if (req.name() == null || req.name().isBlank()) {
             throw ApiException.badRequest("name is required");
         }
+        if (req.name().length() > AccessStore.MAX_NAME) {
+            throw ApiException.badRequest("name must have at most " + AccessStore.MAX_NAME + " characters");
+        }
+        if (VisibleText.firstInvisible(req.name()) >= 0) {
+            throw ApiException.badRequest("name must not contain control, invisible or bidirectional characters");
+        }
+        if (req.identities() != null && req.identities().size() > AccessStore.MAX_IDENTITIES) {
+            throw ApiException.badRequest("identities: at most " + AccessStore.MAX_IDENTITIES);
+        }
         if (req.role() == null) {
             throw ApiException.badRequest("role is required");
         }
@@ -50,11 +59,7 @@ public final class TokenController {
         }
         Instant expires = null;
         if (req.expires() != null) {
-            try {
-                expires = Instant.parse(req.expires());
-            } catch (DateTimeParseException e) {
-                throw ApiException.badRequest("expires must be an ISO-8601 instant");
-            }
+            expires = Instants.parse("expires", req.expires());
         }
         IssuedToken issued = access.createToken(req.name(), req.role(),
                 new LinkedHashSet<>(req.identities() == null ? List.of() : req.identities()), expires,

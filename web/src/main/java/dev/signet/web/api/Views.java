@@ -9,6 +9,7 @@ import dev.signet.ca.profile.PolicyRule;
 import dev.signet.ca.profile.Profile;
 import dev.signet.ca.profile.SanType;
 import dev.signet.hsm.KeyInfo;
+import dev.signet.web.KeyInventory;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.Base64;
@@ -71,16 +72,18 @@ public final class Views {
         }
     }
 
-    /** A key's description; {@code publicKeyPem} only when one key is asked for, and never for a secret key. */
-    public record KeyView(String label, String algorithm, String backend, String created, List<String> allowed,
-                          String publicKeyPem) {
+    /**
+     * A key's description: {@code purpose} (null for a key from before purposes not yet upgraded) and
+     * {@code owner} ({@code ca:ID}, {@code identity:ID}, {@code audit}, or null); {@code publicKeyPem}
+     * only when one key is asked for, and never for a secret key.
+     */
+    public record KeyView(String label, String purpose, String algorithm, String backend, String created, String owner,
+                          List<String> allowed, String publicKeyPem) {
 
-        static KeyView of(KeyInfo k) {
-            return of(k, null);
-        }
-
-        static KeyView of(KeyInfo k, PublicKey publicKey) {
-            return new KeyView(k.label(), k.algorithm().name(), k.backend(), text(k.created()),
+        static KeyView of(KeyInventory.Entry e, PublicKey publicKey) {
+            KeyInfo k = e.info();
+            return new KeyView(k.label(), k.purpose() == null ? null : k.purpose().name(), k.algorithm().name(),
+                    k.backend(), text(k.created()), e.owner(),
                     k.policy().allowed().stream().map(Enum::name).sorted().toList(),
                     publicKey == null ? null : "-----BEGIN PUBLIC KEY-----\n"
                             + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(publicKey.getEncoded())

@@ -19,4 +19,14 @@ public record Access(boolean isPublic, Set<Role> roles) {
     public boolean allows(Role role) {
         return isPublic || roles.contains(role);
     }
+
+    /** The roles allowed, for a refusal's message: "role officer", "role admin, officer or auditor". */
+    public String describeRoles() {
+        return Role.describe(roles);
+    }
+
+    /** Of the roles allowed, the one with least privilege: the one to suggest. */
+    public Role leastPrivileged() {
+        return Role.leastPrivileged(roles);
+    }
 }

@@ -6,7 +6,8 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
 /**
- * Checks a route's {@link Access} before its handler runs; every refusal goes to the audit chain.
+ * Checks a route's {@link Access} before its handler runs; every refusal goes to the audit chain
+ * (those without a credential counted per client, the others one entry each).
  * Handlers read the caller with {@link #principal(Context)}.
  */
 public final class Guard {
@@ -30,12 +31,14 @@ public final class Guard {
             try {
                 p = authenticator.authenticate(ctx.header("Authorization"));
             } catch (ApiException e) {
-                audit.refused("anonymous", ctx.method().name(), ctx.path(), 401, e.getMessage());
+                audit.refusedAnonymously(ctx.ip(), ctx.method().name(), ctx.path(), 401, e.getMessage());
                 throw e;
             }
             if (!access.allows(p.role())) {
                 audit.refused(p.actor(), ctx.method().name(), ctx.path(), 403, "role " + p.role().id());
-                throw new ApiException(ProblemType.FORBIDDEN, "role " + p.role().id() + " may not do this");
+                throw new ApiException(ProblemType.FORBIDDEN, "role " + p.role().id() + " may not do this; it needs "
+                        + access.describeRoles() + " (an admin creates one: signet token create --role "
+                        + access.leastPrivileged().id() + ")");
             }
             ctx.attribute(PRINCIPAL, p);
             handler.handle(ctx);

@@ -8,4 +8,13 @@ public interface SecurityAudit {
      * the missing/bad credential; it never contains the presented token.
      */
     void refused(String actor, String method, String path, int status, String reason);
+
+    /**
+     * Records a request refused for want of a valid credential, from {@code client} (an address).
+     * Anyone who reaches the port can send these by the thousand, so an implementation may count
+     * them rather than write each one; by default each is a refusal by "anonymous".
+     */
+    default void refusedAnonymously(String client, String method, String path, int status, String reason) {
+        refused("anonymous", method, path, status, reason);
+    }
 }

@@ -7,13 +7,23 @@ import dev.signet.web.http.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Refusals into the audit chain, as {@code request.refused} entries on the requested path. */
+/**
+ * Refusals into the audit chain: of an authenticated caller, one {@code request.refused} entry on
+ * the requested path each; without a credential, counted by {@link AnonymousRefusals}.
+ */
 public final class StoreSecurityAudit implements SecurityAudit {
 
     private final SecurityEvents events;
+    private final AnonymousRefusals anonymous;
 
-    public StoreSecurityAudit(SecurityEvents events) {
+    public StoreSecurityAudit(SecurityEvents events, AnonymousRefusals anonymous) {
         this.events = events;
+        this.anonymous = anonymous;
+    }
+
+    @Override
+    public void refusedAnonymously(String client, String method, String path, int status, String reason) {
+        anonymous.count(client, method, bounded(path), status);
     }
 
     @Override

@@ -1,11 +1,19 @@
 package dev.signet.web.cli;
 
+import dev.signet.ca.audit.AuditExpectations;
 import dev.signet.ca.audit.AuditVerification;
+import dev.signet.ca.audit.ExpectedCheckpoint;
 import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.Database;
+import dev.signet.ca.store.StoreSettings;
+import dev.signet.web.config.SignetConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import dev.signet.web.Services;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,9 +33,12 @@ final class AuditCommand implements Runnable {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Verify the audit hash chain and its HSM-signed checkpoints; exit 1 if broken. With "
-                    + "--audit-key, checkpoints are checked against that pinned public key and only the database is "
-                    + "opened: this works beside a running server and on a backup, with no HSM.")
+            description = "Verify the audit hash chain and its HSM-signed checkpoints; exit 6 if broken. Besides each "
+                    + "entry's hash and each checkpoint's signature (by the audit key only), it demands a checkpoint at "
+                    + "least every " + Services.CHECKPOINT_INTERVAL + " entries, a signed head (once the server is "
+                    + "stopped; on a live one, within two minutes), a non-empty chain in a used database, and every "
+                    + "--expect checkpoint. With --audit-key, checkpoints are checked against that pinned public key "
+                    + "and only the database is opened: this works beside a running server and on a backup, with no HSM.")
     static final class Verify implements java.util.concurrent.Callable<Integer> {
 
         @Mixin
@@ -37,19 +48,44 @@ final class AuditCommand implements Runnable {
                 description = "The audit key's public key (PEM), e.g. publicKeyPem from GET /api/v1/keys/signet-audit.")
         Path auditKey;
 
+        @Option(names = "--expect", paramLabel = "SEQ:HEAD",
+                description = "A checkpoint the chain must contain, as the server logged it ('audit checkpoint: "
+                        + "entries 1-SEQ ... head HEAD') and you kept elsewhere; repeatable. Catches a chain truncated "
+                        + "or rewritten up to it.")
+        List<String> expect = new ArrayList<>();
+
+        @Option(names = "--stopped",
+                description = "The server is stopped, so its last entry must be signed. Implied when the software HSM "
+                        + "is opened (it is locked by the server while one runs).")
+        boolean stopped;
+
         @Override
         public Integer call() {
+            List<ExpectedCheckpoint> expected = new ArrayList<>();
+            for (String e : expect) {
+                try {
+                    expected.add(ExpectedCheckpoint.parse(e));
+                } catch (IllegalArgumentException bad) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--expect " + e + ": " + bad.getMessage());
+                }
+            }
+            AuditExpectations rules = AuditExpectations.signedEvery(Services.CHECKPOINT_INTERVAL,
+                    StoreSettings.defaults().checkpointMaxDelay(), Instant.now()).expecting(expected);
             if (auditKey != null) {
                 PublicKey pinned = PublicKeyPem.read(auditKey);
                 try (Database db = TokenCommand.openDatabase(store)) {
                     // Every checkpoint must verify under the pinned key, whatever label it names.
-                    return report(new AuditLog(db).verify(label -> pinned));
+                    return report(new AuditLog(db).verify(label -> pinned, stopped ? rules.stopped() : rules));
                 }
             }
-            try (Services s = Services.open(store.load(null))) {
-                return report(s.auditLog().verify());
-            }
+            SignetConfig config = store.load(null);
+            // The software HSM is locked by a running server: holding it here proves none runs.
+            boolean locked = "software".equals(config.hsm().backend());
+            return report(Services.verifyAudit(config, stopped || locked ? rules.stopped() : rules));
         }
+
+        @Spec
+        CommandSpec spec;
 
         private static int report(AuditVerification v) {
             if (v.intact()) {
@@ -58,7 +94,7 @@ final class AuditCommand implements Runnable {
                 return 0;
             }
             System.out.printf("audit chain BROKEN at entry %d: %s%n", v.firstBreak().seq(), v.firstBreak().reason());
-            return 1;
+            return ExitCodes.INTEGRITY;
         }
     }
 }

@@ -76,6 +76,7 @@ final class CaCommand implements Runnable {
         @Override
         public void run() {
             try (Database db = TokenCommand.openDatabase(store)) {
+                System.out.printf("%-36s %-8s %-36s %-20s %s%n", "ID", "STATUS", "PARENT", "NOT_AFTER", "NAME");
                 for (CaInfo ca : new CaStore(db).list().stream().map(CaInfo::of).toList()) {
                     System.out.printf("%-36s %-8s %-36s %-20s %s%n", ca.id(), ca.status(),
                             ca.parentId() == null ? "-" : ca.parentId(), ca.notAfter() == null ? "-" : ca.notAfter(), ca.name());

@@ -1,6 +1,7 @@
 package dev.signet.web.cli;
 
 import dev.signet.hsm.KeyInfo;
+import dev.signet.web.KeyInventory;
 import dev.signet.web.Services;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +21,7 @@ final class KeysCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List keys: label, algorithm, backend, allowed operations (never key material).")
+            description = "List keys: label, purpose, algorithm, creation time, owner (CA, identity or audit), backend (never key material).")
     static final class ListKeys implements Runnable {
 
         @Mixin
@@ -29,8 +30,12 @@ final class KeysCommand implements Runnable {
         @Override
         public void run() {
             try (Services s = Services.open(store.load(null))) {
-                for (KeyInfo k : s.hsm().list()) {
-                    System.out.printf("%-40s %-9s %-9s %s%n", k.label(), k.algorithm(), k.backend(), k.policy().allowed());
+                System.out.printf("%-48s %-15s %-9s %-24s %-40s %s%n", "LABEL", "PURPOSE", "ALGORITHM", "CREATED", "OWNER", "BACKEND");
+                for (KeyInventory.Entry e : s.keys().list()) {
+                    KeyInfo k = e.info();
+                    System.out.printf("%-48s %-15s %-9s %-24s %-40s %s%n", k.label(),
+                            k.purpose() == null ? "(none)" : k.purpose(), k.algorithm(),
+                            k.created() == null ? "-" : k.created(), e.owner() == null ? "-" : e.owner(), k.backend());
                 }
             }
         }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 AuditCommand.class,
                 BackupCommand.class,
                 RestoreCommand.class,
+                ClientCommand.class,
                 ValidateCommand.class,
                 CommandLine.HelpCommand.class
         })
@@ -35,15 +36,16 @@ public final class SignetCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Runs the command line and returns the exit code: 0 ok, 1 failure, 2 bad usage. */
+    /** Runs the command line and returns the exit code (see {@link ExitCodes}: 0 ok, 2 bad usage, ...). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new SignetCommand());
+        ExitCodes.describeIn(cli);
         cli.setExecutionExceptionHandler(SignetCommand::oneLineError);
         cli.setParameterExceptionHandler((e, a) -> {
             PrintWriter err = e.getCommandLine().getErr();
             err.println("signet: " + e.getMessage());
             err.println("try: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
-            return 2;
+            return ExitCodes.USAGE;
         });
         return cli.execute(args);
     }
@@ -52,7 +54,7 @@ public final class SignetCommand implements Runnable {
     private static int oneLineError(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         String reason = e instanceof ConfigException ? "bad configuration: " + e.getMessage() : message(e);
         cli.getErr().println("signet: " + reason);
-        return 1;
+        return ExitCodes.of(e);
     }
 
     static String message(Throwable e) {

@@ -4,6 +4,7 @@ import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.store.ApiToken;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.IssuedToken;
+import dev.signet.ca.store.VisibleText;
 import dev.signet.web.auth.Role;
 import dev.signet.web.config.SignetConfig;
 import java.nio.file.Files;
@@ -99,9 +100,11 @@ final class TokenCommand implements Runnable {
         public void run() {
             try (Database db = openDatabase(store)) {
                 Instant now = Instant.now();
+                System.out.printf("%-36s %-8s %-8s %s%n", "ID", "ROLE", "STATE", "NAME");
                 for (ApiToken t : new AccessStore(db).listTokens()) {
                     String state = t.revoked() != null ? "revoked" : t.activeAt(now) ? "active" : "expired";
-                    System.out.printf("%-36s %-8s %-8s %s%n", t.id(), t.role(), state, t.name());
+                    // Names written before names were checked may hold escape codes: never print them raw.
+                    System.out.printf("%-36s %-8s %-8s %s%n", t.id(), t.role(), state, VisibleText.escaped(t.name()));
                 }
             }
         }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.signet.hsm.HsmConfig;
 import dev.signet.hsm.SecretSource;
+import dev.signet.web.http.ClientAddress;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.io.Reader;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -34,7 +37,7 @@ public final class ConfigLoader {
 
     static final Set<String> KNOWN = Set.of(
             "server.host", "server.port", "server.publicBaseUrl",
-            "server.tls.certificate", "server.tls.privateKey",
+            "server.tls.certificate", "server.tls.privateKey", "server.trustedProxies",
             "limits.maxRequestBytes",
             "data.dir", "database.file", "profiles.dir",
             "hsm.backend",
@@ -125,7 +128,23 @@ public final class ConfigLoader {
         Path database = settings.pathIn(dataDir, "database.file", "signet.db");
         Path profiles = settings.pathIn(dataDir, "profiles.dir", "profiles");
         SignetConfig.Hsm hsm = hsm(settings, dataDir);
-        return new SignetConfig(host, port, baseUrl, maxRequest, tls, dataDir, database, profiles, hsm);
+        return new SignetConfig(host, port, baseUrl, maxRequest, tls, trustedProxies(settings), dataDir, database,
+                profiles, hsm);
+    }
+
+    /** Comma-separated IP addresses (no names: they would need DNS, and DNS can lie). */
+    private static Set<InetAddress> trustedProxies(Settings s) {
+        String list = s.text("server.trustedProxies", null);
+        Set<InetAddress> out = new LinkedHashSet<>();
+        if (list == null || list.isBlank()) {
+            return out;
+        }
+        for (String item : list.split(",")) {
+            InetAddress a = ClientAddress.literal(item).orElseThrow(() -> new ConfigException("server.trustedProxies",
+                    "not an IP address: '" + item.strip() + "' (list the proxies' addresses, comma-separated)"));
+            out.add(a);
+        }
+        return out;
     }
 
     private static URI baseUrl(Settings s, String host, int port, boolean https) {

@@ -1,8 +1,10 @@
 package dev.signet.web.config;
 
 import dev.signet.hsm.HsmConfig;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * Everything the program is configured with, validated. Built by {@link ConfigLoader}; the
@@ -15,6 +17,8 @@ import java.nio.file.Path;
  *                        setting, {@code http(s)://host:port} of the listening socket
  * @param maxRequestBytes {@code limits.maxRequestBytes}: largest request body accepted
  * @param tls             {@code server.tls.*}: HTTPS with a PEM certificate and key, or null (off)
+ * @param trustedProxies  {@code server.trustedProxies}: addresses of TLS-terminating proxies in
+ *                        front of the server; only from these is {@code X-Forwarded-For} read
  * @param dataDir         {@code data.dir}: where the database and the software HSM's keys live
  * @param databaseFile    {@code database.file}: the SQLite file
  * @param profilesDir     {@code profiles.dir}: operator certificate profiles ({@code *.json}),
@@ -27,10 +31,15 @@ public record SignetConfig(
         URI publicBaseUrl,
         long maxRequestBytes,
         Tls tls,
+        Set<InetAddress> trustedProxies,
         Path dataDir,
         Path databaseFile,
         Path profilesDir,
         Hsm hsm) {
+
+    public SignetConfig {
+        trustedProxies = Set.copyOf(trustedProxies);
+    }
 
     /**
      * This configuration once the server listens on {@code boundPort}: with port 0 (pick a free
@@ -42,7 +51,8 @@ public record SignetConfig(
         }
         boolean derived = publicBaseUrl.equals(defaultBaseUrl(host, port, tls != null));
         URI url = derived ? defaultBaseUrl(host, boundPort, tls != null) : publicBaseUrl;
-        return new SignetConfig(host, boundPort, url, maxRequestBytes, tls, dataDir, databaseFile, profilesDir, hsm);
+        return new SignetConfig(host, boundPort, url, maxRequestBytes, tls, trustedProxies, dataDir, databaseFile,
+                profilesDir, hsm);
     }
 
     /** The base URL when none is configured: the listen address, loopback for a wildcard one. */

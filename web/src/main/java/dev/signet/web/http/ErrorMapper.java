@@ -28,18 +28,22 @@ public final class ErrorMapper {
         for (ProblemType kind : ProblemType.values()) {
             routes.error(kind.status(), ctx -> {
                 if (!isProblem(ctx)) {
-                    write(ctx, kind, kind == ProblemType.NOT_FOUND ? "no resource at " + ctx.path() : kind.title());
+                    write(ctx, kind, switch (kind) {
+                        case NOT_FOUND -> "no resource at " + ctx.path();
+                        case METHOD_NOT_ALLOWED -> ctx.method() + " is not allowed on " + ctx.path();
+                        default -> kind.title();
+                    });
                 }
             });
         }
-        routes.error(405, ctx -> {
-            if (!isProblem(ctx)) {
-                write(ctx, ProblemType.NOT_FOUND, "no resource at " + ctx.method() + " " + ctx.path());
-            }
-        });
     }
 
     static void respond(Context ctx, Exception e) {
+        if (ClientGone.is(e)) {
+            LOG.info("client {} went away during {} {} ({})", ctx.ip(), ctx.method(), ctx.path(), ClientGone.describe(e));
+            write(ctx, ProblemType.MALFORMED_REQUEST, "the request ended before its body was complete");
+            return;
+        }
         if (e instanceof ApiException api) {
             write(ctx, api.problem(), api.getMessage());
             return;
@@ -49,7 +53,8 @@ public final class ErrorMapper {
                 case 400 -> ProblemType.MALFORMED_REQUEST;
                 case 401 -> ProblemType.UNAUTHORIZED;
                 case 403 -> ProblemType.FORBIDDEN;
-                case 404, 405 -> ProblemType.NOT_FOUND;
+                case 404 -> ProblemType.NOT_FOUND;
+                case 405 -> ProblemType.METHOD_NOT_ALLOWED;
                 case 409 -> ProblemType.CONFLICT;
                 case 413 -> ProblemType.PAYLOAD_TOO_LARGE;
                 case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;

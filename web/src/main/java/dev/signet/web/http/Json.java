@@ -2,6 +2,8 @@ package dev.signet.web.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -52,11 +54,30 @@ public final class Json {
             return value;
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.badRequest("unknown field '" + e.getPropertyName() + "'");
+        } catch (JsonMappingException e) {
+            // Jackson's own message names Java types (ours included): say which field, in JSON's terms.
+            String field = fieldPath(e);
+            throw ApiException.badRequest(field.isEmpty() ? "expected a JSON object with the documented fields"
+                    : "field '" + field + "' has the wrong type or value");
         } catch (JacksonException e) {
-            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+            JsonLocation at = e.getLocation();
+            throw ApiException.badRequest("malformed JSON" + (at == null ? ""
+                    : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String fieldPath(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 
     /** Writes {@code body} as JSON with the given status. */

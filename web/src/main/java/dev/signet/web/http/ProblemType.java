@@ -11,6 +11,7 @@ public enum ProblemType {
     UNAUTHORIZED("unauthorized", 401, "Authentication required"),
     FORBIDDEN("forbidden", 403, "Not allowed"),
     NOT_FOUND("not-found", 404, "Not found"),
+    METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
     CONFLICT("conflict", 409, "Conflict"),
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "Request body too large"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),

@@ -93,12 +93,15 @@ public final class TlsConnector {
     }
 
     /** An HTTPS connector; {@code HttpServer} opens it on the socket it was given. */
+    static final long HSTS_MAX_AGE_SECONDS = 365L * 24 * 3600;
+
     public ServerConnector connector(Server server, HttpConfiguration httpConfig) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(keyStore);
         ssl.setKeyStorePassword(new String(storePassword));
         ssl.setKeyManagerPassword(new String(storePassword));
-        httpConfig.addCustomizer(new SecureRequestCustomizer(false));
+        // HSTS: a browser that has reached us over TLS never tries plain HTTP (or a stripped proxy) for a year.
+        httpConfig.addCustomizer(new SecureRequestCustomizer(false, HSTS_MAX_AGE_SECONDS, false));
         return new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(httpConfig));
     }
 }

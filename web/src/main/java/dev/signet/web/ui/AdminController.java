@@ -12,7 +12,6 @@ import io.javalin.http.HttpStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +28,27 @@ public final class AdminController {
 
     public record TokenRow(String id, String name, String role, String created, String expires, String revoked) {}
 
-    public record UsersModel(List<UserRow> users, List<String> roles, String error, String createdUser, String password) {}
+    /** What the create-user form holds: the default, or what was typed when it was refused (never the password). */
+    public record UserForm(String username, String role) {
+        static final UserForm EMPTY = new UserForm("", DEFAULT_ROLE);
+    }
 
-    public record TokensModel(List<TokenRow> tokens, List<String> roles, String error, TokenRow created, String secret) {}
+    /** What the create-token form holds. */
+    public record TokenForm(String name, String role, String expiresDays) {
+        static final TokenForm EMPTY = new TokenForm("", DEFAULT_ROLE, "");
+    }
+
+    public record UsersModel(List<UserRow> users, List<String> roles, String error, String createdUser, String password,
+                             UserForm form) {}
+
+    public record TokensModel(List<TokenRow> tokens, List<String> roles, String error, TokenRow created, String secret,
+                              TokenForm form) {}
+
+    /** A destructive action, shown for confirmation before it is posted. */
+    public record Confirmation(String heading, String message, String action, String button, String cancel) {}
+
+    /** Least privilege by default: read-only. */
+    static final String DEFAULT_ROLE = Role.AUDITOR.id();
 
     /** Flashed after creating a user with a generated password, or a token: shown once after the redirect. */
     record CreatedUser(String username, String password) {
@@ -65,9 +82,9 @@ public final class AdminController {
     void users(Context ctx, Viewer viewer) {
         Object flash = sessions.takeFlash(cookie.read(ctx)).orElse(null);
         if (flash instanceof CreatedUser created) {
-            showUsers(ctx, viewer, 200, null, created.username(), created.password());
+            showUsers(ctx, viewer, 200, null, created.username(), created.password(), UserForm.EMPTY);
         } else {
-            showUsers(ctx, viewer, 200, null, null, null);
+            showUsers(ctx, viewer, 200, null, null, null, UserForm.EMPTY);
         }
     }
 
@@ -90,7 +107,7 @@ public final class AdminController {
             problem = "A user named " + username + " exists already.";
         }
         if (problem != null) {
-            showUsers(ctx, viewer, 400, problem, null, null);
+            showUsers(ctx, viewer, 400, problem, null, null, new UserForm(username, roles().contains(role) ? role : DEFAULT_ROLE));
             return;
         }
         access.createUser(new UserRecord(username, Passwords.hash(password), role, clock.instant(), false), viewer.actor());
@@ -110,7 +127,7 @@ public final class AdminController {
     private void setDisabled(Context ctx, Viewer viewer, boolean disabled) {
         String username = ctx.pathParam("username");
         if (disabled && username.equals(viewer.username())) {
-            showUsers(ctx, viewer, 409, "You cannot disable your own account.", null, null);
+            showUsers(ctx, viewer, 409, "You cannot disable your own account.", null, null, UserForm.EMPTY);
             return;
         }
         UserRecord u = access.findUser(username).orElseThrow(() -> UiException.notFound("There is no user " + username + "."));
@@ -125,9 +142,9 @@ public final class AdminController {
         Object flash = sessions.takeFlash(cookie.read(ctx)).orElse(null);
         if (flash instanceof CreatedToken created) {
             ctx.header("Cache-Control", "no-store");
-            showTokens(ctx, viewer, 200, null, created.token(), created.secret());
+            showTokens(ctx, viewer, 200, null, created.token(), created.secret(), TokenForm.EMPTY);
         } else {
-            showTokens(ctx, viewer, 200, null, null, null);
+            showTokens(ctx, viewer, 200, null, null, null, TokenForm.EMPTY);
         }
     }
 
@@ -154,7 +171,8 @@ public final class AdminController {
             }
         }
         if (problem != null) {
-            showTokens(ctx, viewer, 400, problem, null, null);
+            showTokens(ctx, viewer, 400, problem, null, null,
+                    new TokenForm(name.length() > 100 ? name.substring(0, 100) : name, roles().contains(role) ? role : DEFAULT_ROLE, days));
             return;
         }
         IssuedToken issued = access.createToken(name, role, Set.of(), expires, viewer.actor());
@@ -167,20 +185,48 @@ public final class AdminController {
         ctx.redirect("/ui/tokens", HttpStatus.SEE_OTHER);
     }
 
-    private void showUsers(Context ctx, Viewer viewer, int status, String error, String createdUser, String password) {
+    /** {@code GET /ui/users/{username}/disable}: asks before disabling. */
+    void confirmDisable(Context ctx, Viewer viewer) {
+        String username = ctx.pathParam("username");
+        access.findUser(username).orElseThrow(() -> UiException.notFound("There is no user " + username + "."));
+        confirm(ctx, viewer, "Users", "users", new Confirmation("Disable user " + username + "?",
+                "The user's sessions end at once and the user cannot log in until an administrator enables the account again.",
+                "/ui/users/" + username + "/disable", "Disable " + username, "/ui/users"));
+    }
+
+    /** {@code GET /ui/tokens/{tokenId}/revoke}: asks before revoking. */
+    void confirmRevoke(Context ctx, Viewer viewer) {
+        String id = ctx.pathParam("tokenId");
+        ApiToken t = access.listTokens().stream().filter(x -> x.id().equals(id)).findFirst()
+                .orElseThrow(() -> UiException.notFound("There is no token " + id + "."));
+        confirm(ctx, viewer, "API tokens", "tokens", new Confirmation("Revoke token " + t.name() + "?",
+                "Token " + t.id() + " (" + t.role() + ") stops working at once. This cannot be undone: a revoked token is never valid again.",
+                "/ui/tokens/" + t.id() + "/revoke", "Revoke token", "/ui/tokens"));
+    }
+
+    private void confirm(Context ctx, Viewer viewer, String title, String section, Confirmation c) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("frame", Frame.of(title, section, viewer));
+        params.put("confirm", c);
+        templates.render(ctx, 200, "confirm.jte", params);
+    }
+
+    private void showUsers(Context ctx, Viewer viewer, int status, String error, String createdUser, String password,
+                           UserForm form) {
         List<UserRow> users = access.listUsers().stream()
                 .map(u -> new UserRow(u.username(), u.role(), Format.time(u.created()), u.disabled())).toList();
         Map<String, Object> params = new HashMap<>();
         params.put("frame", Frame.of("Users", "users", viewer));
-        params.put("model", new UsersModel(users, roles(), error, createdUser, password));
+        params.put("model", new UsersModel(users, roles(), error, createdUser, password, form));
         templates.render(ctx, status, "users.jte", params);
     }
 
-    private void showTokens(Context ctx, Viewer viewer, int status, String error, TokenRow created, String secret) {
+    private void showTokens(Context ctx, Viewer viewer, int status, String error, TokenRow created, String secret,
+                            TokenForm form) {
         List<TokenRow> tokens = access.listTokens().stream().map(AdminController::row).toList();
         Map<String, Object> params = new HashMap<>();
         params.put("frame", Frame.of("API tokens", "tokens", viewer));
-        params.put("model", new TokensModel(tokens, roles(), error, created, secret));
+        params.put("model", new TokensModel(tokens, roles(), error, created, secret, form));
         templates.render(ctx, status, "tokens.jte", params);
     }
 
@@ -188,7 +234,8 @@ public final class AdminController {
         return new TokenRow(t.id(), t.name(), t.role(), Format.time(t.created()), Format.time(t.expires()), Format.time(t.revoked()));
     }
 
+    /** The roles, least privilege first (the order of the form's list). */
     private static List<String> roles() {
-        return Arrays.stream(Role.values()).map(Role::id).toList();
+        return List.of(Role.AUDITOR.id(), Role.SIGNER.id(), Role.OFFICER.id(), Role.ADMIN.id());
     }
 }

@@ -12,8 +12,8 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -34,27 +34,41 @@ public final class IssueController {
     public record Option(String value, String label) {}
 
     public record IssueModel(List<Option> cas, List<Option> profiles, String ca, String profile, ProfileRules rules,
-                             String csr, String error) {}
+                             String csr, String validityDays, String error) {}
 
     public record IdentityModel(List<Option> cas, List<Option> profiles, List<String> algorithms, String ca,
                                 String profile, ProfileRules rules, String subject, String keyAlgorithm, String error) {}
 
     private final CertificateAuthorities authorities;
+    private final SessionStore sessions;
+    private final SessionCookie cookie;
     private final Templates templates;
 
-    IssueController(CertificateAuthorities authorities, Templates templates) {
+    IssueController(CertificateAuthorities authorities, SessionStore sessions, SessionCookie cookie, Templates templates) {
         this.authorities = authorities;
+        this.sessions = sessions;
+        this.cookie = cookie;
         this.templates = templates;
     }
 
     void form(Context ctx, Viewer viewer) {
-        showIssue(ctx, viewer, 200, ctx.queryParam("ca"), ctx.queryParam("profile"), "", null);
+        showIssue(ctx, viewer, 200, ctx.queryParam("ca"), ctx.queryParam("profile"), "", "", null);
     }
 
+    /**
+     * Posts of the one issue form: "Show rules" re-renders it for the CA and profile selected,
+     * keeping what was typed; "Issue" issues with exactly the CA and profile selected in it.
+     */
     void issue(Context ctx, Viewer viewer) throws IOException {
         String ca = ctx.formParam("ca");
         String profile = ctx.formParam("profile");
         String pasted = ctx.formParam("csr") == null ? "" : ctx.formParam("csr").strip();
+        String days = ctx.formParam("validityDays") == null ? "" : ctx.formParam("validityDays").strip();
+        String keep = pasted.length() <= MAX_CSR_BYTES ? pasted : "";
+        if ("rules".equals(ctx.formParam("show"))) {
+            showIssue(ctx, viewer, 200, ca, profile, keep, days, null);
+            return;
+        }
         byte[] csr;
         UploadedFile file = ctx.uploadedFile("csrFile");
         if (file != null && file.size() > 0) {
@@ -63,25 +77,64 @@ public final class IssueController {
             csr = pasted.getBytes(StandardCharsets.US_ASCII);
         }
         if (csr.length > MAX_CSR_BYTES) {
-            showIssue(ctx, viewer, 413, ca, profile, "", "The CSR is larger than " + MAX_CSR_BYTES / 1024 + " KiB; that is not a CSR.");
+            showIssue(ctx, viewer, 413, ca, profile, "", days, "The CSR is larger than " + MAX_CSR_BYTES / 1024 + " KiB; that is not a CSR.");
             return;
         }
         if (csr.length == 0) {
-            showIssue(ctx, viewer, 400, ca, profile, pasted, "Paste a CSR (PEM) or choose a CSR file.");
+            showIssue(ctx, viewer, 400, ca, profile, pasted, days, "Paste a CSR (PEM) or choose a CSR file.");
+            return;
+        }
+        Duration validity;
+        try {
+            validity = validityDays(days);
+        } catch (UiException e) {
+            showIssue(ctx, viewer, e.status(), ca, profile, keep, days, e.getMessage());
             return;
         }
         IssuedCertificate issued;
         try {
-            issued = authorities.issue(required(ca, "CA"), required(profile, "profile"), csr, viewer.actor());
+            issued = authorities.issue(required(ca, "CA"), required(profile, "profile"), csr, validity, viewer.actor());
         } catch (CaException e) {
             if (e.kind() == CaException.Kind.UNAVAILABLE) {
                 throw e;
             }
-            showIssue(ctx, viewer, UiErrors.status(e.kind()), ca, profile, pasted.length() <= MAX_CSR_BYTES ? pasted : "",
-                    e.getMessage());
+            showIssue(ctx, viewer, UiErrors.status(e.kind()), ca, profile, keep, days, e.getMessage());
             return;
         }
-        ctx.redirect("/ui/certificates/" + issued.caId() + "/" + issued.serial() + "?issued=1", HttpStatus.SEE_OTHER);
+        sessions.flash(cookie.read(ctx), new CertificatesController.Notice(issued.caId(), issued.serial(), true, null, null));
+        ctx.redirect("/ui/certificates/" + issued.caId() + "/" + issued.serial(), HttpStatus.SEE_OTHER);
+    }
+
+    /** Days from a form field: empty is the profile's longest (null); otherwise a whole number of days. */
+    static Duration validityDays(String days) {
+        if (days == null || days.isBlank()) {
+            return null;
+        }
+        try {
+            int d = Integer.parseInt(days.strip());
+            if (d >= 1 && d <= 36_525) {
+                return Duration.ofDays(d);
+            }
+        } catch (NumberFormatException e) {
+            // explained below
+        }
+        throw UiException.badRequest("The validity is a whole number of days, at least 1 and at most the profile's longest; "
+                + "leave it empty for the longest.");
+    }
+
+    /** One signer identity in the list. */
+    public record IdentityRow(String id, CertificateRow certificate, String keyAlgorithm) {}
+
+    /** {@code /ui/identities}: every signer identity whose key the HSM holds. */
+    void identities(Context ctx, Viewer viewer) {
+        Map<String, String> names = DashboardController.caNames(authorities.list());
+        List<IdentityRow> rows = authorities.listSignerIdentities().stream()
+                .map(i -> new IdentityRow(i.id(), CertificateRow.of(i.certificate(), names), i.certificate().keyAlgorithm()))
+                .toList();
+        Map<String, Object> params = new HashMap<>();
+        params.put("frame", Frame.of("Signer identities", "identities", viewer));
+        params.put("rows", rows);
+        templates.render(ctx, 200, "identities.jte", params);
     }
 
     void identityForm(Context ctx, Viewer viewer) {
@@ -93,6 +146,10 @@ public final class IssueController {
         String profile = ctx.formParam("profile");
         String subject = ctx.formParam("subject") == null ? "" : ctx.formParam("subject").strip();
         String algorithm = ctx.formParam("keyAlgorithm");
+        if ("rules".equals(ctx.formParam("show"))) {
+            showIdentity(ctx, viewer, 200, ca, profile, subject, algorithm, null);
+            return;
+        }
         KeyAlgorithm keyAlgorithm;
         try {
             keyAlgorithm = KeyAlgorithm.parse(algorithm == null ? "" : algorithm);
@@ -112,18 +169,19 @@ public final class IssueController {
             return;
         }
         IssuedCertificate c = identity.certificate();
-        ctx.redirect("/ui/certificates/" + c.caId() + "/" + c.serial() + "?identity="
-                + URLEncoder.encode(identity.id(), StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
+        sessions.flash(cookie.read(ctx), new CertificatesController.Notice(c.caId(), c.serial(), false, identity.id(), null));
+        ctx.redirect("/ui/certificates/" + c.caId() + "/" + c.serial(), HttpStatus.SEE_OTHER);
     }
 
-    private void showIssue(Context ctx, Viewer viewer, int status, String ca, String profile, String csr, String error) {
+    private void showIssue(Context ctx, Viewer viewer, int status, String ca, String profile, String csr, String validityDays,
+                           String error) {
         List<Option> cas = caOptions();
         List<Profile> profiles = leafProfiles();
         Profile selected = select(profiles, profile, DEFAULT_PROFILE);
         Map<String, Object> params = new HashMap<>();
         params.put("frame", Frame.of("Issue a certificate", "issue", viewer));
         params.put("model", new IssueModel(cas, profileOptions(profiles), selectCa(cas, ca), selected == null ? null : selected.name(),
-                selected == null ? null : ProfileRules.of(selected), csr, error));
+                selected == null ? null : ProfileRules.of(selected), csr, validityDays, error));
         templates.render(ctx, status, "issue.jte", params);
     }
 
@@ -134,7 +192,7 @@ public final class IssueController {
         Profile selected = select(profiles, profile, DEFAULT_IDENTITY_PROFILE);
         List<String> algorithms = Arrays.stream(KeyAlgorithm.values()).filter(a -> !a.isSymmetric()).map(Enum::name).toList();
         Map<String, Object> params = new HashMap<>();
-        params.put("frame", Frame.of("New signer identity", "issue", viewer));
+        params.put("frame", Frame.of("New signer identity", "identities", viewer));
         params.put("model", new IdentityModel(cas, profileOptions(profiles), algorithms, selectCa(cas, ca),
                 selected == null ? null : selected.name(), selected == null ? null : ProfileRules.of(selected), subject,
                 algorithms.contains(algorithm) ? algorithm : "EC_P256", error));

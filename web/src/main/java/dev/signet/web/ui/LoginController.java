@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code /ui/login} and {@code /ui/logout}. The login form is CSRF-protected too (by a short-lived
- * anonymous session), failed logins are rate-limited per user name and per client address, and
+ * {@code /ui/login} and {@code /ui/logout}. The login form is CSRF-protected too (by a signed,
+ * short-lived token in the session cookie: {@link LoginTokens}, nothing stored), failed logins are rate-limited per user name and per client address, and
  * every attempt, successful or not, lands in the audit chain. A successful login gets a new session
  * id, so an id planted before login is worth nothing after it.
  */
@@ -33,30 +33,33 @@ public final class LoginController {
     private final SecurityEvents events;
     private final SecurityAudit audit;
     private final LoginThrottle throttle;
+    private final LoginTokens tokens;
     private final Templates templates;
     private final UiErrors errors;
 
     LoginController(SessionStore sessions, SessionCookie cookie, AccessStore access, SecurityEvents events,
-                    SecurityAudit audit, LoginThrottle throttle, Templates templates, UiErrors errors) {
+                    SecurityAudit audit, LoginThrottle throttle, LoginTokens tokens, Templates templates, UiErrors errors) {
         this.sessions = sessions;
         this.cookie = cookie;
         this.access = access;
         this.events = events;
         this.audit = audit;
         this.throttle = throttle;
+        this.tokens = tokens;
         this.templates = templates;
         this.errors = errors;
     }
 
     void form(Context ctx) {
         errors.guard(ctx, null, () -> {
-            Optional<Session> current = sessions.find(cookie.read(ctx));
-            if (current.isPresent() && !current.get().anonymous()) {
+            String value = cookie.read(ctx);
+            Optional<Session> current = sessions.find(value);
+            if (current.isPresent()) {
                 ctx.redirect("/ui", HttpStatus.SEE_OTHER);
                 return;
             }
-            Session s = current.isPresent() ? current.get() : anonymousSession(ctx);
-            show(ctx, 200, s, "", safeNext(ctx.queryParam("next")), null);
+            String token = tokens.valid(value) ? value : newLoginToken(ctx);
+            show(ctx, 200, tokens.csrfFor(token), "", safeNext(ctx.queryParam("next")), null);
         });
     }
 
@@ -65,12 +68,14 @@ public final class LoginController {
             if (ctx.contentLength() < 0 || ctx.contentLength() > 4096) {
                 throw new UiException(413, "The login form is too large.");
             }
-            Optional<Session> current = sessions.find(cookie.read(ctx));
-            if (current.isEmpty() || !UiGate.csrfMatches(ctx, current.get().csrfToken())) {
-                audit.refused("anonymous", "POST", ctx.path(), 403, "login without a valid CSRF token");
+            String pre = cookie.read(ctx);
+            // The form of the login page (a login token), or of a logged-in session logging in again.
+            Optional<Session> current = tokens.valid(pre) ? Optional.empty() : sessions.find(pre);
+            String expectedCsrf = tokens.valid(pre) ? tokens.csrfFor(pre) : current.map(Session::csrfToken).orElse(null);
+            if (expectedCsrf == null || !UiGate.csrfMatches(ctx, expectedCsrf)) {
+                audit.refusedAnonymously(ctx.ip(), "POST", ctx.path(), 403, "login without a valid CSRF token");
                 throw new UiException(403, "The login form expired. Reload the login page and try again.");
             }
-            Session pre = current.get();
             String username = ctx.formParam("username") == null ? "" : ctx.formParam("username").strip();
             String password = ctx.formParam("password") == null ? "" : ctx.formParam("password");
             String next = safeNext(ctx.formParam("next"));
@@ -81,7 +86,7 @@ public final class LoginController {
                 recordFailure(username, client, "rate-limited");
                 long minutes = Math.max(1, (wait.toSeconds() + 59) / 60);
                 ctx.header("Retry-After", Long.toString(Math.max(1, wait.toSeconds())));
-                show(ctx, 429, pre, username, next, "Too many failed logins. Try again in " + minutes
+                show(ctx, 429, expectedCsrf, username, next, "Too many failed logins. Try again in " + minutes
                         + (minutes == 1 ? " minute." : " minutes."));
                 return;
             }
@@ -101,11 +106,11 @@ public final class LoginController {
                 throttle.failed(username, client);
                 recordFailure(username, client, failure);
                 // One message for every cause: the page does not tell which names exist.
-                show(ctx, 401, pre, username, next, "Wrong user name or password.");
+                show(ctx, 401, expectedCsrf, username, next, "Wrong user name or password.");
                 return;
             }
             throttle.succeeded(username);
-            sessions.end(pre.id());
+            current.ifPresent(old -> sessions.end(old.id()));
             Session session = sessions.openFor(username, new AuditEvent("user:" + username, "login.success", "user",
                     username, CanonicalJson.write(Map.of("client", client))));
             cookie.write(ctx, session);
@@ -119,17 +124,16 @@ public final class LoginController {
         ctx.redirect("/ui/login", HttpStatus.SEE_OTHER);
     }
 
-    private Session anonymousSession(Context ctx) {
-        Session s = sessions.openAnonymous()
-                .orElseThrow(() -> new UiException(503, "Too many open sessions; try again in a few minutes."));
-        cookie.write(ctx, s);
-        return s;
+    private String newLoginToken(Context ctx) {
+        String token = tokens.issue();
+        cookie.writeLoginToken(ctx, token);
+        return token;
     }
 
-    private void show(Context ctx, int status, Session s, String username, String next, String error) {
+    private void show(Context ctx, int status, String csrf, String username, String next, String error) {
         Map<String, Object> params = new HashMap<>();
         params.put("frame", Frame.of("Log in", "login", null));
-        params.put("login", new LoginModel(s.csrfToken(), username, next, error));
+        params.put("login", new LoginModel(csrf, username, next, error));
         templates.render(ctx, status, "login.jte", params);
     }
 

@@ -27,6 +27,11 @@ final class SessionCookie {
         ctx.cookie(new Cookie(NAME, session.id(), "/", -1, secure, true, null, SameSite.STRICT));
     }
 
+    /** Before login the cookie holds a signed login token ({@link LoginTokens}), not a session id. */
+    void writeLoginToken(Context ctx, String token) {
+        ctx.cookie(new Cookie(NAME, token, "/", -1, secure, true, null, SameSite.STRICT));
+    }
+
     void clear(Context ctx) {
         ctx.cookie(new Cookie(NAME, "", "/", 0, secure, true, null, SameSite.STRICT));
     }

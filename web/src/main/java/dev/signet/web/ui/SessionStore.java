@@ -19,9 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Logged-in sessions are kept in the database ({@link UiSessionStore}, the id only as its hash),
  * so they survive a restart and every node on the database knows them; the idle time is measured
- * from a last-seen time written at most once a minute, so it is exact to that minute. Pre-login
- * sessions stay in memory, short-lived and capped in number, so that fetching the login page writes
- * nothing and cannot fill memory or the database. Flashes (a new token's secret, shown once after a
+ * from a last-seen time written at most once a minute, so it is exact to that minute. There are no
+ * pre-login sessions: the login form is protected by a signed token ({@link LoginTokens}), so
+ * fetching the login page stores nothing anywhere. Flashes (a new token's secret, shown once after a
  * redirect) stay in memory too, for a few minutes: a secret never goes to disk. With several nodes,
  * the page after such a redirect must be served by the same node to show it.
  */
@@ -29,15 +29,11 @@ final class SessionStore {
 
     static final Duration IDLE = Duration.ofMinutes(30);
     static final Duration ABSOLUTE = Duration.ofHours(8);
-    static final Duration ANONYMOUS = Duration.ofMinutes(15);
-    /** Most pre-login sessions held in memory at once. */
-    static final int MAX_SESSIONS = 10_000;
     /** How long a flash waits to be shown: the redirect that follows it takes a moment. */
     static final Duration FLASH = Duration.ofMinutes(5);
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Map<String, Session> anonymous = new ConcurrentHashMap<>();
     /** What the next page of a session shows once (a new token's secret), kept out of URLs and forms. */
     private final Map<String, Flash> flashes = new ConcurrentHashMap<>();
     private final UiSessionStore store;
@@ -50,24 +46,9 @@ final class SessionStore {
         this.clock = clock;
     }
 
-    /** A new pre-login session (memory only), or empty when too many are open. */
-    Optional<Session> openAnonymous() {
-        if (anonymous.size() >= MAX_SESSIONS) {
-            Instant now = now();
-            anonymous.values().removeIf(s -> expired(s, now));
-            if (anonymous.size() >= MAX_SESSIONS) {
-                return Optional.empty();
-            }
-        }
-        Instant now = now();
-        Session s = new Session(random(), null, random(), now, now, now.plus(ANONYMOUS));
-        anonymous.put(s.id(), s);
-        return Optional.of(s);
-    }
-
     /**
      * A new stored session for {@code username}, written with {@code login} (its audit entry) in one
-     * transaction; the caller ends the anonymous one it replaces. Sessions that have ended are swept
+     * transaction. Sessions that have ended are swept
      * from the database first, so it holds no more than the live ones and those of the last minutes.
      */
     Session openFor(String username, AuditEvent login) {
@@ -84,14 +65,6 @@ final class SessionStore {
             return Optional.empty();
         }
         Instant now = now();
-        Session pre = anonymous.get(id);
-        if (pre != null) {
-            if (expired(pre, now)) {
-                anonymous.remove(id);
-                return Optional.empty();
-            }
-            return Optional.of(pre);
-        }
         Optional<UiSessionRecord> stored = store.find(id);
         if (stored.isEmpty()) {
             return Optional.empty();
@@ -104,13 +77,11 @@ final class SessionStore {
         return Optional.of(toSession(id, store.touch(id, stored.get(), now)));
     }
 
-    /** Ends the session, pre-login or stored. */
+    /** Ends the session. */
     void end(String id) {
         if (id != null) {
             flashes.remove(id);
-            if (anonymous.remove(id) == null) {
-                store.end(id);
-            }
+            store.end(id);
         }
     }
 
@@ -148,11 +119,6 @@ final class SessionStore {
         store.endAllOf(username);
     }
 
-    /** How many pre-login sessions are held in memory. */
-    int anonymousCount() {
-        return anonymous.size();
-    }
-
     private Instant now() {
         // The store keeps milliseconds; a session read back must equal the one opened.
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -163,7 +129,7 @@ final class SessionStore {
     }
 
     private static boolean expired(Session s, Instant now) {
-        return !now.isBefore(s.expires()) || (!s.anonymous() && !now.isBefore(s.lastSeen().plus(IDLE)));
+        return !now.isBefore(s.expires()) || !now.isBefore(s.lastSeen().plus(IDLE));
     }
 
     private static String random() {

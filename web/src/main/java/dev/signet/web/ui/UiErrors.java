@@ -4,9 +4,12 @@ import dev.signet.ca.CaException;
 import dev.signet.ca.store.AlreadyExistsException;
 import dev.signet.ca.store.InvalidRecordException;
 import dev.signet.ca.store.NotFoundException;
+import dev.signet.web.http.ClientGone;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import dev.signet.web.auth.Role;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,13 +59,22 @@ public final class UiErrors {
             page(ctx, viewer, e.getStatus() >= 400 && e.getStatus() < 500 ? e.getStatus() : 500,
                     e.getStatus() == 413 ? "The upload is too large." : "The request could not be handled.");
         } catch (Exception e) {
+            if (ClientGone.is(e)) {
+                LOG.info("client {} went away during {} {} ({})", ctx.ip(), ctx.method(), ctx.path(), ClientGone.describe(e));
+                page(ctx, viewer, 400, "The request ended before it was complete.");
+                return;
+            }
             page(ctx, viewer, 500, "Something went wrong on our side. Incident " + incident(ctx, e) + ".");
         }
     }
 
-    void forbidden(Context ctx, Viewer viewer) {
-        page(ctx, viewer, 403, "Your role (" + viewer.role().id() + ") does not allow this page. "
-                + "Ask an administrator if you need it.");
+    void forbidden(Context ctx, Viewer viewer, Set<Role> needed) {
+        String how = viewer.role() == Role.ADMIN
+                ? " As an administrator, create a user with that role on the Users page (or with "
+                        + "signet user create --role " + Role.leastPrivileged(needed).id() + "), then log in as that user."
+                : " An administrator can give you an account with that role.";
+        page(ctx, viewer, 403, "This page needs the " + Role.describe(needed) + "; you are logged in as "
+                + viewer.username() + " with role " + viewer.role().id() + "." + how);
     }
 
     void notFound(Context ctx, Viewer viewer) {

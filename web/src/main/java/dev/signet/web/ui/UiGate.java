@@ -55,13 +55,13 @@ final class UiGate {
     /** {@code page}, open to logged-in users with one of {@code roles}. */
     Handler page(Set<Role> roles, Page page) {
         return ctx -> errors.guard(ctx, null, () -> {
-            Optional<Session> session = sessions.find(cookie.read(ctx)).filter(s -> !s.anonymous());
+            Optional<Session> session = sessions.find(cookie.read(ctx));
             Viewer viewer = session.flatMap(this::viewer).orElse(null);
             if (viewer == null) {
                 session.ifPresent(s -> sessions.end(s.id()));
                 if (ctx.method() == HandlerType.POST) {
                     // A form from an expired session: refuse it, do not replay it after login.
-                    audit.refused("anonymous", "POST", ctx.path(), 403, "no session");
+                    audit.refusedAnonymously(ctx.ip(), "POST", ctx.path(), 403, "no session");
                     throw new UiException(403, "Your session has ended. Log in again and repeat the action.");
                 }
                 String next = ctx.queryString() == null ? ctx.path() : ctx.path() + "?" + ctx.queryString();
@@ -80,7 +80,7 @@ final class UiGate {
             }
             if (!viewer.is(roles)) {
                 audit.refused(viewer.actor(), ctx.method().name(), ctx.path(), 403, "role " + viewer.role().id());
-                errors.forbidden(ctx, viewer);
+                errors.forbidden(ctx, viewer, roles);
                 return;
             }
             page.handle(ctx, viewer);

@@ -38,16 +38,17 @@ public final class UiRoutes {
         UiErrors errors = new UiErrors(templates);
         SessionStore sessions = new SessionStore(new UiSessionStore(s.database()), clock);
         SessionCookie cookie = new SessionCookie(s.config().tls() != null);
-        SecurityAudit audit = new StoreSecurityAudit(s.securityEvents());
+        SecurityAudit audit = new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals());
         UiGate gate = new UiGate(sessions, cookie, s.access(), audit, errors);
 
         LoginController login = new LoginController(sessions, cookie, s.access(), s.securityEvents(), audit,
-                new LoginThrottle(clock), templates, errors);
-        DashboardController dashboard = new DashboardController(s.authorities(), s.auditLog(), templates, clock);
-        CaController cas = new CaController(s.authorities(), templates);
-        IssueController issue = new IssueController(s.authorities(), templates);
-        CertificatesController certificates = new CertificatesController(s.authorities(), templates);
+                new LoginThrottle(clock), new LoginTokens(clock), templates, errors);
+        DashboardController dashboard = new DashboardController(s.authorities(), templates, clock);
+        CaController cas = new CaController(s.authorities(), templates, s.config().publicBaseUrl().toString(), clock);
+        IssueController issue = new IssueController(s.authorities(), sessions, cookie, templates);
+        CertificatesController certificates = new CertificatesController(s.authorities(), sessions, cookie, templates, clock);
         AuditController auditLog = new AuditController(s.auditLog(), templates);
+        KeysController keys = new KeysController(s.keys(), templates);
         AdminController admin = new AdminController(s.access(), sessions, cookie, templates, clock);
         ValidateController validate = new ValidateController(s.pdfValidation(), templates);
         Access open = Access.PUBLIC;
@@ -59,31 +60,39 @@ public final class UiRoutes {
                 post("/ui/logout", open, gate.page(UiAccess.ANY, login::logout)),
 
                 get("/ui", open, gate.page(UiAccess.ANY, dashboard::show)),
+                get("/ui/cas", open, gate.page(UiAccess.READ, cas::list)),
+                post("/ui/cas", open, gate.page(UiAccess.ADMIN, cas::createSubordinate)),
                 get("/ui/cas/{caId}", open, gate.page(UiAccess.READ, cas::show)),
                 get("/ui/cas/{caId}/chain.pem", open, gate.page(UiAccess.READ, cas::chain)),
 
                 get("/ui/issue", open, gate.page(UiAccess.OFFICER, issue::form)),
                 post("/ui/issue", open, gate.page(UiAccess.OFFICER, issue::issue)),
+                get("/ui/identities", open, gate.page(UiAccess.READ, issue::identities)),
                 get("/ui/identities/new", open, gate.page(UiAccess.OFFICER, issue::identityForm)),
                 post("/ui/identities", open, gate.page(UiAccess.OFFICER, issue::createIdentity)),
 
                 get("/ui/certificates", open, gate.page(UiAccess.READ, certificates::search)),
                 get("/ui/certificates/{caId}/{serial}", open, gate.page(UiAccess.READ, certificates::detail)),
+                get("/ui/certificates/{caId}/{serial}/renew", open, gate.page(UiAccess.OFFICER, certificates::renewForm)),
+                post("/ui/certificates/{caId}/{serial}/renew", open, gate.page(UiAccess.OFFICER, certificates::renew)),
                 get("/ui/certificates/{caId}/{serial}/certificate.pem", open, gate.page(UiAccess.READ, certificates::pem)),
                 get("/ui/certificates/{caId}/{serial}/certificate.cer", open, gate.page(UiAccess.READ, certificates::der)),
                 get("/ui/certificates/{caId}/{serial}/chain.pem", open, gate.page(UiAccess.READ, certificates::chain)),
 
                 get("/ui/audit", open, gate.page(UiAccess.AUDIT, auditLog::show)),
+                get("/ui/keys", open, gate.page(UiAccess.AUDIT, keys::show)),
 
                 get("/ui/validate", open, gate.page(UiAccess.ANY, validate::form)),
                 post("/ui/validate", open, gate.page(UiAccess.ANY, validate::validate)),
 
                 get("/ui/users", open, gate.page(UiAccess.ADMIN, admin::users)),
                 post("/ui/users", open, gate.page(UiAccess.ADMIN, admin::createUser)),
+                get("/ui/users/{username}/disable", open, gate.page(UiAccess.ADMIN, admin::confirmDisable)),
                 post("/ui/users/{username}/disable", open, gate.page(UiAccess.ADMIN, admin::disableUser)),
                 post("/ui/users/{username}/enable", open, gate.page(UiAccess.ADMIN, admin::enableUser)),
                 get("/ui/tokens", open, gate.page(UiAccess.ADMIN, admin::tokens)),
                 post("/ui/tokens", open, gate.page(UiAccess.ADMIN, admin::createToken)),
+                get("/ui/tokens/{tokenId}/revoke", open, gate.page(UiAccess.ADMIN, admin::confirmRevoke)),
                 post("/ui/tokens/{tokenId}/revoke", open, gate.page(UiAccess.ADMIN, admin::revokeToken)),
 
                 // Last, so that every page above matches first: any other UI path is a 404 page.

@@ -67,7 +67,7 @@ class CommandLineTest {
                 Thread.sleep(50);
             }
             assertTrue(server.services().access().findBySecret(token).orElseThrow().revoked() != null);
-            assertEquals(1, run("token", "revoke", "--data", data.toString(), "no-such-id").exit());
+            assertEquals(4, run("token", "revoke", "--data", data.toString(), "no-such-id").exit(), "not found");
         }
     }
 
@@ -98,7 +98,7 @@ class CommandLineTest {
                     + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(g.generateKeyPair().getPublic().getEncoded())
                     + "\n-----END PUBLIC KEY-----\n");
             Result broken = run("audit", "verify", "--data", data.toString(), "--audit-key", other.toString());
-            assertEquals(1, broken.exit(), broken.out() + broken.err());
+            assertEquals(6, broken.exit(), "integrity failure: " + broken.out() + broken.err());
             assertTrue(broken.out().contains("BROKEN"), broken.out());
 
             Result notPem = run("audit", "verify", "--data", data.toString(), "--audit-key", data.resolve("signet.db").toString());
@@ -160,7 +160,7 @@ class CommandLineTest {
         assertTrue(cert.getSubjectAlternativeNames().toString().contains("cli.example.com"));
 
         Result refused = run("issue", "--data", data.toString(), "--ca", issuing, "--profile", "nope", "--csr", csr.toString());
-        assertEquals(1, refused.exit());
+        assertEquals(4, refused.exit(), "not found");
         String[] errLines = refused.err().strip().split("\n");
         assertEquals("signet: no profile 'nope'", errLines[errLines.length - 1], "log lines may precede the reason");
         assertFalse(refused.err().contains("\tat "), refused.err());

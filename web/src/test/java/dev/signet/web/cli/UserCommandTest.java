@@ -49,7 +49,7 @@ class UserCommandTest {
 
             Result duplicate = run("another password 1\n", "user", "create", "--data", data.toString(),
                     "--username", "olga", "--role", "admin", "--password-stdin");
-            assertEquals(1, duplicate.exit());
+            assertEquals(3, duplicate.exit(), "refused: the name is taken");
             assertFalse(duplicate.err().contains("another password"), duplicate.err());
         }
     }

@@ -104,9 +104,9 @@ class HttpInfrastructureTest {
     }
 
     @Test
-    void wrong_method_on_a_known_path_is_a_not_found_problem() throws Exception {
+    void wrong_method_on_a_known_path_is_a_method_not_allowed_problem() throws Exception {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/echo")).build(), HttpResponse.BodyHandlers.ofString());
-        problem(r, 404, "not-found");
+        problem(r, 405, "method-not-allowed");
     }
 
     @Test

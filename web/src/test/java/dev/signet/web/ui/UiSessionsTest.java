@@ -37,6 +37,50 @@ class UiSessionsTest {
     }
 
     @Test
+    void anonymous_login_page_floods_store_nothing_and_lock_nobody_out() throws Exception {
+        server.createUser("flooded", PASSWORD, "auditor");
+        long commits = server.server.services().database().commitCount();
+        // More than the old cap on pre-login sessions (10,000), as fast as this client can.
+        int pages = 10_050;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                statuses.add(pool.submit(() -> {
+                    int bad = 0;
+                    for (int i = 0; i < pages / 8 + 1; i++) {
+                        if (server.get("/ui/login", null).statusCode() != 200) {
+                            bad++;
+                        }
+                    }
+                    return bad;
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : statuses) {
+                assertEquals(0, f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(200, server.get("/ui/login", null).statusCode());
+        String cookie = server.login("flooded", PASSWORD);
+        assertEquals(200, server.get("/ui", cookie).statusCode());
+        assertTrue(server.server.services().database().commitCount() <= commits + 2,
+                "the login page stores nothing (the login itself commits)");
+    }
+
+    @Test
+    void a_login_token_from_the_cookie_is_not_a_session_and_a_forged_one_is_refused() throws Exception {
+        server.createUser("forger", PASSWORD, "auditor");
+        HttpResponse<String> form = server.get("/ui/login", null);
+        String token = UiServer.sessionCookie(form).orElseThrow();
+        assertEquals(303, server.get("/ui", token).statusCode(), "a login token logs nobody in");
+        String forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA" + token.substring(token.lastIndexOf('.') + 5);
+        assertEquals(403, server.postForm("/ui/login", forged, fields(UiServer.csrf(form.body()), "forger", PASSWORD)).statusCode());
+        assertEquals(303, server.postForm("/ui/login", token, fields(UiServer.csrf(form.body()), "forger", PASSWORD)).statusCode());
+    }
+
+    @Test
     void the_session_cookie_is_http_only_and_same_site_strict() throws Exception {
         HttpResponse<String> form = server.get("/ui/login", null);
         String cookie = UiServer.setCookieHeader(form).orElseThrow();
@@ -224,6 +268,27 @@ class UiSessionsTest {
         HttpResponse<String> huge = server.postForm("/ui/issue", cookie, f);
         assertEquals(413, huge.statusCode());
         assertTrue(huge.body().contains("too large"));
+    }
+
+    @Test
+    void a_notice_on_the_certificate_page_comes_from_the_server_never_from_the_url() throws Exception {
+        server.createUser("officer-notice", PASSWORD, "officer");
+        String cookie = server.login("officer-notice", PASSWORD);
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("_csrf", UiServer.csrf(server.get("/ui/issue", cookie).body()));
+        f.put("ca", "signet-demo-issuing-ca");
+        f.put("profile", "tls-server");
+        f.put("csr", Csrs.tlsServer("notice.example.org"));
+        HttpResponse<String> issued = server.postForm("/ui/issue", cookie, f);
+        assertEquals(303, issued.statusCode(), issued.body());
+        String page = issued.headers().firstValue("Location").orElseThrow();
+        assertFalse(page.contains("?"), page);
+        assertTrue(server.get(page, cookie).body().contains("id=\"issued-notice\""), "shown once, after the redirect");
+        assertFalse(server.get(page, cookie).body().contains("id=\"issued-notice\""), "and only once");
+        // A link anyone can send: its text must not appear as if the server said it.
+        String crafted = server.get(page + "?identity=Security+notice:+call+0800+123&issued=1", cookie).body();
+        assertFalse(crafted.contains("Security notice"), "the query string is no message");
+        assertFalse(crafted.contains("id=\"identity-notice\"") || crafted.contains("id=\"issued-notice\""));
     }
 
     @Test

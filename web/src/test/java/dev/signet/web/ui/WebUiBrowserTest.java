@@ -186,7 +186,7 @@ class WebUiBrowserTest {
         String id = "signet-demo-issuing-ca." + serial;
         assertTrue(notice.contains(id), notice);
         var identity = server.server.services().authorities().findSignerIdentity(id);
-        assertEquals("identity-signet-demo-issuing-ca-" + serial, identity.key().label());
+        assertEquals("identity-signet-demo-issuing-ca-" + serial, identity.signer().keyLabel());
         assertTrue(driver.findElement(By.id("subject")).getText().contains("CN=Browser Signer"));
     }
 
