@@ -112,6 +112,8 @@ class UiAccessMatrixTest {
                 Call.page("/ui/certificates/{caId}/{serial}/certificate.cer", cert + "/certificate.cer", READERS),
                 Call.page("/ui/certificates/{caId}/{serial}/chain.pem", cert + "/chain.pem", READERS),
                 Call.page("/ui/audit", "/ui/audit", AUDITORS),
+                Call.page("/ui/validate", "/ui/validate", ALL),
+                Call.form("/ui/validate", () -> "/ui/validate", Map::of, ALL, 400),
                 Call.page("/ui/keys", "/ui/keys", AUDITORS),
                 Call.page("/ui/users", "/ui/users", ADMIN),
                 Call.form("/ui/users", () -> "/ui/users", () -> Map.of("username", "made-" + counter.incrementAndGet(),
