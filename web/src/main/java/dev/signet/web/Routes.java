@@ -6,6 +6,7 @@ import static dev.signet.web.http.Route.post;
 import dev.signet.web.api.AuditController;
 import dev.signet.web.api.CaController;
 import dev.signet.web.api.CertificateController;
+import dev.signet.web.api.DataKeyController;
 import dev.signet.web.api.HealthController;
 import dev.signet.web.api.IdentityController;
 import dev.signet.web.api.KeyController;
@@ -17,6 +18,7 @@ import dev.signet.web.api.TokenController;
 import dev.signet.web.api.ValidateController;
 import dev.signet.web.auth.Access;
 import dev.signet.web.auth.Role;
+import dev.signet.web.auth.StoreSecurityAudit;
 import dev.signet.web.http.Route;
 import dev.signet.web.ui.UiRoutes;
 import java.util.ArrayList;
@@ -37,6 +39,8 @@ public final class Routes {
     static final Access PUBLIC = Access.PUBLIC;
     /** Any authenticated role (PDF validation). */
     static final Access ANY_ROLE = Access.roles(Role.ADMIN, Role.OFFICER, Role.SIGNER, Role.AUDITOR);
+    /** Using a data key: any role but auditor (metadata only), and then only with a grant for that key. */
+    static final Access DATA_KEY_USE = Access.roles(Role.ADMIN, Role.OFFICER, Role.SIGNER);
 
     private Routes() {}
 
@@ -53,6 +57,8 @@ public final class Routes {
         AuditController audit = new AuditController(s.auditLog());
         TokenController tokens = new TokenController(s.access());
         ValidateController validate = new ValidateController(s.pdfValidation());
+        DataKeyController dataKeys = new DataKeyController(s.dataKeys(),
+                new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()), s.metrics());
 
         List<Route> routes = new ArrayList<>(List.of(
                 get("/health", PUBLIC, health::health),
@@ -74,6 +80,22 @@ public final class Routes {
                 get("/api/v1/certificates", READ, certificates::search),
                 post("/api/v1/identities", OFFICER, identities::create),
 
+                // Data keys before the HSM key routes: /api/v1/keys/data is the data-key list (see README).
+                post("/api/v1/keys/data", ADMIN, dataKeys::create),
+                get("/api/v1/keys/data", AUDIT, dataKeys::list),
+                get("/api/v1/keys/data/{name}", AUDIT, dataKeys::get),
+                post("/api/v1/keys/data/{name}/rotate", ADMIN, dataKeys::rotate),
+                post("/api/v1/keys/data/{name}/min-decrypt-version", ADMIN, dataKeys::minDecryptVersion),
+                post("/api/v1/keys/data/{name}/enable", ADMIN, dataKeys::enable),
+                post("/api/v1/keys/data/{name}/disable", ADMIN, dataKeys::disable),
+                post("/api/v1/keys/data/{name}/schedule-destruction", ADMIN, dataKeys::scheduleDestruction),
+                post("/api/v1/keys/data/{name}/cancel-destruction", ADMIN, dataKeys::cancelDestruction),
+                post("/api/v1/keys/data/{name}/grants", ADMIN, dataKeys::grant),
+                post("/api/v1/keys/data/{name}/grants/{tokenId}/revoke", ADMIN, dataKeys::revokeGrant),
+                post("/api/v1/keys/data/{name}/encrypt", DATA_KEY_USE, dataKeys::encrypt),
+                post("/api/v1/keys/data/{name}/decrypt", DATA_KEY_USE, dataKeys::decrypt),
+                post("/api/v1/keys/data/{name}/datakey", DATA_KEY_USE, dataKeys::generateDataKey),
+                post("/api/v1/keys/data/{name}/rewrap", DATA_KEY_USE, dataKeys::rewrap),
                 get("/api/v1/keys", AUDIT, keys::list),
                 get("/api/v1/keys/{label}", AUDIT, keys::get),
                 get("/api/v1/audit", AUDIT, audit::list),

@@ -1,6 +1,7 @@
 package dev.signet.web;
 
 import dev.signet.ca.CertificateAuthorities;
+import dev.signet.ca.DataKeys;
 import dev.signet.ca.audit.AuditExpectations;
 import dev.signet.ca.audit.AuditSigner;
 import dev.signet.ca.audit.AuditVerification;
@@ -10,6 +11,7 @@ import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
+import dev.signet.ca.store.DataKeyStore;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.OwnerOnly;
 import dev.signet.ca.store.SecurityEvents;
@@ -32,6 +34,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +60,7 @@ public final class Services implements AutoCloseable {
     public static final String AUDIT_KEY_LABEL = "signet-audit";
     /** Sign a checkpoint every this many audit entries (and on close). */
     public static final int CHECKPOINT_INTERVAL = 100;
+    private static final Logger LOG = LoggerFactory.getLogger(Services.class);
 
     private final SignetConfig config;
     private final PrometheusMeterRegistry metrics;
@@ -64,6 +72,8 @@ public final class Services implements AutoCloseable {
     private final AuditLog auditLog;
     private final SecurityEvents securityEvents;
     private final CertificateAuthorities authorities;
+    private final DataKeys dataKeys;
+    private final ScheduledExecutorService dataKeyJobs;
     private final KeyInventory keys;
     private final AnonymousRefusals anonymousRefusals;
 
@@ -84,6 +94,26 @@ public final class Services implements AutoCloseable {
                         .tag("profile", issued.profile()).register(metrics).increment());
         this.keys = new KeyInventory(hsm, cas);
         this.anonymousRefusals = new AnonymousRefusals(securityEvents, metrics, Clock.systemUTC());
+        this.dataKeys = new DataKeys(hsm.encryptionKeys(), new DataKeyStore(database), Clock.systemUTC());
+        this.dataKeyJobs = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "signet-data-key-jobs");
+            t.setDaemon(true);
+            return t;
+        });
+        // Use is audited per key, caller and minute; destruction runs once its waiting period is over.
+        dataKeyJobs.scheduleWithFixedDelay(this::dataKeyJobs, DATA_KEY_JOB_SECONDS, DATA_KEY_JOB_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** How often data-key use is written to the audit log and due destructions are carried out. */
+    static final long DATA_KEY_JOB_SECONDS = 60;
+
+    private void dataKeyJobs() {
+        try {
+            dataKeys.flushUsage();
+            dataKeys.destroyDue();
+        } catch (RuntimeException e) {
+            LOG.warn("data-key jobs failed (retried in {} s): {}", DATA_KEY_JOB_SECONDS, e.toString());
+        }
     }
 
     /** Opens the HSM and the database described by {@code config}, creating the data directory. */
@@ -230,8 +260,25 @@ public final class Services implements AutoCloseable {
         return pdfValidation;
     }
 
+    /** Named data keys for applications (envelope encryption through the boundary). */
+    public DataKeys dataKeys() {
+        return dataKeys;
+    }
+
     @Override
     public void close() {
+        dataKeyJobs.shutdownNow();
+        try {
+            // A job already writing finishes first, so the last flush sees every count once.
+            dataKeyJobs.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            dataKeys.flushUsage();
+        } catch (RuntimeException e) {
+            LOG.warn("data-key use since the last minute was not audited: {}", e.toString());
+        }
         try {
             anonymousRefusals.close();
             database.close();

@@ -44,6 +44,8 @@ class AuthorizationMatrixTest {
     static String rootId;
     static String issuingId;
     static String serial;
+    static String dataCiphertext;
+    static final Set<String> GRANTED = Set.of("signer");
     static final AtomicInteger counter = new AtomicInteger();
 
     /** One request: method, route pattern (as registered), concrete path, body supplier, who may, and the success status. */
@@ -66,6 +68,13 @@ class AuthorizationMatrixTest {
                 Map.of("profile", "tls-server", "csr", Csrs.tlsServerPem("matrix.example.com")));
         assertEquals(201, issued.statusCode(), issued.body());
         serial = TestServer.json(issued).get("serial").asText();
+        // Data keys: one the signer token is granted (its use routes), one whose state the admin changes.
+        var dataKeys = server.server.services().dataKeys();
+        dataKeys.create("matrix-use", "test");
+        dataKeys.create("matrix-managed", "test");
+        String signerId = server.server.services().access().findBySecret(tokens.get("signer")).orElseThrow().id();
+        dataKeys.grant("matrix-use", signerId, true, true, "test");
+        dataCiphertext = dataKeys.encrypt("matrix-use", new dev.signet.ca.DataKeys.Caller(signerId, "test"), new byte[4], Map.of());
     }
 
     @AfterAll
@@ -101,6 +110,33 @@ class AuthorizationMatrixTest {
                         () -> Map.of("caId", issuingId, "profile", "document-signer", "subject", "CN=Matrix Signer " + counter.incrementAndGet()),
                         OFFICER, 201),
                 new Call("POST", "/api/v1/profiles/reload", () -> "/api/v1/profiles/reload", () -> Map.of(), ADMIN, 200),
+                new Call("POST", "/api/v1/keys/data", () -> "/api/v1/keys/data",
+                        () -> Map.of("name", "matrix-" + counter.incrementAndGet()), ADMIN, 201),
+                new Call("GET", "/api/v1/keys/data", () -> "/api/v1/keys/data", null, AUDITORS, 200),
+                new Call("GET", "/api/v1/keys/data/{name}", () -> "/api/v1/keys/data/matrix-use", null, AUDITORS, 200),
+                new Call("POST", "/api/v1/keys/data/{name}/rotate", () -> "/api/v1/keys/data/matrix-managed/rotate", null, ADMIN, 200),
+                new Call("POST", "/api/v1/keys/data/{name}/min-decrypt-version", () -> "/api/v1/keys/data/matrix-managed/min-decrypt-version",
+                        () -> Map.of("version", 1), ADMIN, 200),
+                new Call("POST", "/api/v1/keys/data/{name}/disable", () -> "/api/v1/keys/data/matrix-managed/disable", null, ADMIN, 200),
+                new Call("POST", "/api/v1/keys/data/{name}/enable", () -> "/api/v1/keys/data/matrix-managed/enable", null, ADMIN, 200),
+                new Call("POST", "/api/v1/keys/data/{name}/schedule-destruction",
+                        () -> "/api/v1/keys/data/matrix-managed/schedule-destruction", () -> Map.of("waitingDays", 7), ADMIN, 200),
+                new Call("POST", "/api/v1/keys/data/{name}/cancel-destruction",
+                        () -> "/api/v1/keys/data/matrix-managed/cancel-destruction", null, ADMIN, 200),
+                new Call("POST", "/api/v1/keys/data/{name}/grants", () -> "/api/v1/keys/data/matrix-managed/grants",
+                        () -> Map.of("tokenId", freshTokenId("officer"), "operations", List.of("encrypt")), ADMIN, 200),
+                new Call("POST", "/api/v1/keys/data/{name}/grants/{tokenId}/revoke", () -> {
+                    String id = freshTokenId("officer");
+                    server.server.services().dataKeys().grant("matrix-managed", id, true, false, "test");
+                    return "/api/v1/keys/data/matrix-managed/grants/" + id + "/revoke";
+                }, null, ADMIN, 200),
+                new Call("POST", "/api/v1/keys/data/{name}/encrypt", () -> "/api/v1/keys/data/matrix-use/encrypt",
+                        () -> Map.of("plaintext", "AAAA"), GRANTED, 200),
+                new Call("POST", "/api/v1/keys/data/{name}/decrypt", () -> "/api/v1/keys/data/matrix-use/decrypt",
+                        () -> Map.of("ciphertext", dataCiphertext), GRANTED, 200),
+                new Call("POST", "/api/v1/keys/data/{name}/datakey", () -> "/api/v1/keys/data/matrix-use/datakey", null, GRANTED, 200),
+                new Call("POST", "/api/v1/keys/data/{name}/rewrap", () -> "/api/v1/keys/data/matrix-use/rewrap",
+                        () -> Map.of("ciphertext", dataCiphertext), GRANTED, 200),
                 new Call("GET", "/api/v1/keys", () -> "/api/v1/keys", null, AUDITORS, 200),
                 new Call("GET", "/api/v1/keys/{label}", () -> "/api/v1/keys/signet-audit", null, AUDITORS, 200),
                 new Call("GET", "/api/v1/audit", () -> "/api/v1/audit", null, AUDITORS, 200),
@@ -116,7 +152,11 @@ class AuthorizationMatrixTest {
     }
 
     private static String freshTokenId() {
-        String secret = server.token("auditor");
+        return freshTokenId("auditor");
+    }
+
+    private static String freshTokenId(String role) {
+        String secret = server.token(role);
         return server.server.services().access().findBySecret(secret).orElseThrow().id();
     }
 

@@ -1,7 +1,6 @@
 package dev.signet.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,10 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,23 +28,8 @@ class Pkcs11ServerTest {
 
     @Test
     void the_server_runs_on_a_softhsm2_token_and_keeps_its_cas_there_across_restarts() throws Exception {
-        String conf = System.getenv("SOFTHSM2_CONF");
-        assertNotNull(conf, "surefire sets SOFTHSM2_CONF (see web/pom.xml)");
-        assertTrue(Files.isRegularFile(LIBRARY), "SoftHSM2 is not installed: apt-get install softhsm2");
-        Path confFile = Path.of(conf);
-        Path tokens = confFile.getParent().resolve("tokens");
-        Files.createDirectories(tokens);
-        Files.writeString(confFile, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
-        String label = "signet-web-" + System.nanoTime();
-        Process init = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label", label,
-                "--so-pin", "12345678", "--pin", "87654321").redirectErrorStream(true).start();
-        String out = new String(init.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(init.waitFor(60, TimeUnit.SECONDS) && init.exitValue() == 0, out);
-        Path pin = dir.resolve("pin");
-        Files.writeString(pin, "87654321");
-        Path config = dir.resolve("signet.yaml");
-        Files.writeString(config, "hsm:\n  backend: pkcs11\n  pkcs11:\n    library: " + LIBRARY + "\n    tokenLabel: " + label
-                + "\n    pinFile: " + pin + "\n    sessions: 2\n");
+        // The token is made with the other test classes' before SoftHSM2 is first loaded (see SoftHsm2Token).
+        Path config = SoftHsm2Token.config(dir, SoftHsm2Token.Use.SERVER, 2);
         ConfigLoader loader = new ConfigLoader(Map.of());
         Path data = dir.resolve("data");
         String admin;

@@ -26,7 +26,7 @@ final class Migrations {
 
     /** Every script, in order. Append only; never edit a script that has shipped. */
     static final List<String> SCRIPTS = List.of("V1__store.sql", "V2__audit_object_index.sql", "V3__ui_session.sql",
-            "V9__certificate_issued_index.sql");
+            "V9__certificate_issued_index.sql", "V10__data_keys.sql");
 
     private Migrations() {
     }

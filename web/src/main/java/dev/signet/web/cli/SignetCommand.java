@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 CaCommand.class,
                 IssueCommand.class,
                 KeysCommand.class,
+                DataCommand.class,
                 AuditCommand.class,
                 BackupCommand.class,
                 RestoreCommand.class,

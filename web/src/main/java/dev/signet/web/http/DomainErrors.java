@@ -1,6 +1,7 @@
 package dev.signet.web.http;
 
 import dev.signet.ca.CaException;
+import dev.signet.ca.DataKeyException;
 import dev.signet.ca.store.AlreadyExistsException;
 import dev.signet.ca.store.InvalidRecordException;
 import dev.signet.ca.store.NotFoundException;
@@ -22,6 +23,15 @@ final class DomainErrors {
                 case POLICY_REFUSED -> ProblemType.POLICY_REFUSAL;
                 case CONFLICT -> ProblemType.CONFLICT;
                 case UNAVAILABLE -> null;
+            };
+        }
+        if (e instanceof DataKeyException dk) {
+            return switch (dk.kind()) {
+                case NOT_FOUND -> ProblemType.NOT_FOUND;
+                case BAD_REQUEST -> ProblemType.MALFORMED_REQUEST;
+                case FORBIDDEN -> ProblemType.FORBIDDEN;
+                case REFUSED -> ProblemType.POLICY_REFUSAL;
+                case CONFLICT -> ProblemType.CONFLICT;
             };
         }
         if (e instanceof NotFoundException) {

@@ -1,6 +1,7 @@
 package dev.signet.web.http;
 
 import dev.signet.ca.CaException;
+import dev.signet.ca.DataKeyException;
 import dev.signet.hsm.HsmException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -67,7 +68,8 @@ public final class ErrorMapper {
         }
         ProblemType domain = DomainErrors.classify(e);
         if (domain != null) {
-            write(ctx, domain, e.getMessage(), e instanceof CaException ca ? ca.code() : null);
+            write(ctx, domain, e.getMessage(), e instanceof CaException ca ? ca.code()
+                    : e instanceof DataKeyException dk ? dk.code() : null);
             return;
         }
         if (e instanceof HsmException || e instanceof CaException) {

@@ -51,6 +51,7 @@ public final class UiRoutes {
         KeysController keys = new KeysController(s.keys(), templates);
         AdminController admin = new AdminController(s.access(), sessions, cookie, templates, clock);
         ValidateController validate = new ValidateController(s.pdfValidation(), templates);
+        DataKeysController dataKeys = new DataKeysController(s.dataKeys(), s.access(), templates);
         Access open = Access.PUBLIC;
 
         return List.of(
@@ -84,6 +85,11 @@ public final class UiRoutes {
 
                 get("/ui/validate", open, gate.page(UiAccess.ANY, validate::form)),
                 post("/ui/validate", open, gate.page(UiAccess.ANY, validate::validate)),
+                get("/ui/data-keys", open, gate.page(UiAccess.AUDIT, dataKeys::show)),
+                post("/ui/data-keys", open, gate.page(UiAccess.ADMIN, dataKeys::create)),
+                post("/ui/data-keys/{name}/rotate", open, gate.page(UiAccess.ADMIN, dataKeys::rotate)),
+                post("/ui/data-keys/{name}/disable", open, gate.page(UiAccess.ADMIN, dataKeys::disable)),
+                post("/ui/data-keys/{name}/enable", open, gate.page(UiAccess.ADMIN, dataKeys::enable)),
 
                 get("/ui/users", open, gate.page(UiAccess.ADMIN, admin::users)),
                 post("/ui/users", open, gate.page(UiAccess.ADMIN, admin::createUser)),

@@ -115,6 +115,15 @@ class UiAccessMatrixTest {
                 Call.page("/ui/validate", "/ui/validate", ALL),
                 Call.form("/ui/validate", () -> "/ui/validate", Map::of, ALL, 400),
                 Call.page("/ui/keys", "/ui/keys", AUDITORS),
+                Call.page("/ui/data-keys", "/ui/data-keys", AUDITORS),
+                Call.form("/ui/data-keys", () -> "/ui/data-keys", () -> Map.of("name", "ui-matrix-" + counter.incrementAndGet()), ADMIN, 303),
+                Call.form("/ui/data-keys/{name}/rotate", () -> "/ui/data-keys/" + freshDataKey() + "/rotate", Map::of, ADMIN, 303),
+                Call.form("/ui/data-keys/{name}/disable", () -> "/ui/data-keys/" + freshDataKey() + "/disable", Map::of, ADMIN, 303),
+                Call.form("/ui/data-keys/{name}/enable", () -> {
+                    String name = freshDataKey();
+                    server.server.services().dataKeys().disable(name, "test");
+                    return "/ui/data-keys/" + name + "/enable";
+                }, Map::of, ADMIN, 303),
                 Call.page("/ui/users", "/ui/users", ADMIN),
                 Call.form("/ui/users", () -> "/ui/users", () -> Map.of("username", "made-" + counter.incrementAndGet(),
                         "role", "auditor", "password", PASSWORD), ADMIN, 303),
@@ -128,6 +137,12 @@ class UiAccessMatrixTest {
                 Call.form("/ui/tokens/{tokenId}/revoke", () -> "/ui/tokens/" + freshTokenId() + "/revoke", Map::of, ADMIN, 303),
                 new Call("GET", "/ui/<rest>", () -> "/ui/no-such-page", null, ALL, 404, 404, false),
                 new Call("POST", "/ui/<rest>", () -> "/ui/no-such-page", Map::of, ALL, 404, 404, false));
+    }
+
+    private static String freshDataKey() {
+        String name = "ui-matrix-" + counter.incrementAndGet();
+        server.server.services().dataKeys().create(name, "test");
+        return name;
     }
 
     private static String csr(String name) {

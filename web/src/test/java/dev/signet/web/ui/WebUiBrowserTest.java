@@ -247,6 +247,26 @@ class WebUiBrowserTest {
     }
 
     @Test
+    void admin_creates_rotates_and_disables_a_data_key_and_sees_its_versions_and_grants() {
+        String tokenId = server.server.services().access().createToken("orders-app", "signer", java.util.Set.of(), null, "test")
+                .token().id();
+        login("admin", server.adminPassword);
+        clickAndWaitForNextPage(By.linkText("Data keys"));
+        driver.findElement(By.id("key-name")).sendKeys("orders");
+        clickAndWaitForNextPage(By.id("create-key"));
+        server.server.services().dataKeys().grant("orders", tokenId, true, false, "test");
+        clickAndWaitForNextPage(By.id("rotate-orders"));
+        String row = driver.findElement(By.id("key-orders")).getText();
+        assertTrue(row.contains("v1") && row.contains("v2") && row.contains("enabled"), row);
+        assertTrue(row.contains("orders-app") && row.contains("encrypt"), "the grant is listed: " + row);
+        screenshot("data-keys");
+        clickAndWaitForNextPage(By.id("disable-orders"));
+        assertTrue(driver.findElement(By.id("key-orders")).getText().contains("disabled"));
+        assertEquals("disabled", server.server.services().dataKeys().get("orders").state());
+        assertEquals(2, server.server.services().dataKeys().get("orders").currentVersion());
+    }
+
+    @Test
     void an_auditor_cannot_reach_the_issue_page() throws Exception {
         server.createUser("audrey", "auditor password 1", "auditor");
         login("audrey", "auditor password 1");

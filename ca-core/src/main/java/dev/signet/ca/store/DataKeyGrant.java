@@ -1,0 +1,6 @@
+package dev.signet.ca.store;
+
+import java.time.Instant;
+
+/** What one API token may do with one data key. */
+public record DataKeyGrant(String keyName, String tokenId, boolean canEncrypt, boolean canDecrypt, Instant created) {}

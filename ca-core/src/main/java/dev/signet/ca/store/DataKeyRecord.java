@@ -1,0 +1,28 @@
+package dev.signet.ca.store;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What Signet keeps about one named data key: its versions (each an HSM key label), its state,
+ * the lowest version that may still decrypt, and the time destruction is due (while scheduled).
+ */
+public record DataKeyRecord(String name, String state, int currentVersion, int minDecryptVersion, Instant created,
+                            Instant destroyAfter, List<Version> versions) {
+
+    public static final String ENABLED = "enabled";
+    public static final String DISABLED = "disabled";
+    public static final String PENDING_DESTRUCTION = "pending_destruction";
+    public static final String DESTROYED = "destroyed";
+
+    public DataKeyRecord {
+        versions = List.copyOf(versions);
+    }
+
+    /** One version of the key: the HSM label of its AES-256 key. */
+    public record Version(int version, String hsmLabel, Instant created) {}
+
+    public Version version(int v) {
+        return versions.stream().filter(x -> x.version() == v).findFirst().orElse(null);
+    }
+}

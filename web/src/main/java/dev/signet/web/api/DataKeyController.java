@@ -1,0 +1,237 @@
+package dev.signet.web.api;
+
+import dev.signet.ca.DataKeyException;
+import dev.signet.ca.DataKeys;
+import dev.signet.ca.store.DataKeyGrant;
+import dev.signet.ca.store.DataKeyRecord;
+import dev.signet.web.auth.Guard;
+import dev.signet.web.auth.Principal;
+import dev.signet.web.auth.SecurityAudit;
+import dev.signet.web.http.ApiException;
+import dev.signet.web.http.Json;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
+
+/**
+ * {@code /api/v1/keys/data/...}: named data keys. Admins create and manage them and give tokens
+ * grants; auditors read their metadata; tokens with a grant encrypt, decrypt, generate data keys
+ * and re-wrap. Plaintext (base64 in JSON) is answered with {@code Cache-Control: no-store}.
+ */
+public final class DataKeyController {
+
+    public record CreateKey(String name) {}
+
+    public record MinVersion(Integer version) {}
+
+    public record ScheduleDestruction(Integer waitingDays) {}
+
+    public record GrantRequest(String tokenId, List<String> operations) {}
+
+    public record EncryptRequest(String plaintext, Map<String, String> context) {}
+
+    public record CiphertextRequest(String ciphertext, Map<String, String> context) {}
+
+    public record ContextRequest(Map<String, String> context) {}
+
+    public record VersionView(int version, String created) {}
+
+    public record GrantView(String tokenId, List<String> operations, String created) {
+        static GrantView of(DataKeyGrant g) {
+            return new GrantView(g.tokenId(), DataKeyController.operations(g), Views.text(g.created()));
+        }
+    }
+
+    public record DataKeyView(String name, String algorithm, String state, int currentVersion, int minDecryptVersion,
+                              String created, String destroyAfter, List<VersionView> versions, List<GrantView> grants) {
+        static DataKeyView of(DataKeyRecord k, List<DataKeyGrant> grants) {
+            return new DataKeyView(k.name(), "AES_256_GCM", k.state(), k.currentVersion(), k.minDecryptVersion(),
+                    Views.text(k.created()), Views.text(k.destroyAfter()),
+                    k.versions().stream().map(v -> new VersionView(v.version(), Views.text(v.created()))).toList(),
+                    grants == null ? null : grants.stream().map(GrantView::of).toList());
+        }
+    }
+
+    public record CiphertextView(String ciphertext, String keyName, int keyVersion) {}
+
+    public record PlaintextView(String plaintext) {}
+
+    public record DataKeyPair(String plaintext, String ciphertext, String keyName, int keyVersion) {}
+
+    private final DataKeys keys;
+    private final SecurityAudit audit;
+    private final MeterRegistry metrics;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    public DataKeyController(DataKeys keys, SecurityAudit audit, MeterRegistry metrics) {
+        this.keys = keys;
+        this.audit = audit;
+        this.metrics = metrics;
+    }
+
+    // ---- management ----
+
+    public void create(Context ctx) {
+        CreateKey req = Json.read(ctx, CreateKey.class);
+        DataKeyRecord k = keys.create(req.name(), actor(ctx));
+        Json.write(ctx, 201, DataKeyView.of(k, List.of()));
+    }
+
+    public void list(Context ctx) {
+        Json.write(ctx, 200, keys.list().stream().map(k -> DataKeyView.of(k, null)).toList());
+    }
+
+    public void get(Context ctx) {
+        String name = ctx.pathParam("name");
+        DataKeyRecord k = keys.get(name);
+        Json.write(ctx, 200, DataKeyView.of(k, keys.grants(name)));
+    }
+
+    public void rotate(Context ctx) {
+        writeKey(ctx, keys.rotate(ctx.pathParam("name"), actor(ctx)));
+    }
+
+    public void minDecryptVersion(Context ctx) {
+        MinVersion req = Json.read(ctx, MinVersion.class);
+        if (req.version() == null) {
+            throw ApiException.badRequest("version is required");
+        }
+        writeKey(ctx, keys.setMinDecryptVersion(ctx.pathParam("name"), req.version(), actor(ctx)));
+    }
+
+    public void enable(Context ctx) {
+        writeKey(ctx, keys.enable(ctx.pathParam("name"), actor(ctx)));
+    }
+
+    public void disable(Context ctx) {
+        writeKey(ctx, keys.disable(ctx.pathParam("name"), actor(ctx)));
+    }
+
+    public void scheduleDestruction(Context ctx) {
+        ScheduleDestruction req = Json.read(ctx, ScheduleDestruction.class);
+        int days = req.waitingDays() == null ? 30 : req.waitingDays();
+        writeKey(ctx, keys.scheduleDestruction(ctx.pathParam("name"), Duration.ofDays(days), actor(ctx)));
+    }
+
+    public void cancelDestruction(Context ctx) {
+        writeKey(ctx, keys.cancelDestruction(ctx.pathParam("name"), actor(ctx)));
+    }
+
+    public void grant(Context ctx) {
+        GrantRequest req = Json.read(ctx, GrantRequest.class);
+        if (req.tokenId() == null || req.tokenId().isBlank()) {
+            throw ApiException.badRequest("tokenId is required");
+        }
+        List<String> ops = req.operations() == null ? List.of() : req.operations();
+        for (String op : ops) {
+            if (!op.equals("encrypt") && !op.equals("decrypt")) {
+                throw ApiException.badRequest("operations are 'encrypt' and 'decrypt'");
+            }
+        }
+        DataKeyGrant g = keys.grant(ctx.pathParam("name"), req.tokenId(), ops.contains("encrypt"), ops.contains("decrypt"),
+                actor(ctx));
+        Json.write(ctx, 200, GrantView.of(g));
+    }
+
+    public void revokeGrant(Context ctx) {
+        keys.revokeGrant(ctx.pathParam("name"), ctx.pathParam("tokenId"), actor(ctx));
+        writeKey(ctx, keys.get(ctx.pathParam("name")));
+    }
+
+    // ---- use ----
+
+    public void encrypt(Context ctx) {
+        EncryptRequest req = Json.read(ctx, EncryptRequest.class);
+        String name = ctx.pathParam("name");
+        byte[] plaintext = base64(req.plaintext(), "plaintext");
+        String ciphertext = use(ctx, name, "encrypt", () -> keys.encrypt(name, caller(ctx), plaintext, req.context()));
+        Json.write(ctx, 200, new CiphertextView(ciphertext, name, versionOf(ciphertext)));
+    }
+
+    public void decrypt(Context ctx) {
+        CiphertextRequest req = Json.read(ctx, CiphertextRequest.class);
+        String name = ctx.pathParam("name");
+        byte[] plaintext = use(ctx, name, "decrypt", () -> keys.decrypt(name, caller(ctx), req.ciphertext(), req.context()));
+        ctx.header("Cache-Control", "no-store");
+        Json.write(ctx, 200, new PlaintextView(Base64.getEncoder().encodeToString(plaintext)));
+    }
+
+    public void generateDataKey(Context ctx) {
+        ContextRequest req = Json.read(ctx, ContextRequest.class);
+        String name = ctx.pathParam("name");
+        DataKeys.DataKey k = use(ctx, name, "encrypt", () -> keys.generateDataKey(name, caller(ctx), req.context()));
+        ctx.header("Cache-Control", "no-store");
+        Json.write(ctx, 200, new DataKeyPair(Base64.getEncoder().encodeToString(k.plaintext()), k.ciphertext(), name, k.version()));
+    }
+
+    public void rewrap(Context ctx) {
+        CiphertextRequest req = Json.read(ctx, CiphertextRequest.class);
+        String name = ctx.pathParam("name");
+        String ciphertext = use(ctx, name, "rewrap", () -> keys.rewrap(name, caller(ctx), req.ciphertext(), req.context()));
+        Json.write(ctx, 200, new CiphertextView(ciphertext, name, versionOf(ciphertext)));
+    }
+
+    private interface Use<T> {
+        T run();
+    }
+
+    /** Runs one use of a key, counting it per key and operation, and auditing a refusal for want of a grant. */
+    private <T> T use(Context ctx, String name, String operation, Use<T> use) {
+        try {
+            T out = use.run();
+            counter(name, operation, "ok").increment();
+            return out;
+        } catch (DataKeyException e) {
+            counter(name, operation, "refused").increment();
+            if (e.kind() == DataKeyException.Kind.FORBIDDEN) {
+                audit.refused(Guard.principal(ctx).actor(), ctx.method().name(), ctx.path(), 403, e.code());
+            }
+            throw e;
+        }
+    }
+
+    private Counter counter(String name, String operation, String outcome) {
+        // Only keys that exist get a series of their own, so that probing names cannot grow the registry.
+        String key = keys.exists(name) ? name : "unknown";
+        return counters.computeIfAbsent(key + "/" + operation + "/" + outcome, k -> Counter.builder("signet.datakeys.operations").description("Data-key operations by key, operation and outcome")
+                .tag("key", key).tag("operation", operation).tag("outcome", outcome).register(metrics));
+    }
+
+    private static int versionOf(String ciphertext) {
+        return dev.signet.ca.datakey.Ciphertext.parse(ciphertext).version();
+    }
+
+    private static byte[] base64(String value, String field) {
+        if (value == null) {
+            throw ApiException.badRequest(field + " is required (base64)");
+        }
+        try {
+            return Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(field + " is not valid base64");
+        }
+    }
+
+    private void writeKey(Context ctx, DataKeyRecord k) {
+        Json.write(ctx, 200, DataKeyView.of(k, keys.grants(k.name())));
+    }
+
+    private static List<String> operations(DataKeyGrant g) {
+        return g.canEncrypt() && g.canDecrypt() ? List.of("encrypt", "decrypt")
+                : g.canEncrypt() ? List.of("encrypt") : List.of("decrypt");
+    }
+
+    private static String actor(Context ctx) {
+        return Guard.principal(ctx).actor();
+    }
+
+    private static DataKeys.Caller caller(Context ctx) {
+        Principal p = Guard.principal(ctx);
+        return new DataKeys.Caller(p.tokenId(), p.actor());
+    }
+}

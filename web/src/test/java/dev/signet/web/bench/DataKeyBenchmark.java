@@ -1,0 +1,251 @@
+package dev.signet.web.bench;
+
+import dev.signet.ca.DataKeys;
+import dev.signet.hsm.DataCipher;
+import dev.signet.web.SignetServer;
+import dev.signet.web.config.ConfigLoader;
+import dev.signet.web.http.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Data-key encrypt and decrypt of 1 KiB payloads over HTTP (wrk on loopback, JSON bodies with
+ * base64) against AES-256-GCM through the boundary in-process (the same {@code DataCipher} the
+ * server uses, called by as many threads as wrk has connections), in the same process and run.
+ * Also prints the in-process rate of the data-key service (grant and state checks, ciphertext
+ * format) to show where the difference goes. Warm-up: 20 s of each load first. Run with:
+ *
+ * <pre>mvn -B -ntp -q -pl web -am test-compile exec:java@web-bench -Dexec.mainClass=dev.signet.web.bench.DataKeyBenchmark -Dexec.args="software"</pre>
+ *
+ * For SoftHSM2 pass {@code pkcs11} and set SOFTHSM2_CONF to a file this may write (a fresh token
+ * is made beside it). Arguments: backend [seconds per measurement, default 10; three rounds]
+ * [concurrency, default 8].
+ */
+public final class DataKeyBenchmark {
+
+    private static final int PAYLOAD = 1024;
+    private static final int ROUNDS = 3;
+    private static final int WARMUP_SECONDS = 20;
+    private static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
+    private static final Map<String, String> CONTEXT = Map.of("app", "bench");
+
+    public static void main(String[] args) throws Exception {
+        String backend = args.length > 0 ? args[0] : "software";
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        Path dir = Files.createTempDirectory("signet-dk-bench");
+        try (SignetServer server = SignetServer.start(config(backend, dir),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+            String base = "http://127.0.0.1:" + server.port();
+            DataKeys keys = server.services().dataKeys();
+            keys.create("bench", "bench");
+            String token = server.services().access().createToken("bench", "signer", Set.of(), null, "bench").secret();
+            String tokenId = server.services().access().findBySecret(token).orElseThrow().id();
+            keys.grant("bench", tokenId, true, true, "bench");
+            DataKeys.Caller caller = new DataKeys.Caller(tokenId, "bench");
+            byte[] plaintext = new byte[PAYLOAD];
+            new java.security.SecureRandom().nextBytes(plaintext);
+            String ciphertext = keys.encrypt("bench", caller, plaintext, CONTEXT);
+            DataCipher boundary = server.services().encryptionKeys().find(keys.get("bench").versions().get(0).hsmLabel())
+                    .orElseThrow();
+            byte[] aad = "header and context".getBytes(StandardCharsets.UTF_8);
+            byte[] sealed = boundary.encrypt(plaintext, aad);
+
+            Path encScript = lua(dir, "encrypt", token, Json.MAPPER.writeValueAsString(
+                    Map.of("plaintext", Base64.getEncoder().encodeToString(plaintext), "context", CONTEXT)));
+            Path decScript = lua(dir, "decrypt", token, Json.MAPPER.writeValueAsString(
+                    Map.of("ciphertext", ciphertext, "context", CONTEXT)));
+            String encUrl = base + "/api/v1/keys/data/bench/encrypt";
+            String decUrl = base + "/api/v1/keys/data/bench/decrypt";
+
+            List<Load> loads = List.of(
+                    new Load("encrypt", () -> rate(() -> boundary.encrypt(plaintext, aad), concurrency, seconds),
+                            () -> rate(() -> keys.encrypt("bench", caller, plaintext, CONTEXT), concurrency, seconds),
+                            () -> wrk(encUrl, encScript, concurrency, seconds)),
+                    new Load("decrypt", () -> rate(() -> boundary.decrypt(sealed, aad), concurrency, seconds),
+                            () -> rate(() -> keys.decrypt("bench", caller, ciphertext, CONTEXT), concurrency, seconds),
+                            () -> wrk(decUrl, decScript, concurrency, seconds)));
+            System.out.printf("backend %s, 1 KiB payloads, %d threads / wrk -t2 -c%d, %d s per measurement%n",
+                    server.services().hsmBackend(), concurrency, concurrency, seconds);
+            System.out.printf("warming up: %d s of each load (boundary, service, HTTP; encrypt and decrypt)...%n", WARMUP_SECONDS);
+            rate(() -> boundary.encrypt(plaintext, aad), concurrency, WARMUP_SECONDS);
+            rate(() -> boundary.decrypt(sealed, aad), concurrency, WARMUP_SECONDS);
+            rate(() -> keys.encrypt("bench", caller, plaintext, CONTEXT), concurrency, WARMUP_SECONDS);
+            rate(() -> keys.decrypt("bench", caller, ciphertext, CONTEXT), concurrency, WARMUP_SECONDS);
+            wrk(encUrl, encScript, concurrency, WARMUP_SECONDS);
+            wrk(decUrl, decScript, concurrency, WARMUP_SECONDS);
+
+            for (Load l : loads) {
+                List<Measured> boundaryRates = new ArrayList<>();
+                List<Measured> serviceRates = new ArrayList<>();
+                List<Measured> httpRates = new ArrayList<>();
+                for (int round = 0; round < ROUNDS; round++) {
+                    // Alternate the order so that load from elsewhere on the machine hits all sides alike.
+                    if (round % 2 == 0) {
+                        boundaryRates.add(measure(l.boundary, seconds));
+                        serviceRates.add(measure(l.service, seconds));
+                        httpRates.add(measure(l.http, seconds));
+                    } else {
+                        httpRates.add(measure(l.http, seconds));
+                        serviceRates.add(measure(l.service, seconds));
+                        boundaryRates.add(measure(l.boundary, seconds));
+                    }
+                    System.out.printf("%s round %d: boundary %.0f/s (%.1f us CPU/op), service %.0f/s (%.1f us), "
+                                    + "HTTP %.0f/s (%.1f us in the server)%n", l.name, round + 1,
+                            boundaryRates.get(round).perSecond(), boundaryRates.get(round).cpuMicrosPerOp(),
+                            serviceRates.get(round).perSecond(), serviceRates.get(round).cpuMicrosPerOp(),
+                            httpRates.get(round).perSecond(), httpRates.get(round).cpuMicrosPerOp());
+                }
+                double b = median(boundaryRates.stream().map(Measured::perSecond).toList());
+                double s = median(serviceRates.stream().map(Measured::perSecond).toList());
+                double h = median(httpRates.stream().map(Measured::perSecond).toList());
+                double bc = median(boundaryRates.stream().map(Measured::cpuMicrosPerOp).toList());
+                double hc = median(httpRates.stream().map(Measured::cpuMicrosPerOp).toList());
+                System.out.printf("%s median: boundary in-process %.0f/s, data-key service in-process %.0f/s, HTTP %.0f/s; "
+                        + "ratio HTTP / boundary = %.3f (target >= 0.5 on software), HTTP / service = %.3f; "
+                        + "CPU per operation: boundary %.1f us, HTTP %.1f us in the server (ratio %.3f)%n",
+                        l.name, b, s, h, h / b, h / s, bc, hc, bc / hc);
+            }
+            server.services().dataKeys().flushUsage();
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    record Load(String name, Supplier<Double> boundary, Supplier<Double> service, Supplier<Double> http) {}
+
+    /** A rate and this process's CPU time per operation during it (the server's, for HTTP; wrk's is apart). */
+    record Measured(double perSecond, double cpuMicrosPerOp) {}
+
+    private static Measured measure(Supplier<Double> rate, int seconds) {
+        long cpu0 = processCpuNanos();
+        double r = rate.get();
+        long cpu = processCpuNanos() - cpu0;
+        return new Measured(r, cpu / 1e3 / Math.max(1, r * seconds));
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static dev.signet.web.config.SignetConfig config(String backend, Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        if (backend.equals("software")) {
+            return new ConfigLoader(Map.of("SIGNET_HSM_PASSPHRASE", "benchmark")).load(null, data, 0);
+        }
+        if (!backend.equals("pkcs11")) {
+            throw new IllegalArgumentException("backend is software or pkcs11");
+        }
+        String conf = System.getenv("SOFTHSM2_CONF");
+        if (conf == null) {
+            throw new IllegalStateException("set SOFTHSM2_CONF to a file this benchmark may write");
+        }
+        Path confFile = Path.of(conf).toAbsolutePath();
+        Path tokens = confFile.getParent().resolve("tokens");
+        Files.createDirectories(tokens);
+        Files.writeString(confFile, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+        String label = "signet-dk-bench-" + System.nanoTime();
+        Process init = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label", label,
+                "--so-pin", "12345678", "--pin", "87654321").redirectErrorStream(true).start();
+        String out = new String(init.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!init.waitFor(60, TimeUnit.SECONDS) || init.exitValue() != 0) {
+            throw new IllegalStateException("softhsm2-util failed: " + out);
+        }
+        Path pin = dir.resolve("pin");
+        Files.writeString(pin, "87654321");
+        Path yaml = dir.resolve("signet.yaml");
+        Files.writeString(yaml, "hsm:\n  backend: pkcs11\n  pkcs11:\n    library: " + LIBRARY + "\n    tokenLabel: " + label
+                + "\n    pinFile: " + pin + "\n    sessions: 8\n");
+        return new ConfigLoader(Map.of()).load(yaml, data, 0);
+    }
+
+    private static Path lua(Path dir, String name, String token, String body) throws IOException {
+        Path script = dir.resolve(name + ".lua");
+        Files.writeString(script, "wrk.method = \"POST\"\n"
+                + "wrk.headers[\"Content-Type\"] = \"application/json\"\n"
+                + "wrk.headers[\"Authorization\"] = \"Bearer " + token + "\"\n"
+                + "wrk.body = [[" + body + "]]\n");
+        return script;
+    }
+
+    private static double rate(Runnable op, int threads, int seconds) {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        AtomicLong count = new AtomicLong();
+        List<Thread> workers = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            Thread w = new Thread(() -> {
+                long n = 0;
+                while (System.nanoTime() < end) {
+                    op.run();
+                    n++;
+                }
+                count.addAndGet(n);
+            });
+            workers.add(w);
+            w.start();
+        }
+        try {
+            for (Thread w : workers) {
+                w.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return count.get() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static double wrk(String url, Path script, int connections, int seconds) {
+        try {
+            Process p = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "-s", script.toString(), url)
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("wrk failed:\n" + out);
+            }
+            Matcher non2xx = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)").matcher(out);
+            if (non2xx.find()) {
+                throw new IllegalStateException("wrk saw " + non2xx.group(1) + " error responses:\n" + out);
+            }
+            Matcher m = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
+            if (!m.find()) {
+                throw new IllegalStateException("no rate in wrk's output:\n" + out);
+            }
+            return Double.parseDouble(m.group(1));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run wrk (apt-get install wrk)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> v = new ArrayList<>(values);
+        v.sort(Comparator.naturalOrder());
+        return v.get(v.size() / 2);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
