@@ -19,6 +19,7 @@ import dev.signet.web.api.RevocationController;
 import dev.signet.web.api.TokenController;
 import dev.signet.web.api.TsaController;
 import dev.signet.web.api.TsaMetrics;
+import dev.signet.web.api.ValidateController;
 import dev.signet.web.auth.Access;
 import dev.signet.web.auth.Role;
 import dev.signet.web.auth.StoreSecurityAudit;
@@ -46,6 +47,8 @@ public final class Routes {
     static final Access PUBLIC = Access.PUBLIC;
     /** Signing with the identities granted to the token (checked by the handler). */
     static final Access SIGNER = Access.roles(Role.SIGNER);
+    /** Any authenticated role (PDF validation). */
+    static final Access ANY_ROLE = Access.roles(Role.ADMIN, Role.OFFICER, Role.SIGNER, Role.AUDITOR);
     /** Using a data key: any role but auditor (metadata only), and then only with a grant for that key. */
     static final Access DATA_KEY_USE = Access.roles(Role.ADMIN, Role.OFFICER, Role.SIGNER);
 
@@ -67,6 +70,7 @@ public final class Routes {
                 new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()), s.signingWorkDir(), s.config().signing().maxDocumentBytes());
         TsaController tsa = new TsaController(s.timeStampAuthorities(), s.config().tsa().maxQueryBytes(),
                 new TsaMetrics(s.metrics()));
+        ValidateController validate = new ValidateController(s.pdfValidation());
         DataKeyController dataKeys = new DataKeyController(s.dataKeys(),
                 new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()), s.metrics());
         RevocationController revocation = new RevocationController(s.revocations());
@@ -131,7 +135,9 @@ public final class Routes {
 
                 get("/api/v1/tokens", ADMIN, tokens::list),
                 post("/api/v1/tokens", ADMIN, tokens::create),
-                post("/api/v1/tokens/{tokenId}/revoke", ADMIN, tokens::revoke)));
+                post("/api/v1/tokens/{tokenId}/revoke", ADMIN, tokens::revoke),
+
+                post("/api/v1/validate/pdf", ANY_ROLE, validate::validate)));
         routes.addAll(UiRoutes.routes(s));
         return List.copyOf(routes);
     }

@@ -357,6 +357,14 @@ public final class Services implements AutoCloseable {
         return signingWorkDir;
     }
 
+    private PdfValidationService pdfValidation;
+
+    /** PDF validation (issue 13): policy from the data directory, Signet's CAs as trust anchors. */
+    public synchronized PdfValidationService pdfValidation() {
+        if (pdfValidation == null) pdfValidation = new PdfValidationService(config.dataDir(), authorities);
+        return pdfValidation;
+    }
+
     /** Named data keys for applications (envelope encryption through the boundary). */
     public DataKeys dataKeys() {
         return dataKeys;

@@ -169,7 +169,10 @@ class AuthorizationMatrixTest {
                 new Call("POST", "/api/v1/tokens", () -> "/api/v1/tokens",
                         () -> Map.of("name", "matrix " + counter.incrementAndGet(), "role", "auditor"), ADMIN, 201),
                 new Call("POST", "/api/v1/tokens/{tokenId}/revoke", () -> "/api/v1/tokens/" + freshTokenId() + "/revoke",
-                        () -> Map.of(), ADMIN, 200));
+                        () -> Map.of(), ADMIN, 200),
+                // any role may validate; a JSON body is past the role check and refused for its type
+                new Call("POST", "/api/v1/validate/pdf", () -> "/api/v1/validate/pdf", () -> Map.of(),
+                        Set.of("admin", "officer", "signer", "auditor"), 415));
     }
 
     /** A certificate issued for one call (on hold when {@code held}), so that each revoke or release can succeed. */

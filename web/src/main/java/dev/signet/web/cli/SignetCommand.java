@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
                 RestoreCommand.class,
                 SignCommand.class,
                 ClientCommand.class,
+                ValidateCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class SignetCommand implements Runnable {

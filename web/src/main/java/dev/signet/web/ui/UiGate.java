@@ -68,7 +68,8 @@ final class UiGate {
                 ctx.redirect("/ui/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
                 return;
             }
-            if (ctx.method() == HandlerType.POST && (ctx.contentLength() < 0 || ctx.contentLength() > MAX_FORM_BYTES)) {
+            long limit = ctx.path().equals("/ui/validate") ? dev.signet.web.PdfValidationService.MAX_DOCUMENT_BYTES + MAX_FORM_BYTES : MAX_FORM_BYTES;
+            if (ctx.method() == HandlerType.POST && (ctx.contentLength() < 0 || ctx.contentLength() > limit)) {
                 discardModestBody(ctx);
                 throw new UiException(413, "The form is too large (at most " + MAX_FORM_BYTES / 1024 + " KiB).");
             }

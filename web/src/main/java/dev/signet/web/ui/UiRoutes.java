@@ -51,6 +51,7 @@ public final class UiRoutes {
         AuditController auditLog = new AuditController(s.auditLog(), templates);
         KeysController keys = new KeysController(s.keys(), templates);
         AdminController admin = new AdminController(s.access(), sessions, cookie, templates, clock);
+        ValidateController validate = new ValidateController(s.pdfValidation(), templates);
         DataKeysController dataKeys = new DataKeysController(s.dataKeys(), s.access(), templates);
         Access open = Access.PUBLIC;
 
@@ -85,6 +86,8 @@ public final class UiRoutes {
                 get("/ui/audit", open, gate.page(UiAccess.AUDIT, auditLog::show)),
                 get("/ui/keys", open, gate.page(UiAccess.AUDIT, keys::show)),
 
+                get("/ui/validate", open, gate.page(UiAccess.ANY, validate::form)),
+                post("/ui/validate", open, gate.page(UiAccess.ANY, validate::validate)),
                 get("/ui/data-keys", open, gate.page(UiAccess.AUDIT, dataKeys::show)),
                 post("/ui/data-keys", open, gate.page(UiAccess.ADMIN, dataKeys::create)),
                 post("/ui/data-keys/{name}/rotate", open, gate.page(UiAccess.ADMIN, dataKeys::rotate)),

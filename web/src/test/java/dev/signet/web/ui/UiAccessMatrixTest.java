@@ -117,6 +117,8 @@ class UiAccessMatrixTest {
                 Call.form("/ui/certificates/{caId}/{serial}/release", () -> "/ui/certificates/" + CA + "/" + freshSerial(true)
                         + "/release", Map::of, REVOKERS, 303),
                 Call.page("/ui/audit", "/ui/audit", AUDITORS),
+                Call.page("/ui/validate", "/ui/validate", ALL),
+                Call.form("/ui/validate", () -> "/ui/validate", Map::of, ALL, 400),
                 Call.page("/ui/keys", "/ui/keys", AUDITORS),
                 Call.page("/ui/data-keys", "/ui/data-keys", AUDITORS),
                 Call.form("/ui/data-keys", () -> "/ui/data-keys", () -> Map.of("name", "ui-matrix-" + counter.incrementAndGet()), ADMIN, 303),
