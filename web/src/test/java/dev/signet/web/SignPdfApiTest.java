@@ -211,8 +211,6 @@ class SignPdfApiTest {
                         java.util.Arrays.copyOf(pdf, pdf.length / 2), 400, "damaged-pdf"),
                 new Case("wrong media type", "?identity=" + identity, "text/plain", pdf, 415, null),
                 new Case("unknown level", "?identity=" + identity + "&level=B-X", "application/pdf", pdf, 400, null),
-                new Case("no TSA for B-T", "?identity=" + identity + "&level=B-T", "application/pdf", pdf, 503,
-                        "timestamp-unavailable"),
                 new Case("too large", "?identity=" + identity, "application/pdf", new byte[300_000], 413, null));
         List<String> failures = new ArrayList<>();
         for (Case c : cases) {
@@ -246,13 +244,27 @@ class SignPdfApiTest {
     }
 
     @Test
-    void extending_without_a_time_stamp_authority_is_refused_as_unavailable() throws Exception {
+    void b_lta_from_the_servers_own_tsa_and_revocation_data_passes_validation() throws Exception {
+        HttpResponse<byte[]> r = sign("?identity=" + identity + "&level=B-LTA", signer, "application/pdf", onePagePdf());
+        assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+        HttpRequest validate = HttpRequest.newBuilder(URI.create(server.base + "/api/v1/validate/pdf"))
+                .header("Content-Type", "application/pdf").header("Authorization", "Bearer " + signer)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(r.body())).build();
+        HttpResponse<String> report = server.client.send(validate, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, report.statusCode(), report.body());
+        assertTrue(report.body().contains("\"level\":\"PAdES-BASELINE-LTA\""), report.body());
+        assertTrue(!report.body().contains("TOTAL_FAILED") && !report.body().contains("INDETERMINATE"), report.body());
+        assertChainValidToRoot(Files.write(tmp.resolve("lta.pdf"), r.body()));
+    }
+
+    @Test
+    void extending_a_pdf_that_has_no_signature_is_refused() throws Exception {
         HttpRequest req = HttpRequest.newBuilder(URI.create(server.base + "/api/v1/extend/pdf?level=B-LTA"))
                 .header("Content-Type", "application/pdf").header("Authorization", "Bearer " + signer)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(onePagePdf())).build();
         HttpResponse<String> r = server.client.send(req, HttpResponse.BodyHandlers.ofString());
-        assertEquals(503, r.statusCode(), r.body());
-        assertTrue(r.body().contains("timestamp-unavailable"), r.body());
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains("no signature to extend"), r.body());
         assertNoTemporaryFilesLeft();
     }
 
