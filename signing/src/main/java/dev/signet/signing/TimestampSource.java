@@ -1,14 +1,11 @@
 package dev.signet.signing;
 
-import dev.signet.signing.pades.HttpTimestampClient;
-import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.time.Duration;
 
 /**
- * Where RFC 3161 time-stamps come from: Signet's own TSA, or an external one over HTTP. Used for
- * the signature time-stamp (B-T) and the document time-stamp (B-LTA).
+ * Where RFC 3161 time-stamps come from (web wires Signet's TSA, or the external one it is configured
+ * to use, through ca-core's TimeStampSource). Used for the signature time-stamp (B-T) and the document time-stamp (B-LTA).
  */
 public interface TimestampSource {
 
@@ -27,10 +24,5 @@ public interface TimestampSource {
      */
     default List<X509Certificate> chain() {
         return List.of();
-    }
-
-    /** An RFC 3161 TSA reached over HTTP (POST {@code application/timestamp-query}). */
-    static TimestampSource http(URI url, Duration timeout) {
-        return new HttpTimestampClient(url, timeout);
     }
 }
