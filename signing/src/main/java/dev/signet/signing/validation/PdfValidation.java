@@ -330,6 +330,9 @@ public final class PdfValidation {
         if (!timestamped) return "PAdES-BASELINE-B";
         if (!PdfStructure.hasDss(last) || !validationDataInDss(cms.signerCertificate)) return "PAdES-BASELINE-T";
         long dss = PdfStructure.dssOffset(last);
+        // validation data for this signature is added after it (ETSI EN 319 142-1, 5.4): a DSS dictionary
+        // that only an earlier revision wrote (a second signature on a B-LT file) does not make it LT, as DSS also says
+        if (dss >= 0 && dss < e.revisionEnd()) return "PAdES-BASELINE-T";
         for (SignatureEntry ts : entries) {
             if (ts.documentTimestamp() && ts.revisionEnd() > e.revisionEnd() && dss >= 0 && ts.byteRange() != null && dss < ts.byteRange()[1]) {
                 return "PAdES-BASELINE-LTA";
