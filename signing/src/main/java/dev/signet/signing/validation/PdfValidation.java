@@ -266,7 +266,7 @@ public final class PdfValidation {
                 }
                 case GOOD -> {
                     timeline.add(event(r.issuedAt(), who + ": " + from + " says not revoked"));
-                    if ("signet".equals(origin)) v.info(who + ": revocation status from " + from + " (the file carries none)");
+                    if ("signet".equals(origin)) v.info(who + ": the file carries no revocation data for it; the status is from " + from);
                 }
                 case UNKNOWN, NONE -> {
                     String why = r.status() == Revocation.Status.UNKNOWN ? "the OCSP responder does not know it (" + from + ")"
