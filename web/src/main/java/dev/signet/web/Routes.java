@@ -66,7 +66,7 @@ public final class Routes {
         KeyController keys = new KeyController(s.keys());
         AuditController audit = new AuditController(s.auditLog());
         TokenController tokens = new TokenController(s.access());
-        SignController sign = new SignController(s.documentSigners(), s.pdfSigner(), s.cadesSigner(), s.securityEvents(),
+        SignController sign = new SignController(new PdfSigningService(s), s.documentSigners(), s.pdfSigner(), s.cadesSigner(), s.securityEvents(),
                 new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()), s.signingWorkDir(), s.config().signing().maxDocumentBytes());
         TsaController tsa = new TsaController(s.timeStampAuthorities(), s.config().tsa().maxQueryBytes(),
                 new TsaMetrics(s.metrics()));
