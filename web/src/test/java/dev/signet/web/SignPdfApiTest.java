@@ -272,4 +272,94 @@ class SignPdfApiTest {
         return server.server.services().auditLog().list(0, 1000).items().stream()
                 .filter(e -> e.action().equals("document.signed")).count();
     }
+
+    /** A multipart/form-data body of the given parts (name -> bytes), each sent as a file. */
+    private static HttpResponse<byte[]> signMultipart(String query, Map<String, byte[]> parts, String acceptEncoding) throws Exception {
+        String boundary = "signet-test-" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (var p : parts.entrySet()) {
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + p.getKey() + "\"; filename=\""
+                    + p.getKey() + ".bin\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            body.write(p.getValue());
+            body.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.base + "/api/v1/sign/pdf" + query))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Authorization", "Bearer " + signer)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        if (acceptEncoding != null) {
+            b.header("Accept-Encoding", acceptEncoding);
+        }
+        return server.client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static byte[] image(String format, int width, int height) throws Exception {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int x = 0; x < width; x++) {
+            img.setRGB(x, height / 2, 0x1f5fbf);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, format, out);
+        return out.toByteArray();
+    }
+
+    @Test
+    void a_visible_signature_shows_a_png_or_jpeg_sent_as_a_multipart_part_and_comes_back_with_its_true_length() throws Exception {
+        List<String> failures = new ArrayList<>();
+        for (String format : List.of("png", "jpeg")) {
+            HttpResponse<byte[]> r = signMultipart("?identity=" + identity + "&level=B-B&visibleRect=10,10,150,50",
+                    new java.util.LinkedHashMap<>(Map.of("pdf", onePagePdf(), "image", image(format, 60, 30))), "gzip, deflate, br");
+            if (r.statusCode() != 200) {
+                failures.add(format + ": " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
+                continue;
+            }
+            // A browser-like Accept-Encoding: the PDF is not compressed, so the Content-Length is the body's.
+            assertEquals(Long.toString(r.body().length), r.headers().firstValue("Content-Length").orElse(""));
+            assertTrue(r.headers().firstValue("Content-Encoding").isEmpty());
+            Path signed = Files.write(tmp.resolve("image-" + format + ".pdf"), r.body());
+            String report = pdfsig(signed);
+            if (!report.contains("Signature is Valid.")) {
+                failures.add(format + ": pdfsig " + report);
+            }
+            try (var doc = org.apache.pdfbox.Loader.loadPDF(signed.toFile())) {
+                var ap = doc.getSignatureFields().get(0).getWidgets().get(0).getAppearance().getNormalAppearance().getAppearanceStream();
+                int images = 0;
+                for (var name : ap.getResources().getXObjectNames()) {
+                    images += ap.getResources().isImageXObject(name) ? 1 : 0;
+                }
+                if (images != 1) {
+                    failures.add(format + ": " + images + " images in the appearance");
+                }
+            }
+        }
+        assertEquals(List.of(), failures);
+        assertNoTemporaryFilesLeft();
+    }
+
+    @Test
+    void an_image_that_is_not_png_or_jpeg_too_large_or_without_a_rectangle_is_refused_with_a_problem() throws Exception {
+        long signedBefore = signedCount();
+        byte[] oversized = new byte[dev.signet.signing.VisibleSignature.MAX_IMAGE_BYTES + 1];
+        System.arraycopy(image("png", 4, 4), 0, oversized, 0, 8);
+        record Case(String name, String query, Map<String, byte[]> parts, int status) {}
+        String visible = "?identity=" + identity + "&visibleRect=10,10,150,50";
+        List<Case> cases = List.of(
+                new Case("gif", visible, Map.of("pdf", onePagePdf(), "image", image("gif", 10, 10)), 400),
+                new Case("text", visible, Map.of("pdf", onePagePdf(), "image", "<svg/>".getBytes()), 400),
+                new Case("over 512 KiB", visible, Map.of("pdf", onePagePdf(), "image", oversized), 413),
+                new Case("larger than 2000 px", visible, Map.of("pdf", onePagePdf(), "image", image("png", 2100, 10)), 400),
+                new Case("no rectangle", "?identity=" + identity, Map.of("pdf", onePagePdf(), "image", image("png", 10, 10)), 400),
+                new Case("no pdf part", visible, Map.of("image", image("png", 10, 10)), 400));
+        List<String> failures = new ArrayList<>();
+        for (Case c : cases) {
+            HttpResponse<byte[]> r = signMultipart(c.query(), c.parts(), null);
+            if (r.statusCode() != c.status() || !r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")) {
+                failures.add(c.name() + ": " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals(List.of(), failures);
+        assertEquals(signedBefore, signedCount());
+        assertNoTemporaryFilesLeft();
+    }
 }
