@@ -144,7 +144,7 @@ public final class SignController {
     }
 
     /**
-     * {@code POST /api/v1/sign/cades?identity=&level=B-B|B-T}: a detached CAdES signature over the
+     * {@code POST /api/v1/sign/cades?identity=&level=B-B|B-T|B-LT}: a detached CAdES signature over the
      * body (any file), returned as {@code application/pkcs7-signature} (DER).
      */
     public void signCades(Context ctx) {
