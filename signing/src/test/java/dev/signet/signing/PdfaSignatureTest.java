@@ -63,6 +63,8 @@ class PdfaSignatureTest {
     void a_pdfa_2b_file_signed_at_b_b_and_b_lt_visibly_or_not_is_still_pdfa_2b_for_verapdf() throws Exception {
         Path in = pdfa2b(dir.resolve("pdfa-in.pdf"));
         assertEquals(List.of(), violations(in), "the input must be PDF/A-2b for the test to mean anything");
+        org.junit.jupiter.api.Assertions.assertFalse(violations(TestPdfs.onePage(dir.resolve("plain.pdf"))).isEmpty(),
+                "veraPDF finds a plain PDF (no XMP identification, no output intent) not PDF/A-2b");
         record Case(String name, PdfSignOptions options) {}
         List<Case> cases = List.of(
                 new Case("B-B invisible", PdfSignOptions.at(PadesLevel.B_B)),

@@ -229,17 +229,26 @@ class SignPdfApiTest {
     @Test
     void a_detached_cades_signature_over_any_file_verifies_with_openssl() throws Exception {
         byte[] content = "<invoice>42</invoice>".getBytes(StandardCharsets.UTF_8);
-        HttpRequest req = HttpRequest.newBuilder(URI.create(server.base + "/api/v1/sign/cades?identity=" + identity))
-                .header("Content-Type", "application/xml").header("Authorization", "Bearer " + signer)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(content)).build();
-        HttpResponse<byte[]> r = server.client.send(req, HttpResponse.BodyHandlers.ofByteArray());
-        assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
-        Path file = Files.write(tmp.resolve("invoice.xml"), content);
-        Path p7s = Files.write(tmp.resolve("invoice.p7s"), r.body());
-        Path root = Files.writeString(tmp.resolve("cades-root.pem"), rootPem);
-        String out = run("openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", p7s.toString(), "-content",
-                file.toString(), "-CAfile", root.toString(), "-purpose", "any", "-out", "/dev/null");
-        assertTrue(out.contains("Verification successful"), out);
+        for (String level : List.of("B-B", "B-LT")) {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(server.base + "/api/v1/sign/cades?identity=" + identity + "&level=" + level))
+                    .header("Content-Type", "application/xml").header("Authorization", "Bearer " + signer)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(content)).build();
+            HttpResponse<byte[]> r = server.client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+            Path file = Files.write(tmp.resolve("invoice.xml"), content);
+            Path p7s = Files.write(tmp.resolve("invoice.p7s"), r.body());
+            Path root = Files.writeString(tmp.resolve("cades-root.pem"), rootPem);
+            String out = run("openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", p7s.toString(), "-content",
+                    file.toString(), "-CAfile", root.toString(), "-purpose", "any", "-out", "/dev/null");
+            assertTrue(out.contains("Verification successful"), level + ": " + out);
+            if (level.equals("B-LT")) {
+                // Signet's own OCSP responses or CRLs for the signer's chain are in the SignedData.
+                var cms = new org.bouncycastle.cms.CMSSignedData(r.body());
+                int revocation = cms.getCRLs().getMatches(null).size() + cms.getOtherRevocationInfo(
+                        org.bouncycastle.asn1.cms.CMSObjectIdentifiers.id_ri_ocsp_response).getMatches(null).size();
+                assertTrue(revocation >= 1, "no revocation values at B-LT");
+            }
+        }
         assertNoTemporaryFilesLeft();
     }
 
