@@ -193,6 +193,28 @@ class SignPdfApiTest {
     }
 
     @Test
+    void the_sign_pdf_command_sends_a_visible_signature_with_an_image() throws Exception {
+        Path in = Files.write(tmp.resolve("cli-image-in.pdf"), onePagePdf());
+        Path png = Files.write(tmp.resolve("cli-logo.png"), image("png", 40, 20));
+        Path out = tmp.resolve("cli-image-out.pdf");
+        var ok = dev.signet.web.cli.CliRun.run("sign", "pdf", "--url", server.base, "--token", signer, "--identity", identity,
+                "--visible", "10,10,150,50", "--image", png.toString(), in.toString(), "-o", out.toString());
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(pdfsig(out).contains("Signature is Valid."));
+        try (var doc = org.apache.pdfbox.Loader.loadPDF(out.toFile())) {
+            var ap = doc.getSignatureFields().get(0).getWidgets().get(0).getAppearance().getNormalAppearance().getAppearanceStream();
+            int images = 0;
+            for (var name : ap.getResources().getXObjectNames()) {
+                images += ap.getResources().isImageXObject(name) ? 1 : 0;
+            }
+            assertEquals(1, images);
+        }
+        var refused = dev.signet.web.cli.CliRun.run("sign", "pdf", "--url", server.base, "--token", signer, "--identity", identity,
+                "--image", png.toString(), in.toString(), "-o", tmp.resolve("cli-no-rect.pdf").toString());
+        assertTrue(refused.exit() != 0 && refused.err().contains("--visible"), refused.err());
+    }
+
+    @Test
     void a_signer_may_not_use_an_identity_it_was_not_granted() throws Exception {
         String other = server.server.services().access().createToken("other", "signer", Set.of(), null, "test").secret();
         HttpResponse<byte[]> r = sign("?identity=" + identity, other, "application/pdf", onePagePdf());
