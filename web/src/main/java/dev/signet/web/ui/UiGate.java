@@ -44,7 +44,11 @@ final class UiGate {
     private final SecurityAudit audit;
     private final UiErrors errors;
 
-    UiGate(SessionStore sessions, SessionCookie cookie, AccessStore access, SecurityAudit audit, UiErrors errors) {
+    private final long maxValidationBytes;
+
+    UiGate(SessionStore sessions, SessionCookie cookie, AccessStore access, SecurityAudit audit, UiErrors errors,
+            long maxValidationBytes) {
+        this.maxValidationBytes = maxValidationBytes;
         this.sessions = sessions;
         this.cookie = cookie;
         this.access = access;
@@ -74,12 +78,11 @@ final class UiGate {
                 return;
             }
             long limit = maxBytes > 0 ? maxBytes
-                    : ctx.path().equals("/ui/validate") ? dev.signet.web.PdfValidationService.MAX_DOCUMENT_BYTES + MAX_FORM_BYTES : MAX_FORM_BYTES;
+                    : ctx.path().equals("/ui/validate") ? maxValidationBytes + MAX_FORM_BYTES : MAX_FORM_BYTES;
             if (ctx.method() == HandlerType.POST && (ctx.contentLength() < 0 || ctx.contentLength() > limit)) {
                 discardModestBody(ctx);
-                throw new UiException(413, limit > MAX_FORM_BYTES
-                        ? "The upload is too large (at most " + (limit >> 20) + " MiB)."
-                        : "The form is too large (at most " + MAX_FORM_BYTES / 1024 + " KiB).");
+                throw new UiException(413, (limit > MAX_FORM_BYTES ? "The upload" : "The form") + " is too large (at most "
+                        + (limit >= 1 << 20 ? (limit >> 20) + " MiB)." : limit / 1024 + " KiB)."));
             }
             if (ctx.method() == HandlerType.POST && !csrfMatches(ctx, viewer.csrfToken())) {
                 audit.refused(viewer.actor(), "POST", ctx.path(), 403, "missing or wrong CSRF token");
