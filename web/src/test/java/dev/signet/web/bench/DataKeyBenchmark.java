@@ -176,7 +176,7 @@ public final class DataKeyBenchmark {
                 double sc = median(serviceRates.stream().map(Measured::cpuMicrosPerOp).toList());
                 System.out.printf("%s median: boundary in-process %.0f/s, data-key service in-process %.0f/s, HTTP %.0f/s, "
                         + "bare Jetty %.0f/s; ratio HTTP / boundary = %.3f (target >= 0.5 on software), HTTP / service = %.3f, "
-                        + "bare Jetty / boundary = %.3f (the most any HTTP server in this process could reach), HTTP / bare Jetty = %.3f; "
+                        + "bare Jetty / boundary = %.3f (HTTP with nothing behind it), HTTP / bare Jetty = %.3f; "
                         + "CPU per operation: boundary %.1f us, HTTP %.1f us in the server (ratio %.3f), bare Jetty %.1f us%n",
                         l.name, b, s, h, f, h / b, h / s, f / b, h / f, bc, hc, bc / hc, fc);
                 System.out.printf("%s: Signet's stack with a fixed answer %.0f/s, %.1f us (ratio to boundary %.3f). Server CPU per request: "
