@@ -52,6 +52,12 @@ public final class DataKeys {
     /** A fresh data key: the plaintext for the caller to use and forget, and its wrapped copy to store. */
     public record DataKey(byte[] plaintext, String ciphertext, int version) {}
 
+    /** What a ciphertext says about itself, read without decrypting: the key and version it was sealed under. */
+    public record CiphertextLabel(String keyName, int version) {}
+
+    /** A ciphertext and the key version it was sealed under (so that a caller need not parse it again). */
+    public record Sealed(String ciphertext, int version) {}
+
     private final EncryptionKeys keys;
     private final DataKeyStore store;
     private final Clock clock;
@@ -194,8 +200,13 @@ public final class DataKeys {
     // ---- use (tokens with grants) ----
 
     public String encrypt(String name, Caller caller, byte[] plaintext, Map<String, String> context) {
+        return encryptWithVersion(name, caller, plaintext, context).ciphertext();
+    }
+
+    /** As {@link #encrypt}, with the version it used. */
+    public Sealed encryptWithVersion(String name, Caller caller, byte[] plaintext, Map<String, String> context) {
         DataKeyRecord key = usable(name, caller, Operation.ENCRYPT);
-        String out = seal(key, plaintext, canonical(context));
+        Sealed out = seal(key, plaintext, canonical(context));
         usage.count(name, caller.actor(), Operation.ENCRYPT);
         return out;
     }
@@ -212,19 +223,24 @@ public final class DataKeys {
         DataKeyRecord key = usable(name, caller, Operation.ENCRYPT);
         byte[] plaintext = new byte[DATA_KEY_BYTES];
         random.nextBytes(plaintext);
-        String wrapped = seal(key, plaintext, canonical(context));
+        Sealed wrapped = seal(key, plaintext, canonical(context));
         usage.count(name, caller.actor(), Operation.ENCRYPT);
-        return new DataKey(plaintext, wrapped, key.currentVersion());
+        return new DataKey(plaintext, wrapped.ciphertext(), wrapped.version());
     }
 
     /** Decrypts under whatever version the ciphertext names and encrypts under the newest; the plaintext stays here. */
     public String rewrap(String name, Caller caller, String ciphertext, Map<String, String> context) {
+        return rewrapWithVersion(name, caller, ciphertext, context).ciphertext();
+    }
+
+    /** As {@link #rewrap}, with the version it used. */
+    public Sealed rewrapWithVersion(String name, Caller caller, String ciphertext, Map<String, String> context) {
         usable(name, caller, Operation.ENCRYPT);
         DataKeyRecord key = usable(name, caller, Operation.DECRYPT);
         byte[] aad = canonical(context);
         byte[] plaintext = open(key, ciphertext, aad);
         try {
-            String out = seal(key, plaintext, aad);
+            Sealed out = seal(key, plaintext, aad);
             usage.count(name, caller.actor(), Operation.DECRYPT);
             usage.count(name, caller.actor(), Operation.ENCRYPT);
             return out;
@@ -236,6 +252,15 @@ public final class DataKeys {
     /** Writes the use counted since the last flush to the audit log: one entry per key and caller. */
     public void flushUsage() {
         store.recordUsage(usage.drain());
+    }
+
+    /**
+     * The key name and version a ciphertext names (a client routes a wrapped key by it); nothing
+     * is decrypted or checked against the key. @throws DataKeyException undecryptable if malformed
+     */
+    public static CiphertextLabel describe(String ciphertext) {
+        Ciphertext c = Ciphertext.parse(ciphertext);
+        return new CiphertextLabel(c.keyName(), c.version());
     }
 
     // ---- internals ----
@@ -255,14 +280,14 @@ public final class DataKeys {
         return key;
     }
 
-    private String seal(DataKeyRecord key, byte[] plaintext, byte[] context) {
+    private Sealed seal(DataKeyRecord key, byte[] plaintext, byte[] context) {
         if (plaintext.length > MAX_PLAINTEXT) {
             throw DataKeyException.badRequest("plaintext-too-large", "the plaintext is at most " + MAX_PLAINTEXT + " bytes");
         }
         DataKeyRecord.Version v = key.version(key.currentVersion());
         byte[] header = new Ciphertext(key.name(), v.version(), new byte[0]).header();
         byte[] sealed = cipher(v.hsmLabel()).encrypt(plaintext, Ciphertext.associatedData(header, context));
-        return new Ciphertext(key.name(), v.version(), sealed).encode();
+        return new Sealed(new Ciphertext(key.name(), v.version(), sealed).encode(), v.version());
     }
 
     private byte[] open(DataKeyRecord key, String text, byte[] context) {

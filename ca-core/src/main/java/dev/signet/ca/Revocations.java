@@ -59,6 +59,8 @@ public final class Revocations implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
     private static final Duration LEASE = Duration.ofSeconds(30);
+    /** The longest OCSP request body the responder reads; a longer one is answered malformedRequest. */
+    public static final int MAX_OCSP_REQUEST_BYTES = OcspResponder.MAX_REQUEST_BYTES;
 
     /** One CA's revocation machinery on this node. */
     private record CaState(String id, Certificate certificate, ScopedSigner signer, KeyAlgorithm algorithm,

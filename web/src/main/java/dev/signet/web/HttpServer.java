@@ -30,6 +30,8 @@ public final class HttpServer implements AutoCloseable {
     static final long STOP_TIMEOUT_MS = 15_000;
     /** A connection that sends nothing for this long is closed (between requests, or inside one). */
     static final long IDLE_TIMEOUT_MS = 30_000;
+    /** The buffer Javalin copies a handler's result through (once per request). */
+    static final int RESULT_COPY_BUFFER_BYTES = 8 * 1024;
 
     private final Javalin app;
 
@@ -63,6 +65,10 @@ public final class HttpServer implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.maxRequestSize = maxRequestBytes;
+            // Javalin copies each result through a fresh buffer of this size (by default Jetty's 32 KiB
+            // output buffer): a third of all the memory an API request allocated. Jetty still
+            // aggregates up to 32 KiB before sending, so answers are framed as before.
+            cfg.http.responseBufferSize = RESULT_COPY_BUFFER_BYTES;
             cfg.http.prefer405over404 = true;
             cfg.router.ignoreTrailingSlashes = false;
             cfg.jetty.addConnector((server, httpConfig) -> {

@@ -149,8 +149,8 @@ public final class DataKeyController {
         EncryptRequest req = Json.read(ctx, EncryptRequest.class);
         String name = ctx.pathParam("name");
         byte[] plaintext = base64(req.plaintext(), "plaintext");
-        String ciphertext = use(ctx, name, "encrypt", () -> keys.encrypt(name, caller(ctx), plaintext, req.context()));
-        Json.write(ctx, 200, new CiphertextView(ciphertext, name, versionOf(ciphertext)));
+        DataKeys.Sealed sealed = use(ctx, name, "encrypt", () -> keys.encryptWithVersion(name, caller(ctx), plaintext, req.context()));
+        Json.write(ctx, 200, new CiphertextView(sealed.ciphertext(), name, sealed.version()));
     }
 
     public void decrypt(Context ctx) {
@@ -172,8 +172,8 @@ public final class DataKeyController {
     public void rewrap(Context ctx) {
         CiphertextRequest req = Json.read(ctx, CiphertextRequest.class);
         String name = ctx.pathParam("name");
-        String ciphertext = use(ctx, name, "rewrap", () -> keys.rewrap(name, caller(ctx), req.ciphertext(), req.context()));
-        Json.write(ctx, 200, new CiphertextView(ciphertext, name, versionOf(ciphertext)));
+        DataKeys.Sealed sealed = use(ctx, name, "rewrap", () -> keys.rewrapWithVersion(name, caller(ctx), req.ciphertext(), req.context()));
+        Json.write(ctx, 200, new CiphertextView(sealed.ciphertext(), name, sealed.version()));
     }
 
     private interface Use<T> {
@@ -200,10 +200,6 @@ public final class DataKeyController {
         String key = keys.exists(name) ? name : "unknown";
         return counters.computeIfAbsent(key + "/" + operation + "/" + outcome, k -> Counter.builder("signet.datakeys.operations").description("Data-key operations by key, operation and outcome")
                 .tag("key", key).tag("operation", operation).tag("outcome", outcome).register(metrics));
-    }
-
-    private static int versionOf(String ciphertext) {
-        return dev.signet.ca.datakey.Ciphertext.parse(ciphertext).version();
     }
 
     private static byte[] base64(String value, String field) {

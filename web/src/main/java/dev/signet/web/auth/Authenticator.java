@@ -21,11 +21,13 @@ public final class Authenticator {
         if (authorization == null || authorization.isBlank()) {
             throw new ApiException(ProblemType.UNAUTHORIZED, "send Authorization: Bearer <token>");
         }
-        String[] parts = authorization.strip().split(" +", 2);
-        if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer")) {
+        // Scheme, spaces, credential; by hand, as String.split(" +") compiled a pattern per request.
+        String header = authorization.strip();
+        int space = header.indexOf(' ');
+        if (space < 0 || !header.substring(0, space).equalsIgnoreCase("Bearer")) {
             throw new ApiException(ProblemType.UNAUTHORIZED, "only bearer tokens are accepted");
         }
-        String token = parts[1].strip();
+        String token = header.substring(space + 1).strip();
         if (!BearerTokens.wellFormed(token)) {
             throw new ApiException(ProblemType.UNAUTHORIZED, "invalid token");
         }

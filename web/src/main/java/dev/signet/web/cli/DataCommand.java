@@ -1,7 +1,7 @@
 package dev.signet.web.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.signet.ca.datakey.Ciphertext;
+import dev.signet.ca.DataKeys;
 import dev.signet.web.http.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -188,7 +188,7 @@ final class DataCommand implements Runnable {
                 throw new IllegalArgumentException(in + " is not a Signet envelope (" + MAGIC + ")");
             }
             String wrapped = new String(file, first + 1, second - first - 1, StandardCharsets.US_ASCII);
-            String key = Ciphertext.parse(wrapped).keyName();
+            String key = DataKeys.describe(wrapped).keyName();
             Map<String, Object> body = new HashMap<>();
             body.put("ciphertext", wrapped);
             body.put("context", contextMap());

@@ -26,6 +26,12 @@ public final class ConnectionsPerAddress implements Connection.Listener {
     private final int max;
     private final Set<InetAddress> exempt;
     private final ConcurrentMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
+    /**
+     * The address each counted connection was counted under, read when it opened: once a socket is
+     * closed its remote address can no longer be read, and a count not given back would lock the
+     * address out for good after {@code max} connections in all.
+     */
+    private final ConcurrentMap<Connection, InetAddress> counted = new ConcurrentHashMap<>();
     /** Addresses over the limit since their count was last below it: logged once per episode, not per socket. */
     private final Set<InetAddress> overLimit = ConcurrentHashMap.newKeySet();
 
@@ -47,6 +53,7 @@ public final class ConnectionsPerAddress implements Connection.Listener {
         if (address == null || exempt.contains(address)) {
             return;
         }
+        counted.put(connection, address);
         int count = open.merge(address, 1, Integer::sum);
         if (count > max) {
             if (overLimit.add(address)) {
@@ -59,8 +66,8 @@ public final class ConnectionsPerAddress implements Connection.Listener {
 
     @Override
     public void onClosed(Connection connection) {
-        InetAddress address = address(connection);
-        if (address == null || exempt.contains(address)) {
+        InetAddress address = counted.remove(connection);
+        if (address == null) {
             return;
         }
         Integer left = open.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);

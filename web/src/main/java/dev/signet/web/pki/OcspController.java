@@ -17,7 +17,7 @@ public final class OcspController {
 
     public void post(Context ctx) {
         byte[] body = ctx.bodyAsBytes();
-        write(ctx, endpoint.post(body.length > dev.signet.ca.revoke.OcspResponder.MAX_REQUEST_BYTES ? new byte[0] : body));
+        write(ctx, endpoint.post(body.length > dev.signet.ca.Revocations.MAX_OCSP_REQUEST_BYTES ? new byte[0] : body));
     }
 
     public void get(Context ctx) {

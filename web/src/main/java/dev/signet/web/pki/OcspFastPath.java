@@ -1,6 +1,6 @@
 package dev.signet.web.pki;
 
-import dev.signet.ca.revoke.OcspResponder;
+import dev.signet.ca.Revocations;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -63,8 +63,8 @@ public final class OcspFastPath extends Handler.Wrapper {
      */
     private static byte[] body(Request request) throws java.io.IOException {
         try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] b = in.readNBytes(OcspResponder.MAX_REQUEST_BYTES + 1);
-            if (b.length <= OcspResponder.MAX_REQUEST_BYTES) {
+            byte[] b = in.readNBytes(Revocations.MAX_OCSP_REQUEST_BYTES + 1);
+            if (b.length <= Revocations.MAX_OCSP_REQUEST_BYTES) {
                 return b;
             }
             long dropped = b.length;

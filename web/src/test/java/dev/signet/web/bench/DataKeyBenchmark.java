@@ -2,12 +2,24 @@ package dev.signet.web.bench;
 
 import dev.signet.ca.DataKeys;
 import dev.signet.hsm.DataCipher;
+import dev.signet.web.HttpServer;
 import dev.signet.web.SignetServer;
+import dev.signet.web.api.DataKeyController;
+import dev.signet.web.auth.Access;
+import dev.signet.web.auth.Authenticator;
+import dev.signet.web.auth.Guard;
+import dev.signet.web.auth.Role;
+import dev.signet.web.auth.StoreSecurityAudit;
+import dev.signet.web.auth.StoreTokenDirectory;
 import dev.signet.web.config.ConfigLoader;
+import dev.signet.web.http.HttpMetrics;
+import dev.signet.web.http.ListenSocket;
+import dev.signet.web.http.Route;
 import dev.signet.web.http.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +34,26 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Data-key encrypt and decrypt of 1 KiB payloads over HTTP (wrk on loopback, JSON bodies with
  * base64) against AES-256-GCM through the boundary in-process (the same {@code DataCipher} the
  * server uses, called by as many threads as wrk has connections), in the same process and run.
  * Also prints the in-process rate of the data-key service (grant and state checks, ciphertext
- * format) to show where the difference goes. Warm-up: 20 s of each load first. Run with:
+ * format) and two HTTP floors that read the same requests and answer the same bytes: a bare
+ * Jetty handler (no framework, no authentication, no JSON, no crypto), and Signet's own HTTP stack
+ * (the same {@link HttpServer} chain, Javalin, metrics, access log, and the bearer-token guard of a
+ * signer route) with a handler that only writes a fixed answer; the differences show where the
+ * time goes. Warm-up: 20 s of each load first; the load average is printed with the results
+ * (the machine is shared). Run with:
  *
  * <pre>mvn -B -ntp -q -pl web -am test-compile exec:java@web-bench -Dexec.mainClass=dev.signet.web.bench.DataKeyBenchmark -Dexec.args="software"</pre>
  *
@@ -72,14 +97,28 @@ public final class DataKeyBenchmark {
                     Map.of("ciphertext", ciphertext, "context", CONTEXT)));
             String encUrl = base + "/api/v1/keys/data/bench/encrypt";
             String decUrl = base + "/api/v1/keys/data/bench/decrypt";
+            Server floor = floorServer(Json.MAPPER.writeValueAsBytes(new DataKeyController.CiphertextView(ciphertext, "bench", 1)),
+                    Json.MAPPER.writeValueAsBytes(new DataKeyController.PlaintextView(Base64.getEncoder().encodeToString(plaintext))));
+            String floorBase = "http://127.0.0.1:" + ((ServerConnector) floor.getConnectors()[0]).getLocalPort();
+            String floorEnc = floorBase + "/api/v1/keys/data/bench/encrypt";
+            String floorDec = floorBase + "/api/v1/keys/data/bench/decrypt";
+            HttpServer stack = stackServer(server, Json.MAPPER.writeValueAsBytes(new DataKeyController.CiphertextView(ciphertext, "bench", 1)),
+                    Json.MAPPER.writeValueAsBytes(new DataKeyController.PlaintextView(Base64.getEncoder().encodeToString(plaintext))));
+            String stackBase = "http://127.0.0.1:" + stack.port();
+            String stackEnc = stackBase + "/api/v1/keys/data/bench/encrypt";
+            String stackDec = stackBase + "/api/v1/keys/data/bench/decrypt";
 
             List<Load> loads = List.of(
                     new Load("encrypt", () -> rate(() -> boundary.encrypt(plaintext, aad), concurrency, seconds),
                             () -> rate(() -> keys.encrypt("bench", caller, plaintext, CONTEXT), concurrency, seconds),
-                            () -> wrk(encUrl, encScript, concurrency, seconds)),
+                            () -> wrk(encUrl, encScript, concurrency, seconds),
+                            () -> wrk(floorEnc, encScript, concurrency, seconds),
+                            () -> wrk(stackEnc, encScript, concurrency, seconds)),
                     new Load("decrypt", () -> rate(() -> boundary.decrypt(sealed, aad), concurrency, seconds),
                             () -> rate(() -> keys.decrypt("bench", caller, ciphertext, CONTEXT), concurrency, seconds),
-                            () -> wrk(decUrl, decScript, concurrency, seconds)));
+                            () -> wrk(decUrl, decScript, concurrency, seconds),
+                            () -> wrk(floorDec, decScript, concurrency, seconds),
+                            () -> wrk(stackDec, decScript, concurrency, seconds)));
             System.out.printf("backend %s, 1 KiB payloads, %d threads / wrk -t2 -c%d, %d s per measurement%n",
                     server.services().hsmBackend(), concurrency, concurrency, seconds);
             System.out.printf("warming up: %d s of each load (boundary, service, HTTP; encrypt and decrypt)...%n", WARMUP_SECONDS);
@@ -89,45 +128,132 @@ public final class DataKeyBenchmark {
             rate(() -> keys.decrypt("bench", caller, ciphertext, CONTEXT), concurrency, WARMUP_SECONDS);
             wrk(encUrl, encScript, concurrency, WARMUP_SECONDS);
             wrk(decUrl, decScript, concurrency, WARMUP_SECONDS);
+            wrk(floorEnc, encScript, concurrency, WARMUP_SECONDS);
+            wrk(floorDec, decScript, concurrency, WARMUP_SECONDS);
+            wrk(stackEnc, encScript, concurrency, WARMUP_SECONDS);
+            wrk(stackDec, decScript, concurrency, WARMUP_SECONDS);
+            System.out.println("load: " + uptime());
 
             for (Load l : loads) {
                 List<Measured> boundaryRates = new ArrayList<>();
                 List<Measured> serviceRates = new ArrayList<>();
                 List<Measured> httpRates = new ArrayList<>();
+                List<Measured> floorRates = new ArrayList<>();
+                List<Measured> stackRates = new ArrayList<>();
                 for (int round = 0; round < ROUNDS; round++) {
                     // Alternate the order so that load from elsewhere on the machine hits all sides alike.
                     if (round % 2 == 0) {
                         boundaryRates.add(measure(l.boundary, seconds));
                         serviceRates.add(measure(l.service, seconds));
                         httpRates.add(measure(l.http, seconds));
+                        floorRates.add(measure(l.floor, seconds));
+                        stackRates.add(measure(l.stack, seconds));
                     } else {
+                        stackRates.add(measure(l.stack, seconds));
+                        floorRates.add(measure(l.floor, seconds));
                         httpRates.add(measure(l.http, seconds));
                         serviceRates.add(measure(l.service, seconds));
                         boundaryRates.add(measure(l.boundary, seconds));
                     }
                     System.out.printf("%s round %d: boundary %.0f/s (%.1f us CPU/op), service %.0f/s (%.1f us), "
-                                    + "HTTP %.0f/s (%.1f us in the server)%n", l.name, round + 1,
+                                    + "HTTP %.0f/s (%.1f us in the server), bare Jetty %.0f/s (%.1f us), "
+                                    + "Signet's stack, fixed answer %.0f/s (%.1f us); load %s%n", l.name, round + 1,
                             boundaryRates.get(round).perSecond(), boundaryRates.get(round).cpuMicrosPerOp(),
                             serviceRates.get(round).perSecond(), serviceRates.get(round).cpuMicrosPerOp(),
-                            httpRates.get(round).perSecond(), httpRates.get(round).cpuMicrosPerOp());
+                            httpRates.get(round).perSecond(), httpRates.get(round).cpuMicrosPerOp(),
+                            floorRates.get(round).perSecond(), floorRates.get(round).cpuMicrosPerOp(),
+                            stackRates.get(round).perSecond(), stackRates.get(round).cpuMicrosPerOp(), uptime());
                 }
                 double b = median(boundaryRates.stream().map(Measured::perSecond).toList());
                 double s = median(serviceRates.stream().map(Measured::perSecond).toList());
                 double h = median(httpRates.stream().map(Measured::perSecond).toList());
                 double bc = median(boundaryRates.stream().map(Measured::cpuMicrosPerOp).toList());
                 double hc = median(httpRates.stream().map(Measured::cpuMicrosPerOp).toList());
-                System.out.printf("%s median: boundary in-process %.0f/s, data-key service in-process %.0f/s, HTTP %.0f/s; "
-                        + "ratio HTTP / boundary = %.3f (target >= 0.5 on software), HTTP / service = %.3f; "
-                        + "CPU per operation: boundary %.1f us, HTTP %.1f us in the server (ratio %.3f)%n",
-                        l.name, b, s, h, h / b, h / s, bc, hc, bc / hc);
+                double f = median(floorRates.stream().map(Measured::perSecond).toList());
+                double fc = median(floorRates.stream().map(Measured::cpuMicrosPerOp).toList());
+                double st = median(stackRates.stream().map(Measured::perSecond).toList());
+                double stc = median(stackRates.stream().map(Measured::cpuMicrosPerOp).toList());
+                double sc = median(serviceRates.stream().map(Measured::cpuMicrosPerOp).toList());
+                System.out.printf("%s median: boundary in-process %.0f/s, data-key service in-process %.0f/s, HTTP %.0f/s, "
+                        + "bare Jetty %.0f/s; ratio HTTP / boundary = %.3f (target >= 0.5 on software), HTTP / service = %.3f, "
+                        + "bare Jetty / boundary = %.3f (HTTP with nothing behind it), HTTP / bare Jetty = %.3f; "
+                        + "CPU per operation: boundary %.1f us, HTTP %.1f us in the server (ratio %.3f), bare Jetty %.1f us%n",
+                        l.name, b, s, h, f, h / b, h / s, f / b, h / f, bc, hc, bc / hc, fc);
+                System.out.printf("%s: Signet's stack with a fixed answer %.0f/s, %.1f us (ratio to boundary %.3f). Server CPU per request: "
+                        + "%.1f us Jetty, %.1f us Signet's stack and guard on top of it, %.1f us the handler (JSON, base64, the "
+                        + "data-key service with its %.1f us in-process)%n",
+                        l.name, st, stc, st / b, fc, stc - fc, hc - stc, sc);
             }
+            System.out.println("load: " + uptime());
+            floor.stop();
+            stack.close();
             server.services().dataKeys().flushUsage();
         } finally {
             deleteTree(dir);
         }
     }
 
-    record Load(String name, Supplier<Double> boundary, Supplier<Double> service, Supplier<Double> http) {}
+    record Load(String name, Supplier<Double> boundary, Supplier<Double> service, Supplier<Double> http,
+                Supplier<Double> floor, Supplier<Double> stack) {}
+
+    /**
+     * Signet's HTTP stack as the server runs it (body deadline, eager body, graceful stop, Javalin,
+     * error mapping, metrics and access log) with the bearer-token guard of a signer route, whose
+     * handler only writes a fixed answer of the real answers' size. Two routes, not the full table.
+     */
+    private static HttpServer stackServer(SignetServer server, byte[] encryptAnswer, byte[] decryptAnswer) {
+        var s = server.services();
+        Guard guard = new Guard(new Authenticator(new StoreTokenDirectory(s.access()), java.time.Clock.systemUTC()),
+                new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()));
+        Access signer = Access.roles(Role.SIGNER);
+        List<Route> routes = List.of(
+                Route.post("/api/v1/keys/data/{name}/encrypt", signer, ctx -> fixed(ctx, encryptAnswer)),
+                Route.post("/api/v1/keys/data/{name}/decrypt", signer, ctx -> fixed(ctx, decryptAnswer)));
+        return HttpServer.start(ListenSocket.bind("127.0.0.1", 0), s.config().maxRequestBytes(), routes, guard,
+                new HttpMetrics(s.metrics()), null);
+    }
+
+    /** Reads the body as a handler does, and answers bytes already made. */
+    private static void fixed(io.javalin.http.Context ctx, byte[] answer) {
+        ctx.bodyAsBytes();
+        ctx.status(200).contentType("application/json").result(answer);
+    }
+
+    /**
+     * The cost of HTTP itself on this machine: Jetty (the same version Javalin runs on) with one
+     * handler that reads the whole body and answers fixed bytes, the size of the real answers.
+     */
+    private static Server floorServer(byte[] encryptAnswer, byte[] decryptAnswer) throws Exception {
+        Server jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        jetty.addConnector(connector);
+        jetty.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                Content.Source.asByteBuffer(request);
+                byte[] answer = request.getHttpURI().getPath().endsWith("/encrypt") ? encryptAnswer : decryptAnswer;
+                response.setStatus(200);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                response.write(true, ByteBuffer.wrap(answer), callback);
+                return true;
+            }
+        });
+        jetty.start();
+        return jetty;
+    }
+
+    /** The load averages, as uptime prints them. */
+    private static String uptime() {
+        try {
+            String s = Files.readString(Path.of("/proc/loadavg")).strip();
+            String[] f = s.split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
 
     /** A rate and this process's CPU time per operation during it (the server's, for HTTP; wrk's is apart). */
     record Measured(double perSecond, double cpuMicrosPerOp) {}
