@@ -60,7 +60,7 @@ public final class Routes {
         OpenApiController openApi = new OpenApiController();
         PkiController pki = new PkiController(s.authorities());
         CaController cas = new CaController(s.authorities(), s.config().publicBaseUrl().toString());
-        ProfileController profiles = new ProfileController(s.authorities(), s.config().profilesDir(), s.securityEvents());
+        ProfileController profiles = new ProfileController(s.authorities(), s.config().profilesDir(), s.nodeChanges());
         CertificateController certificates = new CertificateController(s.authorities());
         IdentityController identities = new IdentityController(s.authorities());
         KeyController keys = new KeyController(s.keys());

@@ -20,6 +20,9 @@ import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.DataKeyStore;
 import dev.signet.ca.store.Database;
+import dev.signet.ca.store.LoginFailures;
+import dev.signet.ca.store.NodeChanges;
+import dev.signet.ca.store.NodeSecrets;
 import dev.signet.ca.store.RevocationStore;
 import dev.signet.ca.store.OwnerOnly;
 import dev.signet.ca.store.SecurityEvents;
@@ -100,6 +103,8 @@ public final class Services implements AutoCloseable {
     private final TimeStampAuthorities timeStampAuthorities;
     private final TimeStampSource timeStamps;
     private final AnonymousRefusals anonymousRefusals;
+    private final NodeChanges nodeChanges;
+    private final ChangeWatcher changeWatcher;
 
     private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
         this.config = config;
@@ -111,6 +116,7 @@ public final class Services implements AutoCloseable {
         this.access = new AccessStore(database);
         this.auditLog = new AuditLog(database);
         this.securityEvents = new SecurityEvents(database);
+        this.nodeChanges = new NodeChanges(database);
         // Counted where issuance happens, so the API, the UI and signer identities are all counted.
         this.authorities = new CertificateAuthorities(hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.DOCUMENT),
                 cas, certificates, profiles, Clock.systemUTC(),
@@ -146,6 +152,30 @@ public final class Services implements AutoCloseable {
         });
         // Use is audited per key, caller and minute; destruction runs once its waiting period is over.
         dataKeyJobs.scheduleWithFixedDelay(this::dataKeyJobs, DATA_KEY_JOB_SECONDS, DATA_KEY_JOB_SECONDS, TimeUnit.SECONDS);
+        // Data-key settings and grants are cached for a second only, so they need no topic here.
+        this.changeWatcher = new ChangeWatcher(nodeChanges)
+                .on(NodeChanges.CAS, authorities::forgetIssuers)
+                .on(NodeChanges.TOKENS, access::dropCachedTokens)
+                .on(NodeChanges.PROFILES, this::reloadProfiles);
+    }
+
+    /** Another node reloaded its profile directory: this node reads its own again (all or nothing). */
+    private void reloadProfiles() {
+        try {
+            authorities.useProfiles(Profiles.load(config.profilesDir()));
+            LOG.info("profiles reloaded after a reload on another node");
+        } catch (ProfileException e) {
+            LOG.warn("another node reloaded its profiles, but this node's directory has a mistake; the current ones stay "
+                    + "in use: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Starts following the changes other nodes make to what this one caches (CAs, profiles, API
+     * tokens). {@link SignetServer} calls it once the first start is complete.
+     */
+    public void watchOtherNodes() {
+        changeWatcher.start();
     }
 
     /** How often data-key use is written to the audit log and due destructions are carried out. */
@@ -286,6 +316,21 @@ public final class Services implements AutoCloseable {
         return securityEvents;
     }
 
+    /** Changes that other nodes must hear of (a profile reload), recorded with their audit entry. */
+    public NodeChanges nodeChanges() {
+        return nodeChanges;
+    }
+
+    /** Failed UI logins, shared by every node on this database. */
+    public LoginFailures loginFailures() {
+        return new LoginFailures(database);
+    }
+
+    /** Keys every node must share (the pre-login CSRF key). */
+    public NodeSecrets nodeSecrets() {
+        return new NodeSecrets(database);
+    }
+
     /** The time-stamp authorities: creation, queries, counters. */
     public TimeStampAuthorities timeStampAuthorities() {
         return timeStampAuthorities;
@@ -377,6 +422,7 @@ public final class Services implements AutoCloseable {
 
     @Override
     public void close() {
+        changeWatcher.close();
         dataKeyJobs.shutdownNow();
         try {
             // A job already writing finishes first, so the last flush sees every count once.

@@ -45,6 +45,7 @@ public final class SignetServer implements AutoCloseable {
         try {
             FirstStart.run(services, FirstStart.Plan.DEMO, console);
             services.revocations().start();
+            services.watchOtherNodes();
             Clock clock = Clock.systemUTC();
             Guard guard = new Guard(new Authenticator(new StoreTokenDirectory(services.access()), clock),
                     new StoreSecurityAudit(services.securityEvents(), services.anonymousRefusals()));

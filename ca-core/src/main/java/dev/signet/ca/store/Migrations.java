@@ -26,7 +26,8 @@ final class Migrations {
 
     /** Every script, in order. Append only; never edit a script that has shipped. */
     static final List<String> SCRIPTS = List.of("V1__store.sql", "V2__audit_object_index.sql", "V3__ui_session.sql",
-            "V6__revocation.sql", "V7__tsa.sql", "V9__certificate_issued_index.sql", "V10__data_keys.sql");
+            "V6__revocation.sql", "V7__tsa.sql", "V9__certificate_issued_index.sql", "V10__data_keys.sql",
+            "V11__nodes.sql");
 
     private Migrations() {
     }
