@@ -37,13 +37,12 @@ public final class SignetServer implements AutoCloseable {
         ServerSocketChannel listener = ListenSocket.bind(config.host(), config.port());
         Services services;
         try {
-            services = Services.open(config.listeningOn(ListenSocket.port(listener)));
+            services = FirstStart.openAndRun(config.listeningOn(ListenSocket.port(listener)), FirstStart.Plan.DEMO, console);
         } catch (RuntimeException e) {
             ListenSocket.close(listener);
             throw e;
         }
         try {
-            FirstStart.run(services, FirstStart.Plan.DEMO, console);
             services.revocations().start();
             services.watchOtherNodes();
             Clock clock = Clock.systemUTC();
