@@ -22,11 +22,13 @@ CREATE TABLE login_failure (
 CREATE INDEX login_failure_by_key ON login_failure (throttle_key, failed_at);
 CREATE INDEX login_failure_by_time ON login_failure (failed_at);
 
--- Random keys that every node must share and that guard nothing of lasting value (the HMAC key of
--- the pre-login form's CSRF token): made once by whichever node needs it first. Base64 text, so
--- the table is the same on every engine.
-CREATE TABLE node_secret (
+-- Values every node must agree on, made once by whichever node needs one first: the HMAC key of
+-- the pre-login form's CSRF token (random, guarding nothing of lasting value), and the SHA-256 of
+-- the audit key's public key, so that a node whose HSM holds another audit key (a software key
+-- directory on another machine, a different PKCS#11 token) is refused instead of splitting the CA.
+-- Text (base64, hex), so the table is the same on every engine.
+CREATE TABLE shared_value (
   name       VARCHAR(40)  NOT NULL PRIMARY KEY,
-  secret     VARCHAR(100) NOT NULL,
+  value      VARCHAR(200) NOT NULL,
   created_at BIGINT       NOT NULL
 );

@@ -20,6 +20,7 @@ import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.DataKeyStore;
 import dev.signet.ca.store.Database;
+import dev.signet.ca.store.HsmBinding;
 import dev.signet.ca.store.LoginFailures;
 import dev.signet.ca.store.NodeChanges;
 import dev.signet.ca.store.NodeSecrets;
@@ -220,6 +221,12 @@ public final class Services implements AutoCloseable {
             StoreSettings settings = StoreSettings.defaults()
                     .withAuditSigner(new AuditSigner(auditKeys, auditKey), CHECKPOINT_INTERVAL);
             Database db = Database.open(config.databaseFile(), settings);
+            try {
+                new HsmBinding(db).check(fingerprint(auditKey), hsm.backendName());
+            } catch (RuntimeException e) {
+                db.close();
+                throw e;
+            }
             Services services = new Services(config, profiles, metrics, hsm, db);
             try {
                 upgraded.addAll(KeyPurposeUpgrade.all(hsm, services.cas.list().stream().map(CaRecord::keyLabel)
@@ -236,6 +243,16 @@ public final class Services implements AutoCloseable {
         } catch (RuntimeException e) {
             hsm.close();
             throw e;
+        }
+    }
+
+    /** The SHA-256 of the key's public key (SubjectPublicKeyInfo), in hex: names one HSM's audit key. */
+    private static String fingerprint(ScopedSigner key) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.publicKey().getEncoded()));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 
