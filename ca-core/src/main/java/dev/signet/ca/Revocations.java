@@ -121,6 +121,24 @@ public final class Revocations implements AutoCloseable {
         crlThread.scheduleWithFixedDelay(quietly("CRL generation", this::crlTickAll), tick, tick, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Starts a node that only serves (read-only database access): it loads the CAs and the CRLs that
+     * the full nodes made, and follows revocations in the background for its OCSP cache, but makes
+     * no CRL, takes no lease and makes no responder; a CA whose responder no full node has certified
+     * yet has its OCSP responses signed by the CA key meanwhile (RFC 6960 4.2.2.2).
+     */
+    public void startServingOnly() {
+        responders.useStoredOnly();
+        refreshCas();
+        seenGenerations.putAll(guard(store::generations));
+        for (CaState ca : states.values()) {
+            loadServed(ca);
+        }
+        started = true;
+        long poll = settings.poll().toMillis();
+        ocspThread.scheduleWithFixedDelay(quietly("OCSP refresh", this::ocspTick), poll, poll, TimeUnit.MILLISECONDS);
+    }
+
     /** How often the CRL generator looks at the CAs: a twelfth of the revocation delay, 250 ms to 5 s. */
     private Duration crlTick() {
         long ms = settings.crlAfterRevocation().toMillis() / 12;

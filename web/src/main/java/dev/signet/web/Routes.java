@@ -54,6 +54,24 @@ public final class Routes {
 
     private Routes() {}
 
+    /**
+     * The routes of a read-only node: health, CA certificates, CRLs and OCSP, all public. No TSA
+     * (its tokens must be recorded), no API, no UI.
+     */
+    public static List<Route> responder(Services s) {
+        HealthController health = new HealthController(s.database(), s.keys(), Services.AUDIT_KEY_LABEL);
+        PkiController pki = new PkiController(s.authorities());
+        CrlController crls = new CrlController(s.revocations(), s.config().revocation().crlAfterRevocation());
+        OcspController ocsp = new OcspController(new OcspEndpoint(s.revocations()));
+        return List.of(
+                get("/health", PUBLIC, health::health),
+                get("/ca/{file}", PUBLIC, pki::caCertificate),
+                get("/crl/{file}", PUBLIC, crls::full),
+                get("/crl/delta/{file}", PUBLIC, crls::delta),
+                post("/ocsp/{caId}", PUBLIC, ocsp::post),
+                get("/ocsp/{caId}/{request}", PUBLIC, ocsp::get));
+    }
+
     public static List<Route> table(Services s) {
         HealthController health = new HealthController(s.database(), s.keys(), Services.AUDIT_KEY_LABEL);
         MetricsController metrics = new MetricsController(s.metrics());

@@ -152,7 +152,8 @@ public final class Services implements AutoCloseable {
             return t;
         });
         // Use is audited per key, caller and minute; destruction runs once its waiting period is over.
-        dataKeyJobs.scheduleWithFixedDelay(this::dataKeyJobs, DATA_KEY_JOB_SECONDS, DATA_KEY_JOB_SECONDS, TimeUnit.SECONDS);
+        // A read-only node serves no data keys and writes nothing, so it runs neither.
+        if (!database.readOnly()) dataKeyJobs.scheduleWithFixedDelay(this::dataKeyJobs, DATA_KEY_JOB_SECONDS, DATA_KEY_JOB_SECONDS, TimeUnit.SECONDS);
         // Data-key settings and grants are cached for a second only, so they need no topic here.
         this.changeWatcher = new ChangeWatcher(nodeChanges)
                 .on(NodeChanges.CAS, authorities::forgetIssuers)
@@ -191,15 +192,45 @@ public final class Services implements AutoCloseable {
         }
     }
 
-    /** Opens the HSM and the database described by {@code config}, creating the data directory. */
-    public static Services open(SignetConfig config) {
-        // Before anything is opened: a profile with a mistake stops the start, naming file and field.
-        Profiles profiles;
+    private static Profiles loadProfiles(SignetConfig config) {
         try {
-            profiles = Profiles.load(config.profilesDir());
+            return Profiles.load(config.profilesDir());
         } catch (ProfileException e) {
             throw new ConfigException("profiles.dir", e.getMessage());
         }
+    }
+
+    /**
+     * Opens a read-only node (a responder, {@code serve --responder}): the HSM, and the database
+     * with read-only access, which a full node of this version made and migrated. Nothing is
+     * created: not the audit key, not the data directory's database, not a key purpose.
+     */
+    public static Services openResponder(SignetConfig config) {
+        Profiles profiles = loadProfiles(config);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Hsm hsm = new MeteredHsm(Hsms.open(config.hsm().config()), metrics);
+        try {
+            ScopedSigner auditKey = hsm.signingKeys(KeyPurpose.AUDIT).find(AUDIT_KEY_LABEL).orElseThrow(() ->
+                    new IllegalStateException("the HSM has no audit key '" + AUDIT_KEY_LABEL + "': a read-only node shares "
+                            + "the HSM of the full nodes, and one of them must have started first"));
+            Database db = Database.openReadOnly(config.databaseFile());
+            try {
+                new HsmBinding(db).check(fingerprint(auditKey), hsm.backendName());
+                return new Services(config, profiles, metrics, hsm, db);
+            } catch (RuntimeException e) {
+                db.close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            hsm.close();
+            throw e;
+        }
+    }
+
+    /** Opens the HSM and the database described by {@code config}, creating the data directory. */
+    public static Services open(SignetConfig config) {
+        // Before anything is opened: a profile with a mistake stops the start, naming file and field.
+        Profiles profiles = loadProfiles(config);
         try {
             // 0700, repaired if an older version (or an operator) left it open to others.
             OwnerOnly.directory(config.dataDir());

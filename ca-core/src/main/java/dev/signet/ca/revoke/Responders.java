@@ -49,6 +49,8 @@ public final class Responders {
     private final Clock clock;
     private final Map<String, ResponderSigner> current = new ConcurrentHashMap<>();
 
+    private volatile boolean storedOnly;
+
     public Responders(SigningKeys ocspKeys, RevocationStore store, Certifier certifier, Clock clock) {
         this.ocspKeys = ocspKeys;
         this.store = store;
@@ -132,7 +134,16 @@ public final class Responders {
         return Optional.empty();
     }
 
+    /** From now on, use only responders that full nodes made (a read-only node makes none). */
+    public void useStoredOnly() {
+        storedOnly = true;
+    }
+
     private ResponderSigner create(String caId, KeyAlgorithm algorithm) {
+        if (storedOnly) {
+            // Checked before a key is generated: a read-only node leaves nothing behind in the HSM.
+            throw new IllegalStateException("no stored responder for CA " + caId + ", and this node makes none");
+        }
         String label = "ocsp-" + caId + "-" + LABEL_TIME.format(clock.instant());
         ScopedSigner key = ocspKeys.find(label).orElseGet(() -> ocspKeys.generate(label, algorithm));
         String cn = ("OCSP Responder " + caId);

@@ -42,16 +42,23 @@ public final class Database implements AutoCloseable {
     private final HotStatements hot;
     private final List<Connection> readConnections = new ArrayList<>();
     private final BlockingQueue<DSLContext> readers;
+    /** A responder node's database: every connection read-only, no migration, every write refused. */
+    private final boolean readOnly;
 
-    private Database(Path file, StoreSettings settings) throws SQLException {
+    private Database(Path file, StoreSettings settings, boolean readOnly) throws SQLException {
         this.file = file;
         this.settings = settings;
-        this.writeConnection = connect(file, settings, true);
+        this.readOnly = readOnly;
+        this.writeConnection = connect(file, settings, true, readOnly);
         try {
-            Migrations.apply(writeConnection);
+            if (readOnly) {
+                Migrations.check(writeConnection);
+            } else {
+                Migrations.apply(writeConnection);
+            }
             this.readers = new ArrayBlockingQueue<>(settings.readConnections());
             for (int i = 0; i < settings.readConnections(); i++) {
-                Connection c = connect(file, settings, false);
+                Connection c = connect(file, settings, false, readOnly);
                 readConnections.add(c);
                 readers.add(DSL.using(c, SQLDialect.SQLITE, jooqSettings()));
             }
@@ -103,12 +110,33 @@ public final class Database implements AutoCloseable {
                 OwnerOnly.directory(parent);
             }
             OwnerOnly.databaseFiles(file);
-            return new Database(file, settings);
+            return new Database(file, settings, false);
         } catch (SQLException e) {
             throw new StoreException("cannot open the database " + file + ": " + e.getMessage(), e);
         } catch (java.io.IOException e) {
             throw new StoreException("cannot create the directory for " + file, e);
         }
+    }
+
+    /**
+     * Opens an existing database for a node that only reads (a responder): no migration (the schema
+     * must already be this program's), no audit key, and every write refused before it reaches the
+     * database.
+     */
+    public static Database openReadOnly(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException("no Signet database at " + file + ": a read-only node needs one that a full node made");
+        }
+        try {
+            return new Database(file, StoreSettings.defaults(), true);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the database " + file + " read-only: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether this node only reads (see {@link #openReadOnly}). */
+    public boolean readOnly() {
+        return readOnly;
     }
 
     public Path file() {
@@ -126,13 +154,23 @@ public final class Database implements AutoCloseable {
 
     /** Queues a write for the next group commit; the future completes after the commit. */
     <T> CompletableFuture<T> submit(WriteQueue.Write<T> write) {
+        if (readOnly) {
+            return CompletableFuture.failedFuture(readOnlyRefusal());
+        }
         return writes.submit(write);
     }
 
     /** Runs a write and waits for its commit, rethrowing its failure as it was thrown. */
     <T> T write(WriteQueue.Write<T> write) {
+        if (readOnly) {
+            throw readOnlyRefusal();
+        }
         checkNotWriter();
         return await(writes.submit(write));
+    }
+
+    private static StoreException readOnlyRefusal() {
+        return new StoreException("this node has read-only access to the database (a responder): it changes nothing");
     }
 
     /**
@@ -249,13 +287,14 @@ public final class Database implements AutoCloseable {
         return new Settings().withExecuteLogging(false).withRenderSchema(false);
     }
 
-    private static Connection connect(Path file, StoreSettings settings, boolean writer) throws SQLException {
+    private static Connection connect(Path file, StoreSettings settings, boolean writer, boolean readOnly) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(readOnly);
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.enforceForeignKeys(true);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, settings.busyTimeout().toMillis()));
-        if (writer) {
+        if (writer && !readOnly) {
             // Take the write lock when the transaction begins, so reading the audit chain head and
             // appending to it cannot interleave with another process's writer.
             config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);

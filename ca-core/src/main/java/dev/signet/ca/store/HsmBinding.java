@@ -21,7 +21,10 @@ public final class HsmBinding {
      * @throws StoreException naming both fingerprints if this HSM's audit key is not the database's
      */
     public void check(String auditKeyFingerprint, String backend) {
-        String bound = SharedValues.agree(db, NAME, auditKeyFingerprint);
+        // A read-only node cannot record; it starts only on a database that a full node bound already.
+        String bound = db.readOnly() ? SharedValues.find(db, NAME).orElseThrow(() -> new StoreException(
+                "no full node has started on this database yet: start one before a read-only node"))
+                : SharedValues.agree(db, NAME, auditKeyFingerprint);
         if (!bound.equals(auditKeyFingerprint)) {
             throw new StoreException("this node's HSM (" + backend + ") holds another audit key (SHA-256 " + auditKeyFingerprint
                     + ") than the one this database was made with (" + bound + "): every node of one Signet must use the same "

@@ -84,6 +84,31 @@ final class Migrations {
         }
     }
 
+    /**
+     * Checks, changing nothing, that every script has been applied unchanged and none newer: a
+     * read-only node cannot migrate, so a full node of the same version must have done it.
+     */
+    static void check(Connection c) throws SQLException {
+        Map<Integer, String> applied = new HashMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version, sha256 FROM schema_version")) {
+            while (rs.next()) {
+                applied.put(rs.getInt(1), rs.getString(2));
+            }
+        }
+        for (String script : SCRIPTS) {
+            String known = applied.remove(version(script));
+            if (known == null) {
+                throw new StoreException("the database lacks migration " + script + ": start a full node of this version first");
+            }
+            if (!known.equals(sha256(load(script)))) {
+                throw new StoreException("migration " + script + " changed after it was applied to this database");
+            }
+        }
+        if (!applied.isEmpty()) {
+            throw new StoreException("the database has schema version " + applied.keySet() + ", newer than this program knows");
+        }
+    }
+
     static int version(String script) {
         int sep = script.indexOf("__");
         if (!script.startsWith("V") || sep < 2) {
