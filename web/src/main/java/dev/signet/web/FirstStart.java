@@ -8,6 +8,7 @@ import dev.signet.ca.TimeStampAuthorities;
 import dev.signet.ca.TsaInfo;
 import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.store.IssuedToken;
+import dev.signet.ca.store.StartLock;
 import dev.signet.ca.store.UserRecord;
 import dev.signet.web.auth.Passwords;
 import dev.signet.web.config.SignetConfig;
@@ -73,7 +74,7 @@ public final class FirstStart {
      * CAs and the admin token, and the others wait and find them.
      */
     public static Services openAndRun(SignetConfig config, Plan plan, PrintStream console) {
-        try (StartLock lock = StartLock.acquire(config)) {
+        try (StartLock lock = StartLock.acquire(config.database())) {
             Services s = Services.open(config);
             try {
                 run(s, plan, console);

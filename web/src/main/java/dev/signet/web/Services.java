@@ -213,7 +213,7 @@ public final class Services implements AutoCloseable {
             ScopedSigner auditKey = hsm.signingKeys(KeyPurpose.AUDIT).find(AUDIT_KEY_LABEL).orElseThrow(() ->
                     new IllegalStateException("the HSM has no audit key '" + AUDIT_KEY_LABEL + "': a read-only node shares "
                             + "the HSM of the full nodes, and one of them must have started first"));
-            Database db = Database.openReadOnly(config.databaseFile());
+            Database db = Database.openReadOnly(config.database());
             try {
                 new HsmBinding(db).check(fingerprint(auditKey), hsm.backendName());
                 return new Services(config, profiles, metrics, hsm, db);
@@ -251,7 +251,7 @@ public final class Services implements AutoCloseable {
                     .orElseGet(() -> auditKeys.generate(AUDIT_KEY_LABEL, KeyAlgorithm.EC_P256));
             StoreSettings settings = StoreSettings.defaults()
                     .withAuditSigner(new AuditSigner(auditKeys, auditKey), CHECKPOINT_INTERVAL);
-            Database db = Database.open(config.databaseFile(), settings);
+            Database db = Database.open(config.database(), settings);
             try {
                 new HsmBinding(db).check(fingerprint(auditKey), hsm.backendName());
             } catch (RuntimeException e) {
@@ -293,17 +293,31 @@ public final class Services implements AutoCloseable {
      * head on close would bless whatever it had just read).
      */
     public static AuditVerification verifyAudit(SignetConfig config, AuditExpectations rules) {
-        if (!java.nio.file.Files.isRegularFile(config.databaseFile())) {
-            throw new IllegalStateException("no Signet database at " + config.databaseFile()
-                    + " (run serve or init on that data directory first)");
-        }
+        requireExistingDatabase(config);
         try (Hsm hsm = Hsms.open(config.hsm().config())) {
             SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
             ScopedSigner auditKey = auditKeys.find(AUDIT_KEY_LABEL).orElseThrow(() -> new IllegalStateException(
                     "the HSM has no audit key '" + AUDIT_KEY_LABEL + "' (run serve or init first)"));
-            try (Database db = Database.open(config.databaseFile())) {
+            try (Database db = Database.open(config.database(), StoreSettings.defaults())) {
                 return new AuditLog(db).verify(new AuditSigner(auditKeys, auditKey).keys(), rules);
             }
+        }
+    }
+
+    /**
+     * Opens the database of an existing installation, without an audit key (for the commands that
+     * change one record). A SQLite file must exist already: a typo in {@code --data} must not
+     * create an empty CA. PostgreSQL databases are created by their administrator.
+     */
+    public static Database openExistingDatabase(SignetConfig config) {
+        requireExistingDatabase(config);
+        return Database.open(config.database(), StoreSettings.defaults());
+    }
+
+    private static void requireExistingDatabase(SignetConfig config) {
+        if (config.databaseFile() != null && !java.nio.file.Files.isRegularFile(config.databaseFile())) {
+            throw new IllegalStateException("no Signet database at " + config.databaseFile()
+                    + " (run serve or init on that data directory first)");
         }
     }
 

@@ -48,8 +48,7 @@ final class WriteQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteQueue.class);
     private static final Pending<Void> STOP = new Pending<>(w -> null, new CompletableFuture<>());
 
-    private final DSLContext dsl;
-    private final HotStatements hot;
+    private final WriterConnection writer;
     private final int maxBatch;
     private final AuditSigner signer;
     private final int checkpointInterval;
@@ -62,9 +61,8 @@ final class WriteQueue implements AutoCloseable {
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
 
-    WriteQueue(DSLContext dsl, HotStatements hot, StoreSettings settings) {
-        this.dsl = dsl;
-        this.hot = hot;
+    WriteQueue(WriterConnection writer, StoreSettings settings) {
+        this.writer = writer;
         this.maxBatch = settings.maxBatch();
         this.signer = settings.auditSigner();
         this.checkpointInterval = settings.checkpointInterval();
@@ -171,8 +169,11 @@ final class WriteQueue implements AutoCloseable {
         long[] unsigned = {0};
         signedInBatch.clear();
         try {
-            dsl.transaction(outer -> {
+            writer.open();
+            HotStatements hot = writer.hot();
+            writer.dsl().transaction(outer -> {
                 DSLContext tx = DSL.using(outer);
+                hot.lockWriters();
                 Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
                 AuditAppender audit = AuditAppender.resume(hot);
                 WriteContext context = new WriteContext(tx, hot, audit, now);
@@ -203,7 +204,9 @@ final class WriteQueue implements AutoCloseable {
                 }
                 unsigned[0] = audit.uncheckpointed();
             });
-        } catch (RuntimeException | Error commitFailure) {
+        } catch (java.sql.SQLException | RuntimeException | Error commitFailure) {
+            // The writer goes on: a lost connection is reopened by the next batch.
+            writer.afterFailure(commitFailure);
             StoreException failure = new StoreException("the write transaction failed; nothing of it was stored", commitFailure);
             for (Pending<?> p : batch) {
                 p.done().completeExceptionally(failure);
@@ -250,6 +253,7 @@ final class WriteQueue implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        writer.close();
         List<Pending<?>> late = new ArrayList<>();
         queue.drainTo(late);
         for (Pending<?> p : late) {
