@@ -20,7 +20,7 @@ public final class SoftHsm2Token {
     public static final String PIN = "87654321";
 
     /** Who uses a token: one each. Add a constant here for a new test class on pkcs11. */
-    public enum Use { SERVER, DATA_KEYS, NODES, UI_NODES, FIRST_START, RESPONDER }
+    public enum Use { SERVER, DATA_KEYS, NODES, UI_NODES, FIRST_START, RESPONDER, PG_NODES }
 
     private static java.util.Map<Use, String> labels;
 
