@@ -56,12 +56,14 @@ class PostgresNodesTest {
     static String officer;
     static String issuingId;
     static Path issuerPem;
+    static Path hsmSettings;
     static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     @BeforeAll
     static void start() throws Exception {
         postgres = PostgresCluster.start();
-        Path config = Files.writeString(dir.resolve("signet.yaml"), SoftHsm2Token.settings(dir, SoftHsm2Token.Use.PG_NODES)
+        hsmSettings = Files.writeString(dir.resolve("hsm.yaml"), SoftHsm2Token.settings(dir, SoftHsm2Token.Use.PG_NODES));
+        Path config = Files.writeString(dir.resolve("signet.yaml"), Files.readString(hsmSettings)
                 + "database.url: " + postgres.url() + "\ndatabase.user: postgres\ndatabase.passwordEnv: SIGNET_TEST_DB_PASSWORD\n"
                 + "crl.afterRevocationSeconds: 1\n");
         Map<String, String> env = Map.of("SIGNET_TEST_DB_PASSWORD", "trust authentication, unused");
@@ -303,6 +305,44 @@ class PostgresNodesTest {
             assertEquals(201, r.statusCode(), r.body());
         }
         assertAuditIntact(a);
+    }
+
+    @Test
+    @Order(5)
+    void a_responder_with_a_read_only_database_role_serves_ocsp_crls_and_ca_certificates() throws Exception {
+        postgres.psql("CREATE ROLE signet_reader LOGIN; GRANT CONNECT ON DATABASE signet_test TO signet_reader; "
+                + "GRANT USAGE ON SCHEMA public TO signet_reader; GRANT SELECT ON ALL TABLES IN SCHEMA public TO signet_reader; "
+                + "ALTER ROLE signet_reader SET default_transaction_read_only = on");
+        Path config = Files.writeString(dir.resolve("responder.yaml"), Files.readString(hsmSettings)
+                + "database.url: " + postgres.url() + "\ndatabase.user: signet_reader\ndatabase.passwordEnv: SIGNET_TEST_DB_PASSWORD\n");
+        HttpResponse<String> issued = post(a, "/api/v1/cas/" + issuingId + "/certificates", officer,
+                Map.of("profile", "tls-server", "csr", Csrs.tlsServerPem("read-only.example.com")));
+        assertEquals(201, issued.statusCode(), issued.body());
+        JsonNode cert = Json.MAPPER.readTree(issued.body());
+        Path pem = Files.writeString(dir.resolve("read-only.pem"), cert.get("certificatePem").asText());
+        try (NodeProcess responder = NodeProcess.start(dir.resolve("responder.log"), freePort(),
+                Map.of("SIGNET_TEST_DB_PASSWORD", "unused"), "--responder", "--config", config.toString(),
+                "--data", dir.resolve("responder").toString())) {
+            responder.awaitHealthy(Duration.ofSeconds(120));
+            String url = responder.base() + "/ocsp/" + issuingId;
+            assertTrue(openssl("ocsp", "-issuer", issuerPem.toString(), "-cert", pem.toString(), "-url", url, "-no_nonce",
+                    "-noverify").contains(": good"));
+            assertEquals(200, post(a, "/api/v1/cas/" + issuingId + "/certificates/" + cert.get("serial").asText() + "/revoke",
+                    officer, Map.of("reason", "superseded")).statusCode());
+            long revokedAt = System.nanoTime();
+            String answer;
+            do {
+                answer = openssl("ocsp", "-issuer", issuerPem.toString(), "-cert", pem.toString(), "-url", url, "-no_nonce",
+                        "-noverify");
+            } while (!answer.contains(": revoked") && System.nanoTime() - revokedAt < TimeUnit.SECONDS.toNanos(2));
+            assertTrue(answer.contains(": revoked"), answer);
+            assertEquals(200, client.send(HttpRequest.newBuilder(URI.create(responder.base() + "/crl/" + issuingId + ".crl"))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+            assertEquals(200, client.send(HttpRequest.newBuilder(URI.create(responder.base() + "/ca/" + issuingId + ".crt"))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+            assertEquals(404, get(responder, "/api/v1/cas", officer).statusCode(), "no API on a responder");
+            assertTrue(!responder.output().contains("ERROR"), responder.output());
+        }
     }
 
     private static String openssl(String... args) throws Exception {
