@@ -230,6 +230,9 @@ public final class Database implements AutoCloseable {
         try {
             return connections.onReader(work);
         } catch (org.jooq.exception.DataAccessException e) {
+            if (SqlErrors.is(e, SqlErrors.CONNECTION)) {
+                throw new DatabaseUnavailableException("the database is unavailable; try again shortly", e);
+            }
             throw new StoreException("database read failed: " + e.getMessage(), e);
         }
     }

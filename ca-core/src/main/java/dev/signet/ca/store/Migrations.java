@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * Brings the schema up to date with Flyway: {@code db/migration} holds the SQLite scripts,
@@ -24,6 +25,7 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 final class Migrations {
 
     static final String HISTORY_TABLE = "flyway_schema_history";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Migrations.class);
 
     private Migrations() {
     }
@@ -43,7 +45,12 @@ final class Migrations {
                             .baselineDescription("schema_version " + legacy + " (before Flyway)");
                 }
             }
-            flyway.load().migrate();
+            MigrateResult result = flyway.load().migrate();
+            if (result.migrationsExecuted > 0) {
+                // Flyway's own lines are turned down (one per script on every open); this one stays.
+                LOG.info("database schema: applied {} migration(s), now at version {}", result.migrationsExecuted,
+                        result.targetSchemaVersion);
+            }
         } catch (FlywayException e) {
             throw new StoreException("cannot bring the database schema up to date: " + e.getMessage(), e);
         }

@@ -20,6 +20,9 @@ enum SqlErrors {
 
     static SqlErrors of(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return CONNECTION; // also the pool's "no connection within the timeout"
+            }
             if (t instanceof SQLiteException s) {
                 return ofSqlite(s.getResultCode());
             }

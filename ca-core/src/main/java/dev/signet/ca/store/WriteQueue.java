@@ -207,7 +207,9 @@ final class WriteQueue implements AutoCloseable {
         } catch (java.sql.SQLException | RuntimeException | Error commitFailure) {
             // The writer goes on: a lost connection is reopened by the next batch.
             writer.afterFailure(commitFailure);
-            StoreException failure = new StoreException("the write transaction failed; nothing of it was stored", commitFailure);
+            StoreException failure = SqlErrors.is(commitFailure, SqlErrors.CONNECTION)
+                    ? new DatabaseUnavailableException("the database is unavailable; the write was not confirmed, try again shortly", commitFailure)
+                    : new StoreException("the write transaction failed; nothing of it was stored", commitFailure);
             for (Pending<?> p : batch) {
                 p.done().completeExceptionally(failure);
             }

@@ -23,6 +23,8 @@ import org.jooq.Table;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** About the SQLite file itself; the PostgreSQL side has PostgresDatabaseTest. */
+@org.junit.jupiter.api.Tag("sqlite-only")
 class DatabaseSchemaTest {
 
     @TempDir
