@@ -93,7 +93,8 @@ public final class Revocations implements AutoCloseable {
         this.caKeys = caKeys;
         this.settings = settings;
         this.clock = clock;
-        this.responders = new Responders(ocspKeys, store, this::certifyResponder, clock);
+        this.responders = new Responders(ocspKeys, store, this::certifyResponder,
+                caId -> guard(() -> store.tryLease(caId, node, clock.instant(), clock.instant().plus(LEASE))), clock);
         this.ocsp = new OcspResponder(issuers, this::signerFor, store::status, clock, settings.ocspValidity());
     }
 

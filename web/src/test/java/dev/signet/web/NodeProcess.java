@@ -34,12 +34,28 @@ public final class NodeProcess implements AutoCloseable {
     /** Starts {@code serve} with these arguments on {@code port}, output to {@code log}; does not wait. */
     public static NodeProcess start(Path log, int port, Map<String, String> environment, String... serveArgs) throws Exception {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx384m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.signet.web.Main", "serve",
+                "-Xmx384m", "-XX:+UseSerialGC", "-cp", classPath(), "dev.signet.web.Main", "serve",
                 "--port", Integer.toString(port)));
         command.addAll(List.of(serveArgs));
         NodeProcess n = new NodeProcess(command, environment, log, port);
         n.launch();
         return n;
+    }
+
+    /**
+     * The class path of this program: surefire's (java.class.path), or, under {@code exec:java},
+     * that of the loader Maven made for the project (java.class.path is then Maven's own).
+     */
+    private static String classPath() throws Exception {
+        if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader urls
+                && urls.getURLs().length > 0) {
+            List<String> parts = new ArrayList<>();
+            for (java.net.URL u : urls.getURLs()) {
+                parts.add(Path.of(u.toURI()).toString());
+            }
+            return String.join(java.io.File.pathSeparator, parts);
+        }
+        return System.getProperty("java.class.path");
     }
 
     private void launch() throws Exception {
@@ -72,6 +88,11 @@ public final class NodeProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException("the node did not become healthy within " + within + ":\n" + output());
+    }
+
+    /** CPU time the node's process has used so far (user + system, all threads). */
+    public Duration cpu() {
+        return process.toHandle().info().totalCpuDuration().orElseThrow();
     }
 
     /** Everything the node printed so far. */
