@@ -114,15 +114,6 @@ public final class Revocations implements AutoCloseable {
                 }
             }
             loadServed(ca);
-            if (!settings.ocspWithCaKey()) {
-                try {
-                    // Made now by the CA's lease holder, so that the other nodes find it stored
-                    // instead of each signing with the CA key until this node first needs it.
-                    responders.current(ca.id(), ca.algorithm());
-                } catch (RuntimeException e) {
-                    LOG.debug("OCSP responder of CA {} not made here: {}", ca.id(), e.toString());
-                }
-            }
         }
         started = true;
         long poll = settings.poll().toMillis();
