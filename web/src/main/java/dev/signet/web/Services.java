@@ -142,8 +142,9 @@ public final class Services implements AutoCloseable {
         // PAdES B-T/B-LTA and CAdES B-T take their time-stamps from the TSA Signet uses itself: the
         // built-in one, or the external TSA named by tsa.externalUrl.
         TimestampSource timestamps = new DocumentTimestamps(timeStamps);
-        this.pdfSigner = new PdfSigner(timestamps, new SignetRevocationData(authorities, revocations), signingWorkDir, Clock.systemUTC());
-        this.cadesSigner = new CadesSigner(timestamps);
+        SignetRevocationData revocationData = new SignetRevocationData(authorities, revocations);
+        this.pdfSigner = new PdfSigner(timestamps, revocationData, signingWorkDir, Clock.systemUTC());
+        this.cadesSigner = new CadesSigner(timestamps, revocationData);
         this.anonymousRefusals = new AnonymousRefusals(securityEvents, metrics, Clock.systemUTC());
         this.dataKeys = new DataKeys(hsm.encryptionKeys(), new DataKeyStore(database), Clock.systemUTC());
         this.dataKeyJobs = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -164,6 +164,38 @@ final class WriteQueue implements AutoCloseable {
      * -1 if the batch failed (and so changed nothing).
      */
     private long runBatch(List<Pending<?>> batch) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tryBatch(batch);
+            } catch (RetryableBatchFailure e) {
+                if (attempt == MAX_ATTEMPTS) {
+                    return failBatch(batch, e.getCause());
+                }
+                LOG.info("write batch of {} hit a serialization failure or deadlock; running it again", batch.size());
+            }
+        }
+    }
+
+    /** A whole batch runs again after a serialization failure or a deadlock (SQLSTATE 40001, 40P01). */
+    private static final int MAX_ATTEMPTS = 3;
+
+    private static final class RetryableBatchFailure extends RuntimeException {
+        RetryableBatchFailure(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    private long failBatch(List<Pending<?>> batch, Throwable commitFailure) {
+        StoreException failure = SqlErrors.is(commitFailure, SqlErrors.CONNECTION)
+                ? new DatabaseUnavailableException("the database is unavailable; the write was not confirmed, try again shortly", commitFailure)
+                : new StoreException("the write transaction failed; nothing of it was stored", commitFailure);
+        for (Pending<?> p : batch) {
+            p.done().completeExceptionally(failure);
+        }
+        return -1;
+    }
+
+    private long tryBatch(List<Pending<?>> batch) {
         Object[] results = new Object[batch.size()];
         Throwable[] failures = new Throwable[batch.size()];
         long[] unsigned = {0};
@@ -207,13 +239,10 @@ final class WriteQueue implements AutoCloseable {
         } catch (java.sql.SQLException | RuntimeException | Error commitFailure) {
             // The writer goes on: a lost connection is reopened by the next batch.
             writer.afterFailure(commitFailure);
-            StoreException failure = SqlErrors.is(commitFailure, SqlErrors.CONNECTION)
-                    ? new DatabaseUnavailableException("the database is unavailable; the write was not confirmed, try again shortly", commitFailure)
-                    : new StoreException("the write transaction failed; nothing of it was stored", commitFailure);
-            for (Pending<?> p : batch) {
-                p.done().completeExceptionally(failure);
+            if (SqlErrors.is(commitFailure, SqlErrors.RETRY)) {
+                throw new RetryableBatchFailure(commitFailure);
             }
-            return -1;
+            return failBatch(batch, commitFailure);
         }
         commits.incrementAndGet();
         for (AuditCheckpoint cp : signedInBatch) {

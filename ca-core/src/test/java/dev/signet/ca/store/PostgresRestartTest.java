@@ -44,6 +44,9 @@ class PostgresRestartTest {
     static void stopCluster() throws Exception {
         if (cluster != null) {
             run("stop", cluster.toString());
+            try (java.util.stream.Stream<Path> files = Files.walk(cluster)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
