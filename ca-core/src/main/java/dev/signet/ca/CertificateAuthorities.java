@@ -128,6 +128,15 @@ public final class CertificateAuthorities {
         this.profiles = java.util.Objects.requireNonNull(next, "profiles");
     }
 
+    /**
+     * Drops the issuers built from the CA records, so the next issuance reads them again (a CA
+     * changed on another node). The store refuses a retired CA's issuance anyway; this keeps what
+     * the node shows and builds in step with the database.
+     */
+    public void forgetIssuers() {
+        registry.forgetAll();
+    }
+
     public CaInfo createRoot(NewCa spec, String actor) {
         return CaInfo.of(factory.createRoot(spec, profile(DEFAULT_SUB_CA_PROFILE), actor));
     }

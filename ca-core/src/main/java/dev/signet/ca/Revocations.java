@@ -95,7 +95,8 @@ public final class Revocations implements AutoCloseable {
         this.caKeys = caKeys;
         this.settings = settings;
         this.clock = clock;
-        this.responders = new Responders(ocspKeys, store, this::certifyResponder, clock);
+        this.responders = new Responders(ocspKeys, store, this::certifyResponder,
+                caId -> guard(() -> store.tryLease(caId, node, clock.instant(), clock.instant().plus(LEASE))), clock);
         this.ocsp = new OcspResponder(issuers, this::signerFor, store::status, clock, settings.ocspValidity());
     }
 
@@ -121,6 +122,24 @@ public final class Revocations implements AutoCloseable {
         ocspThread.scheduleWithFixedDelay(quietly("OCSP refresh", this::ocspTick), poll, poll, TimeUnit.MILLISECONDS);
         long tick = crlTick().toMillis();
         crlThread.scheduleWithFixedDelay(quietly("CRL generation", this::crlTickAll), tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Starts a node that only serves (read-only database access): it loads the CAs and the CRLs that
+     * the full nodes made, and follows revocations in the background for its OCSP cache, but makes
+     * no CRL, takes no lease and makes no responder; a CA whose responder no full node has certified
+     * yet has its OCSP responses signed by the CA key meanwhile (RFC 6960 4.2.2.2).
+     */
+    public void startServingOnly() {
+        responders.useStoredOnly();
+        refreshCas();
+        seenGenerations.putAll(guard(store::generations));
+        for (CaState ca : states.values()) {
+            loadServed(ca);
+        }
+        started = true;
+        long poll = settings.poll().toMillis();
+        ocspThread.scheduleWithFixedDelay(quietly("OCSP refresh", this::ocspTick), poll, poll, TimeUnit.MILLISECONDS);
     }
 
     /** How often the CRL generator looks at the CAs: a twelfth of the revocation delay, 250 ms to 5 s. */

@@ -8,8 +8,10 @@ import dev.signet.ca.TimeStampAuthorities;
 import dev.signet.ca.TsaInfo;
 import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.store.IssuedToken;
+import dev.signet.ca.store.StartLock;
 import dev.signet.ca.store.UserRecord;
 import dev.signet.web.auth.Passwords;
+import dev.signet.web.config.SignetConfig;
 import dev.signet.hsm.KeyAlgorithm;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -62,6 +64,24 @@ public final class FirstStart {
                 console.println("Created time-stamp authority '" + t.name() + "' at " + s.config().publicBaseUrl() + t.path()
                         + (t.csrPem() != null ? " (pending: give its CSR to the external CA, GET /api/v1/tsas/" + t.name() + ")"
                         : " (policy " + t.policyOid() + ")."));
+            }
+        }
+    }
+
+    /**
+     * Opens the services of {@code config} and completes a first start, under the database's start
+     * lock: of several nodes starting at once on an empty database, one creates the audit key, the
+     * CAs and the admin token, and the others wait and find them.
+     */
+    public static Services openAndRun(SignetConfig config, Plan plan, PrintStream console) {
+        try (StartLock lock = StartLock.acquire(config.database())) {
+            Services s = Services.open(config);
+            try {
+                run(s, plan, console);
+                return s;
+            } catch (RuntimeException e) {
+                s.close();
+                throw e;
             }
         }
     }

@@ -55,13 +55,31 @@ public final class Routes {
 
     private Routes() {}
 
+    /**
+     * The routes of a read-only node: health, CA certificates, CRLs and OCSP, all public. No TSA
+     * (its tokens must be recorded), no API, no UI.
+     */
+    public static List<Route> responder(Services s) {
+        HealthController health = new HealthController(s.database(), s.keys(), Services.AUDIT_KEY_LABEL);
+        PkiController pki = new PkiController(s.authorities());
+        CrlController crls = new CrlController(s.revocations(), s.config().revocation().crlAfterRevocation());
+        OcspController ocsp = new OcspController(new OcspEndpoint(s.revocations()));
+        return List.of(
+                get("/health", PUBLIC, health::health),
+                get("/ca/{file}", PUBLIC, pki::caCertificate),
+                get("/crl/{file}", PUBLIC, crls::full),
+                get("/crl/delta/{file}", PUBLIC, crls::delta),
+                post("/ocsp/{caId}", PUBLIC, ocsp::post),
+                get("/ocsp/{caId}/{request}", PUBLIC, ocsp::get));
+    }
+
     public static List<Route> table(Services s) {
         HealthController health = new HealthController(s.database(), s.keys(), Services.AUDIT_KEY_LABEL);
         MetricsController metrics = new MetricsController(s.metrics());
         OpenApiController openApi = new OpenApiController();
         PkiController pki = new PkiController(s.authorities());
         CaController cas = new CaController(s.authorities(), s.config().publicBaseUrl().toString());
-        ProfileController profiles = new ProfileController(s.authorities(), s.config().profilesDir(), s.securityEvents());
+        ProfileController profiles = new ProfileController(s.authorities(), s.config().profilesDir(), s.nodeChanges());
         CertificateController certificates = new CertificateController(s.authorities());
         IdentityController identities = new IdentityController(s.authorities());
         KeyController keys = new KeyController(s.keys());

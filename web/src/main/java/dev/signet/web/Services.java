@@ -20,6 +20,10 @@ import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.DataKeyStore;
 import dev.signet.ca.store.Database;
+import dev.signet.ca.store.HsmBinding;
+import dev.signet.ca.store.LoginFailures;
+import dev.signet.ca.store.NodeChanges;
+import dev.signet.ca.store.NodeSecrets;
 import dev.signet.ca.store.RevocationStore;
 import dev.signet.ca.store.OwnerOnly;
 import dev.signet.ca.store.SecurityEvents;
@@ -100,6 +104,8 @@ public final class Services implements AutoCloseable {
     private final TimeStampAuthorities timeStampAuthorities;
     private final TimeStampSource timeStamps;
     private final AnonymousRefusals anonymousRefusals;
+    private final NodeChanges nodeChanges;
+    private final ChangeWatcher changeWatcher;
 
     private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
         this.config = config;
@@ -111,6 +117,7 @@ public final class Services implements AutoCloseable {
         this.access = new AccessStore(database);
         this.auditLog = new AuditLog(database);
         this.securityEvents = new SecurityEvents(database);
+        this.nodeChanges = new NodeChanges(database);
         // Counted where issuance happens, so the API, the UI and signer identities are all counted.
         this.authorities = new CertificateAuthorities(hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.DOCUMENT),
                 cas, certificates, profiles, Clock.systemUTC(),
@@ -146,7 +153,32 @@ public final class Services implements AutoCloseable {
             return t;
         });
         // Use is audited per key, caller and minute; destruction runs once its waiting period is over.
-        dataKeyJobs.scheduleWithFixedDelay(this::dataKeyJobs, DATA_KEY_JOB_SECONDS, DATA_KEY_JOB_SECONDS, TimeUnit.SECONDS);
+        // A read-only node serves no data keys and writes nothing, so it runs neither.
+        if (!database.readOnly()) dataKeyJobs.scheduleWithFixedDelay(this::dataKeyJobs, DATA_KEY_JOB_SECONDS, DATA_KEY_JOB_SECONDS, TimeUnit.SECONDS);
+        // Data-key settings and grants are cached for a second only, so they need no topic here.
+        this.changeWatcher = new ChangeWatcher(nodeChanges)
+                .on(NodeChanges.CAS, authorities::forgetIssuers)
+                .on(NodeChanges.TOKENS, access::dropCachedTokens)
+                .on(NodeChanges.PROFILES, this::reloadProfiles);
+    }
+
+    /** Another node reloaded its profile directory: this node reads its own again (all or nothing). */
+    private void reloadProfiles() {
+        try {
+            authorities.useProfiles(Profiles.load(config.profilesDir()));
+            LOG.info("profiles reloaded after a reload on another node");
+        } catch (ProfileException e) {
+            LOG.warn("another node reloaded its profiles, but this node's directory has a mistake; the current ones stay "
+                    + "in use: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Starts following the changes other nodes make to what this one caches (CAs, profiles, API
+     * tokens). {@link SignetServer} calls it once the first start is complete.
+     */
+    public void watchOtherNodes() {
+        changeWatcher.start();
     }
 
     /** How often data-key use is written to the audit log and due destructions are carried out. */
@@ -161,15 +193,45 @@ public final class Services implements AutoCloseable {
         }
     }
 
-    /** Opens the HSM and the database described by {@code config}, creating the data directory. */
-    public static Services open(SignetConfig config) {
-        // Before anything is opened: a profile with a mistake stops the start, naming file and field.
-        Profiles profiles;
+    private static Profiles loadProfiles(SignetConfig config) {
         try {
-            profiles = Profiles.load(config.profilesDir());
+            return Profiles.load(config.profilesDir());
         } catch (ProfileException e) {
             throw new ConfigException("profiles.dir", e.getMessage());
         }
+    }
+
+    /**
+     * Opens a read-only node (a responder, {@code serve --responder}): the HSM, and the database
+     * with read-only access, which a full node of this version made and migrated. Nothing is
+     * created: not the audit key, not the data directory's database, not a key purpose.
+     */
+    public static Services openResponder(SignetConfig config) {
+        Profiles profiles = loadProfiles(config);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Hsm hsm = new MeteredHsm(Hsms.open(config.hsm().config()), metrics);
+        try {
+            ScopedSigner auditKey = hsm.signingKeys(KeyPurpose.AUDIT).find(AUDIT_KEY_LABEL).orElseThrow(() ->
+                    new IllegalStateException("the HSM has no audit key '" + AUDIT_KEY_LABEL + "': a read-only node shares "
+                            + "the HSM of the full nodes, and one of them must have started first"));
+            Database db = Database.openReadOnly(config.database());
+            try {
+                new HsmBinding(db).check(fingerprint(auditKey), hsm.backendName());
+                return new Services(config, profiles, metrics, hsm, db);
+            } catch (RuntimeException e) {
+                db.close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            hsm.close();
+            throw e;
+        }
+    }
+
+    /** Opens the HSM and the database described by {@code config}, creating the data directory. */
+    public static Services open(SignetConfig config) {
+        // Before anything is opened: a profile with a mistake stops the start, naming file and field.
+        Profiles profiles = loadProfiles(config);
         try {
             // 0700, repaired if an older version (or an operator) left it open to others.
             OwnerOnly.directory(config.dataDir());
@@ -191,6 +253,12 @@ public final class Services implements AutoCloseable {
             StoreSettings settings = StoreSettings.defaults()
                     .withAuditSigner(new AuditSigner(auditKeys, auditKey), CHECKPOINT_INTERVAL);
             Database db = Database.open(config.database(), settings);
+            try {
+                new HsmBinding(db).check(fingerprint(auditKey), hsm.backendName());
+            } catch (RuntimeException e) {
+                db.close();
+                throw e;
+            }
             Services services = new Services(config, profiles, metrics, hsm, db);
             try {
                 upgraded.addAll(KeyPurposeUpgrade.all(hsm, services.cas.list().stream().map(CaRecord::keyLabel)
@@ -207,6 +275,16 @@ public final class Services implements AutoCloseable {
         } catch (RuntimeException e) {
             hsm.close();
             throw e;
+        }
+    }
+
+    /** The SHA-256 of the key's public key (SubjectPublicKeyInfo), in hex: names one HSM's audit key. */
+    private static String fingerprint(ScopedSigner key) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.publicKey().getEncoded()));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 
@@ -299,6 +377,21 @@ public final class Services implements AutoCloseable {
 
     public SecurityEvents securityEvents() {
         return securityEvents;
+    }
+
+    /** Changes that other nodes must hear of (a profile reload), recorded with their audit entry. */
+    public NodeChanges nodeChanges() {
+        return nodeChanges;
+    }
+
+    /** Failed UI logins, shared by every node on this database. */
+    public LoginFailures loginFailures() {
+        return new LoginFailures(database);
+    }
+
+    /** Keys every node must share (the pre-login CSRF key). */
+    public NodeSecrets nodeSecrets() {
+        return new NodeSecrets(database);
     }
 
     /** The time-stamp authorities: creation, queries, counters. */
@@ -399,6 +492,7 @@ public final class Services implements AutoCloseable {
 
     @Override
     public void close() {
+        changeWatcher.close();
         dataKeyJobs.shutdownNow();
         try {
             // A job already writing finishes first, so the last flush sees every count once.

@@ -37,14 +37,14 @@ public final class SignetServer implements AutoCloseable {
         ServerSocketChannel listener = ListenSocket.bind(config.host(), config.port());
         Services services;
         try {
-            services = Services.open(config.listeningOn(ListenSocket.port(listener)));
+            services = FirstStart.openAndRun(config.listeningOn(ListenSocket.port(listener)), FirstStart.Plan.DEMO, console);
         } catch (RuntimeException e) {
             ListenSocket.close(listener);
             throw e;
         }
         try {
-            FirstStart.run(services, FirstStart.Plan.DEMO, console);
             services.revocations().start();
+            services.watchOtherNodes();
             Clock clock = Clock.systemUTC();
             Guard guard = new Guard(new Authenticator(new StoreTokenDirectory(services.access()), clock),
                     new StoreSecurityAudit(services.securityEvents(), services.anonymousRefusals()));
@@ -54,6 +54,41 @@ public final class SignetServer implements AutoCloseable {
                     new OcspFastPath(new OcspEndpoint(services.revocations())));
             LOG.info("Signet serves {}://{}:{} (data {}, HSM {})", tls == null ? "http" : "https",
                     config.host(), http.port(), config.dataDir(), services.hsmBackend());
+            return new SignetServer(services, http);
+        } catch (RuntimeException e) {
+            ListenSocket.close(listener);
+            services.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a read-only node (a responder): OCSP, CRLs and CA certificates from a database that
+     * full nodes keep, with read-only access to it. The TSA is not served: every token it issues
+     * must be recorded and audited before it is returned, which a node that cannot write cannot do.
+     */
+    public static SignetServer startResponder(SignetConfig config) {
+        TlsConnector tls = config.tls() == null ? null
+                : TlsConnector.fromPem(config.tls().certificateFile(), config.tls().privateKeyFile());
+        ServerSocketChannel listener = ListenSocket.bind(config.host(), config.port());
+        Services services;
+        try {
+            services = Services.openResponder(config.listeningOn(ListenSocket.port(listener)));
+        } catch (RuntimeException e) {
+            ListenSocket.close(listener);
+            throw e;
+        }
+        try {
+            services.revocations().startServingOnly();
+            services.watchOtherNodes();
+            Clock clock = Clock.systemUTC();
+            Guard guard = new Guard(new Authenticator(new StoreTokenDirectory(services.access()), clock),
+                    new StoreSecurityAudit(services.securityEvents(), services.anonymousRefusals()));
+            HttpServer http = HttpServer.start(listener, config.maxRequestBytes(), Routes.responder(services), guard,
+                    new HttpMetrics(services.metrics()), tls, new ClientAddress(config.trustedProxies()),
+                    new OcspFastPath(new OcspEndpoint(services.revocations())));
+            LOG.info("Signet responder (read-only) serves {}://{}:{} (HSM {})", tls == null ? "http" : "https",
+                    config.host(), http.port(), services.hsmBackend());
             return new SignetServer(services, http);
         } catch (RuntimeException e) {
             ListenSocket.close(listener);

@@ -14,20 +14,20 @@ import java.util.concurrent.TimeUnit;
  * to ask makes one fresh token for every use listed in {@link Use}, before any load, and each test
  * class takes its own (servers on one token would clash over the demo CAs' key labels).
  */
-final class SoftHsm2Token {
+public final class SoftHsm2Token {
 
-    static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
-    static final String PIN = "87654321";
+    public static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
+    public static final String PIN = "87654321";
 
     /** Who uses a token: one each. Add a constant here for a new test class on pkcs11. */
-    enum Use { SERVER, DATA_KEYS }
+    public enum Use { SERVER, DATA_KEYS, NODES, UI_NODES, FIRST_START, RESPONDER, PG_NODES }
 
     private static java.util.Map<Use, String> labels;
 
     private SoftHsm2Token() {}
 
     /** The label of the token for {@code use}, making all the tokens on first use. */
-    static synchronized String label(Use use) throws Exception {
+    public static synchronized String label(Use use) throws Exception {
         if (labels != null) {
             return labels.get(use);
         }
@@ -60,5 +60,17 @@ final class SoftHsm2Token {
         Files.writeString(config, "hsm:\n  backend: pkcs11\n  pkcs11:\n    library: " + LIBRARY + "\n    tokenLabel: " + token
                 + "\n    pinFile: " + pin + "\n    sessions: " + sessions + "\n");
         return config;
+    }
+
+    /**
+     * The {@code hsm:} settings for {@code serve} on the token for {@code use}, with its PIN in a
+     * file in {@code dir}: several nodes on one token each get these.
+     */
+    public static String settings(Path dir, Use use) throws Exception {
+        String token = label(use);
+        Path pin = dir.resolve("pin-" + use.name().toLowerCase(java.util.Locale.ROOT));
+        Files.writeString(pin, PIN);
+        return "hsm:\n  backend: pkcs11\n  pkcs11:\n    library: " + LIBRARY + "\n    tokenLabel: " + token
+                + "\n    pinFile: " + pin + "\n";
     }
 }

@@ -76,4 +76,9 @@ public final class CaRegistry {
     public void forget(String caId) {
         issuers.remove(caId);
     }
+
+    /** Forgets every issuer: a CA changed on another node. */
+    public void forgetAll() {
+        issuers.clear();
+    }
 }

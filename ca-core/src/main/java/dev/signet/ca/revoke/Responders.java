@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.ocsp.ResponderID;
@@ -49,10 +50,18 @@ public final class Responders {
     private final Clock clock;
     private final Map<String, ResponderSigner> current = new ConcurrentHashMap<>();
 
-    public Responders(SigningKeys ocspKeys, RevocationStore store, Certifier certifier, Clock clock) {
+    private volatile boolean storedOnly;
+    private final Predicate<String> mayMake;
+
+    /**
+     * @param mayMake whether this node may make a CA's responder now: with several nodes only the
+     *     holder of the CA's lease does, or two nodes would make two keys under one label at once
+     */
+    public Responders(SigningKeys ocspKeys, RevocationStore store, Certifier certifier, Predicate<String> mayMake, Clock clock) {
         this.ocspKeys = ocspKeys;
         this.store = store;
         this.certifier = certifier;
+        this.mayMake = mayMake;
         this.clock = clock;
     }
 
@@ -132,7 +141,20 @@ public final class Responders {
         return Optional.empty();
     }
 
+    /** From now on, use only responders that full nodes made (a read-only node makes none). */
+    public void useStoredOnly() {
+        storedOnly = true;
+    }
+
     private ResponderSigner create(String caId, KeyAlgorithm algorithm) {
+        if (storedOnly) {
+            // Checked before a key is generated: a read-only node leaves nothing behind in the HSM.
+            throw new IllegalStateException("no stored responder for CA " + caId + ", and this node makes none");
+        }
+        if (!mayMake.test(caId)) {
+            // Another node holds the CA's lease and makes it; this one loads it when it is stored.
+            throw new IllegalStateException("the responder of CA " + caId + " is being made by the node holding its lease");
+        }
         String label = "ocsp-" + caId + "-" + LABEL_TIME.format(clock.instant());
         ScopedSigner key = ocspKeys.find(label).orElseGet(() -> ocspKeys.generate(label, algorithm));
         String cn = ("OCSP Responder " + caId);

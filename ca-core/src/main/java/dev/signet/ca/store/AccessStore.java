@@ -153,8 +153,14 @@ public final class AccessStore {
             row.setRevokedAt(w.now().toEpochMilli());
             row.update();
             w.audit(event);
+            NodeChanges.bump(w, NodeChanges.TOKENS);
             return null;
         });
+        cache.clear();
+    }
+
+    /** Forgets the cached tokens: another node revoked one ({@link NodeChanges#TOKENS} moved). */
+    public void dropCachedTokens() {
         cache.clear();
     }
 

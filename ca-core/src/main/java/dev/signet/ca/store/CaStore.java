@@ -27,6 +27,7 @@ public final class CaStore {
             checkParent(w, ca);
             w.tx().executeInsert(toRow(w, ca));
             w.audit(event);
+            NodeChanges.bump(w, NodeChanges.CAS);
             return null;
         });
     }
@@ -42,6 +43,7 @@ public final class CaStore {
             checkParent(w, ca);
             w.tx().executeUpdate(toRow(w, ca));
             w.audit(event);
+            NodeChanges.bump(w, NodeChanges.CAS);
             return null;
         });
     }

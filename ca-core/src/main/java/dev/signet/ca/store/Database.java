@@ -33,15 +33,22 @@ public final class Database implements AutoCloseable {
     private final StoreSettings settings;
     private final Connections connections;
     private final WriteQueue writes;
+    /** A read-only node's database (a responder): no migration, no writer connection, every write refused. */
+    private final boolean readOnly;
 
-    private Database(DatabaseConfig config, StoreSettings settings) throws SQLException {
+    private Database(DatabaseConfig config, StoreSettings settings, boolean readOnly) throws SQLException {
         this.config = config;
         this.settings = settings;
+        this.readOnly = readOnly;
         this.connections = Connections.open(config, settings);
         WriterConnection writer = new WriterConnection(connections);
         try {
-            Migrations.apply(connections.migrations(), connections.dialect());
-            writer.open(); // fail the start, not the first write, if the database cannot be written
+            if (readOnly) {
+                Migrations.check(connections.migrations(), connections.dialect());
+            } else {
+                Migrations.apply(connections.migrations(), connections.dialect());
+                writer.open(); // fail the start, not the first write, if the database cannot be written
+            }
         } catch (SQLException | RuntimeException e) {
             writer.close();
             connections.close();
@@ -96,10 +103,31 @@ public final class Database implements AutoCloseable {
             }
         }
         try {
-            return new Database(config, settings);
+            return new Database(config, settings, false);
         } catch (SQLException e) {
             throw new StoreException("cannot open the database " + config.describe() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Opens an existing database for a node that only reads (a responder, which may run with a
+     * read-only database role): no migration (the schema must already be this program's), no audit
+     * key, and every write refused before it reaches the database.
+     */
+    public static Database openReadOnly(DatabaseConfig config) {
+        if (config instanceof DatabaseConfig.Sqlite sqlite && !Files.isRegularFile(sqlite.file())) {
+            throw new StoreException("no Signet database at " + sqlite.file() + ": a read-only node needs one that a full node made");
+        }
+        try {
+            return new Database(config, StoreSettings.defaults(), true);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the database " + config.describe() + " read-only: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether this node only reads (see {@link #openReadOnly}). */
+    public boolean readOnly() {
+        return readOnly;
     }
 
     /** The SQLite file; for a PostgreSQL database there is none. */
@@ -130,11 +158,21 @@ public final class Database implements AutoCloseable {
 
     /** Queues a write for the next group commit; the future completes after the commit. */
     <T> CompletableFuture<T> submit(WriteQueue.Write<T> write) {
+        if (readOnly) {
+            return CompletableFuture.failedFuture(readOnlyRefusal());
+        }
         return writes.submit(write);
+    }
+
+    private static StoreException readOnlyRefusal() {
+        return new StoreException("this node has read-only access to the database (a responder): it changes nothing");
     }
 
     /** Runs a write and waits for its commit, rethrowing its failure as it was thrown. */
     <T> T write(WriteQueue.Write<T> write) {
+        if (readOnly) {
+            throw readOnlyRefusal();
+        }
         checkNotWriter();
         return await(writes.submit(write));
     }

@@ -56,6 +56,20 @@ final class Migrations {
         }
     }
 
+    /**
+     * Checks, changing nothing, that every script of this program has been applied unchanged and no
+     * newer one: a read-only node cannot migrate, so a full node of the same version must have.
+     */
+    static void check(DataSource source, Dialect dialect) {
+        try {
+            Flyway.configure().dataSource(source).locations(dialect.migrations()).table(HISTORY_TABLE).cleanDisabled(true)
+                    .load().validate();
+        } catch (FlywayException e) {
+            throw new StoreException("the database schema is not this program's (start a full node of this version "
+                    + "first): " + e.getMessage(), e);
+        }
+    }
+
     /** The version recorded by the old runner, if the file has its table and no Flyway history yet. */
     private static Integer legacyVersion(DataSource source) {
         try (Connection c = source.getConnection()) {

@@ -57,6 +57,19 @@ final class PostgresConnections implements Connections {
         readers = DSL.using(readPool, Dialect.POSTGRES.jooq(), Connections.jooqSettings());
     }
 
+    /** One plain connection outside the pools (the start lock's), in auto-commit mode. */
+    static Connection single(DatabaseConfig.Postgres config) throws SQLException {
+        char[] secret = config.password().read();
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setUrl(config.url());
+        source.setUser(config.user());
+        source.setPassword(new String(secret));
+        java.util.Arrays.fill(secret, '\0');
+        source.setApplicationName("signet-start");
+        source.setConnectTimeout((int) (CONNECT_TIMEOUT_MILLIS / 1000));
+        return source.getConnection();
+    }
+
     @Override
     public Dialect dialect() {
         return Dialect.POSTGRES;

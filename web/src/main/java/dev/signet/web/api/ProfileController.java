@@ -6,7 +6,7 @@ import dev.signet.ca.profile.Profile;
 import dev.signet.ca.profile.ProfileException;
 import dev.signet.ca.profile.Profiles;
 import dev.signet.ca.store.AuditEvent;
-import dev.signet.ca.store.SecurityEvents;
+import dev.signet.ca.store.NodeChanges;
 import dev.signet.web.auth.Guard;
 import dev.signet.web.http.ApiException;
 import dev.signet.web.http.Json;
@@ -21,12 +21,12 @@ public final class ProfileController {
 
     private final CertificateAuthorities authorities;
     private final Path profilesDir;
-    private final SecurityEvents events;
+    private final NodeChanges changes;
 
-    public ProfileController(CertificateAuthorities authorities, Path profilesDir, SecurityEvents events) {
+    public ProfileController(CertificateAuthorities authorities, Path profilesDir, NodeChanges changes) {
         this.authorities = authorities;
         this.profilesDir = profilesDir;
-        this.events = events;
+        this.changes = changes;
     }
 
     /**
@@ -41,8 +41,9 @@ public final class ProfileController {
             throw new ApiException(ProblemType.POLICY_REFUSAL, "profiles not reloaded, the current ones stay in use: " + e.getMessage());
         }
         List<String> names = next.all().stream().map(Profile::name).toList();
-        events.record(new AuditEvent(Guard.principal(ctx).actor(), "profiles.reload", "profiles", profilesDir.toString(),
-                CanonicalJson.write(Map.of("profiles", names))));
+        // The other nodes read their own directories again when they see the change.
+        changes.record(new AuditEvent(Guard.principal(ctx).actor(), "profiles.reload", "profiles", profilesDir.toString(),
+                CanonicalJson.write(Map.of("profiles", names))), NodeChanges.PROFILES);
         authorities.useProfiles(next);
         Json.write(ctx, 200, next.all().stream().map(Views.ProfileView::of).toList());
     }

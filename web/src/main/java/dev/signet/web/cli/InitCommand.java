@@ -27,8 +27,8 @@ final class InitCommand implements Runnable {
 
     @Override
     public void run() {
-        try (Services s = Services.open(store.load(null))) {
-            FirstStart.run(s, new FirstStart.Plan(rootName, issuingName, keyAlgorithm), System.out);
+        try (Services s = FirstStart.openAndRun(store.load(null), new FirstStart.Plan(rootName, issuingName, keyAlgorithm),
+                System.out)) {
             System.out.println("Data directory ready: " + s.config().dataDir());
         }
     }

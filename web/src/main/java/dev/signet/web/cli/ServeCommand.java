@@ -17,9 +17,14 @@ final class ServeCommand implements Runnable {
     @Option(names = "--port", paramLabel = "N", description = "Listen port (default 8080, or server.port in the config file).")
     Integer port;
 
+    @Option(names = "--responder", description = "Serve only OCSP, CRLs and CA certificates, with read-only access to a "
+            + "database that full nodes keep (no TSA, API or UI; see README, Several nodes).")
+    boolean responder;
+
     @Override
     public void run() {
-        SignetServer server = SignetServer.start(store.load(port), System.out);
+        SignetServer server = responder ? SignetServer.startResponder(store.load(port))
+                : SignetServer.start(store.load(port), System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM / Ctrl-C: finish in-flight requests, then close the database cleanly.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

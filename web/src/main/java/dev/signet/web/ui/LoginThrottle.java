@@ -1,32 +1,33 @@
 package dev.signet.web.ui;
 
+import dev.signet.ca.store.LoginFailures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Limits failed logins in a sliding window, per user name and per client address: after
  * {@link #PER_USER} failures for one name, or {@link #PER_CLIENT} from one address, within
  * {@link #WINDOW}, further attempts are refused without checking the password until the oldest
  * failure leaves the window. A success clears the user name's failures (not the address's).
+ *
+ * <p>The failures are in the database, so every node counts the same ones: a user is not let
+ * through, or locked out, depending on which node answers. A refused attempt records nothing, so
+ * one address adds at most {@link #PER_CLIENT} rows per window however many names it tries.
  */
 final class LoginThrottle {
 
     static final Duration WINDOW = Duration.ofMinutes(15);
     static final int PER_USER = 5;
     static final int PER_CLIENT = 20;
-    /** Bound on remembered keys, so that a flood of random names cannot fill memory. */
-    static final int MAX_KEYS = 50_000;
 
-    private final Map<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
+    private final LoginFailures failures;
     private final Clock clock;
 
-    LoginThrottle(Clock clock) {
+    LoginThrottle(LoginFailures failures, Clock clock) {
+        this.failures = failures;
         this.clock = clock;
     }
 
@@ -40,55 +41,20 @@ final class LoginThrottle {
 
     void failed(String username, String client) {
         Instant now = clock.instant();
-        if (failures.size() >= MAX_KEYS) {
-            failures.entrySet().removeIf(e -> {
-                synchronized (e.getValue()) {
-                    prune(e.getValue(), now);
-                    return e.getValue().isEmpty();
-                }
-            });
-        }
-        record(userKey(username), now);
-        record(clientKey(client), now);
+        failures.record(List.of(userKey(username), clientKey(client)), now, now.minus(WINDOW));
     }
 
     void succeeded(String username) {
-        failures.remove(userKey(username));
-    }
-
-    private void record(String key, Instant now) {
-        Deque<Instant> q = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
-        synchronized (q) {
-            prune(q, now);
-            q.addLast(now);
-            // Only the newest PER_CLIENT matter for any limit.
-            while (q.size() > PER_CLIENT) {
-                q.removeFirst();
-            }
-        }
+        failures.clear(userKey(username));
     }
 
     private Duration waitFor(String key, int limit, Instant now) {
-        Deque<Instant> q = failures.get(key);
-        if (q == null) {
+        List<Instant> newest = failures.since(key, now.minus(WINDOW), limit);
+        if (newest.size() < limit) {
             return Duration.ZERO;
         }
-        synchronized (q) {
-            prune(q, now);
-            if (q.size() < limit) {
-                return Duration.ZERO;
-            }
-            // The attempt that takes the count below the limit is the (size - limit + 1)-th oldest leaving.
-            Instant oldestThatMatters = q.stream().skip(q.size() - limit).findFirst().orElseThrow();
-            return Duration.between(now, oldestThatMatters.plus(WINDOW));
-        }
-    }
-
-    private static void prune(Deque<Instant> q, Instant now) {
-        Instant cutoff = now.minus(WINDOW);
-        while (!q.isEmpty() && !q.peekFirst().isAfter(cutoff)) {
-            q.removeFirst();
-        }
+        // The attempt that takes the count below the limit is the limit-th newest leaving the window.
+        return Duration.between(now, newest.get(limit - 1).plus(WINDOW));
     }
 
     private static String userKey(String username) {
@@ -97,6 +63,7 @@ final class LoginThrottle {
     }
 
     private static String clientKey(String client) {
-        return "c:" + (client == null ? "" : client);
+        String c = client == null ? "" : client;
+        return "c:" + (c.length() <= 100 ? c : c.substring(0, 100));
     }
 }

@@ -16,8 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
  * signed, short-lived token ({@code nonce.expiry.mac}, HMAC-SHA256 under a key of this process),
  * and the form carries a value derived from it that a page of another site can neither read nor
  * compute. Fetching the login page stores nothing, so no amount of anonymous traffic can fill a
- * table or lock anyone out. The key lives in memory: a restart (or another node) makes open login
- * forms expire, and the user reloads the page.
+ * table or lock anyone out. The key is shared by every node on the database ({@code NodeSecrets}),
+ * so a form fetched from one node can be posted to another.
  */
 final class LoginTokens {
 
@@ -27,11 +27,17 @@ final class LoginTokens {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
-    private final byte[] key = new byte[32];
+    /** The name of the shared key in the database. */
+    static final String KEY_NAME = "ui-login-form";
+
+    private final byte[] key;
     private final Clock clock;
 
-    LoginTokens(Clock clock) {
-        RANDOM.nextBytes(key);
+    LoginTokens(byte[] key, Clock clock) {
+        if (key.length < 32) {
+            throw new IllegalArgumentException("the login form key must have at least 32 bytes");
+        }
+        this.key = key.clone();
         this.clock = clock;
     }
 

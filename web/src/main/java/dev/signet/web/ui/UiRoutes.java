@@ -43,7 +43,8 @@ public final class UiRoutes {
         UiGate gate = new UiGate(sessions, cookie, s.access(), audit, errors, s.config().signing().maxValidationBytes());
 
         LoginController login = new LoginController(sessions, cookie, s.access(), s.securityEvents(), audit,
-                new LoginThrottle(clock), new LoginTokens(clock), templates, errors);
+                new LoginThrottle(s.loginFailures(), clock),
+                new LoginTokens(s.nodeSecrets().key(LoginTokens.KEY_NAME), clock), templates, errors);
         DashboardController dashboard = new DashboardController(s.authorities(), templates, clock);
         CaController cas = new CaController(s.authorities(), s.timeStampAuthorities(), s.revocations(), templates, s.config().publicBaseUrl().toString(), clock);
         IssueController issue = new IssueController(s.authorities(), sessions, cookie, templates);

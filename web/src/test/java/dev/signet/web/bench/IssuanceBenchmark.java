@@ -235,7 +235,7 @@ public final class IssuanceBenchmark {
         throw new IllegalStateException("no issuing CA: " + r.body());
     }
 
-    private static List<String> csrs() throws Exception {
+    static List<String> csrs() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         List<String> out = new ArrayList<>();

@@ -3,14 +3,48 @@ package dev.signet.web.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.signet.ca.store.Database;
+import dev.signet.ca.store.LoginFailures;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LoginThrottleTest {
 
+    @TempDir
+    Path dir;
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    final LoginThrottle throttle = new LoginThrottle(clock);
+    Database db;
+    LoginThrottle throttle;
+
+    @BeforeEach
+    void open() {
+        db = Database.open(dir.resolve("signet.db"));
+        throttle = new LoginThrottle(new LoginFailures(db), clock);
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    @Test
+    void two_nodes_on_one_database_count_the_same_failures() {
+        try (Database other = Database.open(dir.resolve("signet.db"))) {
+            LoginThrottle otherNode = new LoginThrottle(new LoginFailures(other), clock);
+            for (int i = 0; i < LoginThrottle.PER_USER; i++) {
+                (i % 2 == 0 ? throttle : otherNode).failed("dave", "10.1.0." + i);
+            }
+            assertTrue(otherNode.wait("dave", "10.9.9.9").compareTo(Duration.ZERO) > 0);
+            assertTrue(throttle.wait("dave", "10.9.9.9").compareTo(Duration.ZERO) > 0);
+            otherNode.succeeded("dave");
+            assertEquals(Duration.ZERO, throttle.wait("dave", "10.9.9.9"));
+        }
+    }
 
     @Test
     void a_user_name_is_locked_after_five_failures_until_the_oldest_leaves_the_window() {

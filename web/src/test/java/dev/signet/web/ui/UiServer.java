@@ -59,6 +59,26 @@ final class UiServer implements AutoCloseable {
         return new UiServer(s, console, m.group(1));
     }
 
+    /** The first start over {@code data} with the configuration file {@code config}. */
+    static UiServer start(Path config, Path data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SignetServer s = SignetServer.start(new ConfigLoader(ENV).load(config, data, 0), new PrintStream(out, true, StandardCharsets.UTF_8));
+        String console = out.toString(StandardCharsets.UTF_8);
+        Matcher m = ADMIN_PASSWORD.matcher(console);
+        if (!m.find()) {
+            s.close();
+            throw new IllegalStateException("first start printed no admin password");
+        }
+        return new UiServer(s, console, m.group(1));
+    }
+
+    /** Another node beside a running one: the same {@code config} and {@code data}, its own port. */
+    static UiServer another(Path config, Path data, String adminPassword) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SignetServer s = SignetServer.start(new ConfigLoader(ENV).load(config, data, 0), new PrintStream(out, true, StandardCharsets.UTF_8));
+        return new UiServer(s, out.toString(StandardCharsets.UTF_8), adminPassword);
+    }
+
     /** A later start over the same {@code data} (a restart), on a new port; the admin password is the one given. */
     static UiServer restart(Path data, String adminPassword) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
