@@ -26,6 +26,13 @@ public final class ConnectionsPerAddress implements Connection.Listener {
     private final int max;
     private final Set<InetAddress> exempt;
     private final ConcurrentMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
+    /**
+     * The address each counted connection was opened from. A closed endpoint no longer knows its
+     * remote address (Jetty returns null once the channel is closed), so {@link #onClosed} must not
+     * ask it: every connection the client closed first would stay counted, and after 64 of them the
+     * address could never connect again.
+     */
+    private final ConcurrentMap<Connection, InetAddress> counted = new ConcurrentHashMap<>();
     /** Addresses over the limit since their count was last below it: logged once per episode, not per socket. */
     private final Set<InetAddress> overLimit = ConcurrentHashMap.newKeySet();
 
@@ -47,6 +54,7 @@ public final class ConnectionsPerAddress implements Connection.Listener {
         if (address == null || exempt.contains(address)) {
             return;
         }
+        counted.put(connection, address);
         int count = open.merge(address, 1, Integer::sum);
         if (count > max) {
             if (overLimit.add(address)) {
@@ -59,8 +67,8 @@ public final class ConnectionsPerAddress implements Connection.Listener {
 
     @Override
     public void onClosed(Connection connection) {
-        InetAddress address = address(connection);
-        if (address == null || exempt.contains(address)) {
+        InetAddress address = counted.remove(connection);
+        if (address == null) {
             return;
         }
         Integer left = open.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
