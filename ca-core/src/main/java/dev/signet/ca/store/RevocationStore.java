@@ -1,11 +1,13 @@
 package dev.signet.ca.store;
 
+import static dev.signet.ca.store.schema.Tables.CA;
 import static dev.signet.ca.store.schema.Tables.CA_ISSUER_HASH;
 import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
 import static dev.signet.ca.store.schema.Tables.CRL;
 import static dev.signet.ca.store.schema.Tables.OCSP_RESPONDER;
 import static dev.signet.ca.store.schema.Tables.REVOCATION_STATE;
 
+import dev.signet.ca.store.schema.tables.records.CaRow;
 import dev.signet.ca.store.schema.tables.records.CertificateRow;
 import dev.signet.ca.store.schema.tables.records.CrlRow;
 import java.sql.PreparedStatement;
@@ -94,8 +96,80 @@ public final class RevocationStore {
             row.setRevocationChange(generation);
             row.update();
             w.audit(entry);
+            retireRevokedCas(w, caId, serialHex, row.getDer(), event.actor());
             return generation;
         });
+    }
+
+    /**
+     * A CA whose own certificate is revoked signs nothing more: every Signet CA holding the revoked
+     * certificate is retired in the revoke's transaction, and so are the CAs below it (their chains
+     * now pass through a revoked certificate), each with its {@code ca.retire} audit entry. The
+     * statement that reserves a serial only lets an active CA sign, so from the commit on nothing
+     * is issued under them (no certificate, responder or TSA certificate, sub-CA). Their CRLs and
+     * OCSP answers about what they issued go on. A CA certificate cannot be put on hold, so this is
+     * never undone by a release.
+     */
+    private static void retireRevokedCas(WriteContext w, String caId, String serialHex, byte[] der, String actor) {
+        java.util.ArrayDeque<String> parents = new java.util.ArrayDeque<>();
+        for (CaRow child : w.tx().selectFrom(CA).where(CA.PARENT_ID.eq(caId)).and(CA.STATUS.eq(CaRecord.ACTIVE)).fetch()) {
+            if (child.getCertificatePem() != null && java.util.Arrays.equals(der, pemBody(child.getCertificatePem()))) {
+                retire(w, child, actor, Map.of("reason", "its certificate was revoked", "certificate", caId + "/" + serialHex));
+                parents.add(child.getId());
+            }
+        }
+        while (!parents.isEmpty()) {
+            String parent = parents.poll();
+            for (CaRow below : w.tx().selectFrom(CA).where(CA.PARENT_ID.eq(parent)).and(CA.STATUS.eq(CaRecord.ACTIVE)).fetch()) {
+                retire(w, below, actor, Map.of("reason", "the certificate of its issuer '" + parent + "' was revoked"));
+                parents.add(below.getId());
+            }
+        }
+    }
+
+    private static void retire(WriteContext w, CaRow ca, String actor, Map<String, Object> details) {
+        ca.setStatus(CaRecord.RETIRED);
+        w.tx().executeUpdate(ca);
+        w.audit(new AuditEvent(actor, "ca.retire", "ca", ca.getId(),
+                dev.signet.ca.audit.CanonicalJson.write(new java.util.TreeMap<>(details))));
+    }
+
+    /** The DER of the first PEM block (a CA record's certificate), or null if it is not PEM. */
+    static byte[] pemBody(String pem) {
+        int begin = pem.indexOf("-----BEGIN CERTIFICATE-----");
+        int end = pem.indexOf("-----END CERTIFICATE-----");
+        if (begin < 0 || end < begin) {
+            return null;
+        }
+        try {
+            return java.util.Base64.getMimeDecoder().decode(pem.substring(begin + 27, end));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether CA {@code caId}'s own certificate, issued by another Signet CA, is revoked (to tell a
+     * requester why a retired CA refuses).
+     */
+    static boolean ownCertificateRevoked(DSLContext tx, String caId) {
+        CaRow ca = tx.selectFrom(CA).where(CA.ID.eq(caId)).fetchOne();
+        if (ca == null || ca.getParentId() == null || ca.getCertificatePem() == null) {
+            return false;
+        }
+        byte[] der = pemBody(ca.getCertificatePem());
+        if (der == null) {
+            return false;
+        }
+        String serial;
+        try {
+            serial = org.bouncycastle.asn1.x509.Certificate.getInstance(der).getSerialNumber().getValue().toString(16);
+        } catch (RuntimeException e) {
+            return false;
+        }
+        CertificateRow row = tx.selectFrom(CERTIFICATE).where(CERTIFICATE.CA_ID.eq(ca.getParentId()))
+                .and(CERTIFICATE.SERIAL.eq(serial)).fetchOne();
+        return row != null && CertificateRecord.REVOKED.equals(row.getStatus()) && java.util.Arrays.equals(der, row.getDer());
     }
 
     /**
