@@ -43,16 +43,28 @@ public final class OcspBenchmark {
     private static final int SIGNET_WARMUP = 20;
     private static final int PEER_WARMUP = 5;
 
-    record Result(String name, double perSecond, String p99, long errors) {
+    record Result(String name, double perSecond, String p99, long errors, double cpuMicros) {
         @Override
         public String toString() {
-            return String.format("%-34s %9.0f responses/s  p99 %-8s failed (not HTTP 200 + OCSP successful, or socket errors) %d",
-                    name, perSecond, p99, errors);
+            return String.format("%-34s %9.0f responses/s  p99 %-8s %6.0f us CPU/response  failed (not HTTP 200 + OCSP successful, or socket errors) %d",
+                    name, perSecond, p99, cpuMicros, errors);
         }
 
         Result named(String n) {
-            return new Result(n, perSecond, p99, errors);
+            return new Result(n, perSecond, p99, errors, cpuMicros);
         }
+    }
+
+    /** CPU time of this process (Signet's server runs in it), in ns. */
+    private static long ownCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** CPU time of a peer's process and its workers, in ns. */
+    private static java.util.function.LongSupplier cpuOf(Process p) {
+        return () -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p.toHandle()), p.descendants())
+                .mapToLong(h -> h.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L)).sum();
     }
 
     public static void main(String[] args) throws Exception {
@@ -116,8 +128,9 @@ public final class OcspBenchmark {
             Path cfNonce = requests(cf, cfCa, cfLeaves, true, false);
 
             int cfPort = freePort();
-            peers.add(start(cf, "cfssl", "ocspserve", "-responses", cf.resolve("responses").toString(),
-                    "-address", "127.0.0.1", "-port", String.valueOf(cfPort)));
+            Process cfssl = start(cf, "cfssl", "ocspserve", "-responses", cf.resolve("responses").toString(),
+                    "-address", "127.0.0.1", "-port", String.valueOf(cfPort));
+            peers.add(cfssl);
             await(cfPort);
             String cfBase = "http://127.0.0.1:" + cfPort;
             String peerCheck = run(cf, "openssl", "ocsp", "-issuer", cfCa.toString(), "-cert", cfLeaves.get(0).toString(),
@@ -134,8 +147,8 @@ public final class OcspBenchmark {
             Result sPost = wrk(base, signetPath, signetPost, "post", connections, seconds).named("(a) Signet, POST, no nonce");
             wrk(base, signetPath, signetGet, "get", connections, PEER_WARMUP);
             Result sGet = wrk(base, signetPath, signetGet, "get", connections, seconds).named("(a) Signet, GET, no nonce");
-            wrk(cfBase, "/", cfPost, "post", connections, PEER_WARMUP);
-            Result cPost = wrk(cfBase, "/", cfPost, "post", connections, seconds).named("(a) cfssl ocspserve, POST");
+            wrk(cfBase, "/", cfPost, "post", connections, PEER_WARMUP, cpuOf(cfssl));
+            Result cPost = wrk(cfBase, "/", cfPost, "post", connections, seconds, cpuOf(cfssl)).named("(a) cfssl ocspserve, POST");
             wrk(base, signetPath, signetNonce, "post", connections, SIGNET_WARMUP);
             Result sNonce = wrk(base, signetPath, signetNonce, "post", connections, seconds).named("(b) Signet, POST, nonce");
             // OpenSSL 3.0.x's `ocsp -multi` workers spin at 100% CPU and answer nothing more once a
@@ -158,7 +171,8 @@ public final class OcspBenchmark {
             if (!osCheck.contains(": good")) {
                 throw new IllegalStateException("openssl ocsp does not answer good: " + osCheck);
             }
-            Result oNonce = wrk(osBase, "/", cfNonce, "post", connections, seconds).named("(b) openssl ocsp -multi 2, nonce");
+            Result oNonce = wrk(osBase, "/", cfNonce, "post", connections, seconds, cpuOf(openssl))
+                    .named("(b) openssl ocsp -multi 2, nonce");
             stop(openssl);
             System.out.println("load: " + run(dir, "uptime").strip());
             for (Result r : List.of(sPost, sGet, cPost, sNonce, oNonce)) {
@@ -167,6 +181,9 @@ public final class OcspBenchmark {
             System.out.printf("ratio (a) Signet POST / cfssl POST = %.2f; Signet GET / cfssl POST = %.2f%n",
                     sPost.perSecond() / cPost.perSecond(), sGet.perSecond() / cPost.perSecond());
             System.out.printf("ratio (b) Signet nonce / openssl nonce = %.2f%n", sNonce.perSecond() / oNonce.perSecond());
+            System.out.printf("CPU per response, peer / Signet (above 1: Signet needs less): (a) %.2f POST, %.2f GET; (b) %.2f%n",
+                    cPost.cpuMicros() / sPost.cpuMicros(), cPost.cpuMicros() / sGet.cpuMicros(),
+                    oNonce.cpuMicros() / sNonce.cpuMicros());
             results.add(sPost);
         } finally {
             for (Process p : peers) {
@@ -203,17 +220,25 @@ public final class OcspBenchmark {
     }
 
     private static Result wrk(String base, String path, Path file, String mode, int connections, int seconds) throws Exception {
+        return wrk(base, path, file, mode, connections, seconds, OcspBenchmark::ownCpu);
+    }
+
+    private static Result wrk(String base, String path, Path file, String mode, int connections, int seconds,
+            java.util.function.LongSupplier cpu) throws Exception {
         Path script = Path.of(OcspBenchmark.class.getResource("/bench/ocsp.lua").toURI());
         ProcessBuilder pb = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency",
                 "-s", script.toString(), base + path).redirectErrorStream(true);
         pb.environment().put("OCSP_FILE", file.toString());
         pb.environment().put("OCSP_PATH", path);
         pb.environment().put("OCSP_MODE", mode);
+        long cpu0 = cpu.getAsLong();
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IllegalStateException("wrk failed:\n" + out);
         }
+        long cpuNanos = cpu.getAsLong() - cpu0;
+        long requests = Long.parseLong(find(out, "(\\d+) requests in"));
         String socket = find(out, "Socket errors: (.*)");
         String failed = find(out, "OCSP answers not successful: (\\d+)");
         if (failed == null) {
@@ -226,7 +251,8 @@ public final class OcspBenchmark {
                 errors += n.isEmpty() ? 0 : Long.parseLong(n);
             }
         }
-        return new Result("", Double.parseDouble(find(out, "Requests/sec:\\s+([0-9.]+)")), find(out, "\\s99%\\s+(\\S+)"), errors);
+        return new Result("", Double.parseDouble(find(out, "Requests/sec:\\s+([0-9.]+)")), find(out, "\\s99%\\s+(\\S+)"), errors,
+                cpuNanos / 1e3 / Math.max(1, requests));
     }
 
     private static String find(String text, String regex) {
