@@ -74,7 +74,15 @@ public final class TsaEndpoint {
         }
         byte[] query;
         try (InputStream in = body) {
-            query = in.readNBytes(maxQueryBytes + 1);
+            if (contentLength >= 0) {
+                // Read into an array of the declared size (readNBytes(limit) allocates 8 KiB chunks).
+                query = new byte[(int) contentLength];
+                if (in.readNBytes(query, 0, query.length) != query.length || in.read() >= 0) {
+                    return refused(name, TsaReply.Failure.BAD_DATA_FORMAT, "the query's length is not its Content-Length");
+                }
+            } else {
+                query = in.readNBytes(maxQueryBytes + 1);
+            }
         } catch (IOException e) {
             return refused(name, TsaReply.Failure.BAD_DATA_FORMAT, "the query could not be read");
         }
