@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Validates the signatures and document timestamps of PDF files against a {@link ValidationPolicy}.
  * Never throws for a bad file: a file that cannot be read, is hostile, or takes longer than the
- * policy's timeout gets a report that says it cannot be validated. Makes no network connection.
+ * policy's timeout gets a report that says it cannot be validated. Makes no network connection:
+ * revocation data comes from the file, and, where the file has none, from a {@link RevocationSource}
+ * the caller gives (the server passes Signet's own responder and CRLs for its CAs, in-process).
  * Thread-safe; each validation runs on a worker thread of its own so that it can be bounded in time
  * (and a stack overflow in a nested file ends that thread's work, not the caller).
  */
@@ -48,9 +50,18 @@ public final class PdfSignatureValidator implements AutoCloseable {
 
     /** Validates against the policy's trust anchors plus {@code extraAnchors} (Signet's CAs, a request's own). */
     public ValidationReport validate(Path pdf, List<X509Certificate> extraAnchors) {
+        return validate(pdf, extraAnchors, RevocationSource.none());
+    }
+
+    /**
+     * Validates against the policy's trust anchors plus {@code extraAnchors}; for a certificate the
+     * file carries no revocation data for, asks {@code current} (its answer is reported with origin
+     * {@code signet}). {@code current} must answer from what it holds, without a network call.
+     */
+    public ValidationReport validate(Path pdf, List<X509Certificate> extraAnchors, RevocationSource current) {
         ValidationPolicy p = extraAnchors.isEmpty() ? policy : policy.withTrustAnchors(extraAnchors);
         String at = (p.validationTime() == null ? Instant.now() : p.validationTime()).toString();
-        Future<ValidationReport> job = workers.submit(() -> new PdfValidation(pdf, p).run());
+        Future<ValidationReport> job = workers.submit(() -> new PdfValidation(pdf, p, current).run());
         try {
             return job.get(p.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

@@ -15,6 +15,8 @@ import java.util.List;
  * @param changes what later revisions changed, one line per change
  * @param chain subject DNs from the signer up to the trust anchor (empty when no chain was found)
  * @param timeline dated events: claimed signing time, timestamps, revocation, certificate expiry
+ * @param revocation for each certificate of the chain below the trust anchor, its revocation status
+ *     and where that came from
  */
 // the contract names subIndication and level "or null": they are always present, null or not
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -31,15 +33,35 @@ public record SignatureReport(
         List<String> reasons,
         List<String> changes,
         List<String> chain,
-        List<TimelineEvent> timeline) {
+        List<TimelineEvent> timeline,
+        List<RevocationCheck> revocation) {
 
     /** One dated event of a signature's life, ISO-8601 instant first. */
     public record TimelineEvent(String time, String event) {}
+
+    /**
+     * The revocation status found for one certificate.
+     *
+     * @param certificate the certificate's subject DN
+     * @param status {@code good}, {@code revoked}, {@code unknown} (the responder does not know it) or
+     *     {@code none} (no revocation data found)
+     * @param origin where the data came from: {@code file-dss} (the PDF's DSS dictionary),
+     *     {@code file-cms} (inside the CMS signature), {@code signet} (Signet's own current OCSP
+     *     response or CRL for a certificate of one of its CAs, asked in-process by the server), or
+     *     {@code none}
+     * @param kind {@code OCSP} or {@code CRL}; null when there is none
+     * @param issuedAt when the data was issued (OCSP producedAt, CRL thisUpdate); null when none
+     * @param revokedAt the revocation time when revoked, else null
+     * @param reason the revocation reason when one is given, else null
+     */
+    public record RevocationCheck(String certificate, String status, String origin, String kind, String issuedAt,
+            String revokedAt, String reason) {}
 
     public SignatureReport {
         reasons = List.copyOf(reasons);
         changes = List.copyOf(changes);
         chain = List.copyOf(chain);
         timeline = List.copyOf(timeline);
+        revocation = List.copyOf(revocation);
     }
 }

@@ -359,9 +359,16 @@ public final class Services implements AutoCloseable {
 
     private PdfValidationService pdfValidation;
 
-    /** PDF validation (issue 13): policy from the data directory, Signet's CAs as trust anchors. */
+    /**
+     * PDF validation (issue 13): policy from the data directory, Signet's CAs as trust anchors, their
+     * current revocation status from Signet's own responder and CRLs (in-process), uploads in the
+     * private work directory under {@code limits.maxValidationBytes}.
+     */
     public synchronized PdfValidationService pdfValidation() {
-        if (pdfValidation == null) pdfValidation = new PdfValidationService(config.dataDir(), authorities);
+        if (pdfValidation == null) {
+            pdfValidation = new PdfValidationService(config.dataDir(), authorities, new SignetRevocationData(authorities, revocations),
+                    config.signing().maxValidationBytes(), signingWorkDir);
+        }
         return pdfValidation;
     }
 

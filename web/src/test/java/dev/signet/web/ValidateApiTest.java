@@ -48,15 +48,21 @@ import org.junit.jupiter.api.io.TempDir;
  * CA without any configuration; any role may validate; bad input gets 4xx or "cannot be validated".
  */
 class ValidateApiTest {
+    /** A small limit, so that an over-limit upload is cheap to send. */
+    static final long LIMIT = 300_000;
     @TempDir
     static Path data;
+    @TempDir
+    static Path tmp;
     static TestServer server;
     static byte[] signedPdf;
     static String caChainPem;
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(data);
+        Path config = Files.writeString(tmp.resolve("signet.yaml"), "limits:\n  maxValidationBytes: " + LIMIT + "\n");
+        server = TestServer.of(SignetServer.start(new dev.signet.web.config.ConfigLoader(TestServer.ENV).load(config, data, 0),
+                new java.io.PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
         String officer = server.token("officer");
         JsonNode cas = TestServer.json(server.get("/api/v1/cas", officer));
         JsonNode ca = cas.get(cas.size() - 1);
@@ -132,8 +138,13 @@ class ValidateApiTest {
             assertTrue(s.has("subIndication"));
             assertNotEquals("NO_CERTIFICATE_CHAIN_FOUND", s.get("subIndication").asText(), s.toString());
             assertFalse(s.get("chain").isEmpty(), s.toString());
-            // no revocation data in the file and the default policy requires it: not yet TOTAL_PASSED
-            assertEquals("INDETERMINATE", s.get("indication").asText(), s.toString());
+            // no revocation data in the file: the server asks Signet's own responder, in-process
+            assertEquals("TOTAL_PASSED", s.get("indication").asText(), s.toString());
+            JsonNode rev = s.get("revocation").get(0);
+            assertEquals("CN=Validation Test Signer", rev.get("certificate").asText());
+            assertEquals("good", rev.get("status").asText(), s.toString());
+            assertEquals("signet", rev.get("origin").asText());
+            assertEquals("OCSP", rev.get("kind").asText());
         }
     }
 
@@ -153,12 +164,37 @@ class ValidateApiTest {
     }
 
     @Test
-    void another_content_type_is_415_and_a_too_large_body_is_413() throws Exception {
+    void another_content_type_is_415() throws Exception {
         HttpResponse<String> json = postPdf(server.token("auditor"), "application/json", "{}".getBytes());
         assertEquals(415, json.statusCode());
         assertTrue(json.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
-        byte[] big = new byte[(int) PdfValidationService.MAX_DOCUMENT_BYTES + 1];
-        assertEquals(413, postPdf(server.token("auditor"), "application/pdf", big).statusCode());
+    }
+
+    @Test
+    void an_upload_over_the_configured_limit_is_413_problem_json_and_leaves_no_file() throws Exception {
+        assertEquals(LIMIT, server.server.services().pdfValidation().maxDocumentBytes(), "limits.maxValidationBytes is read");
+        Path work = server.server.services().signingWorkDir();
+        byte[] big = new byte[(int) LIMIT + 1];
+        System.arraycopy(signedPdf, 0, big, 0, Math.min(signedPdf.length, big.length));
+        // with a Content-Length (refused before the body is read) ...
+        HttpResponse<String> declared = postPdf(server.token("auditor"), "application/pdf", big);
+        // ... and chunked, with no length up front (refused while streaming, the partial file deleted)
+        HttpRequest chunkedRequest = HttpRequest.newBuilder(URI.create(server.base + "/api/v1/validate/pdf"))
+                .header("Content-Type", "application/pdf").header("Authorization", "Bearer " + server.token("auditor"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build();
+        HttpResponse<String> chunked = server.client.send(chunkedRequest, HttpResponse.BodyHandlers.ofString());
+        for (HttpResponse<String> r : List.of(declared, chunked)) {
+            assertEquals(413, r.statusCode(), r.body());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), r.headers().toString());
+            JsonNode problem = TestServer.json(r);
+            assertEquals(413, problem.get("status").asInt());
+            assertTrue(problem.get("detail").asText().contains("limits.maxValidationBytes"), r.body());
+        }
+        try (var files = Files.list(work)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("signet-validate-")).toList());
+        }
+        // just under the limit is validated as usual
+        assertEquals(200, postPdf(server.token("auditor"), "application/pdf", signedPdf).statusCode());
     }
 
     @Test
@@ -168,6 +204,8 @@ class ValidateApiTest {
         CliRun.Result r = CliRun.run("validate", pdf.toString(), "--trust-anchor", anchor.toString());
         assertTrue(r.out().contains("signed by: CN=Validation Test Signer"), r.out() + r.err());
         assertTrue(r.out().contains("chain: CN=Validation Test Signer"), r.out());
+        // offline there is no Signet responder to ask: only the file's data, and this file has none
+        assertTrue(r.out().contains("revocation: CN=Validation Test Signer: none (no revocation data in the file)"), r.out());
         assertEquals(3, r.exit(), "INDETERMINATE (no revocation data) is not a pass");
         CliRun.Result json = CliRun.run("validate", pdf.toString(), "--trust-anchor", anchor.toString(), "--json");
         assertTrue(json.out().contains("\"changesAfterSigning\" : \"none\""), json.out());

@@ -1,7 +1,9 @@
 package dev.signet.signing.validation;
 
 import dev.signet.signing.Indication;
+import dev.signet.signing.RevocationSource;
 import dev.signet.signing.SignatureReport;
+import dev.signet.signing.SignatureReport.RevocationCheck;
 import dev.signet.signing.SignatureReport.TimelineEvent;
 import dev.signet.signing.SubIndication;
 import dev.signet.signing.ValidationPolicy;
@@ -28,7 +30,8 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 /**
  * Validates every signature and document timestamp of one PDF file, ETSI EN 319 102-1 style:
  * integrity (ByteRange, digest), the CMS signature, the chain to a trust anchor, revocation at the
- * best-signature time from data in the file, timestamps, changes after signing and the PAdES level.
+ * best-signature time from data in the file (or, where the file has none for a certificate, from the
+ * caller's in-process {@link RevocationSource}), timestamps, changes after signing and the PAdES level.
  * One instance per file, used once, on one thread.
  */
 public final class PdfValidation {
@@ -48,13 +51,22 @@ public final class PdfValidation {
     private List<SignatureEntry> entries;
     private CertificatePool pool;
     private final Revocation revocation = new Revocation();
+    /** Current status asked of {@link #currentSource}, kept apart from the file's data (it never makes a level). */
+    private final Revocation current = new Revocation();
+    private final RevocationSource currentSource;
 
     /** A validated timestamp: its time is a proof of existence only when {@code valid}. */
     record TimestampResult(Date genTime, boolean valid, X509Certificate tsa, String problem) {}
 
     public PdfValidation(Path file, ValidationPolicy policy) {
+        this(file, policy, RevocationSource.none());
+    }
+
+    /** @param currentSource asked, in-process, for certificates the file carries no revocation data for */
+    public PdfValidation(Path file, ValidationPolicy policy, RevocationSource currentSource) {
         this.file = file;
         this.policy = policy;
+        this.currentSource = currentSource;
         this.validationTime = Date.from(policy.validationTime() == null ? Instant.now() : policy.validationTime());
     }
 
@@ -120,6 +132,7 @@ public final class PdfValidation {
         Verdict v = new Verdict();
         List<TimelineEvent> timeline = new ArrayList<>();
         List<String> chainNames = new ArrayList<>();
+        List<RevocationCheck> checks = new ArrayList<>();
         String signedBy = null;
         String level = null;
         boolean cades = "ETSI.CAdES.detached".equals(e.subFilter());
@@ -140,18 +153,18 @@ public final class PdfValidation {
             }
             if (cms != null) {
                 signedBy = cms.signerCertificate == null ? null : dn(cms.signerCertificate.getSubjectX500Principal());
-                level = checkCms(e, cms, v, timeline, chainNames, changes);
+                level = checkCms(e, cms, v, timeline, chainNames, checks);
             }
         }
         if (e.signingTime() != null) timeline.add(0, event(e.signingTime().getTime(), "signing time claimed in the signature dictionary (/M)"));
         applyChanges(v, changes);
         timeline.sort(Comparator.comparing(TimelineEvent::time));
         return new SignatureReport(SIGNATURE, v.indication(), v.subIndication(), level, signedBy, changes.coversWholeDocument,
-                changes.verdict, e.fieldName(), e.subFilter(), v.reasons(), changes.details, chainNames, timeline);
+                changes.verdict, e.fieldName(), e.subFilter(), v.reasons(), changes.details, chainNames, timeline, checks);
     }
 
     private String checkCms(SignatureEntry e, CmsSignature cms, Verdict v, List<TimelineEvent> timeline, List<String> chainNames,
-            ChangeVerdict changes) throws IOException {
+            List<RevocationCheck> checks) throws IOException {
         String weakDigest = Algorithms.weakDigest(cms.digestName, policy);
         if (cms.digestName == null) {
             v.fail(SubIndication.FORMAT_FAILURE, "unknown digest algorithm " + cms.signer.getDigestAlgOID());
@@ -201,7 +214,7 @@ public final class PdfValidation {
         if (chain.isEmpty()) {
             v.indeterminate(SubIndication.NO_CERTIFICATE_CHAIN_FOUND, "no chain from the signer certificate to a trust anchor");
         } else {
-            checkChain(chain, cms, claimed, bestSignatureTime, poe != null, v, timeline);
+            checkChain(chain, bestSignatureTime, poe != null, v, timeline, checks);
         }
         if (weakDigest != null) v.indeterminate(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, weakDigest);
         String weakKey = Algorithms.weakKey(cms.signerCertificate.getPublicKey(), policy);
@@ -210,8 +223,8 @@ public final class PdfValidation {
         return level(e, cms, refPresent && ref == null, timestamped);
     }
 
-    private void checkChain(List<X509Certificate> chain, CmsSignature cms, Date claimed, Date bestSignatureTime, boolean hasPoe,
-            Verdict v, List<TimelineEvent> timeline) {
+    private void checkChain(List<X509Certificate> chain, Date bestSignatureTime, boolean hasPoe,
+            Verdict v, List<TimelineEvent> timeline, List<RevocationCheck> checks) {
         for (int i = 0; i < chain.size(); i++) {
             X509Certificate c = chain.get(i);
             if (pool.isAnchor(c)) break;
@@ -233,9 +246,17 @@ public final class PdfValidation {
             }
             X509Certificate issuer = chain.get(i + 1);
             Revocation.Result r = revocation.statusOf(c, issuer, false);
+            String origin = r.fromDss() ? "file-dss" : "file-cms";
+            if (r.status() == Revocation.Status.NONE && askCurrent(c, issuer)) {
+                r = current.statusOf(c, issuer, false);
+                origin = "signet";
+            }
+            String from = r.status() == Revocation.Status.NONE ? null : describe(origin, r.source());
+            checks.add(check(c, r, r.status() == Revocation.Status.NONE ? "none" : origin));
             switch (r.status()) {
                 case REVOKED -> {
-                    timeline.add(event(r.revocationTime(), who + " revoked" + (r.reason() == null ? "" : " (" + r.reason() + ")")));
+                    timeline.add(event(r.revocationTime(), who + " revoked" + (r.reason() == null ? "" : " (" + r.reason() + ")")
+                            + ", according to " + from));
                     if (!r.revocationTime().after(bestSignatureTime)) {
                         v.indeterminate(signer ? SubIndication.REVOKED_NO_POE : SubIndication.REVOKED_CA_NO_POE,
                                 who + " was revoked on " + r.revocationTime().toInstant() + " and no timestamp proves the signature existed before");
@@ -243,15 +264,57 @@ public final class PdfValidation {
                         v.info(who + " was revoked on " + r.revocationTime().toInstant() + ", after the signature was timestamped");
                     }
                 }
-                case GOOD -> timeline.add(event(r.issuedAt(), who + ": " + r.source() + " says not revoked"));
+                case GOOD -> {
+                    timeline.add(event(r.issuedAt(), who + ": " + from + " says not revoked"));
+                    if ("signet".equals(origin)) v.info(who + ": the file carries no revocation data for it; the status is from " + from);
+                }
                 case UNKNOWN, NONE -> {
-                    String why = r.status() == Revocation.Status.UNKNOWN ? "the OCSP responder does not know it" : "the file carries no revocation data for it";
+                    String why = r.status() == Revocation.Status.UNKNOWN ? "the OCSP responder does not know it (" + from + ")"
+                            : "the file carries no revocation data for it";
                     // DSS reports this as CERTIFICATE_CHAIN_GENERAL_FAILURE; ETSI's TRY_LATER would promise data that may never come
                     if (policy.revocationRequired()) v.indeterminate(SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE, who + ": revocation status unknown (" + why + ")");
                     else v.warn(who + ": revocation status unknown (" + why + "); the policy does not require it");
                 }
             }
         }
+    }
+
+    /**
+     * Asks the caller's source (the server: Signet's own OCSP responder, else its current CRL, for a
+     * certificate of one of its CAs) and keeps what it answers; true when it answered anything.
+     */
+    private boolean askCurrent(X509Certificate c, X509Certificate issuer) {
+        boolean answered = false;
+        try {
+            var ocsp = currentSource.ocspResponse(c, issuer);
+            if (ocsp.isPresent()) {
+                CmsSignature.addOcspResponse(current, org.bouncycastle.asn1.ASN1Primitive.fromByteArray(ocsp.get()), false);
+                answered = true;
+            } else {
+                var cf = java.security.cert.CertificateFactory.getInstance("X.509");
+                for (byte[] der : currentSource.crls(c, issuer)) {
+                    current.addCrl((java.security.cert.X509CRL) cf.generateCRL(new java.io.ByteArrayInputStream(der)), false);
+                    answered = true;
+                }
+            }
+        } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+            // a source that cannot answer leaves the status unknown, as no data would
+        }
+        return answered;
+    }
+
+    private static String describe(String origin, String kind) {
+        return switch (origin) {
+            case "file-dss" -> "the " + kind + " in the file's DSS dictionary";
+            case "file-cms" -> "the " + kind + " inside the CMS signature";
+            default -> "Signet's own current " + (kind.equals("OCSP") ? "OCSP response" : "CRL") + " (asked in-process)";
+        };
+    }
+
+    private static RevocationCheck check(X509Certificate c, Revocation.Result r, String origin) {
+        return new RevocationCheck(dn(c.getSubjectX500Principal()), r.status().name().toLowerCase(), origin, r.source(),
+                r.issuedAt() == null ? null : r.issuedAt().toInstant().toString(),
+                r.revocationTime() == null ? null : r.revocationTime().toInstant().toString(), r.reason());
     }
 
     private String weakCertificateSignature(X509Certificate c) {
@@ -267,6 +330,9 @@ public final class PdfValidation {
         if (!timestamped) return "PAdES-BASELINE-B";
         if (!PdfStructure.hasDss(last) || !validationDataInDss(cms.signerCertificate)) return "PAdES-BASELINE-T";
         long dss = PdfStructure.dssOffset(last);
+        // validation data for this signature is added after it (ETSI EN 319 142-1, 5.4): a DSS dictionary
+        // that only an earlier revision wrote (a second signature on a B-LT file) does not make it LT, as DSS also says
+        if (dss >= 0 && dss < e.revisionEnd()) return "PAdES-BASELINE-T";
         for (SignatureEntry ts : entries) {
             if (ts.documentTimestamp() && ts.revisionEnd() > e.revisionEnd() && dss >= 0 && ts.byteRange() != null && dss < ts.byteRange()[1]) {
                 return "PAdES-BASELINE-LTA";
@@ -341,7 +407,7 @@ public final class PdfValidation {
         applyChanges(v, changes);
         docTimestamps.put(e, result);
         return new SignatureReport(TIMESTAMP, v.indication(), v.subIndication(), null, signedBy, changes.coversWholeDocument,
-                changes.verdict, e.fieldName(), e.subFilter(), v.reasons(), changes.details, chainNames, timeline);
+                changes.verdict, e.fieldName(), e.subFilter(), v.reasons(), changes.details, chainNames, timeline, List.of());
     }
 
     /** A signature timestamp over {@code signatureValue}: valid when imprint, signature and TSA chain hold. */

@@ -145,6 +145,90 @@ final class Corpus {
         return this;
     }
 
+    /**
+     * Files Signet signs itself, as the server does: ca-core's CAs, OCSP responder and TSA with the
+     * signing module's {@code PdfSigner} ({@link SignetMade}). Trust anchor: Signet's root. B-LT and
+     * B-LTA carry Signet's OCSP responses in the DSS dictionary (and its CRLs).
+     */
+    Corpus withSignetSigned() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("signet"));
+        try (SignetMade signet = new SignetMade(Files.createTempDirectory(home, "ca-"))) {
+            List<X509Certificate> anchor = List.of(signet.rootCertificate);
+            SignetMade.Identity alice = signet.identity("Alice");
+            Path unsigned = Files.write(home.resolve("unsigned.pdf"), TestPdfs.document("Pay 100 EUR to Alice", false));
+            for (dev.signet.signing.PadesLevel level : dev.signet.signing.PadesLevel.values()) {
+                addSigned(signet, "signet-" + level.id(), unsigned, alice, dev.signet.signing.PdfSignOptions.at(level), anchor);
+            }
+            for (int p = 1; p <= 3; p++) {
+                addSigned(signet, "signet-certified-P" + p + "-B-LT", unsigned, alice,
+                        dev.signet.signing.PdfSignOptions.at(dev.signet.signing.PadesLevel.B_LT).certifying(p), anchor);
+            }
+            SignetMade.Identity bob = signet.identity("Bob");
+            Path first = caseFile("signet-B-LT");
+            addSigned(signet, "signet-second-signature-B-LT", first, bob,
+                    dev.signet.signing.PdfSignOptions.at(dev.signet.signing.PadesLevel.B_LT), anchor);
+            addSigned(signet, "signet-certified-P2-then-second-signature", caseFile("signet-certified-P2-B-LT"), bob,
+                    dev.signet.signing.PdfSignOptions.at(dev.signet.signing.PadesLevel.B_T), anchor);
+            Path extended = home.resolve("signet-extended-B-B-to-B-LTA.pdf");
+            signet.signer.extend(caseFile("signet-B-B"), extended, dev.signet.signing.PadesLevel.B_LTA, null);
+            cases.add(new Case("signet-extended-B-B-to-B-LTA", extended, anchor));
+
+            // revoked after signing: signed at B-T, revoked a second later, then extended to B-LTA (the DSS holds
+            // Signet's OCSP response "revoked", with a revocation time after the signature timestamp)
+            SignetMade.Identity carol = signet.identity("Carol");
+            Path carolBt = home.resolve("carol-B-T.pdf");
+            signet.signer.sign(unsigned, carolBt, carol.signing(), dev.signet.signing.PdfSignOptions.at(dev.signet.signing.PadesLevel.B_T));
+            Thread.sleep(1100);
+            signet.revoke(carol);
+            Path carolLta = home.resolve("signet-revoked-after-signing-B-LTA.pdf");
+            signet.signer.extend(carolBt, carolLta, dev.signet.signing.PadesLevel.B_LTA, null);
+            cases.add(new Case("signet-revoked-after-signing-B-LTA", carolLta, anchor));
+
+            // revoked before signing: the signing code does not look at its own status, so the file says "revoked" in its DSS
+            SignetMade.Identity dave = signet.identity("Dave");
+            signet.revoke(dave);
+            Thread.sleep(1100);
+            addSigned(signet, "signet-revoked-before-signing-B-LTA", unsigned, dave,
+                    dev.signet.signing.PdfSignOptions.at(dev.signet.signing.PadesLevel.B_LTA), anchor);
+
+            // the same with OCSP responses only in the DSS dictionary (no CRL), so that OCSP alone decides
+            SignetMade.Identity erin = signet.identity("Erin");
+            addOcspOnly(signet, "signet-ocsp-only-B-LT", unsigned, erin, dev.signet.signing.PadesLevel.B_LT, anchor);
+            addOcspOnly(signet, "signet-ocsp-only-B-LTA", unsigned, erin, dev.signet.signing.PadesLevel.B_LTA, anchor);
+            SignetMade.Identity frank = signet.identity("Frank");
+            Path frankBt = home.resolve("frank-B-T.pdf");
+            signet.ocspOnlySigner.sign(unsigned, frankBt, frank.signing(), dev.signet.signing.PdfSignOptions.at(dev.signet.signing.PadesLevel.B_T));
+            Thread.sleep(1100);
+            signet.revoke(frank);
+            Path frankLta = home.resolve("signet-ocsp-only-revoked-after-signing-B-LTA.pdf");
+            signet.ocspOnlySigner.extend(frankBt, frankLta, dev.signet.signing.PadesLevel.B_LTA, null);
+            cases.add(new Case("signet-ocsp-only-revoked-after-signing-B-LTA", frankLta, anchor));
+            SignetMade.Identity grace = signet.identity("Grace");
+            signet.revoke(grace);
+            Thread.sleep(1100);
+            addOcspOnly(signet, "signet-ocsp-only-revoked-before-signing-B-LT", unsigned, grace, dev.signet.signing.PadesLevel.B_LT, anchor);
+        }
+        return this;
+    }
+
+    private void addSigned(SignetMade signet, String name, Path in, SignetMade.Identity who, dev.signet.signing.PdfSignOptions options,
+            List<X509Certificate> anchor) {
+        Path out = dir.resolve("signet").resolve(name + ".pdf");
+        signet.signer.sign(in, out, who.signing(), options);
+        cases.add(new Case(name, out, anchor));
+    }
+
+    private void addOcspOnly(SignetMade signet, String name, Path in, SignetMade.Identity who, dev.signet.signing.PadesLevel level,
+            List<X509Certificate> anchor) {
+        Path out = dir.resolve("signet").resolve(name + ".pdf");
+        signet.ocspOnlySigner.sign(in, out, who.signing(), dev.signet.signing.PdfSignOptions.at(level));
+        cases.add(new Case(name, out, anchor));
+    }
+
+    private Path caseFile(String name) {
+        return cases.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow().file();
+    }
+
     /** Keeps the first half of the CMS and zeroes the rest, as a signer that ran out of room would. */
     static byte[] truncateCms(byte[] signed) {
         byte[] out = signed.clone();

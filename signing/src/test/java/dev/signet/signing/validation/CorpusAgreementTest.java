@@ -36,7 +36,7 @@ class CorpusAgreementTest {
     static void build() throws Exception {
         // kept after the run (target/validation-corpus) so that a disagreement can be looked at
         Path dir = Files.createDirectories(Path.of("target/validation-corpus"));
-        corpus = new Corpus(dir).build().withDssSigned().withPopplerSigned();
+        corpus = new Corpus(dir).build().withDssSigned().withPopplerSigned().withSignetSigned();
     }
 
     @Test
@@ -69,6 +69,31 @@ class CorpusAgreementTest {
         }
         System.out.println(table);
         assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    @Test
+    void the_ocsp_only_files_carry_signets_ocsp_responses_and_no_crl_and_signet_decides_on_them() throws Exception {
+        int seen = 0;
+        try (PdfSignatureValidator signet = new PdfSignatureValidator(ValidationPolicy.defaults())) {
+            for (Corpus.Case c : corpus.cases) {
+                if (!c.name().startsWith("signet-ocsp-only-")) continue;
+                seen++;
+                try (var doc = org.apache.pdfbox.Loader.loadPDF(c.file().toFile())) {
+                    var dss = doc.getDocumentCatalog().getCOSObject().getCOSDictionary(org.apache.pdfbox.cos.COSName.getPDFName("DSS"));
+                    var ocsps = dss.getCOSArray(org.apache.pdfbox.cos.COSName.getPDFName("OCSPs"));
+                    assertTrue(ocsps != null && ocsps.size() > 0, c.name() + ": no OCSP response in the DSS dictionary");
+                    var crls = dss.getCOSArray(org.apache.pdfbox.cos.COSName.getPDFName("CRLs"));
+                    assertTrue(crls == null || crls.size() == 0, c.name() + ": the DSS dictionary has CRLs");
+                }
+                SignatureReport s = signet.validate(c.file(), c.anchors()).signatures().stream()
+                        .filter(r -> r.kind().equals("signature")).findFirst().orElseThrow();
+                SignatureReport.RevocationCheck signer = s.revocation().get(0);
+                assertEquals("file-dss", signer.origin(), c.name() + " " + s.revocation());
+                assertEquals("OCSP", signer.kind(), c.name() + " " + s.revocation());
+                assertEquals(c.name().contains("revoked") ? "revoked" : "good", signer.status(), c.name() + " " + s.revocation());
+            }
+        }
+        assertEquals(4, seen);
     }
 
     /** DSS gives timestamps the basic indications PASSED / FAILED. */

@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * {@code POST /api/v1/validate/pdf}: the PDF as the body ({@code application/pdf}), or as the part
  * {@code pdf} of a {@code multipart/form-data} body with an optional part {@code trustAnchors} (PEM)
  * that adds trust anchors for this request. 200 with the report, also for a file that cannot be
- * validated (its report says so); 413 above the size limit; 415 for another content type.
+ * validated (its report says so); 413 above {@code limits.maxValidationBytes} (nothing kept); 415 for another content type.
  */
 public final class ValidateController {
     private final PdfValidationService validation;
@@ -27,7 +27,7 @@ public final class ValidateController {
 
     public void validate(Context ctx) throws IOException {
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase();
-        if (ctx.req().getContentLengthLong() > PdfValidationService.MAX_DOCUMENT_BYTES) throw tooLarge();
+        if (ctx.req().getContentLengthLong() > validation.maxDocumentBytes()) throw tooLarge();
         ValidationReport report;
         try {
             if (type.startsWith("application/pdf") || type.startsWith("application/octet-stream")) {
@@ -53,7 +53,8 @@ public final class ValidateController {
         Json.write(ctx, 200, report);
     }
 
-    private static ApiException tooLarge() {
-        return new ApiException(ProblemType.PAYLOAD_TOO_LARGE, "the PDF is larger than " + (PdfValidationService.MAX_DOCUMENT_BYTES >> 20) + " MiB");
+    private ApiException tooLarge() {
+        return new ApiException(ProblemType.PAYLOAD_TOO_LARGE, "the PDF is larger than "
+                + PdfValidationService.describe(validation.maxDocumentBytes()) + " (limits.maxValidationBytes)");
     }
 }

@@ -21,7 +21,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code signet validate FILE --trust-anchor root.pem}: validates a local PDF's signatures with no
- * server and no network. Exit 0 when every signature and timestamp is TOTAL_PASSED, 3 when any is
+ * server and no network. Revocation status comes only from the data in the file: with no server
+ * there is no Signet responder to ask, so a certificate the file carries none for is reported with
+ * origin {@code none} (and the default policy, which requires revocation data, says INDETERMINATE). Exit 0 when every signature and timestamp is TOTAL_PASSED, 3 when any is
  * not (or the file cannot be validated), 1 on bad input such as an unreadable trust anchor.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -83,6 +85,11 @@ final class ValidateCommand implements Callable<Integer> {
             for (String reason : s.reasons()) out.println("  - " + reason);
             for (String change : s.changes()) out.println("  change: " + change);
             if (!s.chain().isEmpty()) out.println("  chain: " + String.join(" <- ", s.chain()));
+            for (SignatureReport.RevocationCheck c : s.revocation()) {
+                out.printf("  revocation: %s: %s (%s)%s%n", c.certificate(), c.status(),
+                        "none".equals(c.origin()) ? "no revocation data in the file" : c.origin() + " " + c.kind(),
+                        c.revokedAt() == null ? "" : ", revoked " + c.revokedAt());
+            }
             for (SignatureReport.TimelineEvent e : s.timeline()) out.println("  " + e.time() + "  " + e.event());
         }
     }

@@ -43,7 +43,7 @@ public final class ConfigLoader {
     static final Set<String> KNOWN = Set.of(
             "server.host", "server.port", "server.publicBaseUrl",
             "server.tls.certificate", "server.tls.privateKey", "server.trustedProxies",
-            "limits.maxRequestBytes", "limits.maxDocumentBytes",
+            "limits.maxRequestBytes", "limits.maxDocumentBytes", "limits.maxValidationBytes",
             "data.dir", "database.file", "profiles.dir",
             "hsm.backend",
             "hsm.software.keyDir", "hsm.software.passphraseFile", "hsm.software.passphraseEnv",
@@ -151,9 +151,11 @@ public final class ConfigLoader {
         Path profiles = settings.pathIn(dataDir, "profiles.dir", "profiles");
         SignetConfig.Hsm hsm = hsm(settings, dataDir);
         long maxDocument = settings.integer("limits.maxDocumentBytes", 1 << 30, 1024, Integer.MAX_VALUE);
+        long maxValidation = settings.integer("limits.maxValidationBytes",
+                (int) SignetConfig.Signing.DEFAULT_MAX_VALIDATION_BYTES, 1024, Integer.MAX_VALUE);
         SignetConfig.Tsa tsa = tsa(settings);
         return new SignetConfig(host, port, baseUrl, maxRequest, tls, trustedProxies(settings), dataDir, database,
-                profiles, hsm, new SignetConfig.Signing(maxDocument), tsa, revocation(settings));
+                profiles, hsm, new SignetConfig.Signing(maxDocument, maxValidation), tsa, revocation(settings));
     }
 
     private static RevocationSettings revocation(Settings s) {

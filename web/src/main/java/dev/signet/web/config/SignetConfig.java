@@ -26,7 +26,8 @@ import java.util.Set;
  * @param profilesDir     {@code profiles.dir}: operator certificate profiles ({@code *.json}),
  *                        loaded beside the built-ins when the directory exists
  * @param hsm             {@code hsm.*}: the key boundary to open
- * @param signing         {@code limits.maxDocumentBytes}, {@code signing.*}: document signing
+ * @param signing         {@code limits.maxDocumentBytes}, {@code limits.maxValidationBytes}: document signing
+ *                        and validation
  * @param tsa             {@code tsa.*}: the time-stamp authorities
  */
 public record SignetConfig(
@@ -76,8 +77,14 @@ public record SignetConfig(
      *
      * @param maxDocumentBytes {@code limits.maxDocumentBytes}: largest document accepted for signing
      *                         (streamed to a temporary file; apart from the JSON limit)
+     * @param maxValidationBytes {@code limits.maxValidationBytes}: largest PDF accepted for validation
+     *                         (API and UI; streamed to a temporary file, deleted when refused or done)
      */
-    public record Signing(long maxDocumentBytes) {}
+    public record Signing(long maxDocumentBytes, long maxValidationBytes) {
+
+        /** The default of {@code limits.maxValidationBytes}: 64 MiB. */
+        public static final long DEFAULT_MAX_VALIDATION_BYTES = 64L << 20;
+    }
 
     /**
      * The time-stamp authorities: {@code authorities} (the default one, at {@code /tsa}, first), the

@@ -44,7 +44,11 @@ final class UiGate {
     private final SecurityAudit audit;
     private final UiErrors errors;
 
-    UiGate(SessionStore sessions, SessionCookie cookie, AccessStore access, SecurityAudit audit, UiErrors errors) {
+    private final long maxValidationBytes;
+
+    UiGate(SessionStore sessions, SessionCookie cookie, AccessStore access, SecurityAudit audit, UiErrors errors,
+            long maxValidationBytes) {
+        this.maxValidationBytes = maxValidationBytes;
         this.sessions = sessions;
         this.cookie = cookie;
         this.access = access;
@@ -68,7 +72,7 @@ final class UiGate {
                 ctx.redirect("/ui/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
                 return;
             }
-            long limit = ctx.path().equals("/ui/validate") ? dev.signet.web.PdfValidationService.MAX_DOCUMENT_BYTES + MAX_FORM_BYTES : MAX_FORM_BYTES;
+            long limit = ctx.path().equals("/ui/validate") ? maxValidationBytes + MAX_FORM_BYTES : MAX_FORM_BYTES;
             if (ctx.method() == HandlerType.POST && (ctx.contentLength() < 0 || ctx.contentLength() > limit)) {
                 discardModestBody(ctx);
                 throw new UiException(413, "The form is too large (at most " + MAX_FORM_BYTES / 1024 + " KiB).");

@@ -39,7 +39,7 @@ public final class UiRoutes {
         SessionStore sessions = new SessionStore(new UiSessionStore(s.database()), clock);
         SessionCookie cookie = new SessionCookie(s.config().tls() != null);
         SecurityAudit audit = new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals());
-        UiGate gate = new UiGate(sessions, cookie, s.access(), audit, errors);
+        UiGate gate = new UiGate(sessions, cookie, s.access(), audit, errors, s.config().signing().maxValidationBytes());
 
         LoginController login = new LoginController(sessions, cookie, s.access(), s.securityEvents(), audit,
                 new LoginThrottle(clock), new LoginTokens(clock), templates, errors);

@@ -33,9 +33,9 @@ public final class ValidateController {
             show(ctx, viewer, 400, new ValidateModel(null, null, "Choose a PDF file to validate."));
             return;
         }
-        if (pdf.size() > PdfValidationService.MAX_DOCUMENT_BYTES) {
+        if (pdf.size() > validation.maxDocumentBytes()) {
             show(ctx, viewer, 413, new ValidateModel(null, pdf.filename(), "The file is larger than "
-                    + (PdfValidationService.MAX_DOCUMENT_BYTES >> 20) + " MiB."));
+                    + PdfValidationService.describe(validation.maxDocumentBytes()) + "."));
             return;
         }
         UploadedFile anchors = ctx.uploadedFile("trustAnchors");
@@ -53,6 +53,7 @@ public final class ValidateController {
         Map<String, Object> params = new HashMap<>();
         params.put("frame", Frame.of("Validate a PDF", "validate", viewer));
         params.put("model", model);
+        params.put("limit", PdfValidationService.describe(validation.maxDocumentBytes()));
         templates.render(ctx, status, "validate.jte", params);
     }
 }

@@ -57,6 +57,16 @@ class ConfigLoaderTest {
         assertEquals(9999, c.port());
         assertEquals(1048576, c.maxRequestBytes());
         assertEquals("software", c.hsm().backend());
+        assertEquals(64L << 20, c.signing().maxValidationBytes());
+    }
+
+    @Test
+    void the_validation_upload_limit_is_64_mib_unless_configured() throws Exception {
+        assertEquals(64L << 20, new ConfigLoader(Map.of()).load(null, dir, null).signing().maxValidationBytes());
+        Path f = write("v.yaml", "limits:\n  maxValidationBytes: 5000000\n");
+        assertEquals(5_000_000, new ConfigLoader(Map.of()).load(f, dir, null).signing().maxValidationBytes());
+        Path tiny = write("t.yaml", "limits:\n  maxValidationBytes: 10\n");
+        assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of()).load(tiny, dir, null));
     }
 
     @Test

@@ -314,6 +314,34 @@ class WebUiBrowserTest {
         assertEquals(403, server.get("/ui/issue", sessionCookie()).statusCode());
     }
 
+    @Test
+    void a_server_signed_pdf_validates_on_the_page_with_signets_own_ocsp_named_as_the_revocation_source() throws Exception {
+        var services = server.server.services();
+        var identity = services.authorities().createSignerIdentity("signet-demo-issuing-ca", "document-signer",
+                "CN=Browser Validated,O=UI Test", dev.signet.hsm.KeyAlgorithm.EC_P256, "test");
+        Path unsigned = data.resolve("to-validate.pdf");
+        try (var doc = new org.apache.pdfbox.pdmodel.PDDocument()) {
+            doc.addPage(new org.apache.pdfbox.pdmodel.PDPage());
+            doc.save(unsigned.toFile());
+        }
+        Path signed = data.resolve("signed-for-validation.pdf");
+        services.pdfSigner().sign(unsigned, signed, services.documentSigners().identity(identity.id()),
+                dev.signet.signing.PdfSignOptions.at(dev.signet.signing.PadesLevel.B_B));
+        ensureOfficer();
+        login(OFFICER, OFFICER_PASSWORD);
+        driver.get(server.base + "/ui/validate");
+        assertTrue(driver.findElement(By.tagName("body")).getText().contains("at most 64 MiB"), "the configured limit is shown");
+        driver.findElement(By.id("pdf")).sendKeys(signed.toAbsolutePath().toString());
+        clickAndWaitForNextPage(By.id("validate"));
+        String page = driver.findElement(By.tagName("body")).getText();
+        screenshot("validate");
+        assertTrue(page.contains("TOTAL_PASSED"), page);
+        assertTrue(page.contains("PAdES-BASELINE-B"), page);
+        String revocation = driver.findElement(By.className("revocation")).getText();
+        assertTrue(revocation.contains("CN=Browser Validated") && revocation.contains("good")
+                && revocation.contains("Signet's own current OCSP"), revocation);
+    }
+
     private void ensureOfficer() {
         if (server.server.services().access().findUser(OFFICER).isPresent()) {
             return;
