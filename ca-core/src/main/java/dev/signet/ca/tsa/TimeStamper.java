@@ -5,7 +5,6 @@ import dev.signet.ca.TsaReply.Failure;
 import dev.signet.ca.TsaSettings;
 import dev.signet.ca.store.TsaStore;
 import dev.signet.ca.store.TsaTokenRecord;
-import dev.signet.hsm.HsmException;
 import dev.signet.hsm.ScopedSigner;
 import dev.signet.hsm.SignedObject;
 import java.io.IOException;
@@ -115,7 +114,7 @@ public final class TimeStamper {
         try {
             tokenDer = encoder.encode(request.toASN1Structure().getMessageImprint().getEncoded(ASN1Encoding.DER), serial,
                     genTime, request.getNonce(), request.getCertReq(), signer.contentSigner(SignedObject.TIMESTAMP_TOKEN));
-        } catch (OperatorCreationException | IOException | RuntimeException e) { // HsmException included
+        } catch (OperatorCreationException | IOException | RuntimeException e) { // an HsmException among them
             return done(reject(Failure.SYSTEM_FAILURE, "the TSA could not sign the token"));
         }
         byte[] replyDer = grantedReply(tokenDer);
