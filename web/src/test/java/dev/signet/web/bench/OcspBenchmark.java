@@ -189,6 +189,9 @@ public final class OcspBenchmark {
             for (Process p : peers) {
                 stop(p);
             }
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
