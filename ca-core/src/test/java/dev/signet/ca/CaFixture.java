@@ -6,6 +6,7 @@ import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.Database;
+import dev.signet.ca.store.TestDatabases;
 import dev.signet.hsm.SecretSource;
 import dev.signet.hsm.software.SoftwareHsm;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ final class CaFixture implements AutoCloseable {
     CaFixture(Path dir, Profiles profiles) {
         SecretSource pass = new SecretSource.Env("P", Map.of("P", "test passphrase for the fixture"));
         this.hsm = new CountingHsm(SoftwareHsm.open(dir.resolve("hsm"), pass));
-        this.db = Database.open(dir.resolve("signet.db"));
+        this.db = TestDatabases.open(dir.resolve("signet.db"));
         this.cas = new CertificateAuthorities(hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.DOCUMENT), new CaStore(db), new CertificateStore(db), profiles, Clock.systemUTC());
         this.audit = new AuditLog(db);
     }

@@ -10,6 +10,7 @@ import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.store.DataKeyRecord;
 import dev.signet.ca.store.DataKeyStore;
 import dev.signet.ca.store.Database;
+import dev.signet.ca.store.TestDatabases;
 import dev.signet.hsm.Hsm;
 import dev.signet.hsm.HsmConfig;
 import dev.signet.hsm.Hsms;
@@ -42,7 +43,7 @@ class DataKeysTest {
     @BeforeEach
     void open() {
         hsm = Hsms.open(new HsmConfig.Software(dir.resolve("keys"), new SecretSource.Env("P", Map.of("P", "test passphrase"))));
-        db = Database.open(dir.resolve("signet.db"));
+        db = TestDatabases.open(dir.resolve("signet.db"));
         Clock clock = new Clock() {
             @Override
             public ZoneOffset getZone() {

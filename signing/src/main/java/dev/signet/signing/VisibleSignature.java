@@ -6,9 +6,14 @@ package dev.signet.signing;
  * image at its left. Without one, signatures are invisible.
  *
  * @param page  1-based page number
- * @param image PNG or JPEG bytes, or null
+ * @param image PNG or JPEG bytes, or null; checked when the record is made (at most
+ *              {@link dev.signet.signing.pades.SignatureImages#MAX_BYTES}, PNG or JPEG, at most
+ *              {@link dev.signet.signing.pades.SignatureImages#MAX_SIDE} pixels a side)
  */
 public record VisibleSignature(int page, float x, float y, float width, float height, byte[] image) {
+
+    /** The largest image accepted, for callers that bound an upload before reading it. */
+    public static final int MAX_IMAGE_BYTES = dev.signet.signing.pades.SignatureImages.MAX_BYTES;
 
     public VisibleSignature {
         if (page < 1) {
@@ -17,6 +22,9 @@ public record VisibleSignature(int page, float x, float y, float width, float he
         if (!(width >= 20 && height >= 10 && width <= 2000 && height <= 2000) || x < 0 || y < 0) {
             throw new SigningException(SigningException.Kind.BAD_OPTION,
                     "the visible signature's rectangle must be at least 20 x 10 points, within the page");
+        }
+        if (image != null) {
+            dev.signet.signing.pades.SignatureImages.check(image);
         }
     }
 }

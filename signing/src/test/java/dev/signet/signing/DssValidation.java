@@ -23,7 +23,17 @@ public final class DssValidation {
 
     /** One line per signature and document time-stamp: {@code format|indication|subIndication|errors}. */
     public static String[] validate(String pdf, byte[] rootDer) {
-        SignedDocumentValidator validator = SignedDocumentValidator.fromDocument(new FileDocument(new File(pdf)));
+        return report(SignedDocumentValidator.fromDocument(new FileDocument(new File(pdf))), rootDer);
+    }
+
+    /** As {@link #validate}, for a detached CMS signature ({@code .p7s}) over {@code content}. */
+    public static String[] validateDetached(String signature, String content, byte[] rootDer) {
+        SignedDocumentValidator validator = SignedDocumentValidator.fromDocument(new FileDocument(new File(signature)));
+        validator.setDetachedContents(List.of(new FileDocument(new File(content))));
+        return report(validator, rootDer);
+    }
+
+    private static String[] report(SignedDocumentValidator validator, byte[] rootDer) {
         CommonCertificateVerifier verifier = new CommonCertificateVerifier();
         CommonTrustedCertificateSource trusted = new CommonTrustedCertificateSource();
         CertificateToken root = DSSUtils.loadCertificate(rootDer);
@@ -37,11 +47,11 @@ public final class DssValidation {
         List<String> out = new ArrayList<>();
         for (String id : report.getSignatureIdList()) {
             out.add(report.getSignatureFormat(id) + "|" + report.getIndication(id) + "|" + report.getSubIndication(id)
-                    + "|" + report.getAdESValidationErrors(id));
+                    + "|" + report.getAdESValidationErrors(id).stream().map(m -> m.getValue()).toList());
         }
         for (String id : report.getTimestampIdList()) {
             out.add("TIMESTAMP|" + report.getIndication(id) + "|" + report.getSubIndication(id)
-                    + "|" + report.getAdESValidationErrors(id));
+                    + "|" + report.getAdESValidationErrors(id).stream().map(m -> m.getValue()).toList());
         }
         return out.toArray(new String[0]);
     }

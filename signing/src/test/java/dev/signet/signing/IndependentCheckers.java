@@ -57,14 +57,24 @@ final class IndependentCheckers {
     }
 
     static List<DssResult> dss(Path pdf, X509Certificate root) throws Exception {
+        return dssCall("validate", new Class<?>[] {String.class, byte[].class}, pdf.toString(), root.getEncoded());
+    }
+
+    /** DSS's verdict on a detached CMS signature over {@code content} ({@code format} is e.g. {@code CAdES-BASELINE-LT}). */
+    static List<DssResult> dssDetached(Path p7s, Path content, X509Certificate root) throws Exception {
+        return dssCall("validateDetached", new Class<?>[] {String.class, String.class, byte[].class},
+                p7s.toString(), content.toString(), root.getEncoded());
+    }
+
+    private static List<DssResult> dssCall(String method, Class<?>[] types, Object... args) throws Exception {
         ClassLoader loader = dssLoader();
-        Method validate = loader.loadClass(DssValidation.class.getName()).getMethod("validate", String.class, byte[].class);
+        Method validate = loader.loadClass(DssValidation.class.getName()).getMethod(method, types);
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         String[] lines;
         thread.setContextClassLoader(loader); // DSS finds its parts with ServiceLoader
         try {
-            lines = (String[]) validate.invoke(null, pdf.toString(), root.getEncoded());
+            lines = (String[]) validate.invoke(null, args);
         } finally {
             thread.setContextClassLoader(previous);
         }

@@ -134,6 +134,14 @@ final class TestPki implements AutoCloseable {
         return new SigningIdentity(cn, signer, List.of(cert, root));
     }
 
+    /** As {@link #identity(String, KeyAlgorithm)}, with the key generated in {@code keys} (another backend). */
+    SigningIdentity identity(String cn, KeyAlgorithm algorithm, dev.signet.hsm.SigningKeys keys, String label) throws Exception {
+        ScopedSigner signer = keys.generate(label, algorithm);
+        X509Certificate cert = certificate(new X500Name("CN=" + cn + ",O=Signet Tests"),
+                X500Name.getInstance(root.getSubjectX500Principal().getEncoded()), signer.publicKey(), rootKey, false, null);
+        return new SigningIdentity(cn, signer, List.of(cert, root));
+    }
+
     TimestampSource tsa() {
         return new TimestampSource() {
             @Override

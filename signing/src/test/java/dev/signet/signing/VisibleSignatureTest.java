@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -113,11 +114,64 @@ class VisibleSignatureTest {
     }
 
     @Test
-    void a_rectangle_off_the_page_a_missing_page_or_a_non_image_is_refused() throws Exception {
+    void a_jpeg_image_is_shown_as_well() throws Exception {
+        BufferedImage img = new BufferedImage(30, 30, BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(img, "jpeg", jpeg);
+        Path out = dir.resolve("visible-jpeg.pdf");
+        signer.sign(TestPdfs.onePage(dir.resolve("jpeg-in.pdf")), out, identity,
+                PdfSignOptions.at(PadesLevel.B_LT).showing(new VisibleSignature(1, 300, 600, 200, 60, jpeg.toByteArray())));
+        assertEquals(List.of(), problems(out, true));
+    }
+
+    @Test
+    void images_that_are_not_png_or_jpeg_too_large_damaged_or_bombs_are_refused_before_decoding() throws Exception {
+        ByteArrayOutputStream gif = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(10, 10, BufferedImage.TYPE_INT_RGB), "gif", gif);
+        byte[] damaged = java.util.Arrays.copyOf(png(), 20); // PNG signature, truncated header
+        byte[] huge = new byte[dev.signet.signing.pades.SignatureImages.MAX_BYTES + 1];
+        System.arraycopy(png(), 0, huge, 0, 8);
+        Map<String, byte[]> bad = new java.util.LinkedHashMap<>();
+        bad.put("text", "not an image".getBytes());
+        bad.put("gif", gif.toByteArray());
+        bad.put("empty", new byte[0]);
+        bad.put("damaged png", damaged);
+        bad.put("over 512 KiB", huge);
+        bad.put("100000 x 100000 pixels", bomb());
+        List<String> problems = new ArrayList<>();
+        for (var e : bad.entrySet()) {
+            try {
+                new VisibleSignature(1, 72, 72, 200, 50, e.getValue());
+                problems.add(e.getKey() + " was accepted");
+            } catch (SigningException x) {
+                if (x.kind() != SigningException.Kind.BAD_OPTION) {
+                    problems.add(e.getKey() + ": " + x.kind());
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    /** A valid PNG header declaring 100000 x 100000 pixels: a few bytes that would decode into 40 GB. */
+    private static byte[] bomb() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(100000).putInt(100000)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(4 + 13).put("IHDR".getBytes()).put(ihdr.array());
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(chunk.array());
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(13).array());
+        out.write(chunk.array());
+        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        return out.toByteArray();
+    }
+
+    @Test
+    void a_rectangle_off_the_page_or_a_missing_page_is_refused() throws Exception {
         Path in = TestPdfs.onePage(dir.resolve("bad-in.pdf"));
         List<VisibleSignature> bad = List.of(new VisibleSignature(2, 72, 72, 200, 50, null),
-                new VisibleSignature(1, 500, 800, 200, 50, null),
-                new VisibleSignature(1, 72, 72, 200, 50, "not an image".getBytes()));
+                new VisibleSignature(1, 500, 800, 200, 50, null));
         for (VisibleSignature v : bad) {
             SigningException e = assertThrows(SigningException.class,
                     () -> signer.sign(in, dir.resolve("bad.pdf"), identity, PdfSignOptions.at(PadesLevel.B_B).showing(v)));

@@ -17,6 +17,7 @@ import dev.signet.web.api.ProfileController;
 import dev.signet.web.api.SignController;
 import dev.signet.web.api.RevocationController;
 import dev.signet.web.api.TokenController;
+import dev.signet.web.api.UserIdentityController;
 import dev.signet.web.api.TsaController;
 import dev.signet.web.api.TsaEndpoint;
 import dev.signet.web.api.TsaMetrics;
@@ -67,7 +68,8 @@ public final class Routes {
         KeyController keys = new KeyController(s.keys());
         AuditController audit = new AuditController(s.auditLog());
         TokenController tokens = new TokenController(s.access());
-        SignController sign = new SignController(s.documentSigners(), s.pdfSigner(), s.cadesSigner(), s.securityEvents(),
+        UserIdentityController userIdentities = new UserIdentityController(s.access());
+        SignController sign = new SignController(new PdfSigningService(s), s.documentSigners(), s.pdfSigner(), s.cadesSigner(), s.securityEvents(),
                 new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()), s.signingWorkDir(), s.config().signing().maxDocumentBytes());
         TsaController tsa = new TsaController(s.timeStampAuthorities(), tsaEndpoint(s));
         ValidateController validate = new ValidateController(s.pdfValidation());
@@ -137,6 +139,9 @@ public final class Routes {
                 get("/api/v1/tokens", ADMIN, tokens::list),
                 post("/api/v1/tokens", ADMIN, tokens::create),
                 post("/api/v1/tokens/{tokenId}/revoke", ADMIN, tokens::revoke),
+                get("/api/v1/users/{username}/identities", ADMIN, userIdentities::list),
+                post("/api/v1/users/{username}/identities", ADMIN, userIdentities::grant),
+                post("/api/v1/users/{username}/identities/revoke", ADMIN, userIdentities::revoke),
 
                 post("/api/v1/validate/pdf", ANY_ROLE, validate::validate)));
         routes.addAll(UiRoutes.routes(s));

@@ -135,8 +135,9 @@ public final class Services implements AutoCloseable {
         // PAdES B-T/B-LTA and CAdES B-T take their time-stamps from the TSA Signet uses itself: the
         // built-in one, or the external TSA named by tsa.externalUrl.
         TimestampSource timestamps = new DocumentTimestamps(timeStamps);
-        this.pdfSigner = new PdfSigner(timestamps, new SignetRevocationData(authorities, revocations), signingWorkDir, Clock.systemUTC());
-        this.cadesSigner = new CadesSigner(timestamps);
+        SignetRevocationData revocationData = new SignetRevocationData(authorities, revocations);
+        this.pdfSigner = new PdfSigner(timestamps, revocationData, signingWorkDir, Clock.systemUTC());
+        this.cadesSigner = new CadesSigner(timestamps, revocationData);
         this.anonymousRefusals = new AnonymousRefusals(securityEvents, metrics, Clock.systemUTC());
         this.dataKeys = new DataKeys(hsm.encryptionKeys(), new DataKeyStore(database), Clock.systemUTC());
         this.dataKeyJobs = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -189,7 +190,7 @@ public final class Services implements AutoCloseable {
                     .orElseGet(() -> auditKeys.generate(AUDIT_KEY_LABEL, KeyAlgorithm.EC_P256));
             StoreSettings settings = StoreSettings.defaults()
                     .withAuditSigner(new AuditSigner(auditKeys, auditKey), CHECKPOINT_INTERVAL);
-            Database db = Database.open(config.databaseFile(), settings);
+            Database db = Database.open(config.database(), settings);
             Services services = new Services(config, profiles, metrics, hsm, db);
             try {
                 upgraded.addAll(KeyPurposeUpgrade.all(hsm, services.cas.list().stream().map(CaRecord::keyLabel)
@@ -215,17 +216,31 @@ public final class Services implements AutoCloseable {
      * head on close would bless whatever it had just read).
      */
     public static AuditVerification verifyAudit(SignetConfig config, AuditExpectations rules) {
-        if (!java.nio.file.Files.isRegularFile(config.databaseFile())) {
-            throw new IllegalStateException("no Signet database at " + config.databaseFile()
-                    + " (run serve or init on that data directory first)");
-        }
+        requireExistingDatabase(config);
         try (Hsm hsm = Hsms.open(config.hsm().config())) {
             SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
             ScopedSigner auditKey = auditKeys.find(AUDIT_KEY_LABEL).orElseThrow(() -> new IllegalStateException(
                     "the HSM has no audit key '" + AUDIT_KEY_LABEL + "' (run serve or init first)"));
-            try (Database db = Database.open(config.databaseFile())) {
+            try (Database db = Database.open(config.database(), StoreSettings.defaults())) {
                 return new AuditLog(db).verify(new AuditSigner(auditKeys, auditKey).keys(), rules);
             }
+        }
+    }
+
+    /**
+     * Opens the database of an existing installation, without an audit key (for the commands that
+     * change one record). A SQLite file must exist already: a typo in {@code --data} must not
+     * create an empty CA. PostgreSQL databases are created by their administrator.
+     */
+    public static Database openExistingDatabase(SignetConfig config) {
+        requireExistingDatabase(config);
+        return Database.open(config.database(), StoreSettings.defaults());
+    }
+
+    private static void requireExistingDatabase(SignetConfig config) {
+        if (config.databaseFile() != null && !java.nio.file.Files.isRegularFile(config.databaseFile())) {
+            throw new IllegalStateException("no Signet database at " + config.databaseFile()
+                    + " (run serve or init on that data directory first)");
         }
     }
 

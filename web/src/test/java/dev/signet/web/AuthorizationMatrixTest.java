@@ -46,6 +46,8 @@ class AuthorizationMatrixTest {
     static String issuingId;
     static String serial;
     static String dataCiphertext;
+    /** A signer identity, granted to and withdrawn from the UI user matrix-signer by the admin routes. */
+    static String identity;
     static final Set<String> GRANTED = Set.of("signer");
     static final AtomicInteger counter = new AtomicInteger();
 
@@ -75,6 +77,10 @@ class AuthorizationMatrixTest {
         dataKeys.create("matrix-managed", "test");
         String signerId = server.server.services().access().findBySecret(tokens.get("signer")).orElseThrow().id();
         dataKeys.grant("matrix-use", signerId, true, true, "test");
+        identity = server.server.services().authorities().createSignerIdentity(issuingId, "document-signer", "CN=Matrix Signer",
+                dev.signet.hsm.KeyAlgorithm.EC_P256, "test").id();
+        server.server.services().access().createUser(new dev.signet.ca.store.UserRecord("matrix-signer",
+                dev.signet.web.auth.Passwords.hash("matrix password 1"), "signer", java.time.Instant.now(), false), "test");
         dataCiphertext = dataKeys.encrypt("matrix-use", new dev.signet.ca.DataKeys.Caller(signerId, "test"), new byte[4], Map.of());
     }
 
@@ -170,6 +176,11 @@ class AuthorizationMatrixTest {
                         () -> Map.of("name", "matrix " + counter.incrementAndGet(), "role", "auditor"), ADMIN, 201),
                 new Call("POST", "/api/v1/tokens/{tokenId}/revoke", () -> "/api/v1/tokens/" + freshTokenId() + "/revoke",
                         () -> Map.of(), ADMIN, 200),
+                new Call("GET", "/api/v1/users/{username}/identities", () -> "/api/v1/users/matrix-signer/identities", null, ADMIN, 200),
+                new Call("POST", "/api/v1/users/{username}/identities", () -> "/api/v1/users/matrix-signer/identities",
+                        () -> Map.of("identity", identity), ADMIN, 200),
+                new Call("POST", "/api/v1/users/{username}/identities/revoke", () -> "/api/v1/users/matrix-signer/identities/revoke",
+                        () -> Map.of("identity", identity), ADMIN, 200),
                 // any role may validate; a JSON body is past the role check and refused for its type
                 new Call("POST", "/api/v1/validate/pdf", () -> "/api/v1/validate/pdf", () -> Map.of(),
                         Set.of("admin", "officer", "signer", "auditor"), 415));

@@ -193,6 +193,28 @@ class SignPdfApiTest {
     }
 
     @Test
+    void the_sign_pdf_command_sends_a_visible_signature_with_an_image() throws Exception {
+        Path in = Files.write(tmp.resolve("cli-image-in.pdf"), onePagePdf());
+        Path png = Files.write(tmp.resolve("cli-logo.png"), image("png", 40, 20));
+        Path out = tmp.resolve("cli-image-out.pdf");
+        var ok = dev.signet.web.cli.CliRun.run("sign", "pdf", "--url", server.base, "--token", signer, "--identity", identity,
+                "--visible", "10,10,150,50", "--image", png.toString(), in.toString(), "-o", out.toString());
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(pdfsig(out).contains("Signature is Valid."));
+        try (var doc = org.apache.pdfbox.Loader.loadPDF(out.toFile())) {
+            var ap = doc.getSignatureFields().get(0).getWidgets().get(0).getAppearance().getNormalAppearance().getAppearanceStream();
+            int images = 0;
+            for (var name : ap.getResources().getXObjectNames()) {
+                images += ap.getResources().isImageXObject(name) ? 1 : 0;
+            }
+            assertEquals(1, images);
+        }
+        var refused = dev.signet.web.cli.CliRun.run("sign", "pdf", "--url", server.base, "--token", signer, "--identity", identity,
+                "--image", png.toString(), in.toString(), "-o", tmp.resolve("cli-no-rect.pdf").toString());
+        assertTrue(refused.exit() != 0 && refused.err().contains("--visible"), refused.err());
+    }
+
+    @Test
     void a_signer_may_not_use_an_identity_it_was_not_granted() throws Exception {
         String other = server.server.services().access().createToken("other", "signer", Set.of(), null, "test").secret();
         HttpResponse<byte[]> r = sign("?identity=" + identity, other, "application/pdf", onePagePdf());
@@ -229,17 +251,26 @@ class SignPdfApiTest {
     @Test
     void a_detached_cades_signature_over_any_file_verifies_with_openssl() throws Exception {
         byte[] content = "<invoice>42</invoice>".getBytes(StandardCharsets.UTF_8);
-        HttpRequest req = HttpRequest.newBuilder(URI.create(server.base + "/api/v1/sign/cades?identity=" + identity))
-                .header("Content-Type", "application/xml").header("Authorization", "Bearer " + signer)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(content)).build();
-        HttpResponse<byte[]> r = server.client.send(req, HttpResponse.BodyHandlers.ofByteArray());
-        assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
-        Path file = Files.write(tmp.resolve("invoice.xml"), content);
-        Path p7s = Files.write(tmp.resolve("invoice.p7s"), r.body());
-        Path root = Files.writeString(tmp.resolve("cades-root.pem"), rootPem);
-        String out = run("openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", p7s.toString(), "-content",
-                file.toString(), "-CAfile", root.toString(), "-purpose", "any", "-out", "/dev/null");
-        assertTrue(out.contains("Verification successful"), out);
+        for (String level : List.of("B-B", "B-LT")) {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(server.base + "/api/v1/sign/cades?identity=" + identity + "&level=" + level))
+                    .header("Content-Type", "application/xml").header("Authorization", "Bearer " + signer)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(content)).build();
+            HttpResponse<byte[]> r = server.client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+            Path file = Files.write(tmp.resolve("invoice.xml"), content);
+            Path p7s = Files.write(tmp.resolve("invoice.p7s"), r.body());
+            Path root = Files.writeString(tmp.resolve("cades-root.pem"), rootPem);
+            String out = run("openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", p7s.toString(), "-content",
+                    file.toString(), "-CAfile", root.toString(), "-purpose", "any", "-out", "/dev/null");
+            assertTrue(out.contains("Verification successful"), level + ": " + out);
+            if (level.equals("B-LT")) {
+                // Signet's own OCSP responses or CRLs for the signer's chain are in the SignedData.
+                var cms = new org.bouncycastle.cms.CMSSignedData(r.body());
+                int revocation = cms.getCRLs().getMatches(null).size() + cms.getOtherRevocationInfo(
+                        org.bouncycastle.asn1.cms.CMSObjectIdentifiers.id_ri_ocsp_response).getMatches(null).size();
+                assertTrue(revocation >= 1, "no revocation values at B-LT");
+            }
+        }
         assertNoTemporaryFilesLeft();
     }
 
@@ -271,5 +302,95 @@ class SignPdfApiTest {
     private static long signedCount() {
         return server.server.services().auditLog().list(0, 1000).items().stream()
                 .filter(e -> e.action().equals("document.signed")).count();
+    }
+
+    /** A multipart/form-data body of the given parts (name -> bytes), each sent as a file. */
+    private static HttpResponse<byte[]> signMultipart(String query, Map<String, byte[]> parts, String acceptEncoding) throws Exception {
+        String boundary = "signet-test-" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (var p : parts.entrySet()) {
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + p.getKey() + "\"; filename=\""
+                    + p.getKey() + ".bin\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            body.write(p.getValue());
+            body.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.base + "/api/v1/sign/pdf" + query))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Authorization", "Bearer " + signer)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        if (acceptEncoding != null) {
+            b.header("Accept-Encoding", acceptEncoding);
+        }
+        return server.client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static byte[] image(String format, int width, int height) throws Exception {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int x = 0; x < width; x++) {
+            img.setRGB(x, height / 2, 0x1f5fbf);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, format, out);
+        return out.toByteArray();
+    }
+
+    @Test
+    void a_visible_signature_shows_a_png_or_jpeg_sent_as_a_multipart_part_and_comes_back_with_its_true_length() throws Exception {
+        List<String> failures = new ArrayList<>();
+        for (String format : List.of("png", "jpeg")) {
+            HttpResponse<byte[]> r = signMultipart("?identity=" + identity + "&level=B-B&visibleRect=10,10,150,50",
+                    new java.util.LinkedHashMap<>(Map.of("pdf", onePagePdf(), "image", image(format, 60, 30))), "gzip, deflate, br");
+            if (r.statusCode() != 200) {
+                failures.add(format + ": " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
+                continue;
+            }
+            // A browser-like Accept-Encoding: the PDF is not compressed, so the Content-Length is the body's.
+            assertEquals(Long.toString(r.body().length), r.headers().firstValue("Content-Length").orElse(""));
+            assertTrue(r.headers().firstValue("Content-Encoding").isEmpty());
+            Path signed = Files.write(tmp.resolve("image-" + format + ".pdf"), r.body());
+            String report = pdfsig(signed);
+            if (!report.contains("Signature is Valid.")) {
+                failures.add(format + ": pdfsig " + report);
+            }
+            try (var doc = org.apache.pdfbox.Loader.loadPDF(signed.toFile())) {
+                var ap = doc.getSignatureFields().get(0).getWidgets().get(0).getAppearance().getNormalAppearance().getAppearanceStream();
+                int images = 0;
+                for (var name : ap.getResources().getXObjectNames()) {
+                    images += ap.getResources().isImageXObject(name) ? 1 : 0;
+                }
+                if (images != 1) {
+                    failures.add(format + ": " + images + " images in the appearance");
+                }
+            }
+        }
+        assertEquals(List.of(), failures);
+        assertNoTemporaryFilesLeft();
+    }
+
+    @Test
+    void an_image_that_is_not_png_or_jpeg_too_large_or_without_a_rectangle_is_refused_with_a_problem() throws Exception {
+        long signedBefore = signedCount();
+        byte[] oversized = new byte[dev.signet.signing.VisibleSignature.MAX_IMAGE_BYTES + 1];
+        System.arraycopy(image("png", 4, 4), 0, oversized, 0, 8);
+        record Case(String name, String query, Map<String, byte[]> parts, int status) {}
+        String visible = "?identity=" + identity + "&visibleRect=10,10,150,50";
+        List<Case> cases = List.of(
+                new Case("gif", visible, Map.of("pdf", onePagePdf(), "image", image("gif", 10, 10)), 400),
+                new Case("text", visible, Map.of("pdf", onePagePdf(), "image", "<svg/>".getBytes()), 400),
+                new Case("over 512 KiB", visible, Map.of("pdf", onePagePdf(), "image", oversized), 413),
+                new Case("larger than 2000 px", visible, Map.of("pdf", onePagePdf(), "image", image("png", 2100, 10)), 400),
+                new Case("no rectangle", "?identity=" + identity, Map.of("pdf", onePagePdf(), "image", image("png", 10, 10)), 400),
+                new Case("no pdf part", visible, Map.of("image", image("png", 10, 10)), 400));
+        List<String> failures = new ArrayList<>();
+        for (Case c : cases) {
+            HttpResponse<byte[]> r = signMultipart(c.query(), c.parts(), null);
+            if (r.statusCode() != c.status() || !r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")) {
+                failures.add(c.name() + ": " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals(List.of(), failures);
+        assertEquals(signedBefore, signedCount());
+        assertNoTemporaryFilesLeft();
     }
 }

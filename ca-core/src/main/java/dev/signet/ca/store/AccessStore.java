@@ -3,6 +3,7 @@ package dev.signet.ca.store;
 import static dev.signet.ca.store.schema.Tables.API_TOKEN;
 import static dev.signet.ca.store.schema.Tables.APP_USER;
 import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
+import static dev.signet.ca.store.schema.Tables.USER_IDENTITY_GRANT;
 
 import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.store.schema.tables.records.ApiTokenRow;
@@ -87,13 +88,7 @@ public final class AccessStore {
         AuditEvent event = new AuditEvent(actor, "token.create", "api-token", id, CanonicalJson.write(details));
         ApiToken token = db.write(w -> {
             for (String identity : ids) {
-                // {caId}.{serial}: a certificate this store holds (its key is in the HSM, which this store cannot see).
-                int dot = identity.lastIndexOf('.');
-                boolean known = dot > 0 && w.tx().fetchExists(CERTIFICATE, CERTIFICATE.CA_ID.eq(identity.substring(0, dot))
-                        .and(CERTIFICATE.SERIAL.eq(identity.substring(dot + 1))).and(CERTIFICATE.STATUS.ne("reserved")));
-                if (!known) {
-                    throw new InvalidRecordException("no signer identity '" + identity + "'");
-                }
+                requireIdentity(w, identity);
             }
             w.tx().insertInto(API_TOKEN)
                     .set(API_TOKEN.ID, id)
@@ -212,6 +207,77 @@ public final class AccessStore {
 
     public List<UserRecord> listUsers() {
         return db.read(dsl -> dsl.selectFrom(APP_USER).orderBy(APP_USER.USERNAME).fetch(AccessStore::toUser));
+    }
+
+    /**
+     * Grants a UI user of role {@code signer} the use of a signer identity ({@code caId.serial}).
+     * Granting one it holds already changes nothing and audits nothing.
+     *
+     * @throws NotFoundException      for an unknown user
+     * @throws InvalidRecordException for a user who is not a signer, an unknown identity, or one grant too many
+     */
+    public void grantIdentity(String username, String identity, String actor) {
+        VisibleText.name(identity, "an identity", 200);
+        Checks.notBlank(actor, "actor");
+        AuditEvent event = new AuditEvent(actor, "user.identity.grant", "user", username,
+                CanonicalJson.write(Map.of("identity", identity)));
+        db.write(w -> {
+            AppUserRow user = w.tx().selectFrom(APP_USER).where(APP_USER.USERNAME.eq(username)).fetchOne();
+            if (user == null) {
+                throw new NotFoundException("user", username);
+            }
+            if (!"signer".equals(user.getRole())) {
+                throw new InvalidRecordException("only signer users are granted identities (" + username + " is " + user.getRole() + ")");
+            }
+            requireIdentity(w, identity);
+            if (w.tx().fetchExists(USER_IDENTITY_GRANT, USER_IDENTITY_GRANT.USERNAME.eq(username)
+                    .and(USER_IDENTITY_GRANT.IDENTITY_ID.eq(identity)))) {
+                return null;
+            }
+            if (w.tx().fetchCount(USER_IDENTITY_GRANT, USER_IDENTITY_GRANT.USERNAME.eq(username)) >= MAX_IDENTITIES) {
+                throw new InvalidRecordException("a user is granted at most " + MAX_IDENTITIES + " identities");
+            }
+            w.tx().insertInto(USER_IDENTITY_GRANT)
+                    .set(USER_IDENTITY_GRANT.USERNAME, username)
+                    .set(USER_IDENTITY_GRANT.IDENTITY_ID, identity)
+                    .set(USER_IDENTITY_GRANT.GRANTED_AT, w.now().toEpochMilli())
+                    .set(USER_IDENTITY_GRANT.GRANTED_BY, actor)
+                    .execute();
+            w.audit(event);
+            return null;
+        });
+    }
+
+    /** Withdraws a grant; withdrawing one the user does not hold changes nothing and audits nothing. */
+    public void revokeIdentity(String username, String identity, String actor) {
+        Checks.notBlank(actor, "actor");
+        AuditEvent event = new AuditEvent(actor, "user.identity.revoke", "user", username,
+                CanonicalJson.write(Map.of("identity", identity == null ? "" : identity)));
+        db.write(w -> {
+            int removed = w.tx().deleteFrom(USER_IDENTITY_GRANT).where(USER_IDENTITY_GRANT.USERNAME.eq(username)
+                    .and(USER_IDENTITY_GRANT.IDENTITY_ID.eq(identity))).execute();
+            if (removed > 0) {
+                w.audit(event);
+            }
+            return null;
+        });
+    }
+
+    /** The identities a UI user may sign with, sorted. */
+    public List<String> identitiesOf(String username) {
+        return db.read(dsl -> dsl.select(USER_IDENTITY_GRANT.IDENTITY_ID).from(USER_IDENTITY_GRANT)
+                .where(USER_IDENTITY_GRANT.USERNAME.eq(username)).orderBy(USER_IDENTITY_GRANT.IDENTITY_ID)
+                .fetch(USER_IDENTITY_GRANT.IDENTITY_ID));
+    }
+
+    /** {caId}.{serial}: a certificate this store holds (its key is in the HSM, which this store cannot see). */
+    private static void requireIdentity(WriteContext w, String identity) {
+        int dot = identity.lastIndexOf('.');
+        boolean known = dot > 0 && w.tx().fetchExists(CERTIFICATE, CERTIFICATE.CA_ID.eq(identity.substring(0, dot))
+                .and(CERTIFICATE.SERIAL.eq(identity.substring(dot + 1))).and(CERTIFICATE.STATUS.ne("reserved")));
+        if (!known) {
+            throw new InvalidRecordException("no signer identity '" + identity + "'");
+        }
     }
 
     /** SHA-256 of a token's secret, lower-case hex: what the store keeps and looks up. */

@@ -83,7 +83,7 @@ public final class CertificateStore {
                 inserted = w.execute(w.hot().reserve, caId, serialHex, tbs, profile, requester, w.now().toEpochMilli(),
                         caId, selfSigned ? 1 : 0);
             } catch (SQLException e) {
-                if (e.getMessage() != null && e.getMessage().contains("FOREIGN KEY")) {
+                if (SqlErrors.is(e, SqlErrors.FOREIGN_KEY_VIOLATION)) {
                     throw new NotFoundException("CA", caId);
                 }
                 throw new StoreException("cannot reserve serial " + serialHex + ": " + e.getMessage(), e);

@@ -1,28 +1,22 @@
 package dev.signet.ca.store;
 
+import static dev.signet.ca.store.schema.Tables.AUDIT_CHECKPOINT;
+import static dev.signet.ca.store.schema.Tables.AUDIT_ENTRY;
+
 import dev.signet.ca.audit.AuditSigner;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
-import org.jooq.conf.Settings;
-import org.jooq.impl.DSL;
-import org.sqlite.SQLiteConfig;
 
 /**
- * The SQLite database behind the stores: opened in WAL mode with foreign keys on, a busy timeout
- * and durable commits ({@code synchronous=FULL}); the versioned migrations are applied on open.
- * All writes go through one writer thread with group commit ({@link WriteQueue}); reads use a small
- * pool of their own connections, which WAL lets run beside the writer. Only the store classes of
+ * The database behind the stores: the SQLite file of one process, or a PostgreSQL database that
+ * several nodes share ({@link DatabaseConfig}); the versioned migrations are applied on open.
+ * All writes of this process go through one writer thread with group commit ({@link WriteQueue});
+ * reads use connections of their own, which run beside the writer. Only the store classes of
  * this package touch it.
  */
 public final class Database implements AutoCloseable {
@@ -35,36 +29,28 @@ public final class Database implements AutoCloseable {
         System.setProperty("org.jooq.no-tips", "true");
     }
 
-    private final Path file;
+    private final DatabaseConfig config;
     private final StoreSettings settings;
-    private final Connection writeConnection;
+    private final Connections connections;
     private final WriteQueue writes;
-    private final HotStatements hot;
-    private final List<Connection> readConnections = new ArrayList<>();
-    private final BlockingQueue<DSLContext> readers;
 
-    private Database(Path file, StoreSettings settings) throws SQLException {
-        this.file = file;
+    private Database(DatabaseConfig config, StoreSettings settings) throws SQLException {
+        this.config = config;
         this.settings = settings;
-        this.writeConnection = connect(file, settings, true);
+        this.connections = Connections.open(config, settings);
+        WriterConnection writer = new WriterConnection(connections);
         try {
-            Migrations.apply(writeConnection);
-            this.readers = new ArrayBlockingQueue<>(settings.readConnections());
-            for (int i = 0; i < settings.readConnections(); i++) {
-                Connection c = connect(file, settings, false);
-                readConnections.add(c);
-                readers.add(DSL.using(c, SQLDialect.SQLITE, jooqSettings()));
-            }
+            Migrations.apply(connections.migrations(), connections.dialect());
+            writer.open(); // fail the start, not the first write, if the database cannot be written
         } catch (SQLException | RuntimeException e) {
-            closeQuietly();
+            writer.close();
+            connections.close();
             throw e;
         }
         if (settings.auditSigner() != null) {
             warnIfHeadUnsigned();
         }
-        DSLContext writer = DSL.using(writeConnection, SQLDialect.SQLITE, jooqSettings());
-        this.hot = new HotStatements(writeConnection, writer);
-        this.writes = new WriteQueue(writer, hot, settings);
+        this.writes = new WriteQueue(writer, settings);
     }
 
     /**
@@ -72,17 +58,12 @@ public final class Database implements AutoCloseable {
      * not clean, or someone removed the last checkpoint. The next checkpoint will cover those entries,
      * so say so now: compare with the last checkpoint logged before the stop.
      */
-    private void warnIfHeadUnsigned() throws SQLException {
-        long head;
-        long signed;
-        try (java.sql.Statement st = writeConnection.createStatement()) {
-            try (java.sql.ResultSet r = st.executeQuery("SELECT coalesce(max(seq), 0) FROM audit_entry")) {
-                head = r.next() ? r.getLong(1) : 0;
-            }
-            try (java.sql.ResultSet r = st.executeQuery("SELECT coalesce(max(seq), 0) FROM audit_checkpoint")) {
-                signed = r.next() ? r.getLong(1) : 0;
-            }
-        }
+    private void warnIfHeadUnsigned() {
+        long[] heads = read(dsl -> new long[] {
+            dsl.select(org.jooq.impl.DSL.coalesce(org.jooq.impl.DSL.max(AUDIT_ENTRY.SEQ), 0L)).from(AUDIT_ENTRY).fetchOne(0, Long.class),
+            dsl.select(org.jooq.impl.DSL.coalesce(org.jooq.impl.DSL.max(AUDIT_CHECKPOINT.SEQ), 0L)).from(AUDIT_CHECKPOINT).fetchOne(0, Long.class)});
+        long head = heads[0];
+        long signed = heads[1];
         if (head > signed) {
             LOG.warn("audit chain: entries {} to {} are not covered by a signed checkpoint: the last stop was not clean, "
                     + "entries were written without the audit key, or a checkpoint was removed. The next checkpoint will "
@@ -97,22 +78,45 @@ public final class Database implements AutoCloseable {
 
     /** Opens (creating if needed) the database file and brings its schema up to date. */
     public static Database open(Path file, StoreSettings settings) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null && !Files.isDirectory(parent)) {
-                OwnerOnly.directory(parent);
+        return open(DatabaseConfig.sqlite(file), settings);
+    }
+
+    /** Opens the configured database (creating a SQLite file if needed) and brings its schema up to date. */
+    public static Database open(DatabaseConfig config, StoreSettings settings) {
+        if (config instanceof DatabaseConfig.Sqlite sqlite) {
+            Path file = sqlite.file();
+            try {
+                Path parent = file.toAbsolutePath().getParent();
+                if (parent != null && !Files.isDirectory(parent)) {
+                    OwnerOnly.directory(parent);
+                }
+                OwnerOnly.databaseFiles(file);
+            } catch (java.io.IOException e) {
+                throw new StoreException("cannot create the directory for " + file, e);
             }
-            OwnerOnly.databaseFiles(file);
-            return new Database(file, settings);
+        }
+        try {
+            return new Database(config, settings);
         } catch (SQLException e) {
-            throw new StoreException("cannot open the database " + file + ": " + e.getMessage(), e);
-        } catch (java.io.IOException e) {
-            throw new StoreException("cannot create the directory for " + file, e);
+            throw new StoreException("cannot open the database " + config.describe() + ": " + e.getMessage(), e);
         }
     }
 
+    /** The SQLite file; for a PostgreSQL database there is none. */
     public Path file() {
-        return file;
+        if (config instanceof DatabaseConfig.Sqlite sqlite) {
+            return sqlite.file();
+        }
+        throw new IllegalStateException("a PostgreSQL database has no file");
+    }
+
+    public DatabaseConfig config() {
+        return config;
+    }
+
+    /** Whether this is a database that several Signet processes may share (PostgreSQL). */
+    public boolean shared() {
+        return config instanceof DatabaseConfig.Postgres;
     }
 
     StoreSettings settings() {
@@ -171,7 +175,7 @@ public final class Database implements AutoCloseable {
      * (a count and a page, checkpoints and entries) see one snapshot while the writer goes on.
      */
     <T> T read(Function<DSLContext, T> query) {
-        return onReader(dsl -> dsl.transactionResult(tx -> query.apply(DSL.using(tx))));
+        return onReader(dsl -> dsl.transactionResult(tx -> query.apply(org.jooq.impl.DSL.using(tx))));
     }
 
     /**
@@ -183,21 +187,15 @@ public final class Database implements AutoCloseable {
         return onReader(query);
     }
 
-    /** Borrows a read connection for {@code work} and always gives it back. */
+    /** Runs {@code work} on a read connection, which is always given back. */
     private <T> T onReader(Function<DSLContext, T> work) {
-        DSLContext dsl;
         try {
-            dsl = readers.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while waiting for a database connection");
-        }
-        try {
-            return work.apply(dsl);
+            return connections.onReader(work);
         } catch (org.jooq.exception.DataAccessException e) {
+            if (SqlErrors.is(e, SqlErrors.CONNECTION)) {
+                throw new DatabaseUnavailableException("the database is unavailable; try again shortly", e);
+            }
             throw new StoreException("database read failed: " + e.getMessage(), e);
-        } finally {
-            readers.add(dsl);
         }
     }
 
@@ -226,40 +224,6 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         writes.close();
-        hot.close();
-        closeQuietly();
-    }
-
-    private void closeQuietly() {
-        for (Connection c : readConnections) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // closing; nothing left to do with it
-            }
-        }
-        try {
-            writeConnection.close();
-        } catch (SQLException ignored) {
-            // closing; nothing left to do with it
-        }
-    }
-
-    private static Settings jooqSettings() {
-        return new Settings().withExecuteLogging(false).withRenderSchema(false);
-    }
-
-    private static Connection connect(Path file, StoreSettings settings, boolean writer) throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.enforceForeignKeys(true);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, settings.busyTimeout().toMillis()));
-        if (writer) {
-            // Take the write lock when the transaction begins, so reading the audit chain head and
-            // appending to it cannot interleave with another process's writer.
-            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        }
-        return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        connections.close();
     }
 }

@@ -54,8 +54,10 @@ final class HotStatements implements AutoCloseable {
     final PreparedStatement savepoint;
     final PreparedStatement rollbackToSavepoint;
     final PreparedStatement releaseSavepoint;
+    /** Serialises write transactions across processes ({@link Dialect#writerLock()}); null where the database does. */
+    private final PreparedStatement writerLock;
 
-    HotStatements(Connection connection, DSLContext dsl) throws SQLException {
+    HotStatements(Connection connection, DSLContext dsl, Dialect dialect) throws SQLException {
         reserve = connection.prepareStatement(dsl.render(dsl.insertInto(CERTIFICATE,
                         CERTIFICATE.CA_ID, CERTIFICATE.SERIAL, CERTIFICATE.STATUS, CERTIFICATE.TBS_DER,
                         CERTIFICATE.PROFILE, CERTIFICATE.REQUESTER, CERTIFICATE.RESERVED_AT)
@@ -107,12 +109,23 @@ final class HotStatements implements AutoCloseable {
         savepoint = connection.prepareStatement("SAVEPOINT signet_write");
         rollbackToSavepoint = connection.prepareStatement("ROLLBACK TO SAVEPOINT signet_write");
         releaseSavepoint = connection.prepareStatement("RELEASE SAVEPOINT signet_write");
+        writerLock = dialect.writerLock() == null ? null : connection.prepareStatement(dialect.writerLock());
+    }
+
+    /** Call first in every write transaction: until it commits, no other process's writer runs. */
+    void lockWriters() throws SQLException {
+        if (writerLock != null) {
+            writerLock.execute();
+        }
     }
 
     @Override
     public void close() {
         for (PreparedStatement p : new PreparedStatement[] {reserve, storeReserved, appendAudit, recordTimestamp, countTimestamp, chainHead,
-                lastCheckpointSeq, savepoint, rollbackToSavepoint, releaseSavepoint}) {
+                lastCheckpointSeq, savepoint, rollbackToSavepoint, releaseSavepoint, writerLock}) {
+            if (p == null) {
+                continue;
+            }
             try {
                 p.close();
             } catch (SQLException ignored) {

@@ -1,112 +1,90 @@
 package dev.signet.ca.store;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HexFormat;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateResult;
 
 /**
- * Applies the versioned schema scripts {@code db/migration/V<n>__<name>.sql} in order and records
- * each in {@code schema_version} with its SHA-256, all in one transaction. A script that changed
- * after it was applied stops the start-up: the schema on disk would no longer be what the code
- * was generated from. (Flyway would do the same; a forty-line runner needs no extra dependency
- * and no SQLite-specific Flyway module.)
+ * Brings the schema up to date with Flyway: {@code db/migration} holds the SQLite scripts,
+ * {@code db/postgresql} their PostgreSQL translations under the same versions. On PostgreSQL
+ * Flyway holds an advisory lock while it migrates, so two nodes starting at once apply each
+ * script once. A script that changed after it was applied stops the start (Flyway validates
+ * checksums): the schema would no longer be what the code was generated from.
+ *
+ * <p>SQLite files written before Flyway carry the versions in {@code schema_version}
+ * ({@link LegacySchemaVersion}); they are baselined at their newest version, so only the
+ * scripts after it run.
  */
 final class Migrations {
 
-    /** Every script, in order. Append only; never edit a script that has shipped. */
-    static final List<String> SCRIPTS = List.of("V1__store.sql", "V2__audit_object_index.sql", "V3__ui_session.sql",
-            "V6__revocation.sql", "V7__tsa.sql", "V9__certificate_issued_index.sql", "V10__data_keys.sql");
+    static final String HISTORY_TABLE = "flyway_schema_history";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Migrations.class);
 
     private Migrations() {
     }
 
-    static void apply(Connection c) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
+    static void apply(DataSource source, Dialect dialect) {
+        FluentConfiguration flyway = Flyway.configure()
+                .dataSource(source)
+                .locations(dialect.migrations())
+                .table(HISTORY_TABLE)
+                .validateMigrationNaming(true)
+                .cleanDisabled(true);
         try {
-            try (Statement s = c.createStatement()) {
-                s.executeUpdate("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, "
-                        + "script VARCHAR(200) NOT NULL, sha256 VARCHAR(64) NOT NULL, applied_at BIGINT NOT NULL)");
-            }
-            Map<Integer, String> applied = new HashMap<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version, sha256 FROM schema_version")) {
-                while (rs.next()) {
-                    applied.put(rs.getInt(1), rs.getString(2));
+            if (dialect == Dialect.SQLITE) {
+                Integer legacy = legacyVersion(source);
+                if (legacy != null) {
+                    flyway = flyway.baselineOnMigrate(true).baselineVersion(String.valueOf(legacy))
+                            .baselineDescription("schema_version " + legacy + " (before Flyway)");
                 }
             }
-            for (String script : SCRIPTS) {
-                int version = version(script);
-                String sql = load(script);
-                String sha = sha256(sql);
-                String known = applied.get(version);
-                if (known != null) {
-                    if (!known.equals(sha)) {
-                        throw new StoreException("migration " + script + " changed after it was applied to this database");
-                    }
-                    continue;
-                }
-                try (Statement s = c.createStatement()) {
-                    s.executeUpdate(sql); // the SQLite driver runs every statement in the script
-                }
-                try (PreparedStatement p = c.prepareStatement(
-                        "INSERT INTO schema_version (version, script, sha256, applied_at) VALUES (?, ?, ?, ?)")) {
-                    p.setInt(1, version);
-                    p.setString(2, script);
-                    p.setString(3, sha);
-                    p.setLong(4, System.currentTimeMillis());
-                    p.executeUpdate();
-                }
+            MigrateResult result = flyway.load().migrate();
+            if (result.migrationsExecuted > 0) {
+                // Flyway's own lines are turned down (one per script on every open); this one stays.
+                LOG.info("database schema: applied {} migration(s), now at version {}", result.migrationsExecuted,
+                        result.targetSchemaVersion);
             }
-            int newest = version(SCRIPTS.get(SCRIPTS.size() - 1));
-            for (int v : applied.keySet()) {
-                if (v > newest) {
-                    throw new StoreException("the database has schema version " + v + ", newer than this program knows");
-                }
-            }
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
+        } catch (FlywayException e) {
+            throw new StoreException("cannot bring the database schema up to date: " + e.getMessage(), e);
         }
     }
 
-    static int version(String script) {
-        int sep = script.indexOf("__");
-        if (!script.startsWith("V") || sep < 2) {
-            throw new IllegalStateException("bad migration name " + script);
-        }
-        return Integer.parseInt(script.substring(1, sep));
-    }
-
-    static String load(String script) {
-        try (InputStream in = Migrations.class.getResourceAsStream("/db/migration/" + script)) {
-            if (in == null) {
-                throw new IllegalStateException("migration " + script + " is not on the class path");
+    /** The version recorded by the old runner, if the file has its table and no Flyway history yet. */
+    private static Integer legacyVersion(DataSource source) {
+        try (Connection c = source.getConnection()) {
+            if (!hasTable(c, LegacySchemaVersion.TABLE) || hasTable(c, HISTORY_TABLE)) {
+                return null;
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read migration " + script, e);
+            return LegacySchemaVersion.check(c);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the schema version: " + e.getMessage(), e);
         }
     }
 
-    private static String sha256(String sql) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(sql.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    private static boolean hasTable(Connection c, String name) throws SQLException {
+        DatabaseMetaData meta = c.getMetaData();
+        try (ResultSet r = meta.getTables(null, null, name, new String[] {"TABLE"})) {
+            return r.next();
         }
+    }
+
+    /** For tests: the versions Flyway has recorded as applied (a baseline counts), in order. */
+    static java.util.List<String> appliedVersions(Connection c) throws SQLException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT version FROM " + HISTORY_TABLE
+                        + " WHERE success = TRUE AND version IS NOT NULL ORDER BY installed_rank")) {
+            while (r.next()) {
+                out.add(r.getString(1));
+            }
+        }
+        return out;
     }
 }

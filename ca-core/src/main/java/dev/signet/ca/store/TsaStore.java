@@ -111,7 +111,7 @@ public final class TsaStore {
                     throw new NotFoundException("active TSA", token.tsaName());
                 }
             } catch (SQLException e) {
-                if (e.getMessage() != null && e.getMessage().contains("FOREIGN KEY")) {
+                if (SqlErrors.is(e, SqlErrors.FOREIGN_KEY_VIOLATION)) {
                     throw new NotFoundException("TSA", token.tsaName());
                 }
                 throw new StoreException("cannot record time-stamp token " + serialHex + ": " + e.getMessage(), e);

@@ -48,8 +48,7 @@ final class WriteQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteQueue.class);
     private static final Pending<Void> STOP = new Pending<>(w -> null, new CompletableFuture<>());
 
-    private final DSLContext dsl;
-    private final HotStatements hot;
+    private final WriterConnection writer;
     private final int maxBatch;
     private final AuditSigner signer;
     private final int checkpointInterval;
@@ -62,9 +61,8 @@ final class WriteQueue implements AutoCloseable {
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
 
-    WriteQueue(DSLContext dsl, HotStatements hot, StoreSettings settings) {
-        this.dsl = dsl;
-        this.hot = hot;
+    WriteQueue(WriterConnection writer, StoreSettings settings) {
+        this.writer = writer;
         this.maxBatch = settings.maxBatch();
         this.signer = settings.auditSigner();
         this.checkpointInterval = settings.checkpointInterval();
@@ -166,13 +164,48 @@ final class WriteQueue implements AutoCloseable {
      * -1 if the batch failed (and so changed nothing).
      */
     private long runBatch(List<Pending<?>> batch) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tryBatch(batch);
+            } catch (RetryableBatchFailure e) {
+                if (attempt == MAX_ATTEMPTS) {
+                    return failBatch(batch, e.getCause());
+                }
+                LOG.info("write batch of {} hit a serialization failure or deadlock; running it again", batch.size());
+            }
+        }
+    }
+
+    /** A whole batch runs again after a serialization failure or a deadlock (SQLSTATE 40001, 40P01). */
+    private static final int MAX_ATTEMPTS = 3;
+
+    private static final class RetryableBatchFailure extends RuntimeException {
+        RetryableBatchFailure(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    private long failBatch(List<Pending<?>> batch, Throwable commitFailure) {
+        StoreException failure = SqlErrors.is(commitFailure, SqlErrors.CONNECTION)
+                ? new DatabaseUnavailableException("the database is unavailable; the write was not confirmed, try again shortly", commitFailure)
+                : new StoreException("the write transaction failed; nothing of it was stored", commitFailure);
+        for (Pending<?> p : batch) {
+            p.done().completeExceptionally(failure);
+        }
+        return -1;
+    }
+
+    private long tryBatch(List<Pending<?>> batch) {
         Object[] results = new Object[batch.size()];
         Throwable[] failures = new Throwable[batch.size()];
         long[] unsigned = {0};
         signedInBatch.clear();
         try {
-            dsl.transaction(outer -> {
+            writer.open();
+            HotStatements hot = writer.hot();
+            writer.dsl().transaction(outer -> {
                 DSLContext tx = DSL.using(outer);
+                hot.lockWriters();
                 Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
                 AuditAppender audit = AuditAppender.resume(hot);
                 WriteContext context = new WriteContext(tx, hot, audit, now);
@@ -203,12 +236,13 @@ final class WriteQueue implements AutoCloseable {
                 }
                 unsigned[0] = audit.uncheckpointed();
             });
-        } catch (RuntimeException | Error commitFailure) {
-            StoreException failure = new StoreException("the write transaction failed; nothing of it was stored", commitFailure);
-            for (Pending<?> p : batch) {
-                p.done().completeExceptionally(failure);
+        } catch (java.sql.SQLException | RuntimeException | Error commitFailure) {
+            // The writer goes on: a lost connection is reopened by the next batch.
+            writer.afterFailure(commitFailure);
+            if (SqlErrors.is(commitFailure, SqlErrors.RETRY)) {
+                throw new RetryableBatchFailure(commitFailure);
             }
-            return -1;
+            return failBatch(batch, commitFailure);
         }
         commits.incrementAndGet();
         for (AuditCheckpoint cp : signedInBatch) {
@@ -250,6 +284,7 @@ final class WriteQueue implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        writer.close();
         List<Pending<?>> late = new ArrayList<>();
         queue.drainTo(late);
         for (Pending<?> p : late) {

@@ -14,6 +14,7 @@ import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateRecord;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.Database;
+import dev.signet.ca.store.TestDatabases;
 import dev.signet.hsm.Hsm;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.SecretSource;
@@ -49,7 +50,7 @@ class PreparedCertificateTest {
     @BeforeEach
     void setUp() {
         hsm = SoftwareHsm.open(dir.resolve("hsm"), new SecretSource.Env("P", Map.of("P", "prepared certificate test")));
-        db = Database.open(dir.resolve("signet.db"));
+        db = TestDatabases.open(dir.resolve("signet.db"));
         CaStore cas = new CaStore(db);
         certs = new CertificateStore(db);
         SecureRandom random = new SecureRandom();

@@ -33,7 +33,7 @@ class AccessStoreTest {
 
     @BeforeEach
     void open() {
-        db = Database.open(dir.resolve("signet.db"));
+        db = TestDatabases.open(dir.resolve("signet.db"));
         access = new AccessStore(db);
         audit = new AuditLog(db);
     }
@@ -73,12 +73,12 @@ class AccessStoreTest {
                 assertFalse(bytes.contains(issued.secret().substring(4)), f + " holds the token");
             }
         }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("signet.db"));
+        try (Connection c = TestDatabases.connect(dir.resolve("signet.db"));
              ResultSet rs = c.createStatement().executeQuery("SELECT token_hash FROM api_token")) {
             rs.next();
             assertEquals(sha, rs.getString(1));
         }
-        db = Database.open(dir.resolve("signet.db"));
+        db = TestDatabases.open(dir.resolve("signet.db"));
     }
 
     @Test

@@ -82,7 +82,7 @@ class AuditChainTamperTest {
     }
 
     private Database open() {
-        return Database.open(file, StoreSettings.defaults().withAuditSigner(signer, 5));
+        return TestDatabases.open(file, StoreSettings.defaults().withAuditSigner(signer, 5));
     }
 
     private AuditVerification verify() {
@@ -92,7 +92,7 @@ class AuditChainTamperTest {
     }
 
     private void sql(String statement) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+        try (Connection c = TestDatabases.connect(file); Statement s = c.createStatement()) {
             s.executeUpdate(statement);
         }
     }
@@ -159,7 +159,7 @@ class AuditChainTamperTest {
     void swapped_contents_keeping_seq_are_found_at_the_first_of_them() throws SQLException {
         writeTwentyEntries();
         // Move entry 4's payload and hash to 5 and back: each row keeps its seq, the order of events changes.
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+        try (Connection c = TestDatabases.connect(file)) {
             Object[][] rows = new Object[2][];
             for (int i = 0; i < 2; i++) {
                 try (PreparedStatement p = c.prepareStatement("SELECT at, actor, action, object_type, object_id, details, hash FROM audit_entry WHERE seq = ?")) {
@@ -189,7 +189,7 @@ class AuditChainTamperTest {
         writeTwentyEntries();
         // An attacker who edits entry 8 and recomputes every later hash keeps the chain consistent;
         // only the checkpoint signed at entry 10 (with a key the attacker does not have) catches it.
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+        try (Connection c = TestDatabases.connect(file)) {
             c.createStatement().executeUpdate("UPDATE audit_entry SET actor = 'mallory' WHERE seq = 8");
             byte[] previous;
             try (ResultSet rs = c.createStatement().executeQuery("SELECT hash FROM audit_entry WHERE seq = 7")) {
@@ -220,7 +220,7 @@ class AuditChainTamperTest {
     @Test
     void a_forged_checkpoint_signature_is_detected() throws SQLException {
         writeTwentyEntries();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Connection c = TestDatabases.connect(file);
              PreparedStatement p = c.prepareStatement("UPDATE audit_checkpoint SET signature = ? WHERE seq = 15")) {
             // A well-formed ECDSA signature by another key over the same statement.
             SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
@@ -256,7 +256,7 @@ class AuditChainTamperTest {
         // Interval 1000 is never reached here: only the delay can cause the checkpoint.
         StoreSettings settings = StoreSettings.defaults().withAuditSigner(signer, 1000)
                 .withCheckpointMaxDelay(java.time.Duration.ofSeconds(1));
-        try (Database db = Database.open(file, settings)) {
+        try (Database db = TestDatabases.open(file, settings)) {
             new CaStore(db).create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root"));
             AuditLog log = new AuditLog(db);
             assertEquals(0, log.checkpoints().size(), "not yet: the delay has not passed");
@@ -283,13 +283,13 @@ class AuditChainTamperTest {
 
     @Test
     void without_an_audit_key_the_chain_is_still_checked() throws SQLException {
-        try (Database db = Database.open(file)) {
+        try (Database db = TestDatabases.open(file)) {
             new CaStore(db).create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root"));
             new CaStore(db).create(Fixtures.rootCa("sub"), AuditEvent.of("admin", "ca.create", "ca", "sub"));
             assertTrue(new AuditLog(db).verify().intact());
         }
         sql("UPDATE audit_entry SET object_id = 'other' WHERE seq = 2");
-        try (Database db = Database.open(file)) {
+        try (Database db = TestDatabases.open(file)) {
             AuditVerification v = new AuditLog(db).verify();
             assertFalse(v.intact());
             assertEquals(2, v.firstBreak().seq());
@@ -299,7 +299,7 @@ class AuditChainTamperTest {
 
     /** Edits entry 8 and recomputes every later hash, as an attacker with the file can. */
     private void rewriteFromEntryEight() throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+        try (Connection c = TestDatabases.connect(file)) {
             c.createStatement().executeUpdate("UPDATE audit_entry SET actor = 'mallory' WHERE seq = 8");
             byte[] previous;
             try (ResultSet rs = c.createStatement().executeQuery("SELECT hash FROM audit_entry WHERE seq = 7")) {
@@ -330,7 +330,7 @@ class AuditChainTamperTest {
     }
 
     private byte[] entryHash(long seq) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Connection c = TestDatabases.connect(file);
              PreparedStatement p = c.prepareStatement("SELECT hash FROM audit_entry WHERE seq = ?")) {
             p.setLong(1, seq);
             try (ResultSet rs = p.executeQuery()) {
@@ -341,7 +341,7 @@ class AuditChainTamperTest {
     }
 
     private AuditVerification verify(AuditExpectations expectations) {
-        try (Database db = Database.open(file)) {
+        try (Database db = TestDatabases.open(file)) {
             return new AuditLog(db).verify(signer.keys(), expectations);
         }
     }
@@ -392,7 +392,7 @@ class AuditChainTamperTest {
     /** Recomputes the hash of the entry {@code seq} from its predecessor's. */
     private void rewriteLast(long seq) throws SQLException {
         byte[] previous = seq == 1 ? AuditChain.GENESIS : entryHash(seq - 1);
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+        try (Connection c = TestDatabases.connect(file)) {
             try (PreparedStatement p = c.prepareStatement("SELECT at, actor, action, object_type, object_id, details FROM audit_entry WHERE seq = ?")) {
                 p.setLong(1, seq);
                 try (ResultSet rs = p.executeQuery()) {
@@ -449,7 +449,7 @@ class AuditChainTamperTest {
         rewriteFromEntryEight();
         // The worst case: the attacker got the audit key to sign the rewritten chain.
         sql("DELETE FROM audit_checkpoint WHERE seq >= 10");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Connection c = TestDatabases.connect(file);
              PreparedStatement p = c.prepareStatement("INSERT INTO audit_checkpoint VALUES (?, ?, ?, ?, ?, ?)")) {
             for (long seq = 10; seq <= 20; seq += 5) {
                 var cp = signer.sign(seq, entryHash(seq), Fixtures.T0);
@@ -476,7 +476,7 @@ class AuditChainTamperTest {
         SigningKeys caKeys = hsm.signingKeys(KeyPurpose.CA);
         dev.signet.hsm.ScopedSigner caKey = caKeys.find("ca-root").orElseGet(() -> caKeys.generate("ca-root", KeyAlgorithm.EC_P256));
         sql("DELETE FROM audit_checkpoint WHERE seq >= 10");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Connection c = TestDatabases.connect(file);
              PreparedStatement p = c.prepareStatement("INSERT INTO audit_checkpoint VALUES (?, ?, ?, ?, ?, ?)")) {
             for (long seq = 10; seq <= 20; seq += 5) {
                 // The CA key signs the checkpoint's bytes as if they were a certificate's.

@@ -16,7 +16,7 @@ class CaStoreTest {
 
     @Test
     void cas_are_created_found_listed_and_updated_with_audit_entries() {
-        try (Database db = Database.open(dir.resolve("signet.db"))) {
+        try (Database db = TestDatabases.open(dir.resolve("signet.db"))) {
             CaStore cas = new CaStore(db);
             CaRecord root = Fixtures.rootCa("root");
             cas.create(root, AuditEvent.of("admin", "ca.create", "ca", "root"));
@@ -36,7 +36,7 @@ class CaStoreTest {
 
     @Test
     void refused_ca_changes_write_nothing() {
-        try (Database db = Database.open(dir.resolve("signet.db"))) {
+        try (Database db = TestDatabases.open(dir.resolve("signet.db"))) {
             CaStore cas = new CaStore(db);
             cas.create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root"));
             assertThrows(AlreadyExistsException.class, () -> cas.create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root")));

@@ -28,7 +28,7 @@ class CertificateStoreTest {
 
     @BeforeEach
     void open() {
-        db = Database.open(dir.resolve("signet.db"));
+        db = TestDatabases.open(dir.resolve("signet.db"));
         certs = new CertificateStore(db);
         audit = new AuditLog(db);
         CaStore cas = new CaStore(db);

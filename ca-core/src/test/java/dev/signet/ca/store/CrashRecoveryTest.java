@@ -18,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills a writing process mid-stream (SIGKILL, no shutdown hook) and reopens its database: every
  * certificate whose store had returned is there, complete, and the audit chain is unbroken.
  */
+/** About the SQLite file itself; the PostgreSQL side has PostgresDatabaseTest. */
+@org.junit.jupiter.api.Tag("sqlite-only")
 class CrashRecoveryTest {
 
     @TempDir

@@ -23,6 +23,8 @@ import org.jooq.Table;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** About the SQLite file itself; the PostgreSQL side has PostgresDatabaseTest. */
+@org.junit.jupiter.api.Tag("sqlite-only")
 class DatabaseSchemaTest {
 
     @TempDir
@@ -84,37 +86,61 @@ class DatabaseSchemaTest {
         try (Database db = Database.open(file)) {
             new CaStore(db).create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root"));
         }
+        List<String> first;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            first = Migrations.appliedVersions(c);
+        }
         try (Database db = Database.open(file)) {
             assertTrue(new CaStore(db).find("root").isPresent());
         }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM schema_version")) {
-            rs.next();
-            assertEquals(Migrations.SCRIPTS.size(), rs.getInt(1));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            assertEquals(first, Migrations.appliedVersions(c));
+            assertTrue(first.containsAll(List.of("1", "2", "3", "6", "7", "9", "10")), first.toString());
         }
     }
 
     @Test
-    void a_database_at_an_older_version_is_brought_up_to_date_on_open() throws SQLException {
+    void a_database_written_by_the_runner_before_flyway_is_baselined_and_brought_up_to_date() throws SQLException {
         Path file = dir.resolve("signet.db");
-        Database.open(file).close();
-        // Make it look like a database written before V2 existed.
+        // What the old runner left after its first three scripts, with a CA in it.
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
-            s.executeUpdate("DROP INDEX audit_entry_by_object");
-            s.executeUpdate("DELETE FROM schema_version WHERE version = 2");
+            s.executeUpdate("CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, script VARCHAR(200) NOT NULL, "
+                    + "sha256 VARCHAR(64) NOT NULL, applied_at BIGINT NOT NULL)");
+            for (String script : LegacySchemaVersion.SCRIPTS.subList(0, 3)) {
+                String sql = LegacySchemaVersion.load(script);
+                s.executeUpdate(sql);
+                s.executeUpdate("INSERT INTO schema_version VALUES (" + LegacySchemaVersion.version(script) + ", '" + script
+                        + "', '" + LegacySchemaVersion.sha256(sql) + "', 0)");
+            }
+            s.executeUpdate("INSERT INTO ca (id, name, status, key_label, key_backend, key_algorithm, created_at) "
+                    + "VALUES ('old', 'Old CA', 'pending', 'k', 'software', 'EC_P256', 0)");
         }
+        try (Database db = Database.open(file)) {
+            assertEquals("Old CA", new CaStore(db).find("old").orElseThrow().name());
+            // V6 (revocation) ran: its table exists and answers.
+            assertEquals(0, (int) db.read(dsl -> dsl.fetchCount(dev.signet.ca.store.schema.Tables.REVOCATION_STATE)));
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            List<String> applied = Migrations.appliedVersions(c);
+            assertEquals("3", applied.get(0), "baselined at the old runner's newest version: " + applied);
+            assertTrue(applied.containsAll(List.of("6", "7", "9", "10")), applied.toString());
+            assertTrue(!applied.contains("1") && !applied.contains("2"), applied.toString());
+        }
+        // and it opens again like any other
         Database.open(file).close();
+    }
+
+    @Test
+    void a_database_of_the_old_runner_whose_script_changed_is_refused() throws SQLException {
+        Path file = dir.resolve("signet.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'audit_entry_by_object'")) {
-                rs.next();
-                assertEquals(1, rs.getInt(1));
-            }
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM schema_version")) {
-                rs.next();
-                assertEquals(Migrations.SCRIPTS.size(), rs.getInt(1));
-            }
+            s.executeUpdate("CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, script VARCHAR(200) NOT NULL, "
+                    + "sha256 VARCHAR(64) NOT NULL, applied_at BIGINT NOT NULL)");
+            s.executeUpdate(LegacySchemaVersion.load("V1__store.sql"));
+            s.executeUpdate("INSERT INTO schema_version VALUES (1, 'V1__store.sql', 'ff', 0)");
         }
+        StoreException e = assertThrows(StoreException.class, () -> Database.open(file));
+        assertTrue(e.getMessage().contains("V1__store.sql"), e.getMessage());
     }
 
     @Test
@@ -122,10 +148,10 @@ class DatabaseSchemaTest {
         Path file = dir.resolve("signet.db");
         Database.open(file).close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE schema_version SET sha256 = 'ff' WHERE version = 1");
+            s.executeUpdate("UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '1'");
         }
         StoreException e = assertThrows(StoreException.class, () -> Database.open(file));
-        assertTrue(e.getMessage().contains("V1__store.sql"), e.getMessage());
+        assertTrue(e.getMessage().contains("checksum mismatch") && e.getMessage().contains("version 1"), e.getMessage());
     }
 
     @Test
@@ -139,7 +165,7 @@ class DatabaseSchemaTest {
                     + "VALUES ('root', 'abc', 'reserved', 'tls-server', 'alice', 0)";
             s.executeUpdate(insert);
             SQLException e = assertThrows(SQLException.class, () -> s.executeUpdate(insert));
-            assertTrue(e.getMessage().contains("UNIQUE") || e.getMessage().contains("PRIMARY KEY"), e.getMessage());
+            assertEquals(SqlErrors.UNIQUE_VIOLATION, SqlErrors.of(e), e.getMessage());
             // and a 'valid' row without its DER is refused too
             assertThrows(SQLException.class, () -> s.executeUpdate(
                     "INSERT INTO certificate (ca_id, serial, status, profile, requester, reserved_at) "

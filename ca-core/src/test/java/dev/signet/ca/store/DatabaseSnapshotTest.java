@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** About the SQLite file itself; the PostgreSQL side has PostgresDatabaseTest. */
+@org.junit.jupiter.api.Tag("sqlite-only")
 class DatabaseSnapshotTest {
 
     @TempDir

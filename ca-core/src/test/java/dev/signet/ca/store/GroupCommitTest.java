@@ -24,7 +24,7 @@ class GroupCommitTest {
 
     @Test
     void writes_queued_together_share_one_transaction_and_a_failing_one_fails_alone() throws Exception {
-        try (Database db = Database.open(dir.resolve("signet.db"))) {
+        try (Database db = TestDatabases.open(dir.resolve("signet.db"))) {
             CertificateStore certs = new CertificateStore(db);
             new CaStore(db).create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root"));
             certs.store(cert("root", "d0d"), issued("root", "d0d"));
@@ -88,7 +88,7 @@ class GroupCommitTest {
 
     @Test
     void many_threads_storing_at_once_all_get_their_certificates_stored() throws Exception {
-        try (Database db = Database.open(dir.resolve("signet.db"))) {
+        try (Database db = TestDatabases.open(dir.resolve("signet.db"))) {
             CertificateStore certs = new CertificateStore(db);
             new CaStore(db).create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root"));
             int threads = 8;
@@ -124,7 +124,7 @@ class GroupCommitTest {
 
     @Test
     void a_closed_database_refuses_writes() {
-        Database db = Database.open(dir.resolve("signet.db"));
+        Database db = TestDatabases.open(dir.resolve("signet.db"));
         db.close();
         StoreException e = assertThrows(StoreException.class,
                 () -> new CaStore(db).create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root")));
@@ -135,7 +135,7 @@ class GroupCommitTest {
     void two_programs_writing_one_database_file_keep_one_unbroken_chain() {
         // The command line creates tokens while a server runs on the same data directory.
         Path file = dir.resolve("signet.db");
-        try (Database server = Database.open(file); Database cli = Database.open(file)) {
+        try (Database server = TestDatabases.open(file); Database cli = TestDatabases.open(file)) {
             new CaStore(server).create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root"));
             CertificateStore certs = new CertificateStore(server);
             AccessStore access = new AccessStore(cli);
@@ -157,7 +157,7 @@ class GroupCommitTest {
 
     @Test
     void waiting_for_a_write_inside_a_write_callback_is_refused_instead_of_deadlocking() {
-        try (Database db = Database.open(dir.resolve("signet.db"))) {
+        try (Database db = TestDatabases.open(dir.resolve("signet.db"))) {
             new CaStore(db).create(Fixtures.rootCa("root"), AuditEvent.of("admin", "ca.create", "ca", "root"));
             CertificateStore certs = new CertificateStore(db);
             // Hold the writer until the callback is attached, so that it runs when the writer completes

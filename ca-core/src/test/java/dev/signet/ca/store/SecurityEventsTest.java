@@ -16,7 +16,7 @@ class SecurityEventsTest {
 
     @Test
     void a_refused_request_is_chained_like_any_change_and_bad_details_are_refused() {
-        try (Database db = Database.open(dir.resolve("signet.db"))) {
+        try (Database db = TestDatabases.open(dir.resolve("signet.db"))) {
             SecurityEvents events = new SecurityEvents(db);
             events.record(new AuditEvent("mallory", "auth.refused", "api-token", "unknown", "{\"reason\":\"no such token\"}"));
             assertThrows(InvalidRecordException.class,

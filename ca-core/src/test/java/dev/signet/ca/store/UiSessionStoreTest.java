@@ -28,7 +28,7 @@ class UiSessionStoreTest {
 
     @BeforeEach
     void open() {
-        db = Database.open(dir.resolve("signet.db"));
+        db = TestDatabases.open(dir.resolve("signet.db"));
         sessions = new UiSessionStore(db);
         AccessStore access = new AccessStore(db);
         for (String name : List.of("alice", "bob")) {

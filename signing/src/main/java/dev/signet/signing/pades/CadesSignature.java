@@ -59,6 +59,15 @@ public final class CadesSignature {
      */
     public static byte[] sign(SigningIdentity identity, SignatureAlgorithm algorithm, byte[] contentDigest,
                               Timestamps timestamps) {
+        return sign(identity, algorithm, contentDigest, timestamps, null);
+    }
+
+    /**
+     * As above, with a signing-time signed attribute when {@code signingTime} is not null: the CAdES
+     * baseline (EN 319 122-1, detached signatures) requires it, where PAdES forbids it (the time is /M).
+     */
+    public static byte[] sign(SigningIdentity identity, SignatureAlgorithm algorithm, byte[] contentDigest,
+                              Timestamps timestamps, java.time.Instant signingTime) {
         String digestName = documentDigest(algorithm);
         AlgorithmIdentifier digestId = new DefaultDigestAlgorithmIdentifierFinder().find(digestName);
         X509Certificate cert = identity.certificate();
@@ -66,6 +75,10 @@ public final class CadesSignature {
             Certificate signerCert = Certificate.getInstance(cert.getEncoded());
             ASN1EncodableVector attrs = new ASN1EncodableVector();
             attrs.add(new Attribute(CMSAttributes.contentType, new DERSet(PKCSObjectIdentifiers.data)));
+            if (signingTime != null) {
+                attrs.add(new Attribute(CMSAttributes.signingTime,
+                        new DERSet(new org.bouncycastle.asn1.cms.Time(java.util.Date.from(signingTime)))));
+            }
             attrs.add(new Attribute(CMSAttributes.messageDigest, new DERSet(new DEROctetString(contentDigest))));
             attrs.add(new Attribute(PKCSObjectIdentifiers.id_aa_signingCertificateV2,
                     new DERSet(signingCertificateV2(signerCert))));
@@ -98,6 +111,46 @@ public final class CadesSignature {
             throw new UncheckedIOException(e);
         } catch (CertificateEncodingException e) {
             throw new IllegalStateException("identity " + identity.id() + " has an unreadable certificate", e);
+        }
+    }
+
+    /**
+     * CAdES-B-LT (ETSI EN 319 122-1 5.5.2, the CAdES baseline's long-term level): {@code cms} with the
+     * validation data in the SignedData itself, certificates beside the chain and revocation data in
+     * its {@code crls} field (CRLs as they are, OCSP responses as {@code id-ri-ocsp-response} other
+     * revocation info, RFC 5940). Neither field is signed, so the signature is unchanged.
+     */
+    public static byte[] withValidationData(byte[] cms, ValidationData data) {
+        try {
+            SignedData sd = SignedData.getInstance(ContentInfo.getInstance(ASN1Primitive.fromByteArray(cms)).getContent());
+            ASN1EncodableVector certs = new ASN1EncodableVector();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            if (sd.getCertificates() != null) {
+                for (ASN1Encodable c : sd.getCertificates()) {
+                    if (seen.add(java.util.HexFormat.of().formatHex(c.toASN1Primitive().getEncoded(ASN1Encoding.DER)))) {
+                        certs.add(c);
+                    }
+                }
+            }
+            for (byte[] c : data.certificates()) {
+                if (seen.add(java.util.HexFormat.of().formatHex(c))) {
+                    certs.add(Certificate.getInstance(c));
+                }
+            }
+            ASN1EncodableVector revocation = new ASN1EncodableVector();
+            for (byte[] crl : data.crls()) {
+                revocation.add(org.bouncycastle.asn1.x509.CertificateList.getInstance(crl));
+            }
+            for (byte[] ocsp : data.ocspResponses()) {
+                revocation.add(new org.bouncycastle.asn1.DERTaggedObject(false, 1, new org.bouncycastle.asn1.cms.OtherRevocationInfoFormat(
+                        org.bouncycastle.asn1.cms.CMSObjectIdentifiers.id_ri_ocsp_response,
+                        org.bouncycastle.asn1.ocsp.OCSPResponse.getInstance(ocsp))));
+            }
+            SignedData lt = new SignedData(sd.getDigestAlgorithms(), sd.getEncapContentInfo(), new DERSet(certs),
+                    new DERSet(revocation), sd.getSignerInfos());
+            return new ContentInfo(PKCSObjectIdentifiers.signedData, lt).getEncoded(ASN1Encoding.DER);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

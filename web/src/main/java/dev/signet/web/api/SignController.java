@@ -11,6 +11,7 @@ import dev.signet.signing.SignedPdf;
 import dev.signet.signing.SigningIdentity;
 import dev.signet.signing.VisibleSignature;
 import dev.signet.web.DocumentSigners;
+import dev.signet.web.PdfSigningService;
 import dev.signet.web.auth.Principal;
 import dev.signet.web.auth.Guard;
 import dev.signet.web.auth.SecurityAudit;
@@ -18,6 +19,7 @@ import dev.signet.web.http.ApiException;
 import dev.signet.web.http.Json;
 import dev.signet.web.http.ProblemType;
 import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,16 +39,21 @@ public final class SignController {
     /** The PDF's password travels in a header, not the query string, which ends up in logs. */
     public static final String PASSWORD_HEADER = "Signet-Pdf-Password";
 
-    private final DocumentSigners identities;
+    /** Room for a multipart body's boundaries and part headers beside the document and the image. */
+    private static final long MULTIPART_OVERHEAD = 64 * 1024;
+
+    private final PdfSigningService signing;
     private final PdfSigner signer;
+    private final DocumentSigners identities;
     private final CadesSigner cades;
     private final SecurityEvents events;
     private final SecurityAudit refusals;
     private final Path workDir;
     private final long maxDocumentBytes;
 
-    public SignController(DocumentSigners identities, PdfSigner signer, CadesSigner cades, SecurityEvents events,
-                          SecurityAudit refusals, Path workDir, long maxDocumentBytes) {
+    public SignController(PdfSigningService signing, DocumentSigners identities, PdfSigner signer, CadesSigner cades,
+                          SecurityEvents events, SecurityAudit refusals, Path workDir, long maxDocumentBytes) {
+        this.signing = signing;
         this.identities = identities;
         this.signer = signer;
         this.cades = cades;
@@ -67,17 +74,26 @@ public final class SignController {
             throw new ApiException(ProblemType.FORBIDDEN, "this token may not sign with identity '" + identityId + "'");
         }
         PdfSignOptions options = options(ctx);
-        checkBody(ctx);
-        SigningIdentity identity = identities.identity(identityId);
+        boolean multipart = isMultipart(ctx);
+        if (multipart) {
+            if (ctx.req().getContentLengthLong() > maxDocumentBytes + VisibleSignature.MAX_IMAGE_BYTES + MULTIPART_OVERHEAD) {
+                throw tooLarge();
+            }
+        } else {
+            checkBody(ctx);
+        }
         Path in = null;
         Path out = null;
         try {
-            in = Files.createTempFile(workDir, "upload-", ".pdf");
-            out = Files.createTempFile(workDir, "signed-", ".pdf");
-            receive(ctx, in);
-            SignedPdf signed = signer.sign(in, out, identity, options);
-            // Audited before a byte goes back: a signature the audit chain lacks is never handed out.
-            audit(caller, identityId, signed);
+            in = signing.tempFile("upload-");
+            out = signing.tempFile("signed-");
+            if (multipart) {
+                options = receiveParts(ctx, in, options);
+            } else {
+                receive(ctx, in);
+            }
+            // Audited (by the service) before a byte goes back: a signature the audit chain lacks is never handed out.
+            signing.sign(in, out, identityId, options, caller.actor());
             sendPdf(ctx, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -87,8 +103,48 @@ public final class SignController {
         }
     }
 
+    private static boolean isMultipart(Context ctx) {
+        String type = ctx.contentType();
+        return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data");
+    }
+
     /**
-     * {@code POST /api/v1/sign/cades?identity=&level=B-B|B-T}: a detached CAdES signature over the
+     * A {@code multipart/form-data} body: part {@code pdf} (the document) and optional part
+     * {@code image} (PNG or JPEG, for a visible signature, which {@code visibleRect} places).
+     */
+    private PdfSignOptions receiveParts(Context ctx, Path in, PdfSignOptions options) throws IOException {
+        UploadedFile pdf = ctx.uploadedFile("pdf");
+        if (pdf == null || pdf.size() == 0) {
+            throw ApiException.badRequest("a multipart body needs a part 'pdf' with the PDF to sign");
+        }
+        if (pdf.size() > maxDocumentBytes) {
+            throw tooLarge();
+        }
+        try (InputStream body = pdf.content()) {
+            copyLimited(body, in);
+        }
+        UploadedFile image = ctx.uploadedFile("image");
+        if (image == null || image.size() == 0) {
+            return options;
+        }
+        VisibleSignature v = options.visible();
+        if (v == null) {
+            throw ApiException.badRequest("an image is shown only in a visible signature: give visibleRect (and visiblePage)");
+        }
+        if (image.size() > VisibleSignature.MAX_IMAGE_BYTES) {
+            throw new ApiException(ProblemType.PAYLOAD_TOO_LARGE,
+                    "the signature image is limited to " + VisibleSignature.MAX_IMAGE_BYTES + " bytes");
+        }
+        byte[] bytes;
+        try (InputStream body = image.content()) {
+            bytes = body.readNBytes(VisibleSignature.MAX_IMAGE_BYTES + 1);
+        }
+        // The record checks the image (PNG or JPEG, its size in pixels) before anything decodes it.
+        return options.showing(new VisibleSignature(v.page(), v.x(), v.y(), v.width(), v.height(), bytes));
+    }
+
+    /**
+     * {@code POST /api/v1/sign/cades?identity=&level=B-B|B-T|B-LT}: a detached CAdES signature over the
      * body (any file), returned as {@code application/pkcs7-signature} (DER).
      */
     public void signCades(Context ctx) {
@@ -194,6 +250,8 @@ public final class SignController {
         ctx.status(200);
         ctx.contentType("application/pdf");
         ctx.header("Content-Disposition", "attachment; filename=\"signed.pdf\"");
+        // Sent as it is, with its length: compressing for an Accept-Encoding client broke the Content-Length.
+        ctx.disableCompression();
         ctx.header("Content-Length", Long.toString(Files.size(file)));
         try (OutputStream o = ctx.outputStream()) {
             Files.copy(file, o);
@@ -250,9 +308,19 @@ public final class SignController {
     }
 
     private void receive(Context ctx, Path file) throws IOException {
+        long total;
+        try (InputStream body = ctx.req().getInputStream()) {
+            total = copyLimited(body, file);
+        }
+        if (total == 0) {
+            throw ApiException.badRequest("the body is empty: send the PDF to sign");
+        }
+    }
+
+    private long copyLimited(InputStream body, Path file) throws IOException {
         byte[] buf = new byte[64 * 1024];
         long total = 0;
-        try (InputStream body = ctx.req().getInputStream(); OutputStream o = Files.newOutputStream(file)) {
+        try (OutputStream o = Files.newOutputStream(file)) {
             for (int n; (n = body.read(buf)) > 0; ) {
                 total += n;
                 if (total > maxDocumentBytes) {
@@ -261,23 +329,12 @@ public final class SignController {
                 o.write(buf, 0, n);
             }
         }
-        if (total == 0) {
-            throw ApiException.badRequest("the body is empty: send the PDF to sign");
-        }
+        return total;
     }
 
     private ApiException tooLarge() {
         return new ApiException(ProblemType.PAYLOAD_TOO_LARGE,
                 "documents are limited to " + maxDocumentBytes + " bytes (limits.maxDocumentBytes)");
-    }
-
-    private void audit(Principal caller, String identityId, SignedPdf signed) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("documentSha256", signed.documentSha256());
-        details.put("level", signed.level().id());
-        details.put("field", signed.fieldName());
-        details.put("requester", caller.actor());
-        record(caller, "document.signed", "signer-identity", identityId, details);
     }
 
     private void record(Principal caller, String action, String objectType, String objectId, Map<String, Object> details) {

@@ -29,6 +29,12 @@ import picocli.CommandLine.Option;
                 + "Works while a server runs. The HSM passphrase is never copied.")
 final class BackupCommand implements Runnable {
 
+    /** backup copies a SQLite file; a PostgreSQL database has its own tools, and so has the HSM its keys. */
+    static final String POSTGRES_REFUSAL = "backup works on the SQLite database only; this configuration uses PostgreSQL "
+            + "(database.url). Back up the database with pg_dump (e.g. pg_dump --format=custom --file=signet.dump DB, "
+            + "or the server's continuous archiving), and the keys with the HSM's own backup (for a PKCS#11 token, "
+            + "its vendor's tools); see README, \"PostgreSQL\"";
+
     @Mixin
     StoreOptions store;
 
@@ -38,6 +44,9 @@ final class BackupCommand implements Runnable {
     @Override
     public void run() {
         SignetConfig config = store.load(null);
+        if (config.databaseFile() == null) {
+            throw new IllegalStateException(POSTGRES_REFUSAL);
+        }
         Path out = to.toAbsolutePath().normalize();
         refuseUnlessEmpty(out);
         try (Database db = TokenCommand.openDatabase(store)) {

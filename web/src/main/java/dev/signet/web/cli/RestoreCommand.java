@@ -31,8 +31,12 @@ final class RestoreCommand implements Runnable {
     @Override
     public void run() {
         Path backup = from.toAbsolutePath().normalize();
-        BackupManifest manifest = BackupManifest.read(backup);
         SignetConfig config = store.load(null);
+        if (config.databaseFile() == null) {
+            throw new IllegalStateException("restore writes a SQLite database; this configuration uses PostgreSQL "
+                    + "(database.url): restore it with pg_restore, and the keys with the HSM's own tools");
+        }
+        BackupManifest manifest = BackupManifest.read(backup);
         Path keyDir = config.hsm().config() instanceof HsmConfig.Software software ? software.directory() : null;
         refuseToOverwrite(config, keyDir, manifest);
         // Everything is checked before the first byte is written, so a damaged backup leaves the target as it was.

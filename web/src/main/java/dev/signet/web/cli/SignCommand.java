@@ -59,6 +59,16 @@ final class SignCommand implements Runnable {
         @Option(names = "--certify", paramLabel = "P", description = "A certification signature with DocMDP P = 1, 2 or 3.")
         Integer certify;
 
+        @Option(names = "--visible", paramLabel = "X,Y,W,H",
+                description = "Make the signature visible in this rectangle (points from the page's lower-left corner).")
+        String visible;
+
+        @Option(names = "--visible-page", paramLabel = "N", description = "The visible signature's page (default 1).")
+        Integer visiblePage;
+
+        @Option(names = "--image", paramLabel = "FILE", description = "A PNG or JPEG shown in the visible signature (needs --visible).")
+        Path image;
+
         @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding an encrypted PDF's password.")
         String passwordEnv;
 
@@ -86,13 +96,32 @@ final class SignCommand implements Runnable {
             if (certify != null) {
                 query.append("&certification=").append(certify);
             }
+            if (visible != null) {
+                query.append("&visibleRect=").append(enc(visible));
+                if (visiblePage != null) {
+                    query.append("&visiblePage=").append(visiblePage);
+                }
+            }
+            if (image != null && visible == null) {
+                throw new IllegalArgumentException("--image needs --visible: where the signature shows");
+            }
             String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
             Path partial = null;
             try {
                 HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + "/api/v1/sign/pdf" + query))
-                        .header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/pdf")
-                        .POST(HttpRequest.BodyPublishers.ofFile(in));
+                        .header("Authorization", "Bearer " + token);
+                if (image == null) {
+                    req.header("Content-Type", "application/pdf").POST(HttpRequest.BodyPublishers.ofFile(in));
+                } else {
+                    // multipart/form-data, streamed from both files: part pdf, then part image.
+                    String boundary = "signet-" + Long.toHexString(System.nanoTime());
+                    req.header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(HttpRequest.BodyPublishers.concat(
+                            HttpRequest.BodyPublishers.ofString(partHeader(boundary, "pdf", "document.pdf", "application/pdf")),
+                            HttpRequest.BodyPublishers.ofFile(in),
+                            HttpRequest.BodyPublishers.ofString("\r\n" + partHeader(boundary, "image", "image", "application/octet-stream")),
+                            HttpRequest.BodyPublishers.ofFile(image),
+                            HttpRequest.BodyPublishers.ofString("\r\n--" + boundary + "--\r\n")));
+                }
                 if (passwordEnv != null) {
                     String pw = System.getenv(passwordEnv);
                     if (pw == null) {
@@ -131,6 +160,11 @@ final class SignCommand implements Runnable {
                     }
                 }
             }
+        }
+
+        private static String partHeader(String boundary, String name, String fileName, String type) {
+            return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + fileName
+                    + "\"\r\nContent-Type: " + type + "\r\n\r\n";
         }
 
         private static String enc(String s) {

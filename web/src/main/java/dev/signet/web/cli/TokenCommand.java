@@ -7,7 +7,6 @@ import dev.signet.ca.store.IssuedToken;
 import dev.signet.ca.store.VisibleText;
 import dev.signet.web.auth.Role;
 import dev.signet.web.config.SignetConfig;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashSet;
@@ -81,12 +80,7 @@ final class TokenCommand implements Runnable {
 
     /** Opens only the database of an existing data directory. */
     static Database openDatabase(StoreOptions store) {
-        SignetConfig config = store.load(null);
-        if (!Files.isRegularFile(config.databaseFile())) {
-            throw new IllegalStateException("no Signet database at " + config.databaseFile()
-                    + " (run serve or init on that data directory first)");
-        }
-        return Database.open(config.databaseFile());
+        return dev.signet.web.Services.openExistingDatabase(store.load(null));
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,11 +70,7 @@ final class UserCommand implements Runnable {
                 throw new IllegalArgumentException(weak);
             }
             SignetConfig config = store.load(null);
-            if (!Files.isRegularFile(config.databaseFile())) {
-                throw new IllegalStateException("no Signet database at " + config.databaseFile()
-                        + " (run serve or init on that data directory first)");
-            }
-            try (Database db = Database.open(config.databaseFile())) {
+            try (Database db = dev.signet.web.Services.openExistingDatabase(config)) {
                 new AccessStore(db).createUser(new UserRecord(username, Passwords.hash(password), role, Instant.now(), false),
                         "cli:" + System.getProperty("user.name", "unknown"));
             }

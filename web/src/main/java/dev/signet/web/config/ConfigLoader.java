@@ -1,6 +1,7 @@
 package dev.signet.web.config;
 
 import dev.signet.ca.RevocationSettings;
+import dev.signet.ca.store.DatabaseConfig;
 import java.time.Duration;
 
 import com.fasterxml.jackson.core.JacksonException;
@@ -44,7 +45,8 @@ public final class ConfigLoader {
             "server.host", "server.port", "server.publicBaseUrl",
             "server.tls.certificate", "server.tls.privateKey", "server.trustedProxies",
             "limits.maxRequestBytes", "limits.maxDocumentBytes", "limits.maxValidationBytes",
-            "data.dir", "database.file", "profiles.dir",
+            "data.dir", "database.file", "database.url", "database.user", "database.passwordEnv", "database.passwordFile",
+            "profiles.dir",
             "hsm.backend",
             "hsm.software.keyDir", "hsm.software.passphraseFile", "hsm.software.passphraseEnv",
             "hsm.pkcs11.library", "hsm.pkcs11.tokenLabel", "hsm.pkcs11.pinEnv", "hsm.pkcs11.pinFile",
@@ -147,7 +149,7 @@ public final class ConfigLoader {
         URI baseUrl = baseUrl(settings, host, port, tls != null);
         long maxRequest = settings.integer("limits.maxRequestBytes", 1 << 20, 1024, Integer.MAX_VALUE);
         Path dataDir = Path.of(settings.text("data.dir", "./signet-data")).toAbsolutePath().normalize();
-        Path database = settings.pathIn(dataDir, "database.file", "signet.db");
+        DatabaseConfig database = database(settings, dataDir);
         Path profiles = settings.pathIn(dataDir, "profiles.dir", "profiles");
         SignetConfig.Hsm hsm = hsm(settings, dataDir);
         long maxDocument = settings.integer("limits.maxDocumentBytes", 1 << 30, 1024, Integer.MAX_VALUE);
@@ -156,6 +158,33 @@ public final class ConfigLoader {
         SignetConfig.Tsa tsa = tsa(settings);
         return new SignetConfig(host, port, baseUrl, maxRequest, tls, trustedProxies(settings), dataDir, database,
                 profiles, hsm, new SignetConfig.Signing(maxDocument, maxValidation), tsa, revocation(settings));
+    }
+
+    /** SQLite in the data directory unless {@code database.url} names a PostgreSQL database. */
+    private DatabaseConfig database(Settings s, Path dataDir) {
+        String url = s.text("database.url", null);
+        if (url == null) {
+            s.refuseAll("database.user", "database.url is not set (the database is the SQLite file)");
+            s.refuseAll("database.password", "database.url is not set (the database is the SQLite file)");
+            return DatabaseConfig.sqlite(s.pathIn(dataDir, "database.file", "signet.db"));
+        }
+        if (!url.startsWith(DatabaseConfig.Postgres.URL_PREFIX)) {
+            throw new ConfigException("database.url", "must be " + DatabaseConfig.Postgres.URL_PREFIX + "HOST:PORT/DB (PostgreSQL)");
+        }
+        if (url.contains("password=")) {
+            throw new ConfigException("database.url", "must not carry the password: set database.passwordEnv or database.passwordFile");
+        }
+        s.refuseAll("database.file", "database.url is set");
+        String user = s.required("database.user");
+        String passwordEnv = s.text("database.passwordEnv", null);
+        String passwordFile = s.text("database.passwordFile", null);
+        if ((passwordEnv == null) == (passwordFile == null)) {
+            throw new ConfigException("database.passwordEnv", "set exactly one of database.passwordEnv and database.passwordFile");
+        }
+        SecretSource password = passwordEnv != null
+                ? env("database.passwordEnv", passwordEnv)
+                : SecretSource.file(s.readableFile("database.passwordFile"));
+        return new DatabaseConfig.Postgres(url, user, password);
     }
 
     private static RevocationSettings revocation(Settings s) {

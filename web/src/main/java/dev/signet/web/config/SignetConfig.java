@@ -1,6 +1,7 @@
 package dev.signet.web.config;
 
 import dev.signet.ca.RevocationSettings;
+import dev.signet.ca.store.DatabaseConfig;
 
 import dev.signet.hsm.HsmConfig;
 import java.net.InetAddress;
@@ -22,7 +23,8 @@ import java.util.Set;
  * @param trustedProxies  {@code server.trustedProxies}: addresses of TLS-terminating proxies in
  *                        front of the server; only from these is {@code X-Forwarded-For} read
  * @param dataDir         {@code data.dir}: where the database and the software HSM's keys live
- * @param databaseFile    {@code database.file}: the SQLite file
+ * @param database        {@code database.file}: the SQLite file, or {@code database.url}, {@code database.user}
+ *                        and {@code database.passwordEnv}/{@code database.passwordFile}: a PostgreSQL database
  * @param profilesDir     {@code profiles.dir}: operator certificate profiles ({@code *.json}),
  *                        loaded beside the built-ins when the directory exists
  * @param hsm             {@code hsm.*}: the key boundary to open
@@ -38,7 +40,7 @@ public record SignetConfig(
         Tls tls,
         Set<InetAddress> trustedProxies,
         Path dataDir,
-        Path databaseFile,
+        DatabaseConfig database,
         Path profilesDir,
         Hsm hsm,
         Signing signing,
@@ -59,8 +61,13 @@ public record SignetConfig(
         }
         boolean derived = publicBaseUrl.equals(defaultBaseUrl(host, port, tls != null));
         URI url = derived ? defaultBaseUrl(host, boundPort, tls != null) : publicBaseUrl;
-        return new SignetConfig(host, boundPort, url, maxRequestBytes, tls, trustedProxies, dataDir, databaseFile,
+        return new SignetConfig(host, boundPort, url, maxRequestBytes, tls, trustedProxies, dataDir, database,
                 profilesDir, hsm, signing, tsa, revocation);
+    }
+
+    /** The SQLite file, or null when the database is PostgreSQL. */
+    public Path databaseFile() {
+        return database instanceof DatabaseConfig.Sqlite sqlite ? sqlite.file() : null;
     }
 
     /** The base URL when none is configured: the listen address, loopback for a wildcard one. */

@@ -3,6 +3,7 @@ package dev.signet.web.http;
 import dev.signet.ca.CaException;
 import dev.signet.ca.DataKeyException;
 import dev.signet.ca.store.AlreadyExistsException;
+import dev.signet.ca.store.DatabaseUnavailableException;
 import dev.signet.ca.store.InvalidRecordException;
 import dev.signet.ca.store.NotFoundException;
 import dev.signet.signing.SigningException;
@@ -52,6 +53,9 @@ final class DomainErrors {
         }
         if (e instanceof InvalidRecordException) {
             return ProblemType.POLICY_REFUSAL;
+        }
+        if (e instanceof DatabaseUnavailableException) {
+            return ProblemType.UNAVAILABLE;
         }
         return null;
     }

@@ -40,6 +40,15 @@ public final class ErrorMapper {
         }
     }
 
+    /**
+     * The HTTP status of a domain exception that is the client's error (the same table the API's
+     * problems come from), or 0 when it is not one: for UI pages that render their own error.
+     */
+    public static int clientStatus(Exception e) {
+        ProblemType kind = DomainErrors.classify(e);
+        return kind == null ? 0 : kind.status();
+    }
+
     static void respond(Context ctx, Exception e) {
         if (ClientGone.is(e)) {
             LOG.info("client {} went away during {} {} ({})", ctx.ip(), ctx.method(), ctx.path(), ClientGone.describe(e));

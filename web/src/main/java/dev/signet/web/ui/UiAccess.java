@@ -13,6 +13,8 @@ final class UiAccess {
     static final Set<Role> OFFICER = EnumSet.of(Role.OFFICER);
     /** Revoking and releasing certificates (CA certificates: admins only, checked by the CA core). */
     static final Set<Role> REVOKE = EnumSet.of(Role.OFFICER, Role.ADMIN);
+    /** Signing documents with the identities granted to the user. */
+    static final Set<Role> SIGN = EnumSet.of(Role.SIGNER);
     /** The audit log. */
     static final Set<Role> AUDIT = EnumSet.of(Role.AUDITOR, Role.ADMIN);
     /** Users and tokens. */

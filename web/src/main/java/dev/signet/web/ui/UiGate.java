@@ -58,6 +58,11 @@ final class UiGate {
 
     /** {@code page}, open to logged-in users with one of {@code roles}. */
     Handler page(Set<Role> roles, Page page) {
+        return upload(roles, 0, page);
+    }
+
+    /** As {@link #page}, for a form that uploads files of up to {@code maxBytes} in all (0: the usual limit). */
+    Handler upload(Set<Role> roles, long maxBytes, Page page) {
         return ctx -> errors.guard(ctx, null, () -> {
             Optional<Session> session = sessions.find(cookie.read(ctx));
             Viewer viewer = session.flatMap(this::viewer).orElse(null);
@@ -72,10 +77,12 @@ final class UiGate {
                 ctx.redirect("/ui/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
                 return;
             }
-            long limit = ctx.path().equals("/ui/validate") ? maxValidationBytes + MAX_FORM_BYTES : MAX_FORM_BYTES;
+            long limit = maxBytes > 0 ? maxBytes
+                    : ctx.path().equals("/ui/validate") ? maxValidationBytes + MAX_FORM_BYTES : MAX_FORM_BYTES;
             if (ctx.method() == HandlerType.POST && (ctx.contentLength() < 0 || ctx.contentLength() > limit)) {
                 discardModestBody(ctx);
-                throw new UiException(413, "The form is too large (at most " + MAX_FORM_BYTES / 1024 + " KiB).");
+                throw new UiException(413, (limit > MAX_FORM_BYTES ? "The upload" : "The form") + " is too large (at most "
+                        + (limit >= 1 << 20 ? (limit >> 20) + " MiB)." : limit / 1024 + " KiB)."));
             }
             if (ctx.method() == HandlerType.POST && !csrfMatches(ctx, viewer.csrfToken())) {
                 audit.refused(viewer.actor(), "POST", ctx.path(), 403, "missing or wrong CSRF token");

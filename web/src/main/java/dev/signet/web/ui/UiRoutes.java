@@ -4,6 +4,7 @@ import static dev.signet.web.http.Route.get;
 import static dev.signet.web.http.Route.post;
 
 import dev.signet.ca.store.UiSessionStore;
+import dev.signet.web.PdfSigningService;
 import dev.signet.web.Services;
 import dev.signet.web.auth.Access;
 import dev.signet.web.auth.SecurityAudit;
@@ -53,6 +54,8 @@ public final class UiRoutes {
         AdminController admin = new AdminController(s.access(), sessions, cookie, templates, clock);
         ValidateController validate = new ValidateController(s.pdfValidation(), templates);
         DataKeysController dataKeys = new DataKeysController(s.dataKeys(), s.access(), templates);
+        SignPdfPage sign = new SignPdfPage(new PdfSigningService(s), s.access(), s.authorities(), audit, templates);
+        IdentityGrantsPage grants = new IdentityGrantsPage(s.access(), s.authorities(), templates);
         Access open = Access.PUBLIC;
 
         return List.of(
@@ -86,6 +89,8 @@ public final class UiRoutes {
                 get("/ui/audit", open, gate.page(UiAccess.AUDIT, auditLog::show)),
                 get("/ui/keys", open, gate.page(UiAccess.AUDIT, keys::show)),
 
+                get("/ui/sign", open, gate.page(UiAccess.SIGN, sign::form)),
+                post("/ui/sign", open, gate.upload(UiAccess.SIGN, sign.maxUploadBytes(), sign::sign)),
                 get("/ui/validate", open, gate.page(UiAccess.ANY, validate::form)),
                 post("/ui/validate", open, gate.page(UiAccess.ANY, validate::validate)),
                 get("/ui/data-keys", open, gate.page(UiAccess.AUDIT, dataKeys::show)),
@@ -99,6 +104,9 @@ public final class UiRoutes {
                 get("/ui/users/{username}/disable", open, gate.page(UiAccess.ADMIN, admin::confirmDisable)),
                 post("/ui/users/{username}/disable", open, gate.page(UiAccess.ADMIN, admin::disableUser)),
                 post("/ui/users/{username}/enable", open, gate.page(UiAccess.ADMIN, admin::enableUser)),
+                get("/ui/users/{username}/identities", open, gate.page(UiAccess.ADMIN, grants::show)),
+                post("/ui/users/{username}/identities", open, gate.page(UiAccess.ADMIN, grants::grant)),
+                post("/ui/users/{username}/identities/revoke", open, gate.page(UiAccess.ADMIN, grants::revoke)),
                 get("/ui/tokens", open, gate.page(UiAccess.ADMIN, admin::tokens)),
                 post("/ui/tokens", open, gate.page(UiAccess.ADMIN, admin::createToken)),
                 get("/ui/tokens/{tokenId}/revoke", open, gate.page(UiAccess.ADMIN, admin::confirmRevoke)),

@@ -27,6 +27,10 @@ public record Viewer(String username, Role role, String csrfToken) {
         return is(UiAccess.OFFICER);
     }
 
+    public boolean canSign() {
+        return is(UiAccess.SIGN);
+    }
+
     public boolean canAudit() {
         return is(UiAccess.AUDIT);
     }

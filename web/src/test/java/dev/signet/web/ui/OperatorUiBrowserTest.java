@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.signet.ca.IssuedCertificate;
 import dev.signet.ca.SignerIdentity;
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -15,23 +14,17 @@ import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Cookie;
-import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -49,32 +42,22 @@ class OperatorUiBrowserTest {
     private static final Pattern OFFICER_PASSWORD = Pattern.compile("user:\\s+officer\\s.*\\R\\s+password: (\\S+)");
 
     Path data;
-    Path browserDir;
     UiServer server;
     String officerPassword;
+    Chromium browser;
     ChromeDriver driver;
 
     @BeforeAll
     void start() throws IOException {
-        assertTrue(Files.isExecutable(Path.of(WebUiBrowserTest.CHROMIUM)), "chromium is missing: apt-get install chromium");
-        assertTrue(Files.isExecutable(Path.of(WebUiBrowserTest.CHROMEDRIVER)), "chromedriver is missing: apt-get install chromium-driver");
         data = Files.createTempDirectory("signet-ux-data");
-        browserDir = Files.createTempDirectory("signet-ux-chromium");
         server = UiServer.start(data);
         Matcher m = OFFICER_PASSWORD.matcher(server.console);
         assertTrue(m.find(), "the first start prints the officer's password:\n" + server.console);
         officerPassword = m.group(1);
         try {
-            ChromeOptions options = new ChromeOptions();
-            options.setBinary(WebUiBrowserTest.CHROMIUM);
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--no-first-run", "--window-size=1280,1100",
-                    "--user-data-dir=" + browserDir.toAbsolutePath());
-            ChromeDriverService service = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(new File(WebUiBrowserTest.CHROMEDRIVER)).usingAnyFreePort().build();
-            driver = new ChromeDriver(service, options);
-            driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-        } catch (RuntimeException e) {
+            browser = Chromium.start();
+            driver = browser.driver;
+        } catch (RuntimeException | AssertionError e) {
             server.close();
             throw e;
         }
@@ -83,8 +66,8 @@ class OperatorUiBrowserTest {
     @AfterAll
     void stop() throws IOException {
         try {
-            if (driver != null) {
-                driver.quit();
+            if (browser != null) {
+                browser.close();
             }
         } finally {
             try {
@@ -92,8 +75,7 @@ class OperatorUiBrowserTest {
                     server.close();
                 }
             } finally {
-                deleteTree(data);
-                deleteTree(browserDir);
+                Chromium.deleteTree(data);
             }
         }
     }
@@ -328,39 +310,19 @@ class OperatorUiBrowserTest {
     }
 
     private void clickAndWaitForNextPage(By target) {
-        driver.executeScript("window.signetOldPage = true");
-        driver.findElement(target).click();
-        new WebDriverWait(driver, Duration.ofSeconds(30))
-                .ignoring(WebDriverException.class)
-                .until(d -> Boolean.TRUE.equals(driver.executeScript(
-                        "return window.signetOldPage === undefined && document.readyState === 'complete'")));
+        browser.clickAndWaitForNextPage(target);
     }
 
     private void login(String username, String password) {
-        driver.get(server.base + "/ui/login");
-        driver.findElement(By.id("username")).sendKeys(username);
-        driver.findElement(By.id("password")).sendKeys(password);
-        clickAndWaitForNextPage(By.id("login"));
+        browser.login(server.base, username, password);
     }
 
     private String sessionCookie() {
-        Cookie c = driver.manage().getCookieNamed(SessionCookie.NAME);
-        return c == null ? null : c.getValue();
+        return browser.sessionCookie();
     }
 
     private static X509Certificate parse(String pem) throws Exception {
         return (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -36,6 +36,9 @@ class UiAccessMatrixTest {
     static final Set<String> ADMIN = Set.of("admin");
     static final Set<String> OFFICER = Set.of("officer");
     static final Set<String> REVOKERS = Set.of("admin", "officer");
+    static final Set<String> SIGNERS = Set.of("signer");
+    /** A signer identity the admin grants to and withdraws from matrix-signer. */
+    static String identity;
     static final String PASSWORD = "matrix password 1";
 
     @TempDir
@@ -76,6 +79,8 @@ class UiAccessMatrixTest {
             csrf.put(role, UiServer.csrf(server.get("/ui", cookie).body()));
         }
         server.createUser(CONFIRM_USER, PASSWORD, "auditor");
+        identity = server.server.services().authorities().createSignerIdentity(CA, "document-signer", "CN=Matrix Signer",
+                dev.signet.hsm.KeyAlgorithm.EC_P256, "test").id();
         serial = server.server.services().authorities().issue(CA, "tls-server",
                 Csrs.tlsServer("matrix.example.com").getBytes(java.nio.charset.StandardCharsets.US_ASCII), "test").serial();
     }
@@ -117,6 +122,9 @@ class UiAccessMatrixTest {
                 Call.form("/ui/certificates/{caId}/{serial}/release", () -> "/ui/certificates/" + CA + "/" + freshSerial(true)
                         + "/release", Map::of, REVOKERS, 303),
                 Call.page("/ui/audit", "/ui/audit", AUDITORS),
+                Call.page("/ui/sign", "/ui/sign", SIGNERS),
+                // No file: the form comes back with 400 (the refusal of an identity not granted is tested in the browser).
+                Call.form("/ui/sign", () -> "/ui/sign", Map::of, SIGNERS, 400),
                 Call.page("/ui/validate", "/ui/validate", ALL),
                 Call.form("/ui/validate", () -> "/ui/validate", Map::of, ALL, 400),
                 Call.page("/ui/keys", "/ui/keys", AUDITORS),
@@ -135,6 +143,11 @@ class UiAccessMatrixTest {
                 Call.page("/ui/users/{username}/disable", "/ui/users/" + CONFIRM_USER + "/disable", ADMIN),
                 Call.form("/ui/users/{username}/disable", () -> "/ui/users/" + freshUser() + "/disable", Map::of, ADMIN, 303),
                 Call.form("/ui/users/{username}/enable", () -> "/ui/users/" + freshUser() + "/enable", Map::of, ADMIN, 303),
+                Call.page("/ui/users/{username}/identities", "/ui/users/matrix-signer/identities", ADMIN),
+                Call.form("/ui/users/{username}/identities", () -> "/ui/users/matrix-signer/identities",
+                        () -> Map.of("identity", identity), ADMIN, 303),
+                Call.form("/ui/users/{username}/identities/revoke", () -> "/ui/users/matrix-signer/identities/revoke",
+                        () -> Map.of("identity", identity), ADMIN, 303),
                 Call.page("/ui/tokens", "/ui/tokens", ADMIN),
                 Call.form("/ui/tokens", () -> "/ui/tokens", () -> Map.of("name", "matrix " + counter.incrementAndGet(),
                         "role", "auditor"), ADMIN, 303),

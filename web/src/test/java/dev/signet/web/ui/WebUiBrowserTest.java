@@ -6,22 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.ca.audit.AuditEntry;
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.junit.jupiter.api.AfterAll;
@@ -30,13 +26,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Cookie;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -49,41 +40,24 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebUiBrowserTest {
 
-    static final String CHROMIUM = "/usr/bin/chromium";
-    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-    static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final String OFFICER = "olivia";
     static final String OFFICER_PASSWORD = "officer password 1";
 
     Path data;
-    Path browserDir;
     Path downloads;
     UiServer server;
+    Chromium browser;
     ChromeDriver driver;
 
     @BeforeAll
     void start() throws IOException {
-        assertTrue(Files.isExecutable(Path.of(CHROMIUM)), CHROMIUM + " is missing: apt-get install chromium");
-        assertTrue(Files.isExecutable(Path.of(CHROMEDRIVER)), CHROMEDRIVER + " is missing: apt-get install chromium-driver");
         data = Files.createTempDirectory("signet-ui-data");
-        browserDir = Files.createTempDirectory("signet-ui-chromium");
-        downloads = Files.createTempDirectory("signet-ui-downloads");
-        Files.createDirectories(SCREENSHOTS);
         server = UiServer.start(data);
         try {
-            ChromeOptions options = new ChromeOptions();
-            options.setBinary(CHROMIUM);
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--no-first-run", "--window-size=1280,1100",
-                    "--user-data-dir=" + browserDir.toAbsolutePath());
-            options.setExperimentalOption("prefs", Map.of(
-                    "download.default_directory", downloads.toAbsolutePath().toString(),
-                    "download.prompt_for_download", false));
-            ChromeDriverService service = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-            driver = new ChromeDriver(service, options);
-            driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-        } catch (RuntimeException e) {
+            browser = Chromium.start();
+            driver = browser.driver;
+            downloads = browser.downloads;
+        } catch (RuntimeException | AssertionError e) {
             server.close();
             throw e;
         }
@@ -92,8 +66,8 @@ class WebUiBrowserTest {
     @AfterAll
     void stop() throws IOException {
         try {
-            if (driver != null) {
-                driver.quit();
+            if (browser != null) {
+                browser.close();
             }
         } finally {
             try {
@@ -101,9 +75,7 @@ class WebUiBrowserTest {
                     server.close();
                 }
             } finally {
-                for (Path p : new Path[] {data, browserDir, downloads}) {
-                    deleteTree(p);
-                }
+                Chromium.deleteTree(data);
             }
         }
     }
@@ -359,66 +331,27 @@ class WebUiBrowserTest {
         assertTrue(driver.getCurrentUrl().endsWith("/ui/login"));
     }
 
-    /**
-     * Clicks something that loads a new page and waits until the new page has loaded, so the next
-     * lookup cannot race the navigation (on a loaded machine it otherwise reads the old page). The
-     * old page is marked with a window property that a new document does not have; errors while
-     * the browser is between documents just mean "not yet".
-     */
     private void clickAndWaitForNextPage(By target) {
-        driver.executeScript("window.signetOldPage = true");
-        driver.findElement(target).click();
-        new WebDriverWait(driver, Duration.ofSeconds(30))
-                .ignoring(WebDriverException.class)
-                .until(d -> Boolean.TRUE.equals(driver.executeScript(
-                        "return window.signetOldPage === undefined && document.readyState === 'complete'")));
+        browser.clickAndWaitForNextPage(target);
     }
 
     private void login(String username, String password) {
-        driver.get(server.base + "/ui/login");
-        driver.findElement(By.id("username")).sendKeys(username);
-        driver.findElement(By.id("password")).sendKeys(password);
-        clickAndWaitForNextPage(By.id("login"));
+        browser.login(server.base, username, password);
     }
 
     private String sessionCookie() {
-        Cookie c = driver.manage().getCookieNamed(SessionCookie.NAME);
-        return c == null ? null : c.getValue();
+        return browser.sessionCookie();
     }
 
     private void screenshot(String name) {
-        try {
-            Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
-            Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write screenshot " + name, e);
-        }
+        browser.screenshot(name);
     }
 
     private Path awaitDownload(String fileName) throws InterruptedException {
-        Path file = downloads.resolve(fileName);
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.isRegularFile(file) && !Files.exists(downloads.resolve(fileName + ".crdownload"))) {
-                return file;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the browser did not download " + fileName);
+        return browser.awaitDownload(fileName);
     }
 
     private static X509Certificate parse(byte[] encoded) throws Exception {
         return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(encoded));
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
