@@ -155,6 +155,45 @@ class TimeStampAuthoritiesTest {
     }
 
     @Test
+    void tokens_are_canonical_der_that_bouncy_castle_validates_for_every_key_algorithm() throws Exception {
+        for (KeyAlgorithm algorithm : List.of(KeyAlgorithm.EC_P256, KeyAlgorithm.EC_P384, KeyAlgorithm.RSA_2048,
+                KeyAlgorithm.ED25519)) {
+            try (CaFixture f = new CaFixture(dir.resolve(algorithm.name()))) {
+                TsaSettings s = new TsaSettings(TsaSettings.DEFAULT, POLICY, Duration.ofMillis(1500), false, algorithm,
+                        "CN=Test TSA " + algorithm + ",O=Signet", null, false);
+                TimeStampAuthorities tsas = new TimeStampAuthorities(f.hsm.signingKeys(KeyPurpose.TIMESTAMPING),
+                        f.hsm.backendName(), f.cas, new TsaStore(f.db), List.of(s), Clock.systemUTC());
+                tsas.createMissing(issuingCa(f), "test");
+                for (boolean certReq : new boolean[] {true, false}) {
+                    byte[] imprint = MessageDigest.getInstance("SHA-512").digest(("doc " + certReq).getBytes(StandardCharsets.UTF_8));
+                    org.bouncycastle.tsp.TimeStampRequestGenerator g = new org.bouncycastle.tsp.TimeStampRequestGenerator();
+                    g.setCertReq(certReq);
+                    org.bouncycastle.tsp.TimeStampRequest request = g.generate(NISTObjectIdentifiers.id_sha512, imprint,
+                            BigInteger.valueOf(4242));
+                    TsaReply reply = tsas.respond(TsaSettings.DEFAULT, request.getEncoded(), "test").join();
+                    assertTrue(reply.granted(), algorithm + ": " + reply.statusText());
+                    // DER, not merely BER: re-encoding the parsed token gives the same bytes.
+                    assertArrayEquals(reply.tokenDer(), org.bouncycastle.asn1.ASN1Primitive.fromByteArray(reply.tokenDer())
+                            .getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER), algorithm + " token is DER");
+                    org.bouncycastle.tsp.TimeStampResponse response = new org.bouncycastle.tsp.TimeStampResponse(reply.der());
+                    response.validate(request);
+                    TimeStampToken token = response.getTimeStampToken();
+                    X509Certificate tsa = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                            new ByteArrayInputStream(tsas.get(TsaSettings.DEFAULT).certificatePem().getBytes(StandardCharsets.US_ASCII)));
+                    token.validate(new JcaSimpleSignerInfoVerifierBuilder().build(tsa));
+                    assertEquals(certReq ? 2 : 0, token.getCertificates().getMatches(null).size(), "TSA and issuing CA, no root");
+                    assertEquals(BigInteger.valueOf(4242), token.getTimeStampInfo().getNonce());
+                    assertEquals(POLICY, token.getTimeStampInfo().getPolicy().getId());
+                    assertEquals(1, token.getTimeStampInfo().getGenTimeAccuracy().getSeconds());
+                    assertEquals(500, token.getTimeStampInfo().getGenTimeAccuracy().getMillis());
+                    assertFalse(token.getTimeStampInfo().isOrdered());
+                    assertArrayEquals(imprint, token.getTimeStampInfo().getMessageImprintDigest());
+                }
+            }
+        }
+    }
+
+    @Test
     void an_external_ca_tsa_waits_for_its_certificate_and_refuses_one_for_another_key() throws Exception {
         try (CaFixture f = new CaFixture(dir)) {
             TsaSettings s = new TsaSettings("outside", POLICY, Duration.ZERO, false, KeyAlgorithm.EC_P256, "CN=Outside TSA", null, true);

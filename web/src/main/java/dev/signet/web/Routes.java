@@ -19,6 +19,7 @@ import dev.signet.web.api.RevocationController;
 import dev.signet.web.api.TokenController;
 import dev.signet.web.api.UserIdentityController;
 import dev.signet.web.api.TsaController;
+import dev.signet.web.api.TsaEndpoint;
 import dev.signet.web.api.TsaMetrics;
 import dev.signet.web.api.ValidateController;
 import dev.signet.web.auth.Access;
@@ -88,8 +89,7 @@ public final class Routes {
         UserIdentityController userIdentities = new UserIdentityController(s.access());
         SignController sign = new SignController(new PdfSigningService(s), s.documentSigners(), s.pdfSigner(), s.cadesSigner(), s.securityEvents(),
                 new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()), s.signingWorkDir(), s.config().signing().maxDocumentBytes());
-        TsaController tsa = new TsaController(s.timeStampAuthorities(), s.config().tsa().maxQueryBytes(),
-                new TsaMetrics(s.metrics()));
+        TsaController tsa = new TsaController(s.timeStampAuthorities(), tsaEndpoint(s));
         ValidateController validate = new ValidateController(s.pdfValidation());
         DataKeyController dataKeys = new DataKeyController(s.dataKeys(),
                 new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()), s.metrics());
@@ -101,6 +101,7 @@ public final class Routes {
                 get("/health", PUBLIC, health::health),
                 get("/metrics", AUDIT, metrics::scrape),
                 get("/ca/{file}", PUBLIC, pki::caCertificate),
+                // Answered ahead of Javalin by TsaFastPath (same endpoint class); listed here as every route is.
                 post("/tsa", PUBLIC, tsa::stampDefault),
                 post("/tsa/{name}", PUBLIC, tsa::stampNamed),
                 get("/api/v1/openapi.json", PUBLIC, openApi::document),
@@ -163,5 +164,10 @@ public final class Routes {
                 post("/api/v1/validate/pdf", ANY_ROLE, validate::validate)));
         routes.addAll(UiRoutes.routes(s));
         return List.copyOf(routes);
+    }
+
+    /** The TSA over HTTP, for the routes here and for {@link dev.signet.web.api.TsaFastPath}. */
+    public static TsaEndpoint tsaEndpoint(Services s) {
+        return new TsaEndpoint(s.timeStampAuthorities(), s.config().tsa().maxQueryBytes(), new TsaMetrics(s.metrics()));
     }
 }

@@ -10,6 +10,7 @@ import dev.signet.web.http.HttpMetrics;
 import dev.signet.web.http.ListenSocket;
 import dev.signet.web.http.TlsConnector;
 import dev.signet.web.pki.OcspEndpoint;
+import dev.signet.web.api.TsaFastPath;
 import dev.signet.web.pki.OcspFastPath;
 import java.io.PrintStream;
 import java.nio.channels.ServerSocketChannel;
@@ -48,10 +49,12 @@ public final class SignetServer implements AutoCloseable {
             Clock clock = Clock.systemUTC();
             Guard guard = new Guard(new Authenticator(new StoreTokenDirectory(services.access()), clock),
                     new StoreSecurityAudit(services.securityEvents(), services.anonymousRefusals()));
+            // OCSP and the TSA are answered ahead of Javalin (their rates are the point); the rest goes on to it.
+            OcspFastPath fastPaths = new OcspFastPath(new OcspEndpoint(services.revocations()));
+            fastPaths.setHandler(new TsaFastPath(Routes.tsaEndpoint(services)));
             HttpServer http = HttpServer.start(listener, config.maxRequestBytes(),
                     Routes.table(services), guard, new HttpMetrics(services.metrics()), tls,
-                    new ClientAddress(config.trustedProxies()),
-                    new OcspFastPath(new OcspEndpoint(services.revocations())));
+                    new ClientAddress(config.trustedProxies()), fastPaths);
             LOG.info("Signet serves {}://{}:{} (data {}, HSM {})", tls == null ? "http" : "https",
                     config.host(), http.port(), config.dataDir(), services.hsmBackend());
             return new SignetServer(services, http);

@@ -48,6 +48,9 @@ public final class CaRegistry {
         }
         CaRecord ca = record(caId);
         if (!CaRecord.ACTIVE.equals(ca.status())) {
+            if (CaRecord.RETIRED.equals(ca.status()) && cas.ownCertificateRevoked(caId)) {
+                throw CaException.conflict("ca-revoked", "CA '" + caId + "' cannot issue: its own certificate is revoked");
+            }
             throw CaException.conflict("ca-not-active", "CA '" + caId + "' is " + ca.status() + " and cannot issue");
         }
         if (!ca.keyBackend().equals(caKeys.backendName())) {

@@ -4,6 +4,7 @@ import dev.signet.ca.CaException;
 import dev.signet.ca.lint.LintException;
 import dev.signet.ca.store.AlreadyExistsException;
 import dev.signet.ca.store.CaNotActiveException;
+import dev.signet.ca.store.CaRevokedException;
 import dev.signet.ca.store.DuplicateSerialException;
 import dev.signet.ca.store.InvalidRecordException;
 import dev.signet.ca.store.NotFoundException;
@@ -19,6 +20,9 @@ public final class Failures {
     public static CaException of(StoreException e) {
         if (e instanceof NotFoundException) {
             return new CaException(CaException.Kind.NOT_FOUND, "not-found", e.getMessage(), e);
+        }
+        if (e instanceof CaRevokedException) {
+            return new CaException(CaException.Kind.CONFLICT, "ca-revoked", e.getMessage(), e);
         }
         if (e instanceof CaNotActiveException) {
             return new CaException(CaException.Kind.CONFLICT, "ca-not-active", e.getMessage(), e);

@@ -48,6 +48,11 @@ public final class CaStore {
         });
     }
 
+    /** Whether the CA's own certificate, issued by another Signet CA, is revoked. */
+    public boolean ownCertificateRevoked(String id) {
+        return db.read(dsl -> RevocationStore.ownCertificateRevoked(dsl, id));
+    }
+
     public Optional<CaRecord> find(String id) {
         return db.read(dsl -> dsl.selectFrom(CA).where(CA.ID.eq(id)).fetchOptional().map(CaStore::toRecord));
     }

@@ -94,6 +94,9 @@ public final class CertificateStore {
                     throw new NotFoundException("CA", caId);
                 }
                 if (!CaRecord.ACTIVE.equals(status) && !(selfSigned && CaRecord.PENDING.equals(status))) {
+                    if (CaRecord.RETIRED.equals(status) && RevocationStore.ownCertificateRevoked(w.tx(), caId)) {
+                        throw new CaRevokedException(caId);
+                    }
                     throw new CaNotActiveException(caId, status);
                 }
                 throw new DuplicateSerialException(caId, serialHex);

@@ -1,11 +1,13 @@
 package dev.signet.ca.store;
 
+import static dev.signet.ca.store.schema.Tables.CA;
 import static dev.signet.ca.store.schema.Tables.CA_ISSUER_HASH;
 import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
 import static dev.signet.ca.store.schema.Tables.CRL;
 import static dev.signet.ca.store.schema.Tables.OCSP_RESPONDER;
 import static dev.signet.ca.store.schema.Tables.REVOCATION_STATE;
 
+import dev.signet.ca.store.schema.tables.records.CaRow;
 import dev.signet.ca.store.schema.tables.records.CertificateRow;
 import dev.signet.ca.store.schema.tables.records.CrlRow;
 import java.sql.PreparedStatement;
@@ -17,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.Record4;
-import org.jooq.Record5;
 
 /**
  * Revocation state: revokes and releases (each bumping the CA's revocation generation and writing
@@ -94,8 +95,80 @@ public final class RevocationStore {
             row.setRevocationChange(generation);
             row.update();
             w.audit(entry);
+            retireRevokedCas(w, caId, serialHex, row.getDer(), event.actor());
             return generation;
         });
+    }
+
+    /**
+     * A CA whose own certificate is revoked signs nothing more: every Signet CA holding the revoked
+     * certificate is retired in the revoke's transaction, and so are the CAs below it (their chains
+     * now pass through a revoked certificate), each with its {@code ca.retire} audit entry. The
+     * statement that reserves a serial only lets an active CA sign, so from the commit on nothing
+     * is issued under them (no certificate, responder or TSA certificate, sub-CA). Their CRLs and
+     * OCSP answers about what they issued go on. A CA certificate cannot be put on hold, so this is
+     * never undone by a release.
+     */
+    private static void retireRevokedCas(WriteContext w, String caId, String serialHex, byte[] der, String actor) {
+        java.util.ArrayDeque<String> parents = new java.util.ArrayDeque<>();
+        for (CaRow child : w.tx().selectFrom(CA).where(CA.PARENT_ID.eq(caId)).and(CA.STATUS.eq(CaRecord.ACTIVE)).fetch()) {
+            if (child.getCertificatePem() != null && java.util.Arrays.equals(der, pemBody(child.getCertificatePem()))) {
+                retire(w, child, actor, Map.of("reason", "its certificate was revoked", "certificate", caId + "/" + serialHex));
+                parents.add(child.getId());
+            }
+        }
+        while (!parents.isEmpty()) {
+            String parent = parents.poll();
+            for (CaRow below : w.tx().selectFrom(CA).where(CA.PARENT_ID.eq(parent)).and(CA.STATUS.eq(CaRecord.ACTIVE)).fetch()) {
+                retire(w, below, actor, Map.of("reason", "the certificate of its issuer '" + parent + "' was revoked"));
+                parents.add(below.getId());
+            }
+        }
+    }
+
+    private static void retire(WriteContext w, CaRow ca, String actor, Map<String, Object> details) {
+        ca.setStatus(CaRecord.RETIRED);
+        w.tx().executeUpdate(ca);
+        w.audit(new AuditEvent(actor, "ca.retire", "ca", ca.getId(),
+                dev.signet.ca.audit.CanonicalJson.write(new java.util.TreeMap<>(details))));
+    }
+
+    /** The DER of the first PEM block (a CA record's certificate), or null if it is not PEM. */
+    static byte[] pemBody(String pem) {
+        int begin = pem.indexOf("-----BEGIN CERTIFICATE-----");
+        int end = pem.indexOf("-----END CERTIFICATE-----");
+        if (begin < 0 || end < begin) {
+            return null;
+        }
+        try {
+            return java.util.Base64.getMimeDecoder().decode(pem.substring(begin + 27, end));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether CA {@code caId}'s own certificate, issued by another Signet CA, is revoked (to tell a
+     * requester why a retired CA refuses).
+     */
+    static boolean ownCertificateRevoked(DSLContext tx, String caId) {
+        CaRow ca = tx.selectFrom(CA).where(CA.ID.eq(caId)).fetchOne();
+        if (ca == null || ca.getParentId() == null || ca.getCertificatePem() == null) {
+            return false;
+        }
+        byte[] der = pemBody(ca.getCertificatePem());
+        if (der == null) {
+            return false;
+        }
+        String serial;
+        try {
+            serial = org.bouncycastle.asn1.x509.Certificate.getInstance(der).getSerialNumber().getValue().toString(16);
+        } catch (RuntimeException e) {
+            return false;
+        }
+        CertificateRow row = tx.selectFrom(CERTIFICATE).where(CERTIFICATE.CA_ID.eq(ca.getParentId()))
+                .and(CERTIFICATE.SERIAL.eq(serial)).fetchOne();
+        return row != null && CertificateRecord.REVOKED.equals(row.getStatus()) && java.util.Arrays.equals(der, row.getDer());
     }
 
     /**
@@ -151,15 +224,32 @@ public final class RevocationStore {
                 .where(REVOCATION_STATE.CA_ID.eq(caId)).fetchSingle().value1();
     }
 
-    /** The status of a certificate the CA issued (reserved serials are not issued). */
+    private static final String STATUS_SQL = "SELECT status, revoked_at, revocation_code, not_after, profile FROM certificate "
+            + "WHERE ca_id = ? AND serial = ? AND status <> 'reserved'";
+
+    /**
+     * The status of a certificate the CA issued (reserved serials are not issued). Plain JDBC: OCSP
+     * reads it for every request with a nonce, and rendering the jOOQ query cost more than running it.
+     */
     public Optional<Status> status(String caId, String serialHex) {
-        return db.readOne(dsl -> dsl.select(CERTIFICATE.STATUS, CERTIFICATE.REVOKED_AT, CERTIFICATE.REVOCATION_CODE,
-                        CERTIFICATE.NOT_AFTER, CERTIFICATE.PROFILE)
-                .from(CERTIFICATE)
-                .where(CERTIFICATE.CA_ID.eq(caId).and(CERTIFICATE.SERIAL.eq(serialHex)))
-                .and(CERTIFICATE.STATUS.ne("reserved"))
-                .fetchOptional()
-                .map(r -> status(serialHex, r)));
+        return db.readOne(dsl -> dsl.connectionResult(c -> {
+            try (PreparedStatement p = c.prepareStatement(STATUS_SQL)) {
+                p.setString(1, caId);
+                p.setString(2, serialHex);
+                try (ResultSet r = p.executeQuery()) {
+                    if (!r.next()) {
+                        return Optional.<Status>empty();
+                    }
+                    boolean revoked = CertificateRecord.REVOKED.equals(r.getString(1));
+                    long revokedAt = r.getLong(2);
+                    int code = r.getInt(3);
+                    boolean noCode = r.wasNull();
+                    long notAfter = r.getLong(4);
+                    return Optional.of(new Status(serialHex, revoked, revoked ? Instant.ofEpochMilli(revokedAt) : null,
+                            revoked && !noCode ? code : null, Instant.ofEpochMilli(notAfter), r.getString(5), null));
+                }
+            }
+        }));
     }
 
     /** Status and DER of a certificate (for the revoke checks: is it a CA certificate?). */
@@ -171,12 +261,6 @@ public final class RevocationStore {
                 .map(r -> new Status(serialHex, CertificateRecord.REVOKED.equals(r.getStatus()),
                         r.getRevokedAt() == null ? null : Instant.ofEpochMilli(r.getRevokedAt()), r.getRevocationCode(),
                         Instant.ofEpochMilli(r.getNotAfter()), r.getProfile(), r.getDer())));
-    }
-
-    private static Status status(String serialHex, Record5<String, Long, Integer, Long, String> r) {
-        boolean revoked = CertificateRecord.REVOKED.equals(r.value1());
-        return new Status(serialHex, revoked, revoked ? Instant.ofEpochMilli(r.value2()) : null,
-                revoked ? r.value3() : null, Instant.ofEpochMilli(r.value4()), r.value5(), null);
     }
 
     /** Each CA's revocation generation (CAs with no revocation yet are absent, meaning 0). */

@@ -5,7 +5,6 @@ import dev.signet.ca.TsaReply.Failure;
 import dev.signet.ca.TsaSettings;
 import dev.signet.ca.store.TsaStore;
 import dev.signet.ca.store.TsaTokenRecord;
-import dev.signet.hsm.HsmException;
 import dev.signet.hsm.ScopedSigner;
 import dev.signet.hsm.SignedObject;
 import java.io.IOException;
@@ -13,7 +12,6 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,20 +22,11 @@ import org.bouncycastle.asn1.cmp.PKIFreeText;
 import org.bouncycastle.asn1.cmp.PKIStatus;
 import org.bouncycastle.asn1.cmp.PKIStatusInfo;
 import org.bouncycastle.asn1.tsp.TimeStampResp;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cms.SignerInfoGenerator;
-import org.bouncycastle.cms.SignerInfoGeneratorBuilder;
-import org.bouncycastle.operator.DigestCalculator;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.bc.BcDigestCalculatorProvider;
-import org.bouncycastle.tsp.TSPException;
 import org.bouncycastle.tsp.TimeStampRequest;
-import org.bouncycastle.tsp.TimeStampToken;
-import org.bouncycastle.tsp.TimeStampTokenGenerator;
-import org.bouncycastle.util.CollectionStore;
 
 /**
  * One time-stamp authority at work: checks a query (RFC 3161 2.4.1), stamps it with the TSA's
@@ -53,21 +42,18 @@ import org.bouncycastle.util.CollectionStore;
 public final class TimeStamper {
 
     private static final DigestCalculatorProvider DIGESTS = new BcDigestCalculatorProvider();
-    private static final AlgorithmIdentifier SHA256 = new AlgorithmIdentifier(
-            new ASN1ObjectIdentifier("2.16.840.1.101.3.4.2.1"));
 
     private final TsaSettings settings;
     private final ASN1ObjectIdentifier policy;
     private final ScopedSigner signer;
     private final X509CertificateHolder certificate;
-    private final CollectionStore<X509CertificateHolder> certificates;
-    private final GeneralName tsaName;
     /** The TSA certificate's validity: a token outside it would not verify, so none is made. */
     private final long notBefore;
     private final long notAfter;
     private final TsaStore store;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final TokenEncoder encoder;
     /** The latest genTime handed out (epoch ms), seeded from the store: the clock must never go below it. */
     private final AtomicLong lastGenTime;
 
@@ -81,12 +67,16 @@ public final class TimeStamper {
         this.policy = new ASN1ObjectIdentifier(settings.policyOid());
         this.signer = signer;
         this.certificate = chain.get(0);
-        this.certificates = new CollectionStore<>(chain.stream().filter(c -> !isSelfSigned(c)).toList());
-        this.tsaName = new GeneralName(certificate.getSubject());
         this.notBefore = certificate.getNotBefore().getTime();
         this.notAfter = certificate.getNotAfter().getTime();
         this.store = store;
         this.clock = clock;
+        try {
+            this.encoder = new TokenEncoder(DIGESTS, signer.contentSigner(SignedObject.TIMESTAMP_TOKEN).getAlgorithmIdentifier(),
+                    policy, certificate, chain.stream().filter(c -> !isSelfSigned(c)).toList(), settings.accuracy().toMillis());
+        } catch (OperatorCreationException | IOException e) {
+            throw new IllegalStateException("cannot prepare the token encoder of TSA '" + settings.name() + "'", e);
+        }
         this.lastGenTime = new AtomicLong(lastGenTime == null ? Long.MIN_VALUE : lastGenTime.toEpochMilli());
     }
 
@@ -120,20 +110,14 @@ public final class TimeStamper {
             return done(reject(Failure.SYSTEM_FAILURE, "the TSA's certificate is not valid at this time"));
         }
         BigInteger serial = serial();
-        TimeStampToken token;
+        byte[] tokenDer;
         try {
-            token = generator().generate(request, serial, Date.from(genTime));
-        } catch (TSPException | HsmException | OperatorCreationException | IllegalArgumentException e) {
+            tokenDer = encoder.encode(request.toASN1Structure().getMessageImprint().getEncoded(ASN1Encoding.DER), serial,
+                    genTime, request.getNonce(), request.getCertReq(), signer.contentSigner(SignedObject.TIMESTAMP_TOKEN));
+        } catch (OperatorCreationException | IOException | RuntimeException e) { // an HsmException among them
             return done(reject(Failure.SYSTEM_FAILURE, "the TSA could not sign the token"));
         }
-        byte[] tokenDer;
-        byte[] replyDer;
-        try {
-            tokenDer = token.toCMSSignedData().toASN1Structure().getEncoded(ASN1Encoding.DER);
-            replyDer = grantedReply(tokenDer);
-        } catch (IOException e) {
-            return done(reject(Failure.SYSTEM_FAILURE, "the TSA could not encode the token"));
-        }
+        byte[] replyDer = grantedReply(tokenDer);
         String serialHex = serial.toString(16);
         TsaReply granted = new TsaReply(replyDer, null, null, serialHex, genTime, tokenDer);
         TsaTokenRecord record = new TsaTokenRecord(settings.name(), serialHex, genTime,
@@ -192,24 +176,6 @@ public final class TimeStamper {
                 return serial;
             }
         }
-    }
-
-    /** A generator for one token: BC's signer infos hold a single-use content signer. */
-    private TimeStampTokenGenerator generator() throws OperatorCreationException, TSPException {
-        SignerInfoGenerator signerInfo = new SignerInfoGeneratorBuilder(DIGESTS)
-                .build(signer.contentSigner(SignedObject.TIMESTAMP_TOKEN), certificate);
-        DigestCalculator certIdDigest = DIGESTS.get(SHA256);
-        TimeStampTokenGenerator g = new TimeStampTokenGenerator(signerInfo, certIdDigest, policy, true);
-        g.setResolution(TimeStampTokenGenerator.R_MILLISECONDS);
-        int accuracy = (int) Math.min(Integer.MAX_VALUE, settings.accuracy().toMillis());
-        if (accuracy > 0) {
-            g.setAccuracySeconds(accuracy / 1000);
-            g.setAccuracyMillis(accuracy % 1000);
-        }
-        g.setOrdering(false);
-        g.setTSA(tsaName);
-        g.addCertificates(certificates);
-        return g;
     }
 
     /** DER of {@code status PKIStatusInfo(granted)} */

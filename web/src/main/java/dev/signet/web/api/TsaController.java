@@ -12,13 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The time-stamp authorities over HTTP. {@code POST /tsa} (the default TSA) and
@@ -43,20 +37,12 @@ public final class TsaController {
         }
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(TsaController.class);
-    static final String QUERY_TYPE = "application/timestamp-query";
-    static final String REPLY_TYPE = "application/timestamp-reply";
-
     private final TimeStampAuthorities tsas;
-    private final int maxQueryBytes;
-    private final TsaMetrics metrics;
-    /** Where replies continue once their token is committed: a few threads, so the store's writer only commits. */
-    private final Executor replies = replyThreads();
+    private final TsaEndpoint endpoint;
 
-    public TsaController(TimeStampAuthorities tsas, int maxQueryBytes, TsaMetrics metrics) {
+    public TsaController(TimeStampAuthorities tsas, TsaEndpoint endpoint) {
         this.tsas = tsas;
-        this.maxQueryBytes = maxQueryBytes;
-        this.metrics = metrics;
+        this.endpoint = endpoint;
     }
 
     /** {@code POST /tsa}. */
@@ -78,65 +64,14 @@ public final class TsaController {
      * flight share each group commit, and its fsync, which is what makes the TSA fast on a real disk.
      */
     private void stamp(Context ctx, String name) {
-        long t0 = System.nanoTime();
-        CompletableFuture<TsaReply> reply = reply(ctx, name)
-                // Off the store's writer thread (where the commit completes the future) before any work.
-                .thenApplyAsync(r -> r, replies)
-                .exceptionally(e -> {
-                    LOG.warn("TSA '{}' could not answer: {}", name, e.toString());
-                    return rejected(name, TsaReply.Failure.SYSTEM_FAILURE, "the TSA is not available");
-                });
-        ctx.future(() -> reply.thenAccept(r -> {
-            metrics.record(name, r, System.nanoTime() - t0);
-            ctx.status(200).contentType(REPLY_TYPE).result(r.der());
-        }));
-    }
-
-    /** The reply to the request's query: a rejection at once if the query is refused before it reaches the TSA. */
-    private CompletableFuture<TsaReply> reply(Context ctx, String name) {
-        String type = ctx.contentType() == null ? null : ctx.contentType().split(";", 2)[0].strip();
-        if (type != null && !type.equalsIgnoreCase(QUERY_TYPE)) {
-            return refused(name, TsaReply.Failure.BAD_REQUEST, "send " + QUERY_TYPE + ", not " + type);
-        }
-        if (ctx.req().getContentLengthLong() > maxQueryBytes) {
-            return refused(name, TsaReply.Failure.BAD_REQUEST, "queries are limited to " + maxQueryBytes + " bytes");
-        }
-        byte[] query;
-        try (InputStream in = ctx.req().getInputStream()) {
-            query = in.readNBytes(maxQueryBytes + 1);
-        } catch (IOException e) {
-            return refused(name, TsaReply.Failure.BAD_DATA_FORMAT, "the query could not be read");
-        }
-        if (query.length > maxQueryBytes) {
-            return refused(name, TsaReply.Failure.BAD_REQUEST, "queries are limited to " + maxQueryBytes + " bytes");
-        }
-        if (query.length == 0) {
-            return refused(name, TsaReply.Failure.BAD_DATA_FORMAT, "empty query; send a DER TimeStampReq");
-        }
+        InputStream body;
         try {
-            return tsas.respond(name, query, "public");
-        } catch (RuntimeException e) {
-            // The HSM or the store failed before a token was made: still an RFC 3161 answer, never a 5xx.
-            return CompletableFuture.failedFuture(e);
+            body = ctx.req().getInputStream();
+        } catch (IOException e) {
+            body = InputStream.nullInputStream();
         }
-    }
-
-    private static Executor replyThreads() {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "signet-tsa-reply");
-            t.setDaemon(true);
-            return t;
-        });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
-    }
-
-    private CompletableFuture<TsaReply> refused(String name, TsaReply.Failure failure, String text) {
-        return CompletableFuture.completedFuture(rejected(name, failure, text));
-    }
-
-    private TsaReply rejected(String name, TsaReply.Failure failure, String text) {
-        return tsas.rejection(name, failure, text);
+        CompletableFuture<TsaReply> reply = endpoint.stamp(name, ctx.contentType(), ctx.req().getContentLengthLong(), body);
+        ctx.future(() -> reply.thenAccept(r -> ctx.status(200).contentType(TsaEndpoint.REPLY_TYPE).result(r.der())));
     }
 
     /** {@code GET /api/v1/tsas}. */

@@ -63,6 +63,14 @@ public final class OcspFastPath extends Handler.Wrapper {
      */
     private static byte[] body(Request request) throws java.io.IOException {
         try (InputStream in = Content.Source.asInputStream(request)) {
+            long declared = request.getLength();
+            if (declared >= 0 && declared <= Revocations.MAX_OCSP_REQUEST_BYTES) {
+                // The usual case, read into an array of its size: readNBytes(limit) would allocate
+                // 8 KiB per request for a body of about a hundred bytes, most of this path's garbage.
+                byte[] exact = new byte[(int) declared];
+                int n = in.readNBytes(exact, 0, exact.length);
+                return n == exact.length && in.read() < 0 ? exact : new byte[0];
+            }
             byte[] b = in.readNBytes(Revocations.MAX_OCSP_REQUEST_BYTES + 1);
             if (b.length <= Revocations.MAX_OCSP_REQUEST_BYTES) {
                 return b;

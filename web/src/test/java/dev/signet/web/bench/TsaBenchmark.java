@@ -8,6 +8,7 @@ import dev.signet.hsm.SignatureAlgorithm;
 import dev.signet.hsm.SignedObject;
 import dev.signet.web.SignetServer;
 import dev.signet.web.config.ConfigLoader;
+import dev.signet.web.http.ConnectionsPerAddress;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -49,6 +50,10 @@ public final class TsaBenchmark {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+        if (connections > ConnectionsPerAddress.DEFAULT_MAX) {
+            // The server closes a client's connections past its per-address limit (a hardening measure).
+            throw new IllegalArgumentException("at most " + ConnectionsPerAddress.DEFAULT_MAX + " connections from one address");
+        }
         int cores = Runtime.getRuntime().availableProcessors();
         Path dir = Files.createTempDirectory("signet-tsa-bench");
         try (SignetServer server = SignetServer.start(
@@ -91,6 +96,7 @@ public final class TsaBenchmark {
                 }
                 Wrk h = https.get(round);
                 long rejected = rejections(server) - rejected0;
+                System.out.printf("(%s)%n", uptime());
                 System.out.printf("round %d: raw P-256 %.0f sig/s 1 thread (%.0f us CPU/sig), %.0f sig/s %d threads; "
                                 + "in-process %.0f tokens/s (%.0f us CPU/token); HTTP %.0f tokens/s (%.0f us server + %.0f us wrk CPU/token), "
                                 + "p99 %s, %d replies, %d tokens recorded meanwhile, %d rejections, non-2xx %d%n",
@@ -121,9 +127,17 @@ public final class TsaBenchmark {
                     sigCpu / directCpu, sigCpu / serverCpu, sigCpu / (serverCpu + wrkCpu));
             System.out.printf("tokens recorded in all: %d; store commits: %d%n", tokens(server),
                     server.services().database().commitCount());
+            System.out.println("load: " + uptime());
         } finally {
             deleteTree(dir);
         }
+    }
+
+    private static String uptime() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("uptime").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        p.waitFor();
+        return out;
     }
 
     record Wrk(double perSecond, String p99, long non2xx, long count, double serverCpuMicros, double wrkCpuMicros) {}
