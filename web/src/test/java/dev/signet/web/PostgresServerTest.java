@@ -16,7 +16,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code serve} on PostgreSQL from a configuration file, end to end: first start, issue and revoke
  * through the API, health, then the offline commands with {@code --config} on the same database.
  * The server is the one {@code ./test} starts ({@code -Dsignet.test.postgresUrl}); without it this
- * test fails, unless the build says {@code -DskipPostgres}.
+ * test fails (as the other web tests on PostgreSQL do: {@code -DskipPostgres} only leaves out
+ * ca-core's second run).
  */
 class PostgresServerTest {
 
@@ -33,8 +33,6 @@ class PostgresServerTest {
 
     @Test
     void serve_on_postgresql_issues_revokes_and_its_audit_chain_verifies_with_config() throws Exception {
-        Assumptions.assumeTrue(System.getProperty("skipPostgres") == null || "false".equals(System.getProperty("skipPostgres")),
-                "-DskipPostgres");
         String url = System.getProperty("signet.test.postgresUrl", "");
         assertTrue(url.startsWith("jdbc:postgresql://"), "no PostgreSQL for the tests: ./test passes -Dsignet.test.postgresUrl");
         String schema = "web_" + Long.toString(System.nanoTime(), 36);
