@@ -1,6 +1,9 @@
 package dev.signet.ca.store;
 
+import static dev.signet.ca.store.schema.Tables.UI_FLASH;
 import static dev.signet.ca.store.schema.Tables.UI_SESSION;
+import static org.jooq.impl.DSL.select;
+import static org.jooq.impl.DSL.val;
 
 import dev.signet.ca.store.schema.tables.records.UiSessionRow;
 import java.time.Duration;
@@ -17,6 +20,9 @@ import java.util.Optional;
  * only when the stored one is {@link #TOUCH_INTERVAL} or more old. An idle timeout measured from the
  * stored time is therefore exact to that interval: a session may end up to a minute before its idle
  * time after the last request has passed, never after.
+ *
+ * <p>A session may hold one flash: what its next page shows once (a new token's secret, say), so
+ * that any node can show it. The store keeps it as the caller sealed it; it goes with its session.
  */
 public final class UiSessionStore {
 
@@ -104,13 +110,57 @@ public final class UiSessionStore {
 
     /**
      * Deletes the sessions that have ended by {@code now}: past their expiry, or not seen for
-     * {@code idle}. Returns how many.
+     * {@code idle}, and the flashes that were not taken in time. Returns how many sessions.
      */
     public int sweep(Instant now, Duration idle) {
         long at = now.toEpochMilli();
         long seenBefore = now.minus(idle).toEpochMilli();
-        return db.write(w -> w.tx().deleteFrom(UI_SESSION)
-                .where(UI_SESSION.EXPIRES_AT.le(at).or(UI_SESSION.LAST_SEEN_AT.le(seenBefore))).execute());
+        return db.write(w -> {
+            w.tx().deleteFrom(UI_FLASH).where(UI_FLASH.EXPIRES_AT.le(at)).execute();
+            return w.tx().deleteFrom(UI_SESSION)
+                    .where(UI_SESSION.EXPIRES_AT.le(at).or(UI_SESSION.LAST_SEEN_AT.le(seenBefore))).execute();
+        });
+    }
+
+    /**
+     * Keeps {@code sealed} as the flash of the session with this id until {@code expires}, replacing
+     * one not taken yet. Stores nothing if the session has ended (its flash would go with it anyway).
+     */
+    public void putFlash(String sessionId, byte[] sealed, Instant expires) {
+        Checks.notBlank(sessionId, "session id");
+        Checks.notNull(sealed, "sealed flash");
+        Checks.notNull(expires, "flash expiry");
+        String hash = AccessStore.hash(sessionId);
+        long until = expires.toEpochMilli();
+        db.write(w -> {
+            w.tx().deleteFrom(UI_FLASH).where(UI_FLASH.SESSION_HASH.eq(hash)).execute();
+            return w.tx().insertInto(UI_FLASH, UI_FLASH.SESSION_HASH, UI_FLASH.SEALED, UI_FLASH.EXPIRES_AT)
+                    .select(select(val(hash), val(sealed), val(until)).from(UI_SESSION).where(UI_SESSION.ID_HASH.eq(hash)))
+                    .execute();
+        });
+    }
+
+    /**
+     * The flash of the session with this id, deleted as it is read, so that of two requests (on one
+     * node or two) only one gets it; empty if there is none or it expired by {@code now}. A page
+     * without a flash costs one read and no write.
+     */
+    public Optional<byte[]> takeFlash(String sessionId, Instant now) {
+        if (sessionId == null || sessionId.isEmpty() || sessionId.length() > 200) {
+            return Optional.empty();
+        }
+        String hash = AccessStore.hash(sessionId);
+        var stored = db.readOne(dsl -> dsl.select(UI_FLASH.SEALED, UI_FLASH.EXPIRES_AT).from(UI_FLASH)
+                .where(UI_FLASH.SESSION_HASH.eq(hash)).fetchOptional());
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        // Deleted by its exact value, expired or not: a flash put in the meantime is not taken in its place.
+        byte[] sealed = stored.get().value1();
+        int deleted = db.write(w -> w.tx().deleteFrom(UI_FLASH)
+                .where(UI_FLASH.SESSION_HASH.eq(hash).and(UI_FLASH.SEALED.eq(sealed))).execute());
+        boolean live = now.toEpochMilli() < stored.get().value2();
+        return deleted == 1 && live ? Optional.of(sealed) : Optional.empty();
     }
 
     private static UiSessionRecord toSession(UiSessionRow r) {

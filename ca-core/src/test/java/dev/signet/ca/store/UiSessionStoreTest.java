@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -106,6 +107,39 @@ class UiSessionStoreTest {
         assertThrows(StoreException.class, () -> sessions.open(ID, session("nobody", T0),
                 AuditEvent.of("user:nobody", "login.success", "user", "nobody")));
         assertTrue(sessions.find(ID).isEmpty());
+    }
+
+    @Test
+    void a_flash_is_taken_once_replaced_by_a_newer_one_and_not_after_its_expiry() {
+        AuditEvent login = AuditEvent.of("test", "login.success", "user", "x");
+        sessions.open(ID, session("alice", T0), login);
+        sessions.putFlash(ID, new byte[] {1, 2, 3}, T0.plusSeconds(300));
+        sessions.putFlash(ID, new byte[] {4, 5, 6}, T0.plusSeconds(300));
+        assertArrayEquals(new byte[] {4, 5, 6}, sessions.takeFlash(ID, T0.plusSeconds(1)).orElseThrow());
+        assertTrue(sessions.takeFlash(ID, T0.plusSeconds(2)).isEmpty(), "shown once");
+
+        sessions.putFlash(ID, new byte[] {7}, T0.plusSeconds(300));
+        assertTrue(sessions.takeFlash(ID, T0.plusSeconds(300)).isEmpty(), "expired");
+        assertTrue(sessions.takeFlash(ID, T0.plusSeconds(1)).isEmpty(), "an expired flash is deleted when found");
+        assertTrue(sessions.takeFlash("another-session", T0).isEmpty());
+    }
+
+    @Test
+    void a_flash_goes_with_its_session_and_an_ended_session_gets_none() {
+        AuditEvent login = AuditEvent.of("test", "login.success", "user", "x");
+        sessions.open(ID, session("alice", T0), login);
+        sessions.putFlash(ID, new byte[] {1}, T0.plusSeconds(300));
+        sessions.end(ID);
+        sessions.open(ID, session("alice", T0), login);
+        assertTrue(sessions.takeFlash(ID, T0).isEmpty(), "deleted with the session it belonged to");
+
+        sessions.putFlash("no-such-session", new byte[] {2}, T0.plusSeconds(300));
+        assertTrue(sessions.takeFlash("no-such-session", T0).isEmpty());
+
+        sessions.putFlash(ID, new byte[] {3}, T0.plusSeconds(60));
+        sessions.sweep(T0.plusSeconds(61), Duration.ofMinutes(30));
+        assertTrue(sessions.find(ID).isPresent());
+        assertTrue(sessions.takeFlash(ID, T0).isEmpty(), "swept once expired, though its session lives");
     }
 
     private static UiSessionRecord session(String username, Instant at) {
