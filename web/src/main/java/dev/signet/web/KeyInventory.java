@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 public final class KeyInventory {
 
-    /** One key as listed. {@code owner} is e.g. {@code ca:signet-demo-root-ca}, {@code identity:ca.1f}, {@code audit}, {@code tsa:default}; null if unknown. */
+    /** One key as listed. {@code owner} is e.g. {@code ca:signet-demo-root-ca}, {@code identity:ca.1f}, {@code audit}, {@code ui}, {@code tsa:default}; null if unknown. */
     public record Entry(KeyInfo info, String owner) {
 
         public String label() {
@@ -72,6 +72,9 @@ public final class KeyInventory {
         }
         if (label.equals(Services.AUDIT_KEY_LABEL)) {
             return "audit";
+        }
+        if (label.equals(Services.UI_SECRETS_KEY_LABEL)) {
+            return "ui";
         }
         if (label.startsWith(TSA_PREFIX) && label.lastIndexOf('-') > TSA_PREFIX.length()) {
             // tsa-{name}-{8 hex}: the TSA's name is what is between.

@@ -30,6 +30,7 @@ import dev.signet.ca.store.SecurityEvents;
 import dev.signet.ca.store.StoreSettings;
 import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.CaRecord;
+import dev.signet.hsm.DataCipher;
 import dev.signet.hsm.EncryptionKeys;
 import dev.signet.hsm.Hsm;
 import dev.signet.hsm.Hsms;
@@ -79,6 +80,11 @@ public final class Services implements AutoCloseable {
 
     /** The HSM key that signs audit checkpoints. */
     public static final String AUDIT_KEY_LABEL = "signet-audit";
+    /**
+     * The HSM key (AES-256, purpose DATA_ENCRYPTION) that seals what the UI shows once, such as a new
+     * token's secret, while it waits in the database for the next page; made on the first start.
+     */
+    public static final String UI_SECRETS_KEY_LABEL = "signet-ui-secrets";
     /** Sign a checkpoint every this many audit entries (and on close). */
     public static final int CHECKPOINT_INTERVAL = 100;
     private static final Logger LOG = LoggerFactory.getLogger(Services.class);
@@ -250,6 +256,11 @@ public final class Services implements AutoCloseable {
             SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
             ScopedSigner auditKey = auditKeys.find(AUDIT_KEY_LABEL)
                     .orElseGet(() -> auditKeys.generate(AUDIT_KEY_LABEL, KeyAlgorithm.EC_P256));
+            // Made here, under the start lock when serving, so that nodes starting together make one.
+            EncryptionKeys sealing = hsm.encryptionKeys();
+            if (sealing.find(UI_SECRETS_KEY_LABEL).isEmpty()) {
+                sealing.generate(UI_SECRETS_KEY_LABEL);
+            }
             StoreSettings settings = StoreSettings.defaults()
                     .withAuditSigner(new AuditSigner(auditKeys, auditKey), CHECKPOINT_INTERVAL);
             Database db = Database.open(config.database(), settings);
@@ -338,6 +349,12 @@ public final class Services implements AutoCloseable {
     /** The keys of one signing purpose (a TSA gets TIMESTAMPING, an OCSP responder OCSP, ...). */
     public SigningKeys signingKeys(KeyPurpose purpose) {
         return hsm.signingKeys(purpose);
+    }
+
+    /** The key that seals the UI's once-shown values in the database ({@link #UI_SECRETS_KEY_LABEL}). */
+    public DataCipher uiSecretsKey() {
+        return hsm.encryptionKeys().find(UI_SECRETS_KEY_LABEL).orElseThrow(() -> new IllegalStateException(
+                "the HSM has no key '" + UI_SECRETS_KEY_LABEL + "': a full node makes it when it starts"));
     }
 
     /** The DATA_ENCRYPTION keys. */

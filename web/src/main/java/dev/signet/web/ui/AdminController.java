@@ -50,21 +50,6 @@ public final class AdminController {
     /** Least privilege by default: read-only. */
     static final String DEFAULT_ROLE = Role.AUDITOR.id();
 
-    /** Flashed after creating a user with a generated password, or a token: shown once after the redirect. */
-    record CreatedUser(String username, String password) {
-        @Override
-        public String toString() {
-            return "CreatedUser[username=" + username + "]";
-        }
-    }
-
-    record CreatedToken(TokenRow token, String secret) {
-        @Override
-        public String toString() {
-            return "CreatedToken[id=" + token.id() + "]";
-        }
-    }
-
     private final AccessStore access;
     private final SessionStore sessions;
     private final SessionCookie cookie;
@@ -80,8 +65,8 @@ public final class AdminController {
     }
 
     void users(Context ctx, Viewer viewer) {
-        Object flash = sessions.takeFlash(cookie.read(ctx)).orElse(null);
-        if (flash instanceof CreatedUser created) {
+        Flash flash = sessions.takeFlash(cookie.read(ctx)).orElse(null);
+        if (flash instanceof Flash.CreatedUser created) {
             showUsers(ctx, viewer, 200, null, created.username(), created.password(), UserForm.EMPTY);
         } else {
             showUsers(ctx, viewer, 200, null, null, null, UserForm.EMPTY);
@@ -112,7 +97,7 @@ public final class AdminController {
         }
         access.createUser(new UserRecord(username, Passwords.hash(password), role, clock.instant(), false), viewer.actor());
         // Post, redirect, get: reloading the page cannot post the form again.
-        sessions.flash(cookie.read(ctx), new CreatedUser(username, generated ? password : null));
+        sessions.flash(cookie.read(ctx), new Flash.CreatedUser(username, generated ? password : null));
         ctx.redirect("/ui/users", HttpStatus.SEE_OTHER);
     }
 
@@ -139,8 +124,8 @@ public final class AdminController {
     }
 
     void tokens(Context ctx, Viewer viewer) {
-        Object flash = sessions.takeFlash(cookie.read(ctx)).orElse(null);
-        if (flash instanceof CreatedToken created) {
+        Flash flash = sessions.takeFlash(cookie.read(ctx)).orElse(null);
+        if (flash instanceof Flash.CreatedToken created) {
             ctx.header("Cache-Control", "no-store");
             showTokens(ctx, viewer, 200, null, created.token(), created.secret(), TokenForm.EMPTY);
         } else {
@@ -176,7 +161,7 @@ public final class AdminController {
             return;
         }
         IssuedToken issued = access.createToken(name, role, Set.of(), expires, viewer.actor());
-        sessions.flash(cookie.read(ctx), new CreatedToken(row(issued.token()), issued.secret()));
+        sessions.flash(cookie.read(ctx), new Flash.CreatedToken(row(issued.token()), issued.secret()));
         ctx.redirect("/ui/tokens", HttpStatus.SEE_OTHER);
     }
 

@@ -75,13 +75,6 @@ public final class CertificatesController {
         }
     }
 
-    /**
-     * What the page after an issuance says once ("issued", or which signer identity was created):
-     * flashed by the server for that one certificate, never read from the URL, where anyone could
-     * write a message of their own into a link.
-     */
-    record Notice(String caId, String serial, boolean issued, String identity, String renewedFrom) {}
-
     private final CertificateAuthorities authorities;
     private final SessionStore sessions;
     private final SessionCookie cookie;
@@ -174,7 +167,8 @@ public final class CertificatesController {
         Map<String, String> names = DashboardController.caNames(authorities.list());
         Map<String, Object> params = new HashMap<>();
         params.put("frame", Frame.of("Certificate " + c.serial(), "certificates", viewer));
-        Notice notice = sessions.takeFlash(cookie.read(ctx)).filter(Notice.class::isInstance).map(Notice.class::cast)
+        Flash.Notice notice = sessions.takeFlash(cookie.read(ctx)).filter(Flash.Notice.class::isInstance)
+                .map(Flash.Notice.class::cast)
                 .filter(n -> n.caId().equals(c.caId()) && n.serial().equals(c.serial())).orElse(null);
         params.put("model", new DetailModel(CertificateRow.of(c, names), CertificateDetails.of(c.certificatePem()),
                 c.certificatePem(), c.requester(), Format.time(c.revokedAt()), c.revocationReason(),
@@ -217,7 +211,7 @@ public final class CertificatesController {
             showRenew(ctx, viewer, UiErrors.status(e.kind()), old, days, csr, e.getMessage());
             return;
         }
-        sessions.flash(cookie.read(ctx), new Notice(renewed.caId(), renewed.serial(), true, null, old.serial()));
+        sessions.flash(cookie.read(ctx), new Flash.Notice(renewed.caId(), renewed.serial(), true, null, old.serial()));
         ctx.redirect("/ui/certificates/" + renewed.caId() + "/" + renewed.serial(), io.javalin.http.HttpStatus.SEE_OTHER);
     }
 

@@ -101,7 +101,7 @@ public final class IssueController {
             showIssue(ctx, viewer, UiErrors.status(e.kind()), ca, profile, keep, days, e.getMessage());
             return;
         }
-        sessions.flash(cookie.read(ctx), new CertificatesController.Notice(issued.caId(), issued.serial(), true, null, null));
+        sessions.flash(cookie.read(ctx), new Flash.Notice(issued.caId(), issued.serial(), true, null, null));
         ctx.redirect("/ui/certificates/" + issued.caId() + "/" + issued.serial(), HttpStatus.SEE_OTHER);
     }
 
@@ -169,7 +169,7 @@ public final class IssueController {
             return;
         }
         IssuedCertificate c = identity.certificate();
-        sessions.flash(cookie.read(ctx), new CertificatesController.Notice(c.caId(), c.serial(), false, identity.id(), null));
+        sessions.flash(cookie.read(ctx), new Flash.Notice(c.caId(), c.serial(), false, identity.id(), null));
         ctx.redirect("/ui/certificates/" + c.caId() + "/" + c.serial(), HttpStatus.SEE_OTHER);
     }
 

@@ -3,15 +3,17 @@ package dev.signet.web.ui;
 import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.UiSessionRecord;
 import dev.signet.ca.store.UiSessionStore;
+import dev.signet.hsm.DataCipher;
+import dev.signet.hsm.HsmException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * UI sessions: a session ends at logout, after {@link #IDLE} without a request, or {@link #ABSOLUTE}
@@ -21,9 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * so they survive a restart and every node on the database knows them; the idle time is measured
  * from a last-seen time written at most once a minute, so it is exact to that minute. There are no
  * pre-login sessions: the login form is protected by a signed token ({@link LoginTokens}), so
- * fetching the login page stores nothing anywhere. Flashes (a new token's secret, shown once after a
- * redirect) stay in memory too, for a few minutes: a secret never goes to disk. With several nodes,
- * the page after such a redirect must be served by the same node to show it.
+ * fetching the login page stores nothing anywhere.
+ *
+ * <p>A flash (a new token's secret, shown once after a redirect) is stored with its session too, so
+ * that the page after the redirect may be served by any node; it is sealed with AES-256-GCM under
+ * an HSM key the nodes share ({@link dev.signet.web.Services#UI_SECRETS_KEY_LABEL}), bound to the
+ * session id, so neither a copy of the database nor another session can read it. It is deleted as
+ * it is shown, after {@link #FLASH}, or with its session.
  */
 final class SessionStore {
 
@@ -34,15 +40,14 @@ final class SessionStore {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** What the next page of a session shows once (a new token's secret), kept out of URLs and forms. */
-    private final Map<String, Flash> flashes = new ConcurrentHashMap<>();
     private final UiSessionStore store;
+    /** Seals what the next page of a session shows once (a new token's secret), kept out of URLs and forms. */
+    private final DataCipher flashKey;
     private final Clock clock;
 
-    private record Flash(Object value, Instant until) {}
-
-    SessionStore(UiSessionStore store, Clock clock) {
+    SessionStore(UiSessionStore store, DataCipher flashKey, Clock clock) {
         this.store = store;
+        this.flashKey = flashKey;
         this.clock = clock;
     }
 
@@ -80,43 +85,61 @@ final class SessionStore {
     /** Ends the session. */
     void end(String id) {
         if (id != null) {
-            flashes.remove(id);
             store.end(id);
         }
     }
 
     /** Ends a logged-in session and writes {@code logout} (its audit entry) in the same transaction. */
     void logout(String id, AuditEvent logout) {
-        if (id != null) {
-            flashes.remove(id);
-        }
         store.end(id, logout);
     }
 
     /** Keeps {@code value} for the next {@link #takeFlash} of this session (post, redirect, get), for {@link #FLASH}. */
-    void flash(String id, Object value) {
-        if (id != null) {
-            Instant now = now();
-            flashes.values().removeIf(f -> !now.isBefore(f.until()));
-            flashes.put(id, new Flash(value, now.plus(FLASH)));
-        }
-    }
-
-    /** The value flashed for this session, removed as it is read: it is shown once. */
-    Optional<Object> takeFlash(String id) {
+    void flash(String id, Flash value) {
         if (id == null) {
-            return Optional.empty();
+            return;
         }
-        Flash f = flashes.remove(id);
-        return f == null || !now().isBefore(f.until()) ? Optional.empty() : Optional.of(f.value());
+        byte[] plain = FlashJson.encode(value);
+        try {
+            store.putFlash(id, flashKey.encrypt(plain, boundTo(id)), now().plus(FLASH));
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
     }
 
     /**
-     * Ends every session of {@code username} (the user was disabled). Their flashes stay until they
-     * expire, unreadable: only a live session's pages take a flash.
+     * The value flashed for this session, removed as it is read: it is shown once, by whichever
+     * node serves the page. One that cannot be unsealed (the HSM key was replaced) is no flash.
      */
+    Optional<Flash> takeFlash(String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        Optional<byte[]> sealed = store.takeFlash(id, now());
+        if (sealed.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] plain;
+        try {
+            plain = flashKey.decrypt(sealed.get(), boundTo(id));
+        } catch (HsmException.DecryptionFailed e) {
+            return Optional.empty();
+        }
+        try {
+            return FlashJson.decode(plain);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    /** Ends every session of {@code username} (the user was disabled), and their flashes with them. */
     void endAllOf(String username) {
         store.endAllOf(username);
+    }
+
+    /** The associated data of a session's flash: a flash copied to another session's row does not open. */
+    private static byte[] boundTo(String sessionId) {
+        return ("signet ui flash\0" + sessionId).getBytes(StandardCharsets.UTF_8);
     }
 
     private Instant now() {

@@ -10,10 +10,16 @@ import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.UiSessionStore;
 import dev.signet.ca.store.UserRecord;
+import dev.signet.hsm.DataCipher;
+import dev.signet.hsm.Hsm;
+import dev.signet.hsm.HsmConfig;
+import dev.signet.hsm.Hsms;
+import dev.signet.hsm.SecretSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,21 +34,26 @@ class SessionStoreTest {
     Path dir;
 
     Database db;
+    Hsm hsm;
+    DataCipher flashKey;
     SessionStore sessions;
 
     @BeforeEach
     void open() {
+        hsm = Hsms.open(new HsmConfig.Software(dir.resolve("keys"), new SecretSource.Env("P", Map.of("P", "test passphrase"))));
+        flashKey = hsm.encryptionKeys().generate("ui-flash");
         db = Database.open(dir.resolve("signet.db"));
         AccessStore access = new AccessStore(db);
         for (String name : List.of("alice", "bob")) {
             access.createUser(new UserRecord(name, "not-a-real-hash", "auditor", clock.instant(), false), "test");
         }
-        sessions = new SessionStore(new UiSessionStore(db), clock);
+        sessions = new SessionStore(new UiSessionStore(db), flashKey, clock);
     }
 
     @AfterEach
     void close() {
         db.close();
+        hsm.close();
     }
 
     @Test
@@ -89,7 +100,7 @@ class SessionStoreTest {
         assertTrue(sessions.find(kept.id()).isPresent());
         db.close();
         db = Database.open(dir.resolve("signet.db"));
-        SessionStore restarted = new SessionStore(new UiSessionStore(db), clock);
+        SessionStore restarted = new SessionStore(new UiSessionStore(db), flashKey, clock);
         clock.advance(Duration.ofMinutes(15));
         Session found = restarted.find(kept.id()).orElseThrow();
         assertEquals("alice", found.username());
@@ -125,11 +136,51 @@ class SessionStoreTest {
     @Test
     void a_flash_is_shown_once_and_only_for_a_few_minutes() {
         Session s = login("alice");
-        sessions.flash(s.id(), "shown once");
-        assertEquals("shown once", sessions.takeFlash(s.id()).orElseThrow());
+        Flash token = new Flash.CreatedToken(new AdminController.TokenRow("t1", "ci", "signer", "today", null, null), "secret-1");
+        sessions.flash(s.id(), token);
+        assertEquals(token, sessions.takeFlash(s.id()).orElseThrow());
         assertTrue(sessions.takeFlash(s.id()).isEmpty());
-        sessions.flash(s.id(), "too late");
+        sessions.flash(s.id(), new Flash.CreatedUser("carol", "too late"));
         clock.advance(SessionStore.FLASH);
+        assertTrue(sessions.takeFlash(s.id()).isEmpty());
+    }
+
+    @Test
+    void every_kind_of_flash_comes_back_as_it_was_flashed() {
+        Session s = login("alice");
+        for (Flash f : List.of(new Flash.Notice("ca1", "4f1a", true, null, "3e"), new Flash.Notice("ca1", "4f1b", false, "ca1.4f1b", null),
+                new Flash.CreatedUser("carol", null), new Flash.CreatedUser("dave", "generated password"),
+                new Flash.CreatedToken(new AdminController.TokenRow("t2", "name", "auditor", "a", "b", "c"), "secret-2"))) {
+            sessions.flash(s.id(), f);
+            assertEquals(f, sessions.takeFlash(s.id()).orElseThrow());
+        }
+    }
+
+    @Test
+    void a_flash_is_stored_sealed_and_opens_only_for_its_own_session() throws Exception {
+        Session alice = login("alice");
+        Session bob = login("bob");
+        sessions.flash(alice.id(), new Flash.CreatedToken(new AdminController.TokenRow("t3", "n", "admin", "x", null, null),
+                "the-secret-value"));
+        byte[] sealed;
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("signet.db"));
+             var rows = c.createStatement().executeQuery("SELECT sealed FROM ui_flash")) {
+            assertTrue(rows.next());
+            sealed = rows.getBytes(1);
+        }
+        assertFalse(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1).contains("the-secret-value"));
+        assertFalse(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1).contains("t3"));
+        // The same sealed value under bob's session (a row copied in the database) does not open.
+        new UiSessionStore(db).putFlash(bob.id(), sealed, clock.instant().plus(SessionStore.FLASH));
+        assertTrue(sessions.takeFlash(bob.id()).isEmpty());
+        assertTrue(sessions.takeFlash(alice.id()).isPresent());
+    }
+
+    @Test
+    void ending_a_session_drops_its_flash() {
+        Session s = login("alice");
+        sessions.flash(s.id(), new Flash.CreatedUser("carol", "generated password"));
+        sessions.endAllOf("alice");
         assertTrue(sessions.takeFlash(s.id()).isEmpty());
     }
 

@@ -1,13 +1,19 @@
 package dev.signet.web.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.web.SoftHsm2Token;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two nodes on one database (two servers on one SQLite file, which WAL allows, and one SoftHSM2
- * token): the login form and
- * the login throttle behave the same whichever node answers each request.
+ * token): the login form, the login throttle and the once-shown secrets behave the same whichever
+ * node answers each request.
  */
 class UiAcrossNodesTest {
 
@@ -76,5 +82,54 @@ class UiAcrossNodesTest {
             assertEquals(429, r.statusCode(), "locked on every node, even with the right password");
             assertTrue(r.headers().firstValue("Retry-After").isPresent());
         }
+    }
+
+    private static final Pattern SECRET = Pattern.compile("id=\"token-secret\">([^<]+)<");
+
+    @Test
+    void a_token_made_through_one_nodes_ui_is_shown_once_by_the_other_and_never_again() throws Exception {
+        String session = a.login("admin", a.adminPassword);
+        String csrf = UiServer.csrf(a.get("/ui/tokens", session).body());
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("_csrf", csrf);
+        form.put("name", "made on node a");
+        form.put("role", "auditor");
+        form.put("expiresDays", "");
+        HttpResponse<String> made = a.postForm("/ui/tokens", session, form);
+        assertEquals(303, made.statusCode(), made.body());
+
+        HttpResponse<String> shown = b.get("/ui/tokens", session);
+        assertEquals(200, shown.statusCode());
+        Matcher m = SECRET.matcher(shown.body());
+        assertTrue(m.find(), "the page after the redirect, served by the other node, shows the secret");
+        String secret = m.group(1).strip();
+        assertEquals("no-store", shown.headers().firstValue("Cache-Control").orElse(""));
+        HttpResponse<String> api = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(b.base + "/api/v1/cas"))
+                .header("Authorization", "Bearer " + secret).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, api.statusCode(), "the secret shown is the token's");
+
+        for (UiServer node : new UiServer[] {b, a}) {
+            String again = node.get("/ui/tokens", session).body();
+            assertFalse(again.contains("token-secret"), "shown once: not again on either node");
+            assertFalse(again.contains(secret));
+        }
+    }
+
+    @Test
+    void a_generated_password_made_on_one_node_is_shown_once_by_the_other() throws Exception {
+        String session = b.login("admin", a.adminPassword);
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("_csrf", UiServer.csrf(b.get("/ui/users", session).body()));
+        form.put("username", "generated");
+        form.put("role", "auditor");
+        form.put("password", "");
+        assertEquals(303, b.postForm("/ui/users", session, form).statusCode());
+        String page = a.get("/ui/users", session).body();
+        Matcher m = Pattern.compile("id=\"generated-password\">([^<]+)<").matcher(page);
+        assertTrue(m.find(), page);
+        String password = m.group(1).strip();
+        a.login("generated", password); // throws unless the password shown is the user's
+        assertFalse(b.get("/ui/users", session).body().contains(password));
+        assertFalse(a.get("/ui/users", session).body().contains(password));
     }
 }
