@@ -9,7 +9,6 @@ import dev.signet.ca.issue.Failures;
 import dev.signet.ca.issue.RequestChecker;
 import dev.signet.ca.lint.Linter;
 import dev.signet.ca.profile.Profile;
-import dev.signet.ca.profile.Profiles;
 import dev.signet.ca.store.CaRecord;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateQuery;
@@ -116,8 +115,9 @@ public final class CertificateAuthorities {
         return CaInfo.of(guard(() -> registry.record(caId)));
     }
 
-    public List<Profile> profiles() {
-        return profiles.all();
+    /** The profiles in use, ordered by name. */
+    public List<ProfileInfo> profiles() {
+        return profiles.infos();
     }
 
     /**

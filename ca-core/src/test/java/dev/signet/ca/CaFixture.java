@@ -1,7 +1,6 @@
 package dev.signet.ca;
 
 import dev.signet.hsm.KeyPurpose;
-import dev.signet.ca.profile.Profiles;
 import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;

@@ -118,7 +118,7 @@ class CertificateLifecycleTest {
     void every_issuance_is_announced_once_whichever_way_it_was_asked_for() {
         CertificateAuthorities counted = new CertificateAuthorities(f.hsm.signingKeys(dev.signet.hsm.KeyPurpose.CA),
                 f.hsm.signingKeys(dev.signet.hsm.KeyPurpose.DOCUMENT), new dev.signet.ca.store.CaStore(f.db),
-                new dev.signet.ca.store.CertificateStore(f.db), dev.signet.ca.profile.Profiles.builtIn(),
+                new dev.signet.ca.store.CertificateStore(f.db), dev.signet.ca.Profiles.builtIn(),
                 java.time.Clock.systemUTC(), announced::add);
         IssuedCertificate fromCsr = counted.issue(root.id(), "tls-server",
                 Csrs.csr(Csrs.keyPair(LeafKey.P256), "CN=a.example.com", List.of(Csrs.dns("a.example.com"))), "officer");

@@ -62,7 +62,7 @@ class OneSigningPathTest {
     void a_certificate_prepared_before_its_ca_was_retired_is_refused_at_issue_and_nothing_is_signed() {
         CertificateIssuer issuer = f.cas.issuer(issuing.id());
         PreparedCertificate prepared = issuer.prepare(RequestChecker.fromCsr(RefusedRequestsTest.good(),
-                dev.signet.ca.profile.Profiles.builtIn().find("tls-server").orElseThrow(), "alice"));
+                dev.signet.ca.Profiles.builtIn().find("tls-server").orElseThrow(), "alice"));
         f.cas.retire(issuing.id(), "admin");
         int signatures = f.hsm.signatures.get();
         long certificates = f.cas.search(CertificateQuery.all(issuing.id(), 10)).total();

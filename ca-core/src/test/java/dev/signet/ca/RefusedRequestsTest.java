@@ -233,7 +233,7 @@ class RefusedRequestsTest {
         assertEquals("csr-signature-invalid", e.code());
         assertEquals(4096, parser.parse("def.json", "{\"name\":\"def\",\"keys\":{\"rsaMinBits\":2048},"
                 + "\"maxValidityDays\":30,\"subject\":{\"allowed\":[\"CN\"]},\"keyUsage\":[\"digitalSignature\"]}").keys().rsaMaxBits());
-        org.junit.jupiter.api.Assertions.assertThrows(dev.signet.ca.profile.ProfileException.class, () -> parser.parse("x.json",
+        org.junit.jupiter.api.Assertions.assertThrows(dev.signet.ca.ProfileException.class, () -> parser.parse("x.json",
                 "{\"name\":\"x\",\"keys\":{\"rsaMinBits\":2048,\"rsaMaxBits\":16384},"
                 + "\"maxValidityDays\":30,\"subject\":{\"allowed\":[\"CN\"]},\"keyUsage\":[\"digitalSignature\"]}"));
     }

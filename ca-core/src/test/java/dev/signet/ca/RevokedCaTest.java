@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.signet.ca.profile.Profiles;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.RevocationStore;

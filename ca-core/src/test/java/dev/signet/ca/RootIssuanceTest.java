@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.ca.Csrs.LeafKey;
-import dev.signet.ca.profile.Profiles;
 import dev.signet.hsm.KeyAlgorithm;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.signet.ca.profile.Profiles;
+import dev.signet.ca.Profiles;
 import dev.signet.web.config.ConfigException;
 import dev.signet.web.config.ConfigLoader;
 import java.io.ByteArrayInputStream;

@@ -1,5 +1,6 @@
 package dev.signet.ca.profile;
 
+import dev.signet.ca.ProfileException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;

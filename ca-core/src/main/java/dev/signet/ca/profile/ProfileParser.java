@@ -1,5 +1,6 @@
 package dev.signet.ca.profile;
 
+import dev.signet.ca.ProfileException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;

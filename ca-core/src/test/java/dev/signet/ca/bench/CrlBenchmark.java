@@ -6,7 +6,7 @@ import dev.signet.ca.NewCa;
 import dev.signet.ca.PublishedCrl;
 import dev.signet.ca.RevocationSettings;
 import dev.signet.ca.Revocations;
-import dev.signet.ca.profile.Profiles;
+import dev.signet.ca.Profiles;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.Database;

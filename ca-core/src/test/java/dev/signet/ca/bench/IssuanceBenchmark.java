@@ -8,7 +8,7 @@ import dev.signet.ca.IssuedCertificate;
 import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.CertificateRecord;
 import dev.signet.ca.NewCa;
-import dev.signet.ca.profile.Profiles;
+import dev.signet.ca.Profiles;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateQuery;
 import dev.signet.ca.store.CertificateStore;

@@ -8,7 +8,7 @@ import dev.signet.ca.CaException;
 import dev.signet.ca.NewCa;
 import dev.signet.ca.lint.Linter;
 import dev.signet.ca.profile.Profile;
-import dev.signet.ca.profile.Profiles;
+import dev.signet.ca.Profiles;
 import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateRecord;

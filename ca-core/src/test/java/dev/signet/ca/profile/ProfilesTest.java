@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.signet.ca.ProfileException;
+import dev.signet.ca.Profiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

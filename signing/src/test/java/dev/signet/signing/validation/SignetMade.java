@@ -11,7 +11,7 @@ import dev.signet.ca.TimeStamp;
 import dev.signet.ca.TimeStampAuthorities;
 import dev.signet.ca.TimeStampSource;
 import dev.signet.ca.TsaSettings;
-import dev.signet.ca.profile.Profiles;
+import dev.signet.ca.Profiles;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.Database;

@@ -1,10 +1,10 @@
 package dev.signet.web.api;
 
 import dev.signet.ca.CertificateAuthorities;
+import dev.signet.ca.ProfileException;
+import dev.signet.ca.ProfileInfo;
+import dev.signet.ca.Profiles;
 import dev.signet.ca.audit.CanonicalJson;
-import dev.signet.ca.profile.Profile;
-import dev.signet.ca.profile.ProfileException;
-import dev.signet.ca.profile.Profiles;
 import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.NodeChanges;
 import dev.signet.web.auth.Guard;
@@ -40,12 +40,12 @@ public final class ProfileController {
         } catch (ProfileException e) {
             throw new ApiException(ProblemType.POLICY_REFUSAL, "profiles not reloaded, the current ones stay in use: " + e.getMessage());
         }
-        List<String> names = next.all().stream().map(Profile::name).toList();
+        List<String> names = next.infos().stream().map(ProfileInfo::name).toList();
         // The other nodes read their own directories again when they see the change.
         changes.record(new AuditEvent(Guard.principal(ctx).actor(), "profiles.reload", "profiles", profilesDir.toString(),
                 CanonicalJson.write(Map.of("profiles", names))), NodeChanges.PROFILES);
         authorities.useProfiles(next);
-        Json.write(ctx, 200, next.all().stream().map(Views.ProfileView::of).toList());
+        Json.write(ctx, 200, next.infos().stream().map(Views.ProfileView::of).toList());
     }
 
     public void list(Context ctx) {
@@ -54,7 +54,7 @@ public final class ProfileController {
 
     public void get(Context ctx) {
         String name = ctx.pathParam("name");
-        Profile p = authorities.profiles().stream().filter(x -> x.name().equals(name)).findFirst()
+        ProfileInfo p = authorities.profiles().stream().filter(x -> x.name().equals(name)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("no profile '" + name + "'"));
         Json.write(ctx, 200, Views.ProfileView.of(p));
     }

@@ -2,12 +2,8 @@ package dev.signet.web.api;
 
 import dev.signet.ca.CaInfo;
 import dev.signet.ca.IssuedCertificate;
+import dev.signet.ca.ProfileInfo;
 import dev.signet.ca.audit.AuditEntry;
-import dev.signet.ca.profile.KeyUsageBit;
-import dev.signet.ca.profile.NameConstraintRules;
-import dev.signet.ca.profile.PolicyRule;
-import dev.signet.ca.profile.Profile;
-import dev.signet.ca.profile.SanType;
 import dev.signet.hsm.KeyInfo;
 import dev.signet.web.KeyInventory;
 import java.security.PublicKey;
@@ -15,8 +11,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /** The JSON shapes of the API (documented in openapi.json); times are ISO-8601 strings. */
 public final class Views {
@@ -48,8 +42,8 @@ public final class Views {
 
     public record ProfileView(String name, String description, boolean ca, long maxValidityDays, KeysView keys,
                               SubjectView subject, SansView subjectAltNames, List<String> keyUsage,
-                              List<String> extendedKeyUsage, Integer pathLen, NameConstraintRules nameConstraints,
-                              List<PolicyRule> certificatePolicies) {
+                              List<String> extendedKeyUsage, Integer pathLen, ProfileInfo.NameConstraints nameConstraints,
+                              List<ProfileInfo.Policy> certificatePolicies) {
 
         public record KeysView(int rsaMinBits, List<String> ecCurves, boolean ed25519) {}
 
@@ -57,18 +51,12 @@ public final class Views {
 
         public record SansView(boolean required, Map<String, List<String>> allowed) {}
 
-        static ProfileView of(Profile p) {
-            Map<String, List<String>> sans = new TreeMap<>();
-            for (Map.Entry<SanType, List<Pattern>> e : p.subjectAltNames().patterns().entrySet()) {
-                sans.put(e.getKey().jsonName(), e.getValue().stream().map(Pattern::pattern).toList());
-            }
+        static ProfileView of(ProfileInfo p) {
             return new ProfileView(p.name(), p.description(), p.ca(), p.maxValidity().toDays(),
-                    new KeysView(p.keys().rsaMinBits(), p.keys().ecCurves().stream().sorted().toList(), p.keys().ed25519()),
-                    new SubjectView(p.subject().allowed().stream().sorted().toList(), p.subject().required().stream().sorted().toList()),
-                    new SansView(p.subjectAltNames().required(), sans),
-                    p.keyUsage().stream().sorted().map(KeyUsageBit::jsonName).toList(),
-                    p.extendedKeyUsage().stream().map(k -> k.toOID().getId()).toList(),
-                    p.pathLen(), p.nameConstraints(), p.certificatePolicies());
+                    new KeysView(p.keys().rsaMinBits(), p.keys().ecCurves(), p.keys().ed25519()),
+                    new SubjectView(p.subject().allowed(), p.subject().required()),
+                    new SansView(p.subjectAltNames().required(), p.subjectAltNames().patterns()),
+                    p.keyUsage(), p.extendedKeyUsage(), p.pathLen(), p.nameConstraints(), p.certificatePolicies());
         }
     }
 

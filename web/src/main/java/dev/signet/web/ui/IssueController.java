@@ -4,8 +4,8 @@ import dev.signet.ca.CaException;
 import dev.signet.ca.CaInfo;
 import dev.signet.ca.CertificateAuthorities;
 import dev.signet.ca.IssuedCertificate;
+import dev.signet.ca.ProfileInfo;
 import dev.signet.ca.SignerIdentity;
-import dev.signet.ca.profile.Profile;
 import dev.signet.hsm.KeyAlgorithm;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -176,8 +176,8 @@ public final class IssueController {
     private void showIssue(Context ctx, Viewer viewer, int status, String ca, String profile, String csr, String validityDays,
                            String error) {
         List<Option> cas = caOptions();
-        List<Profile> profiles = leafProfiles();
-        Profile selected = select(profiles, profile, DEFAULT_PROFILE);
+        List<ProfileInfo> profiles = leafProfiles();
+        ProfileInfo selected = select(profiles, profile, DEFAULT_PROFILE);
         Map<String, Object> params = new HashMap<>();
         params.put("frame", Frame.of("Issue a certificate", "issue", viewer));
         params.put("model", new IssueModel(cas, profileOptions(profiles), selectCa(cas, ca), selected == null ? null : selected.name(),
@@ -188,8 +188,8 @@ public final class IssueController {
     private void showIdentity(Context ctx, Viewer viewer, int status, String ca, String profile, String subject,
                               String algorithm, String error) {
         List<Option> cas = caOptions();
-        List<Profile> profiles = leafProfiles();
-        Profile selected = select(profiles, profile, DEFAULT_IDENTITY_PROFILE);
+        List<ProfileInfo> profiles = leafProfiles();
+        ProfileInfo selected = select(profiles, profile, DEFAULT_IDENTITY_PROFILE);
         List<String> algorithms = Arrays.stream(KeyAlgorithm.values()).filter(a -> !a.isSymmetric()).map(Enum::name).toList();
         Map<String, Object> params = new HashMap<>();
         params.put("frame", Frame.of("New signer identity", "identities", viewer));
@@ -208,11 +208,11 @@ public final class IssueController {
                 .toList();
     }
 
-    private List<Profile> leafProfiles() {
+    private List<ProfileInfo> leafProfiles() {
         return authorities.profiles().stream().filter(p -> !p.ca()).sorted((a, b) -> a.name().compareTo(b.name())).toList();
     }
 
-    private static List<Option> profileOptions(List<Profile> profiles) {
+    private static List<Option> profileOptions(List<ProfileInfo> profiles) {
         return profiles.stream().map(p -> new Option(p.name(), p.name() + " — " + p.description())).toList();
     }
 
@@ -225,9 +225,9 @@ public final class IssueController {
         return cas.isEmpty() ? null : cas.get(0).value();
     }
 
-    private static Profile select(List<Profile> profiles, String wanted, String fallback) {
+    private static ProfileInfo select(List<ProfileInfo> profiles, String wanted, String fallback) {
         for (String name : new String[] {wanted, fallback}) {
-            for (Profile p : profiles) {
+            for (ProfileInfo p : profiles) {
                 if (p.name().equals(name)) {
                     return p;
                 }

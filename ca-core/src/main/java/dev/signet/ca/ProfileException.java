@@ -1,4 +1,4 @@
-package dev.signet.ca.profile;
+package dev.signet.ca;
 
 /**
  * A profile file that cannot be used. Says which file, which field (a JSON path such as

@@ -1,5 +1,7 @@
-package dev.signet.ca.profile;
+package dev.signet.ca;
 
+import dev.signet.ca.profile.Profile;
+import dev.signet.ca.profile.ProfileParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,14 +22,16 @@ import java.util.TreeMap;
  */
 public final class Profiles {
 
-    /** The built-in profiles, shipped as resources under this package. */
+    /** The built-in profiles, shipped as resources beside the parser ({@code dev/signet/ca/profile/builtin}). */
     public static final List<String> BUILT_IN = List.of(
             "tls-server", "tls-client", "email", "document-signer", "timestamping", "ocsp-responder", "sub-ca");
 
     private final Map<String, Profile> byName;
+    private final List<ProfileInfo> infos;
 
     private Profiles(Map<String, Profile> byName) {
         this.byName = Collections.unmodifiableMap(byName);
+        this.infos = byName.values().stream().map(ProfileInfo::of).toList();
     }
 
     /** The built-in profiles only. */
@@ -73,7 +77,7 @@ public final class Profiles {
     private static Map<String, Profile> loadBuiltIns(ProfileParser parser) {
         Map<String, Profile> out = new TreeMap<>();
         for (String name : BUILT_IN) {
-            String resource = "builtin/" + name + ".json";
+            String resource = "/dev/signet/ca/profile/builtin/" + name + ".json";
             try (InputStream in = Profiles.class.getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new IllegalStateException("built-in profile resource missing: " + resource);
@@ -97,5 +101,10 @@ public final class Profiles {
     /** All profiles, ordered by name. */
     public List<Profile> all() {
         return List.copyOf(byName.values());
+    }
+
+    /** All profiles as callers see them, ordered by name. */
+    public List<ProfileInfo> infos() {
+        return infos;
     }
 }
