@@ -73,7 +73,7 @@ public final class KeyInventory {
         if (label.equals(Services.AUDIT_KEY_LABEL)) {
             return "audit";
         }
-        if (label.equals(Services.UI_SECRETS_KEY_LABEL)) {
+        if (label.equals(Services.UI_FLASH_KEY_LABEL)) {
             return "ui";
         }
         if (label.startsWith(TSA_PREFIX) && label.lastIndexOf('-') > TSA_PREFIX.length()) {

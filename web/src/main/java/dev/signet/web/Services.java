@@ -1,21 +1,21 @@
 package dev.signet.web;
 
+import dev.signet.ca.AuditExpectations;
+import dev.signet.ca.AuditVerification;
 import dev.signet.ca.CertificateAuthorities;
+import dev.signet.ca.DataKeys;
+import dev.signet.ca.ProfileException;
+import dev.signet.ca.Profiles;
+import dev.signet.ca.Revocations;
 import dev.signet.ca.TimeStamp;
 import dev.signet.ca.TimeStampAuthorities;
 import dev.signet.ca.TimeStampSource;
 import dev.signet.ca.TsaReply;
 import dev.signet.ca.TsaSettings;
-import dev.signet.ca.store.TsaStore;
-import dev.signet.ca.DataKeys;
-import dev.signet.ca.Revocations;
-import dev.signet.ca.audit.AuditExpectations;
-import dev.signet.ca.audit.AuditSigner;
-import dev.signet.ca.audit.AuditVerification;
-import dev.signet.ca.ProfileException;
-import dev.signet.ca.Profiles;
 import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.AuditLog;
+import dev.signet.ca.store.CaRecord;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.DataKeyStore;
@@ -24,12 +24,11 @@ import dev.signet.ca.store.HsmBinding;
 import dev.signet.ca.store.LoginFailures;
 import dev.signet.ca.store.NodeChanges;
 import dev.signet.ca.store.NodeSecrets;
-import dev.signet.ca.store.RevocationStore;
 import dev.signet.ca.store.OwnerOnly;
+import dev.signet.ca.store.RevocationStore;
 import dev.signet.ca.store.SecurityEvents;
 import dev.signet.ca.store.StoreSettings;
-import dev.signet.ca.store.AuditEvent;
-import dev.signet.ca.store.CaRecord;
+import dev.signet.ca.store.TsaStore;
 import dev.signet.hsm.DataCipher;
 import dev.signet.hsm.EncryptionKeys;
 import dev.signet.hsm.Hsm;
@@ -56,15 +55,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The opened back end of one Signet process: the HSM (metered), the database and its stores.
@@ -84,7 +83,7 @@ public final class Services implements AutoCloseable {
      * The HSM key (AES-256, purpose DATA_ENCRYPTION) that seals what the UI shows once, such as a new
      * token's secret, while it waits in the database for the next page; made on the first start.
      */
-    public static final String UI_SECRETS_KEY_LABEL = "signet-ui-secrets";
+    public static final String UI_FLASH_KEY_LABEL = "signet-ui-flash";
     /** Sign a checkpoint every this many audit entries (and on close). */
     public static final int CHECKPOINT_INTERVAL = 100;
     private static final Logger LOG = LoggerFactory.getLogger(Services.class);
@@ -256,13 +255,14 @@ public final class Services implements AutoCloseable {
             SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
             ScopedSigner auditKey = auditKeys.find(AUDIT_KEY_LABEL)
                     .orElseGet(() -> auditKeys.generate(AUDIT_KEY_LABEL, KeyAlgorithm.EC_P256));
+            upgraded.addAll(KeyPurposeUpgrade.one(hsm, UI_FLASH_KEY_LABEL, KeyPurpose.DATA_ENCRYPTION));
             // Made here, under the start lock when serving, so that nodes starting together make one.
             EncryptionKeys sealing = hsm.encryptionKeys();
-            if (sealing.find(UI_SECRETS_KEY_LABEL).isEmpty()) {
-                sealing.generate(UI_SECRETS_KEY_LABEL);
+            if (sealing.find(UI_FLASH_KEY_LABEL).isEmpty()) {
+                sealing.generate(UI_FLASH_KEY_LABEL);
             }
             StoreSettings settings = StoreSettings.defaults()
-                    .withAuditSigner(new AuditSigner(auditKeys, auditKey), CHECKPOINT_INTERVAL);
+                    .withAuditKey(auditKeys, auditKey, CHECKPOINT_INTERVAL);
             Database db = Database.open(config.database(), settings);
             try {
                 new HsmBinding(db).check(fingerprint(auditKey), hsm.backendName());
@@ -275,8 +275,8 @@ public final class Services implements AutoCloseable {
                 upgraded.addAll(KeyPurposeUpgrade.all(hsm, services.cas.list().stream().map(CaRecord::keyLabel)
                         .collect(Collectors.toSet())));
                 for (KeyPurposeUpgrade.Assigned a : upgraded) {
-                    services.securityEvents.record(new AuditEvent("system:upgrade", "key.purpose-assigned", "key", a.label(),
-                            dev.signet.ca.audit.CanonicalJson.write(Map.of("purpose", a.purpose().name()))));
+                    services.securityEvents.record(AuditEvent.of("system:upgrade", "key.purpose-assigned", "key", a.label(),
+                            Map.of("purpose", a.purpose().name())));
                 }
             } catch (RuntimeException e) {
                 services.database.close();
@@ -311,7 +311,7 @@ public final class Services implements AutoCloseable {
             ScopedSigner auditKey = auditKeys.find(AUDIT_KEY_LABEL).orElseThrow(() -> new IllegalStateException(
                     "the HSM has no audit key '" + AUDIT_KEY_LABEL + "' (run serve or init first)"));
             try (Database db = Database.open(config.database(), StoreSettings.defaults())) {
-                return new AuditLog(db).verify(new AuditSigner(auditKeys, auditKey).keys(), rules);
+                return new AuditLog(db).verify(auditKeys, auditKey, rules);
             }
         }
     }
@@ -351,10 +351,10 @@ public final class Services implements AutoCloseable {
         return hsm.signingKeys(purpose);
     }
 
-    /** The key that seals the UI's once-shown values in the database ({@link #UI_SECRETS_KEY_LABEL}). */
-    public DataCipher uiSecretsKey() {
-        return hsm.encryptionKeys().find(UI_SECRETS_KEY_LABEL).orElseThrow(() -> new IllegalStateException(
-                "the HSM has no key '" + UI_SECRETS_KEY_LABEL + "': a full node makes it when it starts"));
+    /** The key that seals the UI's once-shown values in the database ({@link #UI_FLASH_KEY_LABEL}). */
+    public DataCipher uiFlashKey() {
+        return hsm.encryptionKeys().find(UI_FLASH_KEY_LABEL).orElseThrow(() -> new IllegalStateException(
+                "the HSM has no key '" + UI_FLASH_KEY_LABEL + "': a full node makes it when it starts"));
     }
 
     /** The DATA_ENCRYPTION keys. */

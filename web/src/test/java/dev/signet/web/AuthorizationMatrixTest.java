@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.signet.ca.audit.AuditEntry;
+import dev.signet.ca.AuditEntry;
 import dev.signet.web.ui.UiRoutes;
 import io.javalin.router.ParsedEndpoint;
 import java.net.http.HttpResponse;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.signet.ca.audit.AuditEntry;
+import dev.signet.ca.AuditEntry;
 import dev.signet.ca.store.AuditQuery;
 import dev.signet.web.cli.CliRun.Result;
 import dev.signet.web.cli.SignetCommand;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.signet.ca.audit.AuditEntry;
+import dev.signet.ca.AuditEntry;
 import dev.signet.web.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

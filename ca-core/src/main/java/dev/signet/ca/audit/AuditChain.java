@@ -1,5 +1,6 @@
 package dev.signet.ca.audit;
 
+import dev.signet.ca.AuditEntry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,5 +1,10 @@
 package dev.signet.ca.audit;
 
+import dev.signet.ca.AuditEntry;
+import dev.signet.ca.AuditExpectations;
+import dev.signet.ca.AuditVerification;
+import dev.signet.ca.ExpectedCheckpoint;
+import dev.signet.hsm.SignatureAlgorithm;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -11,7 +16,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import dev.signet.hsm.SignatureAlgorithm;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**

@@ -1,5 +1,8 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.audit.CanonicalJson;
+import java.util.Map;
+
 /**
  * What a state change tells the audit log: who did what to which object. {@code detailsJson} is a
  * JSON object; the log stores it in canonical form (sorted keys, no whitespace) so that its hash is
@@ -15,6 +18,11 @@ public record AuditEvent(String actor, String action, String objectType, String 
         if (detailsJson == null || detailsJson.isBlank()) {
             detailsJson = "{}";
         }
+    }
+
+    /** An event with {@code details} as its JSON object (canonical JSON: sorted keys, no whitespace). */
+    public static AuditEvent of(String actor, String action, String objectType, String objectId, Map<String, ?> details) {
+        return new AuditEvent(actor, action, objectType, objectId, CanonicalJson.write(details));
     }
 
     /** An event without details. */

@@ -7,22 +7,24 @@ import static dev.signet.ca.store.schema.Tables.AUDIT_ENTRY;
 import static dev.signet.ca.store.schema.Tables.CA;
 import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
 
+import dev.signet.ca.AuditEntry;
+import dev.signet.ca.AuditExpectations;
+import dev.signet.ca.AuditVerification;
+import dev.signet.ca.ExpectedCheckpoint;
 import dev.signet.ca.audit.AuditCheckpoint;
-import dev.signet.ca.audit.AuditEntry;
-import dev.signet.ca.audit.AuditExpectations;
 import dev.signet.ca.audit.AuditSigner;
-import dev.signet.ca.audit.AuditVerification;
 import dev.signet.ca.audit.ChainVerifier;
 import dev.signet.ca.audit.CheckpointKeys;
-import dev.signet.ca.audit.ExpectedCheckpoint;
 import dev.signet.ca.store.schema.tables.records.AuditCheckpointRow;
 import dev.signet.ca.store.schema.tables.records.AuditEntryRow;
+import dev.signet.hsm.ScopedSigner;
+import dev.signet.hsm.SigningKeys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
-import java.util.stream.Stream;
 
 /**
  * Reads and checks the audit chain. Entries are appended only by the stores, in the transaction of
@@ -110,6 +112,14 @@ public final class AuditLog {
     /** Verifies the chain, checking checkpoint signatures with the given public keys and the rules of {@link #expectations()}. */
     public AuditVerification verify(CheckpointKeys keys) {
         return verify(keys, expectations());
+    }
+
+    /**
+     * Verifies the chain against {@code expectations}, checking checkpoint signatures with the AUDIT
+     * keys: {@code auditKey} and, for older checkpoints, the others of {@code auditKeys}.
+     */
+    public AuditVerification verify(SigningKeys auditKeys, ScopedSigner auditKey, AuditExpectations expectations) {
+        return verify(new AuditSigner(auditKeys, auditKey).keys(), expectations);
     }
 
     /**

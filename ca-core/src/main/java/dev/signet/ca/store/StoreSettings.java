@@ -1,6 +1,8 @@
 package dev.signet.ca.store;
 
 import dev.signet.ca.audit.AuditSigner;
+import dev.signet.hsm.ScopedSigner;
+import dev.signet.hsm.SigningKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -42,6 +44,14 @@ public record StoreSettings(int maxBatch, Duration busyTimeout, int readConnecti
 
     public StoreSettings withAuditSigner(AuditSigner signer, int interval) {
         return new StoreSettings(maxBatch, busyTimeout, readConnections, signer, interval, checkpointMaxDelay, clock);
+    }
+
+    /**
+     * Checkpoints signed with {@code auditKey}, one of {@code auditKeys} (purpose AUDIT, which also
+     * give the public keys of earlier checkpoint keys), every {@code interval} entries.
+     */
+    public StoreSettings withAuditKey(SigningKeys auditKeys, ScopedSigner auditKey, int interval) {
+        return withAuditSigner(new AuditSigner(auditKeys, auditKey), interval);
     }
 
     public StoreSettings withCheckpointMaxDelay(Duration delay) {

@@ -1,17 +1,17 @@
 package dev.signet.ca.store;
 
-import dev.signet.hsm.SigningKeys;
 import dev.signet.hsm.KeyPurpose;
+import dev.signet.hsm.SigningKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.signet.ca.AuditExpectations;
+import dev.signet.ca.AuditVerification;
+import dev.signet.ca.ExpectedCheckpoint;
 import dev.signet.ca.audit.AuditChain;
 import dev.signet.ca.audit.AuditSigner;
-import dev.signet.ca.audit.AuditExpectations;
-import dev.signet.ca.audit.AuditVerification;
-import dev.signet.ca.audit.ExpectedCheckpoint;
 import dev.signet.hsm.Hsm;
 import dev.signet.hsm.HsmConfig;
 import dev.signet.hsm.Hsms;

@@ -146,18 +146,18 @@ class CertificateStoreTest {
         certs.reserve("root", "1", Fixtures.tbs("1"), "tls-server", "alice");
         certs.store(cert("root", "1"), issued("root", "1"));
         certs.revoke("root", "1", "keyCompromise", T0, AuditEvent.of("officer", "certificate.revoke", "certificate", "root/1"));
-        Page<dev.signet.ca.audit.AuditEntry> page = audit.list(0, 3);
+        Page<dev.signet.ca.AuditEntry> page = audit.list(0, 3);
         assertEquals(before + 3, page.total());
         assertEquals(List.of("certificate.revoke", "certificate.issue", "certificate.reserve"),
-                page.items().stream().map(dev.signet.ca.audit.AuditEntry::action).toList());
+                page.items().stream().map(dev.signet.ca.AuditEntry::action).toList());
         assertEquals("root/1", page.items().get(0).objectId());
         assertEquals("{\"profile\":\"tls-server\"}", page.items().get(2).details());
         assertTrue(audit.verify().intact());
 
-        Page<dev.signet.ca.audit.AuditEntry> history = audit.list(AuditQuery.forObject("certificate", "root/1", 10));
+        Page<dev.signet.ca.AuditEntry> history = audit.list(AuditQuery.forObject("certificate", "root/1", 10));
         assertEquals(3, history.total());
         assertEquals(List.of("officer"), audit.list(new AuditQuery("officer", null, null, null, 0, 10)).items().stream()
-                .map(dev.signet.ca.audit.AuditEntry::actor).toList());
+                .map(dev.signet.ca.AuditEntry::actor).toList());
         assertEquals(2, audit.list(new AuditQuery(null, "ca.create", "ca", null, 0, 10)).total());
         assertEquals(0, audit.list(AuditQuery.forObject("certificate", "root/2", 10)).total());
     }

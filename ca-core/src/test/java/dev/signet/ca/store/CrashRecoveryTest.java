@@ -3,7 +3,7 @@ package dev.signet.ca.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.signet.ca.audit.AuditVerification;
+import dev.signet.ca.AuditVerification;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.signet.ca.AuditVerification;
 import dev.signet.ca.audit.AuditSigner;
-import dev.signet.ca.audit.AuditVerification;
 import dev.signet.hsm.Hsm;
 import dev.signet.hsm.HsmConfig;
 import dev.signet.hsm.Hsms;
@@ -100,7 +100,7 @@ class PostgresDatabaseTest {
             assertEquals(entries, r.getLong(2), "no duplicate sequence number");
             assertEquals(1, r.getLong(3));
             assertEquals(entries, r.getLong(4), "no gap");
-            AuditVerification v = new AuditLog(db).verify(signer.keys(), dev.signet.ca.audit.AuditExpectations.chainOnly(Instant.now()));
+            AuditVerification v = new AuditLog(db).verify(signer.keys(), dev.signet.ca.AuditExpectations.chainOnly(Instant.now()));
             assertTrue(v.intact(), "the chain verifies: " + v.firstBreak());
             assertEquals(entries, v.entriesChecked());
         }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.signet.ca.audit.AuditEntry;
+import dev.signet.ca.AuditEntry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

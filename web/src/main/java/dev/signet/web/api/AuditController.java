@@ -1,8 +1,8 @@
 package dev.signet.web.api;
 
-import dev.signet.ca.audit.AuditEntry;
-import dev.signet.ca.audit.AuditVerification;
-import dev.signet.ca.audit.ExpectedCheckpoint;
+import dev.signet.ca.AuditEntry;
+import dev.signet.ca.AuditVerification;
+import dev.signet.ca.ExpectedCheckpoint;
 import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.AuditQuery;
 import dev.signet.ca.store.Page;

@@ -4,7 +4,6 @@ import dev.signet.ca.CertificateAuthorities;
 import dev.signet.ca.ProfileException;
 import dev.signet.ca.ProfileInfo;
 import dev.signet.ca.Profiles;
-import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.NodeChanges;
 import dev.signet.web.auth.Guard;
@@ -42,8 +41,8 @@ public final class ProfileController {
         }
         List<String> names = next.infos().stream().map(ProfileInfo::name).toList();
         // The other nodes read their own directories again when they see the change.
-        changes.record(new AuditEvent(Guard.principal(ctx).actor(), "profiles.reload", "profiles", profilesDir.toString(),
-                CanonicalJson.write(Map.of("profiles", names))), NodeChanges.PROFILES);
+        changes.record(AuditEvent.of(Guard.principal(ctx).actor(), "profiles.reload", "profiles", profilesDir.toString(),
+                Map.of("profiles", names)), NodeChanges.PROFILES);
         authorities.useProfiles(next);
         Json.write(ctx, 200, next.infos().stream().map(Views.ProfileView::of).toList());
     }

@@ -1,9 +1,9 @@
 package dev.signet.web.api;
 
+import dev.signet.ca.AuditEntry;
 import dev.signet.ca.CaInfo;
 import dev.signet.ca.IssuedCertificate;
 import dev.signet.ca.ProfileInfo;
-import dev.signet.ca.audit.AuditEntry;
 import dev.signet.hsm.KeyInfo;
 import dev.signet.web.KeyInventory;
 import java.security.PublicKey;

@@ -1,6 +1,5 @@
 package dev.signet.web.auth;
 
-import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.SecurityEvents;
 import io.micrometer.core.instrument.Counter;
@@ -112,8 +111,8 @@ public final class AnonymousRefusals implements AutoCloseable {
                 details.put("statuses", new TreeMap<>(t.statuses));
                 details.put("paths", List.copyOf(t.paths));
             }
-            events.record(new AuditEvent("anonymous", "request.refused.summary", "client", e.getKey(),
-                    CanonicalJson.write(details)));
+            events.record(AuditEvent.of("anonymous", "request.refused.summary", "client", e.getKey(),
+                    details));
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.signet.web.cli;
 
-import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.DatabaseSnapshot;
@@ -71,8 +70,8 @@ final class BackupCommand implements Runnable {
             details.put("auditHeadSeq", snapshot.auditHeadSeq());
             details.put("files", entries.size());
             details.put("manifestSha256", BackupManifest.sha256(out.resolve(BackupManifest.FILE_NAME)));
-            new SecurityEvents(db).record(new AuditEvent(actor(), "backup.create", "backup", out.toString(),
-                    CanonicalJson.write(details)));
+            new SecurityEvents(db).record(AuditEvent.of(actor(), "backup.create", "backup", out.toString(),
+                    details));
 
             System.out.printf("backup of %s written to %s: %d files, audit chain head at seq %d%n",
                     config.dataDir(), out, entries.size(), snapshot.auditHeadSeq());

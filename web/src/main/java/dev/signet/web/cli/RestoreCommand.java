@@ -1,6 +1,5 @@
 package dev.signet.web.cli;
 
-import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.SecurityEvents;
@@ -58,8 +57,8 @@ final class RestoreCommand implements Runnable {
             details.put("backupCreated", manifest.created().toString());
             details.put("auditHeadSeq", manifest.auditHeadSeq());
             details.put("files", manifest.files().size());
-            new SecurityEvents(db).record(new AuditEvent(BackupCommand.actor(), "backup.restore", "backup",
-                    backup.toString(), CanonicalJson.write(details)));
+            new SecurityEvents(db).record(AuditEvent.of(BackupCommand.actor(), "backup.restore", "backup",
+                    backup.toString(), details));
         }
         System.out.printf("restored %d files from %s (taken %s, audit chain head at seq %d) into %s%n",
                 manifest.files().size(), backup, manifest.created(), manifest.auditHeadSeq(), config.dataDir());

@@ -3,7 +3,6 @@ package dev.signet.web.cli;
 import dev.signet.ca.CaException;
 import dev.signet.ca.RevocationReason;
 import dev.signet.ca.Revocations;
-import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.CertificateRecord;
 import dev.signet.ca.store.CertificateStore;
@@ -73,8 +72,8 @@ final class RevokeCommand implements Runnable {
             if (invalidity != null) {
                 details.put("invalidityDate", invalidity.toString());
             }
-            new RevocationStore(db).revoke(caId, hex, r.code(), invalidity, new AuditEvent(actor(), "certificate.revoke",
-                    "certificate", caId + "/" + hex, CanonicalJson.write(details)));
+            new RevocationStore(db).revoke(caId, hex, r.code(), invalidity, AuditEvent.of(actor(), "certificate.revoke",
+                    "certificate", caId + "/" + hex, details));
             System.out.println("revoked " + caId + "/" + hex + " (" + r.apiName() + ")");
         } catch (RevocationConflictException e) {
             throw CaException.conflict("already-revoked", e.getMessage());

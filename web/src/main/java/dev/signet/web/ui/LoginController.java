@@ -1,6 +1,5 @@
 package dev.signet.web.ui;
 
-import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.SecurityEvents;
@@ -111,8 +110,8 @@ public final class LoginController {
             }
             throttle.succeeded(username);
             current.ifPresent(old -> sessions.end(old.id()));
-            Session session = sessions.openFor(username, new AuditEvent("user:" + username, "login.success", "user",
-                    username, CanonicalJson.write(Map.of("client", client))));
+            Session session = sessions.openFor(username, AuditEvent.of("user:" + username, "login.success", "user",
+                    username, Map.of("client", client)));
             cookie.write(ctx, session);
             ctx.redirect(next, HttpStatus.SEE_OTHER);
         });
@@ -142,7 +141,7 @@ public final class LoginController {
         details.put("client", client);
         details.put("reason", reason);
         String name = username.isEmpty() ? "(empty)" : username.length() <= 100 ? username : username.substring(0, 100) + "...";
-        events.record(new AuditEvent("anonymous", "login.failure", "user", name, CanonicalJson.write(details)));
+        events.record(AuditEvent.of("anonymous", "login.failure", "user", name, details));
     }
 
     /** Only a path inside the UI: never another host ({@code //evil}, {@code /\evil}) or an API URL. */

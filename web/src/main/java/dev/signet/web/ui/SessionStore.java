@@ -27,7 +27,7 @@ import java.util.Optional;
  *
  * <p>A flash (a new token's secret, shown once after a redirect) is stored with its session too, so
  * that the page after the redirect may be served by any node; it is sealed with AES-256-GCM under
- * an HSM key the nodes share ({@link dev.signet.web.Services#UI_SECRETS_KEY_LABEL}), bound to the
+ * an HSM key the nodes share ({@link dev.signet.web.Services#UI_FLASH_KEY_LABEL}), bound to the
  * session id, so neither a copy of the database nor another session can read it. It is deleted as
  * it is shown, after {@link #FLASH}, or with its session.
  */

@@ -37,7 +37,7 @@ public final class UiRoutes {
     static List<Route> routes(Services s, Clock clock) {
         Templates templates = new Templates();
         UiErrors errors = new UiErrors(templates);
-        SessionStore sessions = new SessionStore(new UiSessionStore(s.database()), s.uiSecretsKey(), clock);
+        SessionStore sessions = new SessionStore(new UiSessionStore(s.database()), s.uiFlashKey(), clock);
         SessionCookie cookie = new SessionCookie(s.config().tls() != null);
         SecurityAudit audit = new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals());
         UiGate gate = new UiGate(sessions, cookie, s.access(), audit, errors, s.config().signing().maxValidationBytes());

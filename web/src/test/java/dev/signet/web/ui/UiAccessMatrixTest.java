@@ -3,7 +3,7 @@ package dev.signet.web.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.signet.ca.audit.AuditEntry;
+import dev.signet.ca.AuditEntry;
 import dev.signet.web.RegisteredRoutes;
 import io.javalin.router.ParsedEndpoint;
 import java.net.http.HttpResponse;

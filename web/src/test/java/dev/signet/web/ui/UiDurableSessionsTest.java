@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.signet.ca.audit.AuditEntry;
+import dev.signet.ca.AuditEntry;
 import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.UserRecord;

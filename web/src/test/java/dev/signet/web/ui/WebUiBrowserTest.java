@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.signet.ca.audit.AuditEntry;
+import dev.signet.ca.AuditEntry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package dev.signet.ca.audit;
+package dev.signet.ca;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +66,7 @@ public record AuditExpectations(int maxEntriesBetweenCheckpoints, boolean headMu
                 contents);
     }
 
-    boolean signed() {
+    public boolean signed() {
         return maxEntriesBetweenCheckpoints > 0 || headMustBeSigned || unsignedHeadGrace != null;
     }
 }

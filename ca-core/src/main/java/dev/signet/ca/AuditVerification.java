@@ -1,4 +1,4 @@
-package dev.signet.ca.audit;
+package dev.signet.ca;
 
 /**
  * The result of checking the audit chain: how much was checked and, if it is broken, the first

@@ -1,4 +1,4 @@
-package dev.signet.ca.audit;
+package dev.signet.ca;
 
 import java.util.HexFormat;
 
