@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.ca.Csrs.LeafKey;
-import dev.signet.ca.store.CertificateQuery;
 import dev.signet.hsm.KeyAlgorithm;
 import java.nio.file.Path;
 import java.time.Duration;

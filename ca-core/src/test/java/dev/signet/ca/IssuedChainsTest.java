@@ -121,7 +121,7 @@ class IssuedChainsTest {
             // Everything issued is stored and can be found again: the leaves, the sub-CA's certificate and
             // the root's own self-signed certificate (which went through prepare -> issue like the others).
             assertEquals(6 * LeafKey.values().length + 2,
-                    f.cas.search(dev.signet.ca.store.CertificateQuery.all(null, 1000)).total());
+                    f.cas.search(dev.signet.ca.CertificateQuery.all(null, 1000)).total());
         }
         assertEquals(List.of(), failures);
     }

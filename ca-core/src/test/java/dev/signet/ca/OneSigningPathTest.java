@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.signet.ca.issue.CertificateIssuer;
 import dev.signet.ca.issue.PreparedCertificate;
 import dev.signet.ca.issue.RequestChecker;
-import dev.signet.ca.store.CertificateQuery;
 import dev.signet.hsm.HsmException;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyPurpose;

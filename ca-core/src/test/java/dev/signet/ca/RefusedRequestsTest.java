@@ -3,7 +3,6 @@ package dev.signet.ca;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.signet.ca.Csrs.LeafKey;
-import dev.signet.ca.store.CertificateQuery;
 import dev.signet.hsm.KeyAlgorithm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.signet.web;
 
-import dev.signet.ca.store.CertificateQuery;
+import dev.signet.ca.CertificateQuery;
 import java.time.Instant;
 import java.util.Set;
 

@@ -1,5 +1,7 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.Page;
+
 /**
  * Filters for reading the audit log; null fields do not restrict. {@code actor} and {@code action}
  * match prefixes ({@code login} finds {@code login.success} and {@code login.failure}); object type

@@ -3,6 +3,8 @@ package dev.signet.ca.store;
 import static dev.signet.ca.store.schema.Tables.CA;
 import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
 
+import dev.signet.ca.CertificateQuery;
+import dev.signet.ca.Page;
 import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.store.schema.tables.records.CertificateRow;
 import java.sql.SQLException;

@@ -1,9 +1,13 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.Page;
 import java.util.regex.Pattern;
 
-/** Argument checks shared by the store's records; failures are {@link InvalidRecordException}s. */
-final class Checks {
+/**
+ * Argument checks shared by the store's records (and ca-core's query records); failures are
+ * {@link InvalidRecordException}s.
+ */
+public final class Checks {
 
     private static final Pattern SERIAL = Pattern.compile("[1-9a-f][0-9a-f]{0,39}");
 
@@ -13,14 +17,14 @@ final class Checks {
     private Checks() {
     }
 
-    static String notBlank(String value, String what) {
+    public static String notBlank(String value, String what) {
         if (value == null || value.isBlank()) {
             throw new InvalidRecordException(what + " is required");
         }
         return value;
     }
 
-    static <T> T notNull(T value, String what) {
+    public static <T> T notNull(T value, String what) {
         if (value == null) {
             throw new InvalidRecordException(what + " is required");
         }
@@ -36,7 +40,7 @@ final class Checks {
     }
 
     /** Paging bounds, the same for every list: a page of 1 to {@link Page#MAX_LIMIT} from offset 0 on. */
-    static void page(int offset, int limit) {
+    public static void page(int offset, int limit) {
         if (offset < 0) {
             throw new InvalidRecordException("offset must not be negative");
         }
@@ -45,7 +49,7 @@ final class Checks {
         }
     }
 
-    static void oneOf(String value, String what, String... allowed) {
+    public static void oneOf(String value, String what, String... allowed) {
         for (String a : allowed) {
             if (a.equals(value)) {
                 return;

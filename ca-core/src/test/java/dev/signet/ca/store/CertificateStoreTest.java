@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.signet.ca.CertificateQuery;
+import dev.signet.ca.Page;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

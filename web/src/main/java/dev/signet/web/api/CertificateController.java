@@ -1,9 +1,9 @@
 package dev.signet.web.api;
 
 import dev.signet.ca.CertificateAuthorities;
+import dev.signet.ca.CertificateQuery;
 import dev.signet.ca.IssuedCertificate;
-import dev.signet.ca.store.CertificateQuery;
-import dev.signet.ca.store.Page;
+import dev.signet.ca.Page;
 import dev.signet.web.Searches;
 import dev.signet.web.auth.Guard;
 import dev.signet.web.http.ApiException;

@@ -105,9 +105,9 @@ class OperatorExperienceTest {
                 "caId", CA, "profile", "document-signer", "subject", "CN=Metrics Signer"))).statusCode());
 
         String metrics = api("GET", "/metrics", token("auditor"), null).body();
-        long stored = server.server.services().authorities().search(new dev.signet.ca.store.CertificateQuery(
+        long stored = server.server.services().authorities().search(new dev.signet.ca.CertificateQuery(
                 null, null, null, null, null, null, null, java.util.Set.of("root-ca", "sub-ca"),
-                dev.signet.ca.store.CertificateQuery.Order.EXPIRY, 0, 1)).total();
+                dev.signet.ca.CertificateQuery.Order.EXPIRY, 0, 1)).total();
         double counted = 0;
         for (String line : metrics.lines().filter(l -> l.startsWith("signet_certificates_issued_total{")).toList()) {
             counted += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));

@@ -1,4 +1,7 @@
-package dev.signet.ca.store;
+package dev.signet.ca;
+
+import dev.signet.ca.store.Checks;
+import dev.signet.ca.store.InvalidRecordException;
 
 /**
  * Names people read (token names, certificate subjects) must show what they are: no control
@@ -47,7 +50,7 @@ public final class VisibleText {
     }
 
     /** A name of 1 to {@code max} characters, all of them visible. */
-    static String name(String value, String what, int max) {
+    public static String name(String value, String what, int max) {
         Checks.notBlank(value, what);
         if (value.length() > max) {
             throw new InvalidRecordException(what + " must have at most " + max + " characters");
