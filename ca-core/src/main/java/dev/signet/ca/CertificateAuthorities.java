@@ -13,7 +13,6 @@ import dev.signet.ca.store.CaRecord;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateRecord;
 import dev.signet.ca.store.CertificateStore;
-import dev.signet.ca.store.StoreException;
 import dev.signet.hsm.HsmException;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyPurpose;

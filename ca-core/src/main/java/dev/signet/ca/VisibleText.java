@@ -1,7 +1,6 @@
 package dev.signet.ca;
 
 import dev.signet.ca.store.Checks;
-import dev.signet.ca.store.InvalidRecordException;
 
 /**
  * Names people read (token names, certificate subjects) must show what they are: no control

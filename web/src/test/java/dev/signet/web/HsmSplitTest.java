@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.signet.ca.store.StoreException;
+import dev.signet.ca.StoreException;
 import dev.signet.web.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.signet.ca.store.StoreException;
+import dev.signet.ca.StoreException;
 import dev.signet.web.config.ConfigLoader;
 import dev.signet.web.config.SignetConfig;
 import java.io.ByteArrayOutputStream;

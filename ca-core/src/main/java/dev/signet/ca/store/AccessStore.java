@@ -5,6 +5,9 @@ import static dev.signet.ca.store.schema.Tables.APP_USER;
 import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
 import static dev.signet.ca.store.schema.Tables.USER_IDENTITY_GRANT;
 
+import dev.signet.ca.AlreadyExistsException;
+import dev.signet.ca.InvalidRecordException;
+import dev.signet.ca.NotFoundException;
 import dev.signet.ca.VisibleText;
 import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.store.schema.tables.records.ApiTokenRow;

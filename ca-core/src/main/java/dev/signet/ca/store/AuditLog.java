@@ -12,6 +12,7 @@ import dev.signet.ca.AuditExpectations;
 import dev.signet.ca.AuditVerification;
 import dev.signet.ca.ExpectedCheckpoint;
 import dev.signet.ca.Page;
+import dev.signet.ca.StoreException;
 import dev.signet.ca.audit.AuditCheckpoint;
 import dev.signet.ca.audit.AuditSigner;
 import dev.signet.ca.audit.ChainVerifier;

@@ -1,5 +1,7 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.StoreException;
+
 /**
  * The CA may not sign: it is not active (retired, or waiting for its certificate). Checked by the
  * statement that reserves a serial, so a certificate prepared before a retire is never signed.

@@ -2,6 +2,9 @@ package dev.signet.ca.store;
 
 import static dev.signet.ca.store.schema.Tables.CA;
 
+import dev.signet.ca.AlreadyExistsException;
+import dev.signet.ca.InvalidRecordException;
+import dev.signet.ca.NotFoundException;
 import dev.signet.ca.store.schema.tables.records.CaRow;
 import java.time.Instant;
 import java.util.List;

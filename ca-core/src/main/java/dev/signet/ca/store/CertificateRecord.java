@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.InvalidRecordException;
 import java.time.Instant;
 import java.util.List;
 

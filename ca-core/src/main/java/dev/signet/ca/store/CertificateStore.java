@@ -4,7 +4,11 @@ import static dev.signet.ca.store.schema.Tables.CA;
 import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
 
 import dev.signet.ca.CertificateQuery;
+import dev.signet.ca.InvalidRecordException;
+import dev.signet.ca.NotFoundException;
 import dev.signet.ca.Page;
+import dev.signet.ca.RevocationConflictException;
+import dev.signet.ca.StoreException;
 import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.store.schema.tables.records.CertificateRow;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.InvalidRecordException;
 import dev.signet.ca.Page;
 import java.util.regex.Pattern;
 

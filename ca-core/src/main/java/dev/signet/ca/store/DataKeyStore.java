@@ -6,6 +6,7 @@ import static dev.signet.ca.store.schema.Tables.DATA_KEY_GRANT;
 import static dev.signet.ca.store.schema.Tables.DATA_KEY_VERSION;
 
 import dev.signet.ca.DataKeyException;
+import dev.signet.ca.NotFoundException;
 import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.store.schema.tables.records.ApiTokenRow;
 import dev.signet.ca.store.schema.tables.records.DataKeyRow;

@@ -3,6 +3,8 @@ package dev.signet.ca.store;
 import static dev.signet.ca.store.schema.Tables.AUDIT_CHECKPOINT;
 import static dev.signet.ca.store.schema.Tables.AUDIT_ENTRY;
 
+import dev.signet.ca.DatabaseUnavailableException;
+import dev.signet.ca.StoreException;
 import dev.signet.ca.audit.AuditSigner;
 import java.nio.file.Files;
 import java.nio.file.Path;

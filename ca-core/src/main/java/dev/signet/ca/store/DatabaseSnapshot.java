@@ -3,6 +3,7 @@ package dev.signet.ca.store;
 import static dev.signet.ca.store.schema.Tables.AUDIT_ENTRY;
 import static org.jooq.impl.DSL.max;
 
+import dev.signet.ca.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,5 +1,7 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.StoreException;
+
 /** The CA has already used this serial number (reserved or issued); serials are unique per CA. */
 public final class DuplicateSerialException extends StoreException {
 

@@ -1,5 +1,7 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.StoreException;
+
 /**
  * Binds a database to one HSM by the fingerprint of its audit key: the first start records it, and a
  * node whose HSM holds a different audit key is refused. That is what a silent split would look

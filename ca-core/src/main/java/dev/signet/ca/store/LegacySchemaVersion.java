@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package dev.signet.ca.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.signet.ca.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.function.Function;

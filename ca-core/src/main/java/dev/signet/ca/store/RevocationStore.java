@@ -7,6 +7,9 @@ import static dev.signet.ca.store.schema.Tables.CRL;
 import static dev.signet.ca.store.schema.Tables.OCSP_RESPONDER;
 import static dev.signet.ca.store.schema.Tables.REVOCATION_STATE;
 
+import dev.signet.ca.InvalidRecordException;
+import dev.signet.ca.NotFoundException;
+import dev.signet.ca.RevocationConflictException;
 import dev.signet.ca.store.schema.tables.records.CaRow;
 import dev.signet.ca.store.schema.tables.records.CertificateRow;
 import dev.signet.ca.store.schema.tables.records.CrlRow;

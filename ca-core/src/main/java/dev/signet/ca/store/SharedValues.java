@@ -2,6 +2,7 @@ package dev.signet.ca.store;
 
 import static dev.signet.ca.store.schema.Tables.SHARED_VALUE;
 
+import dev.signet.ca.StoreException;
 import java.util.Optional;
 
 /** Values every node must agree on ({@code shared_value}): the first node to offer one sets it for all. */

@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.StoreException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;

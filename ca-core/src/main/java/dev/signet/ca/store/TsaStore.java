@@ -3,6 +3,9 @@ package dev.signet.ca.store;
 import static dev.signet.ca.store.schema.Tables.TSA;
 import static dev.signet.ca.store.schema.Tables.TSA_TOKEN;
 
+import dev.signet.ca.AlreadyExistsException;
+import dev.signet.ca.NotFoundException;
+import dev.signet.ca.StoreException;
 import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.store.schema.tables.records.TsaRow;
 import java.sql.SQLException;

@@ -1,5 +1,7 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.DatabaseUnavailableException;
+import dev.signet.ca.StoreException;
 import dev.signet.ca.audit.AuditCheckpoint;
 import dev.signet.ca.audit.AuditSigner;
 import java.time.Clock;

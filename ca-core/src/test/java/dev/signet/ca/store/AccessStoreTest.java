@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.signet.ca.AlreadyExistsException;
 import dev.signet.ca.AuditEntry;
+import dev.signet.ca.InvalidRecordException;
+import dev.signet.ca.NotFoundException;
 import dev.signet.ca.Page;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.signet.ca.AlreadyExistsException;
+import dev.signet.ca.InvalidRecordException;
+import dev.signet.ca.NotFoundException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

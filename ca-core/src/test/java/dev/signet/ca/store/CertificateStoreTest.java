@@ -10,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.ca.CertificateQuery;
+import dev.signet.ca.InvalidRecordException;
+import dev.signet.ca.NotFoundException;
 import dev.signet.ca.Page;
+import dev.signet.ca.RevocationConflictException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.ca.CertificateQuery;
+import dev.signet.ca.InvalidRecordException;
+import dev.signet.ca.StoreException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

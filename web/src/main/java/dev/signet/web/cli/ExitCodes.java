@@ -1,10 +1,10 @@
 package dev.signet.web.cli;
 
+import dev.signet.ca.AlreadyExistsException;
 import dev.signet.ca.CaException;
-import dev.signet.ca.store.AlreadyExistsException;
-import dev.signet.ca.store.InvalidRecordException;
-import dev.signet.ca.store.NotFoundException;
-import dev.signet.ca.store.StoreException;
+import dev.signet.ca.InvalidRecordException;
+import dev.signet.ca.NotFoundException;
+import dev.signet.ca.StoreException;
 import dev.signet.hsm.HsmException;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;

@@ -1,11 +1,11 @@
 package dev.signet.web.http;
 
+import dev.signet.ca.AlreadyExistsException;
 import dev.signet.ca.CaException;
 import dev.signet.ca.DataKeyException;
-import dev.signet.ca.store.AlreadyExistsException;
-import dev.signet.ca.store.DatabaseUnavailableException;
-import dev.signet.ca.store.InvalidRecordException;
-import dev.signet.ca.store.NotFoundException;
+import dev.signet.ca.DatabaseUnavailableException;
+import dev.signet.ca.InvalidRecordException;
+import dev.signet.ca.NotFoundException;
 import dev.signet.signing.SigningException;
 
 /**

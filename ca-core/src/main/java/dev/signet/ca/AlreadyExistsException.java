@@ -1,4 +1,4 @@
-package dev.signet.ca.store;
+package dev.signet.ca;
 
 /** A record with that key exists already (a CA id, a user name, a token). */
 public final class AlreadyExistsException extends StoreException {

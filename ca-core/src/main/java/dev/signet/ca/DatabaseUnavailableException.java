@@ -1,4 +1,4 @@
-package dev.signet.ca.store;
+package dev.signet.ca;
 
 /**
  * The database could not be reached (down, restarting, network gone): nothing was stored, and the

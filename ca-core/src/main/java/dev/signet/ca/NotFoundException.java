@@ -1,4 +1,4 @@
-package dev.signet.ca.store;
+package dev.signet.ca;
 
 /** The record a change refers to does not exist (an unknown CA, serial, token or user). */
 public final class NotFoundException extends StoreException {

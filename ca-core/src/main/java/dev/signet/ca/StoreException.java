@@ -1,4 +1,4 @@
-package dev.signet.ca.store;
+package dev.signet.ca;
 
 /**
  * A store operation failed. Whatever failed was rolled back: the store never leaves a half-written
