@@ -10,7 +10,6 @@ import dev.signet.ca.revoke.OcspResponder;
 import dev.signet.ca.revoke.PreparedCrl;
 import dev.signet.ca.revoke.ResponderSigner;
 import dev.signet.ca.revoke.Responders;
-import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.CaRecord;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.RevocationStore;

@@ -3,7 +3,6 @@ package dev.signet.ca;
 import dev.signet.ca.issue.Certificates;
 import dev.signet.ca.issue.Failures;
 import dev.signet.ca.issue.Pem;
-import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.TsaRecord;
 import dev.signet.ca.store.TsaStore;
 import dev.signet.ca.tsa.Digests;

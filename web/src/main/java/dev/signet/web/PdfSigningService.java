@@ -1,7 +1,7 @@
 package dev.signet.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.signet.ca.store.AuditEvent;
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.store.SecurityEvents;
 import dev.signet.signing.PdfSignOptions;
 import dev.signet.signing.PdfSigner;

@@ -1,5 +1,6 @@
 package dev.signet.web;
 
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.AuditExpectations;
 import dev.signet.ca.AuditVerification;
 import dev.signet.ca.CertificateAuthorities;
@@ -13,7 +14,6 @@ import dev.signet.ca.TimeStampSource;
 import dev.signet.ca.TsaReply;
 import dev.signet.ca.TsaSettings;
 import dev.signet.ca.store.AccessStore;
-import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.CaRecord;
 import dev.signet.ca.store.CaStore;

@@ -1,5 +1,6 @@
 package dev.signet.ca.issue;
 
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.CaException;
 import dev.signet.ca.NewCa;
 import dev.signet.ca.StoreException;
@@ -8,7 +9,6 @@ import dev.signet.ca.lint.IssuerContext;
 import dev.signet.ca.lint.LintException;
 import dev.signet.ca.lint.Linter;
 import dev.signet.ca.profile.Profile;
-import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.CaRecord;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateRecord;

@@ -11,13 +11,13 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.ocsp.ResponderID;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -160,7 +160,7 @@ public final class Responders {
         String cn = ("OCSP Responder " + caId);
         Certified c = certifier.certify(caId, key.publicKey(), "CN=" + (cn.length() > 64 ? cn.substring(0, 64) : cn));
         store.addResponder(new RevocationStore.Responder(caId, c.serialHex(), label, c.notBefore(), c.notAfter()),
-                new dev.signet.ca.store.AuditEvent("signet", "ocsp.responder", "ca", caId,
+                new dev.signet.ca.AuditEvent("signet", "ocsp.responder", "ca", caId,
                         "{\"serial\":\"" + c.serialHex() + "\",\"keyLabel\":\"" + label + "\"}"));
         try {
             X509CertificateHolder holder = new X509CertificateHolder(c.der());

@@ -6,6 +6,7 @@ import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
 import static dev.signet.ca.store.schema.Tables.USER_IDENTITY_GRANT;
 
 import dev.signet.ca.AlreadyExistsException;
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.InvalidRecordException;
 import dev.signet.ca.NotFoundException;
 import dev.signet.ca.VisibleText;

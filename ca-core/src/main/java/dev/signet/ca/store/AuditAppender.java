@@ -3,6 +3,7 @@ package dev.signet.ca.store;
 import static dev.signet.ca.store.schema.Tables.AUDIT_CHECKPOINT;
 import static dev.signet.ca.store.schema.Tables.AUDIT_ENTRY;
 
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.StoreException;
 import dev.signet.ca.audit.AuditChain;
 import dev.signet.ca.audit.AuditCheckpoint;

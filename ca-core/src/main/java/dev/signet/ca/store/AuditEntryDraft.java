@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.InvalidRecordException;
 import dev.signet.ca.audit.AuditChain;
 import dev.signet.ca.audit.CanonicalJson;

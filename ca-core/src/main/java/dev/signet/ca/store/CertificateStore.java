@@ -3,6 +3,7 @@ package dev.signet.ca.store;
 import static dev.signet.ca.store.schema.Tables.CA;
 import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
 
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.CertificateQuery;
 import dev.signet.ca.InvalidRecordException;
 import dev.signet.ca.NotFoundException;

@@ -5,6 +5,7 @@ import static dev.signet.ca.store.schema.Tables.DATA_KEY;
 import static dev.signet.ca.store.schema.Tables.DATA_KEY_GRANT;
 import static dev.signet.ca.store.schema.Tables.DATA_KEY_VERSION;
 
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.DataKeyException;
 import dev.signet.ca.NotFoundException;
 import dev.signet.ca.audit.CanonicalJson;

@@ -2,6 +2,7 @@ package dev.signet.ca.store;
 
 import static dev.signet.ca.store.schema.Tables.NODE_CHANGE;
 
+import dev.signet.ca.AuditEvent;
 import java.util.Map;
 
 /**

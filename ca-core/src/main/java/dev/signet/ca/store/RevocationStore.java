@@ -7,6 +7,7 @@ import static dev.signet.ca.store.schema.Tables.CRL;
 import static dev.signet.ca.store.schema.Tables.OCSP_RESPONDER;
 import static dev.signet.ca.store.schema.Tables.REVOCATION_STATE;
 
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.InvalidRecordException;
 import dev.signet.ca.NotFoundException;
 import dev.signet.ca.RevocationConflictException;

@@ -1,5 +1,7 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.AuditEvent;
+
 /**
  * Audit entries for events that change no stored data but belong in the chain: refused requests,
  * logins. (State changes write their own entry in their own transaction, in the other stores.)

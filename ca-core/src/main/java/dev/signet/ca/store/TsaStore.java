@@ -4,6 +4,7 @@ import static dev.signet.ca.store.schema.Tables.TSA;
 import static dev.signet.ca.store.schema.Tables.TSA_TOKEN;
 
 import dev.signet.ca.AlreadyExistsException;
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.NotFoundException;
 import dev.signet.ca.StoreException;
 import dev.signet.ca.audit.CanonicalJson;

@@ -5,6 +5,7 @@ import static dev.signet.ca.store.schema.Tables.UI_SESSION;
 import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.val;
 
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.store.schema.tables.records.UiSessionRow;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.AuditEvent;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -1,12 +1,12 @@
 package dev.signet.ca.bench;
 
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.CaInfo;
 import dev.signet.ca.CertificateAuthorities;
 import dev.signet.ca.CertificateQuery;
 import dev.signet.ca.IssuedCertificate;
 import dev.signet.ca.NewCa;
 import dev.signet.ca.Profiles;
-import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateRecord;
 import dev.signet.ca.store.CertificateStore;

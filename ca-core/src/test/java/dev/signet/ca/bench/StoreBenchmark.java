@@ -1,6 +1,6 @@
 package dev.signet.ca.bench;
 
-import dev.signet.ca.store.AuditEvent;
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.store.CaRecord;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateRecord;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.ca.AlreadyExistsException;
 import dev.signet.ca.AuditEntry;
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.InvalidRecordException;
 import dev.signet.ca.NotFoundException;
 import dev.signet.ca.Page;

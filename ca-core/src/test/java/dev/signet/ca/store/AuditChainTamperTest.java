@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.AuditEvent;
 import dev.signet.hsm.KeyPurpose;
 import dev.signet.hsm.SigningKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;

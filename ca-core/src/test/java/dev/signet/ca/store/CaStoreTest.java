@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.ca.AlreadyExistsException;
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.InvalidRecordException;
 import dev.signet.ca.NotFoundException;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package dev.signet.ca.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.AuditVerification;
 import dev.signet.ca.CertificateQuery;
 import java.io.BufferedReader;

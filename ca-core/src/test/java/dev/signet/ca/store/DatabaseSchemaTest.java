@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.StoreException;
 import dev.signet.ca.store.schema.DefaultSchema;
 import java.nio.file.Path;

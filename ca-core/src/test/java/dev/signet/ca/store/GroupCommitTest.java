@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.CertificateQuery;
 import dev.signet.ca.InvalidRecordException;
 import dev.signet.ca.StoreException;

@@ -1,7 +1,7 @@
 package dev.signet.web.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.signet.ca.store.AuditEvent;
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.store.SecurityEvents;
 import dev.signet.signing.CadesSigner;
 import dev.signet.signing.PadesLevel;
@@ -12,8 +12,8 @@ import dev.signet.signing.SigningIdentity;
 import dev.signet.signing.VisibleSignature;
 import dev.signet.web.DocumentSigners;
 import dev.signet.web.PdfSigningService;
-import dev.signet.web.auth.Principal;
 import dev.signet.web.auth.Guard;
+import dev.signet.web.auth.Principal;
 import dev.signet.web.auth.SecurityAudit;
 import dev.signet.web.http.ApiException;
 import dev.signet.web.http.Json;

@@ -1,6 +1,6 @@
 package dev.signet.web.auth;
 
-import dev.signet.ca.store.AuditEvent;
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.store.SecurityEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

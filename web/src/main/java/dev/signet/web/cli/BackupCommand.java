@@ -1,6 +1,6 @@
 package dev.signet.web.cli;
 
-import dev.signet.ca.store.AuditEvent;
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.DatabaseSnapshot;
 import dev.signet.ca.store.SecurityEvents;

@@ -1,6 +1,6 @@
 package dev.signet.web.ui;
 
-import dev.signet.ca.store.AuditEvent;
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.store.UiSessionRecord;
 import dev.signet.ca.store.UiSessionStore;
 import dev.signet.hsm.DataCipher;

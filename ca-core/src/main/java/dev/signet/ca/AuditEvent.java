@@ -1,6 +1,7 @@
-package dev.signet.ca.store;
+package dev.signet.ca;
 
 import dev.signet.ca.audit.CanonicalJson;
+import dev.signet.ca.store.Checks;
 import java.util.Map;
 
 /**
