@@ -1,9 +1,6 @@
 package dev.signet.ca;
 
 import dev.signet.hsm.KeyPurpose;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.signet.ca.Csrs.LeafKey;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateStore;
@@ -24,6 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 /**
  * Issuance with the CA keys in a PKCS#11 token (SoftHSM2), the way production runs with a real HSM.

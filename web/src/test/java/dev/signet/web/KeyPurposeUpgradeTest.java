@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.signet.ca.AuditEntry;
 import dev.signet.ca.SignerIdentity;
+import dev.signet.ca.AuditEntry;
 import dev.signet.ca.store.AuditQuery;
 import dev.signet.hsm.HsmConfig;
 import dev.signet.hsm.KeyAlgorithm;

@@ -4,7 +4,6 @@ import dev.signet.ca.AuditEntry;
 import dev.signet.ca.AuditExpectations;
 import dev.signet.ca.AuditVerification;
 import dev.signet.ca.ExpectedCheckpoint;
-import dev.signet.hsm.SignatureAlgorithm;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -16,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import dev.signet.hsm.SignatureAlgorithm;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**

@@ -1,24 +1,22 @@
 package dev.signet.ca.issue;
 
-import dev.signet.ca.AuditEvent;
 import dev.signet.ca.CaException;
 import dev.signet.ca.NewCa;
-import dev.signet.ca.StoreException;
-import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.lint.IssuerContext;
 import dev.signet.ca.lint.LintException;
 import dev.signet.ca.lint.Linter;
 import dev.signet.ca.profile.Profile;
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.store.CaRecord;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateRecord;
+import dev.signet.ca.StoreException;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.hsm.HsmException;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.ScopedSigner;
 import dev.signet.hsm.SignedObject;
 import dev.signet.hsm.SigningKeys;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.InvalidAlgorithmParameterException;
@@ -31,6 +29,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.io.ByteArrayInputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +60,7 @@ import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.asn1.x509.V3TBSCertificateGenerator;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
+import dev.signet.ca.audit.CanonicalJson;
 
 /**
  * Creates CAs: self-signed roots, subordinates under a CA in Signet (any depth), and subordinates

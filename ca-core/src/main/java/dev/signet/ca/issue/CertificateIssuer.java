@@ -1,14 +1,14 @@
 package dev.signet.ca.issue;
 
-import dev.signet.ca.AuditEvent;
 import dev.signet.ca.CaException;
-import dev.signet.ca.StoreException;
-import dev.signet.ca.lint.IssuerContext;
 import dev.signet.ca.lint.LintException;
 import dev.signet.ca.lint.Linter;
 import dev.signet.ca.profile.Profile;
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.store.CertificateRecord;
 import dev.signet.ca.store.CertificateStore;
+import dev.signet.ca.StoreException;
+import dev.signet.ca.lint.IssuerContext;
 import dev.signet.hsm.HsmException;
 import dev.signet.hsm.ScopedSigner;
 import dev.signet.hsm.SignatureAlgorithm;

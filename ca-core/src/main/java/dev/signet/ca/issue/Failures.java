@@ -1,14 +1,14 @@
 package dev.signet.ca.issue;
 
-import dev.signet.ca.AlreadyExistsException;
 import dev.signet.ca.CaException;
-import dev.signet.ca.InvalidRecordException;
-import dev.signet.ca.NotFoundException;
-import dev.signet.ca.StoreException;
 import dev.signet.ca.lint.LintException;
+import dev.signet.ca.AlreadyExistsException;
 import dev.signet.ca.store.CaNotActiveException;
 import dev.signet.ca.store.CaRevokedException;
 import dev.signet.ca.store.DuplicateSerialException;
+import dev.signet.ca.InvalidRecordException;
+import dev.signet.ca.NotFoundException;
+import dev.signet.ca.StoreException;
 import dev.signet.hsm.HsmException;
 
 /** Turns the store's, the HSM's and lint's exceptions into {@link CaException}s, in one place. */

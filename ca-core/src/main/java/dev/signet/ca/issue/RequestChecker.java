@@ -1,10 +1,10 @@
 package dev.signet.ca.issue;
 
 import dev.signet.ca.CaException;
-import dev.signet.ca.VisibleText;
 import dev.signet.ca.profile.Profile;
 import dev.signet.ca.profile.SanType;
 import dev.signet.ca.profile.SubjectAttributes;
+import dev.signet.ca.VisibleText;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;

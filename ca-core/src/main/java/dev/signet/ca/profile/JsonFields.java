@@ -1,7 +1,7 @@
 package dev.signet.ca.profile;
 
-import dev.signet.ca.ProfileException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.signet.ca.ProfileException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;

@@ -1,11 +1,11 @@
 package dev.signet.ca.profile;
 
-import dev.signet.ca.ProfileException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.core.JsonParser;
+import dev.signet.ca.ProfileException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

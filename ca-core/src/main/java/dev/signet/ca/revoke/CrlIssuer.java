@@ -1,7 +1,7 @@
 package dev.signet.ca.revoke;
 
-import dev.signet.ca.AuditEvent;
 import dev.signet.ca.CaException;
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.store.RevocationStore;
 import dev.signet.hsm.ScopedSigner;
 import dev.signet.hsm.SignedObject;

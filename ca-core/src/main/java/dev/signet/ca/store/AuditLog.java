@@ -7,16 +7,16 @@ import static dev.signet.ca.store.schema.Tables.AUDIT_ENTRY;
 import static dev.signet.ca.store.schema.Tables.CA;
 import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
 
+import dev.signet.ca.audit.AuditCheckpoint;
 import dev.signet.ca.AuditEntry;
 import dev.signet.ca.AuditExpectations;
+import dev.signet.ca.audit.AuditSigner;
 import dev.signet.ca.AuditVerification;
+import dev.signet.ca.audit.ChainVerifier;
+import dev.signet.ca.audit.CheckpointKeys;
 import dev.signet.ca.ExpectedCheckpoint;
 import dev.signet.ca.Page;
 import dev.signet.ca.StoreException;
-import dev.signet.ca.audit.AuditCheckpoint;
-import dev.signet.ca.audit.AuditSigner;
-import dev.signet.ca.audit.ChainVerifier;
-import dev.signet.ca.audit.CheckpointKeys;
 import dev.signet.ca.store.schema.tables.records.AuditCheckpointRow;
 import dev.signet.ca.store.schema.tables.records.AuditEntryRow;
 import dev.signet.hsm.ScopedSigner;
@@ -24,9 +24,9 @@ import dev.signet.hsm.SigningKeys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import java.util.stream.Stream;
 
 /**
  * Reads and checks the audit chain. Entries are appended only by the stores, in the transaction of

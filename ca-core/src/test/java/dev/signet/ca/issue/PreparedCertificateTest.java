@@ -1,9 +1,6 @@
 package dev.signet.ca.issue;
 
 import dev.signet.hsm.KeyPurpose;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import dev.signet.ca.CaException;
 import dev.signet.ca.NewCa;
 import dev.signet.ca.lint.Linter;
@@ -33,6 +30,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 
 /** The two-step shape: a prepared certificate is signed once, by the issuer that prepared it, and only after it is reserved. */
 class PreparedCertificateTest {

@@ -1,18 +1,13 @@
 package dev.signet.ca.store;
 
 import dev.signet.ca.AuditEvent;
-import dev.signet.hsm.KeyPurpose;
 import dev.signet.hsm.SigningKeys;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.signet.hsm.KeyPurpose;
+import dev.signet.ca.audit.AuditChain;
+import dev.signet.ca.audit.AuditSigner;
 import dev.signet.ca.AuditExpectations;
 import dev.signet.ca.AuditVerification;
 import dev.signet.ca.ExpectedCheckpoint;
-import dev.signet.ca.audit.AuditChain;
-import dev.signet.ca.audit.AuditSigner;
 import dev.signet.hsm.Hsm;
 import dev.signet.hsm.HsmConfig;
 import dev.signet.hsm.Hsms;
@@ -33,6 +28,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 /**
  * Tampers with the audit tables behind the store's back, with plain JDBC as an attacker with

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.ca.AuditEvent;
-import dev.signet.ca.AuditVerification;
 import dev.signet.ca.audit.AuditSigner;
+import dev.signet.ca.AuditVerification;
 import dev.signet.hsm.Hsm;
 import dev.signet.hsm.HsmConfig;
 import dev.signet.hsm.Hsms;

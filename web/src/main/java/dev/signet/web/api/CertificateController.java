@@ -1,8 +1,8 @@
 package dev.signet.web.api;
 
 import dev.signet.ca.CertificateAuthorities;
-import dev.signet.ca.CertificateQuery;
 import dev.signet.ca.IssuedCertificate;
+import dev.signet.ca.CertificateQuery;
 import dev.signet.ca.Page;
 import dev.signet.web.Searches;
 import dev.signet.web.auth.Guard;

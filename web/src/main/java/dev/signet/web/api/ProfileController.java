@@ -1,10 +1,10 @@
 package dev.signet.web.api;
 
-import dev.signet.ca.AuditEvent;
 import dev.signet.ca.CertificateAuthorities;
 import dev.signet.ca.ProfileException;
-import dev.signet.ca.ProfileInfo;
 import dev.signet.ca.Profiles;
+import dev.signet.ca.AuditEvent;
+import dev.signet.ca.ProfileInfo;
 import dev.signet.ca.store.NodeChanges;
 import dev.signet.web.auth.Guard;
 import dev.signet.web.http.ApiException;

@@ -1,7 +1,7 @@
 package dev.signet.web.api;
 
-import dev.signet.ca.VisibleText;
 import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.VisibleText;
 import dev.signet.ca.store.ApiToken;
 import dev.signet.ca.store.IssuedToken;
 import dev.signet.web.auth.Guard;

@@ -1,7 +1,7 @@
 package dev.signet.web.api;
 
-import dev.signet.ca.NotFoundException;
 import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.NotFoundException;
 import dev.signet.web.auth.Guard;
 import dev.signet.web.http.ApiException;
 import dev.signet.web.http.Json;

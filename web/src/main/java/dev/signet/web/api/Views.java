@@ -1,8 +1,8 @@
 package dev.signet.web.api;
 
-import dev.signet.ca.AuditEntry;
 import dev.signet.ca.CaInfo;
 import dev.signet.ca.IssuedCertificate;
+import dev.signet.ca.AuditEntry;
 import dev.signet.ca.ProfileInfo;
 import dev.signet.hsm.KeyInfo;
 import dev.signet.web.KeyInventory;

@@ -6,19 +6,19 @@ import dev.signet.ca.ExpectedCheckpoint;
 import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.StoreSettings;
-import dev.signet.web.Services;
 import dev.signet.web.config.SignetConfig;
-import java.nio.file.Path;
-import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import dev.signet.web.Services;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Check the audit chain.",
         subcommands = {AuditCommand.Verify.class})

@@ -1,7 +1,7 @@
 package dev.signet.web.cli;
 
-import dev.signet.ca.AlreadyExistsException;
 import dev.signet.ca.CaException;
+import dev.signet.ca.AlreadyExistsException;
 import dev.signet.ca.InvalidRecordException;
 import dev.signet.ca.NotFoundException;
 import dev.signet.ca.StoreException;

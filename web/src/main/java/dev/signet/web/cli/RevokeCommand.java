@@ -1,13 +1,13 @@
 package dev.signet.web.cli;
 
-import dev.signet.ca.AuditEvent;
 import dev.signet.ca.CaException;
-import dev.signet.ca.RevocationConflictException;
 import dev.signet.ca.RevocationReason;
 import dev.signet.ca.Revocations;
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.store.CertificateRecord;
 import dev.signet.ca.store.CertificateStore;
 import dev.signet.ca.store.Database;
+import dev.signet.ca.RevocationConflictException;
 import dev.signet.ca.store.RevocationStore;
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -1,10 +1,10 @@
 package dev.signet.web.cli;
 
-import dev.signet.ca.VisibleText;
 import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.store.ApiToken;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.IssuedToken;
+import dev.signet.ca.VisibleText;
 import dev.signet.web.auth.Role;
 import dev.signet.web.config.SignetConfig;
 import java.time.Instant;
@@ -13,11 +13,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage API tokens.",
         subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})

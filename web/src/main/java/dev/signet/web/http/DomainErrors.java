@@ -1,8 +1,8 @@
 package dev.signet.web.http;
 
-import dev.signet.ca.AlreadyExistsException;
 import dev.signet.ca.CaException;
 import dev.signet.ca.DataKeyException;
+import dev.signet.ca.AlreadyExistsException;
 import dev.signet.ca.DatabaseUnavailableException;
 import dev.signet.ca.InvalidRecordException;
 import dev.signet.ca.NotFoundException;

@@ -1,21 +1,21 @@
 package dev.signet.web.ui;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.ca.AuditEntry;
 import dev.signet.ca.AuditVerification;
-import dev.signet.ca.Page;
 import dev.signet.ca.store.AuditLog;
 import dev.signet.ca.store.AuditQuery;
-import dev.signet.web.http.Json;
+import dev.signet.ca.Page;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.signet.web.http.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code /ui/audit}: the audit chain, newest first, with paging and prefix filters on actor and

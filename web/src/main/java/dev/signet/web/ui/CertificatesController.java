@@ -2,11 +2,11 @@ package dev.signet.web.ui;
 
 import dev.signet.ca.CaInfo;
 import dev.signet.ca.CertificateAuthorities;
-import dev.signet.ca.CertificateQuery;
 import dev.signet.ca.IssuedCertificate;
+import dev.signet.ca.CertificateQuery;
 import dev.signet.ca.Page;
-import dev.signet.web.Searches;
 import io.javalin.http.Context;
+import dev.signet.web.Searches;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

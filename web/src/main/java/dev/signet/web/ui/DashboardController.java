@@ -2,20 +2,20 @@ package dev.signet.web.ui;
 
 import dev.signet.ca.CaInfo;
 import dev.signet.ca.CertificateAuthorities;
-import dev.signet.ca.CertificateQuery;
 import dev.signet.ca.IssuedCertificate;
-import dev.signet.web.Searches;
+import dev.signet.ca.CertificateQuery;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import dev.signet.web.Searches;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Set;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code /ui}: the CAs, end-entity certificate counts (valid, expired, revoked), the most recently

@@ -2,9 +2,9 @@ package dev.signet.web.ui;
 
 import dev.signet.ca.CaException;
 import dev.signet.ca.CertificateAuthorities;
-import dev.signet.ca.InvalidRecordException;
 import dev.signet.ca.SignerIdentity;
 import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.InvalidRecordException;
 import dev.signet.ca.store.UserRecord;
 import dev.signet.web.auth.Role;
 import io.javalin.http.Context;

@@ -1,7 +1,7 @@
 package dev.signet.web.ui;
 
-import dev.signet.ca.AuditEvent;
 import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.store.SecurityEvents;
 import dev.signet.ca.store.UserRecord;
 import dev.signet.web.auth.Passwords;

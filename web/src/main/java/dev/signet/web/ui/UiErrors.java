@@ -1,13 +1,13 @@
 package dev.signet.web.ui;
 
-import dev.signet.ca.AlreadyExistsException;
 import dev.signet.ca.CaException;
+import dev.signet.ca.AlreadyExistsException;
 import dev.signet.ca.InvalidRecordException;
 import dev.signet.ca.NotFoundException;
-import dev.signet.web.auth.Role;
 import dev.signet.web.http.ClientGone;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import dev.signet.web.auth.Role;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;

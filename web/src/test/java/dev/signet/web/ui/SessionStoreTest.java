@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.signet.ca.AuditEvent;
 import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.AuditEvent;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.UiSessionStore;
 import dev.signet.ca.store.UserRecord;

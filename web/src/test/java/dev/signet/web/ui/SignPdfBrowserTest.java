@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.signet.ca.AuditEntry;
 import dev.signet.ca.CaInfo;
+import dev.signet.ca.AuditEntry;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.signing.Indication;
 import dev.signet.signing.SignatureReport;
