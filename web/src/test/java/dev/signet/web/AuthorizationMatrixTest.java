@@ -79,7 +79,7 @@ class AuthorizationMatrixTest {
         dataKeys.grant("matrix-use", signerId, true, true, "test");
         identity = server.server.services().authorities().createSignerIdentity(issuingId, "document-signer", "CN=Matrix Signer",
                 dev.signet.hsm.KeyAlgorithm.EC_P256, "test").id();
-        server.server.services().access().createUser(new dev.signet.ca.store.UserRecord("matrix-signer",
+        server.server.services().access().createUser(new dev.signet.ca.UserRecord("matrix-signer",
                 dev.signet.web.auth.Passwords.hash("matrix password 1"), "signer", java.time.Instant.now(), false), "test");
         dataCiphertext = dataKeys.encrypt("matrix-use", new dev.signet.ca.DataKeys.Caller(signerId, "test"), new byte[4], Map.of());
     }

@@ -3,7 +3,7 @@ package dev.signet.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.signet.ca.store.UserRecord;
+import dev.signet.ca.UserRecord;
 import dev.signet.web.auth.Passwords;
 import dev.signet.web.config.ConfigException;
 import dev.signet.web.config.ConfigLoader;

@@ -3,7 +3,7 @@ package dev.signet.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.signet.ca.store.UserRecord;
+import dev.signet.ca.UserRecord;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.web.auth.Passwords;
 import java.net.http.HttpResponse;

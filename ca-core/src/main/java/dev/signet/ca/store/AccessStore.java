@@ -6,9 +6,12 @@ import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
 import static dev.signet.ca.store.schema.Tables.USER_IDENTITY_GRANT;
 
 import dev.signet.ca.AlreadyExistsException;
+import dev.signet.ca.ApiToken;
 import dev.signet.ca.AuditEvent;
 import dev.signet.ca.InvalidRecordException;
+import dev.signet.ca.IssuedToken;
 import dev.signet.ca.NotFoundException;
+import dev.signet.ca.UserRecord;
 import dev.signet.ca.VisibleText;
 import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.store.schema.tables.records.ApiTokenRow;

@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.ApiToken;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;

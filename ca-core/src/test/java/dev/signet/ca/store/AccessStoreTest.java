@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.ca.AlreadyExistsException;
+import dev.signet.ca.ApiToken;
 import dev.signet.ca.AuditEntry;
 import dev.signet.ca.AuditEvent;
 import dev.signet.ca.InvalidRecordException;
+import dev.signet.ca.IssuedToken;
 import dev.signet.ca.NotFoundException;
 import dev.signet.ca.Page;
+import dev.signet.ca.UserRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package dev.signet.ca.store;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.signet.ca.ApiToken;
 import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.signet.ca.AuditEntry;
 import dev.signet.ca.AuditEvent;
 import dev.signet.ca.StoreException;
+import dev.signet.ca.UserRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

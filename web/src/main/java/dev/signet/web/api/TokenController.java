@@ -2,8 +2,8 @@ package dev.signet.web.api;
 
 import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.VisibleText;
-import dev.signet.ca.store.ApiToken;
-import dev.signet.ca.store.IssuedToken;
+import dev.signet.ca.ApiToken;
+import dev.signet.ca.IssuedToken;
 import dev.signet.web.auth.Guard;
 import dev.signet.web.auth.Role;
 import dev.signet.web.http.ApiException;

@@ -1,7 +1,7 @@
 package dev.signet.web.auth;
 
 import dev.signet.ca.store.AccessStore;
-import dev.signet.ca.store.ApiToken;
+import dev.signet.ca.ApiToken;
 import java.util.List;
 import java.util.Optional;
 

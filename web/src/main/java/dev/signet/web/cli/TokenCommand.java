@@ -1,9 +1,9 @@
 package dev.signet.web.cli;
 
 import dev.signet.ca.store.AccessStore;
-import dev.signet.ca.store.ApiToken;
+import dev.signet.ca.ApiToken;
 import dev.signet.ca.store.Database;
-import dev.signet.ca.store.IssuedToken;
+import dev.signet.ca.IssuedToken;
 import dev.signet.ca.VisibleText;
 import dev.signet.web.auth.Role;
 import dev.signet.web.config.SignetConfig;

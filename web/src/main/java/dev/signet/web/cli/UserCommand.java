@@ -2,7 +2,7 @@ package dev.signet.web.cli;
 
 import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.store.Database;
-import dev.signet.ca.store.UserRecord;
+import dev.signet.ca.UserRecord;
 import dev.signet.web.auth.Passwords;
 import dev.signet.web.auth.Role;
 import dev.signet.web.auth.UserNames;

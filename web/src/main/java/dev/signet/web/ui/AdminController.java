@@ -1,9 +1,9 @@
 package dev.signet.web.ui;
 
 import dev.signet.ca.store.AccessStore;
-import dev.signet.ca.store.ApiToken;
-import dev.signet.ca.store.IssuedToken;
-import dev.signet.ca.store.UserRecord;
+import dev.signet.ca.ApiToken;
+import dev.signet.ca.IssuedToken;
+import dev.signet.ca.UserRecord;
 import dev.signet.web.auth.Passwords;
 import dev.signet.web.auth.Role;
 import dev.signet.web.auth.UserNames;

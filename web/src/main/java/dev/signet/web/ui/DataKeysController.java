@@ -3,7 +3,7 @@ package dev.signet.web.ui;
 import dev.signet.ca.DataKeyException;
 import dev.signet.ca.DataKeys;
 import dev.signet.ca.store.AccessStore;
-import dev.signet.ca.store.ApiToken;
+import dev.signet.ca.ApiToken;
 import dev.signet.ca.store.DataKeyGrant;
 import dev.signet.ca.store.DataKeyRecord;
 import io.javalin.http.Context;

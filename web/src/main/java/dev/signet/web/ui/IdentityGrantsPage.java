@@ -5,7 +5,7 @@ import dev.signet.ca.CertificateAuthorities;
 import dev.signet.ca.SignerIdentity;
 import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.InvalidRecordException;
-import dev.signet.ca.store.UserRecord;
+import dev.signet.ca.UserRecord;
 import dev.signet.web.auth.Role;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;

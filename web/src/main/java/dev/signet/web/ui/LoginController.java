@@ -3,7 +3,7 @@ package dev.signet.web.ui;
 import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.AuditEvent;
 import dev.signet.ca.store.SecurityEvents;
-import dev.signet.ca.store.UserRecord;
+import dev.signet.ca.UserRecord;
 import dev.signet.web.auth.Passwords;
 import dev.signet.web.auth.SecurityAudit;
 import dev.signet.web.auth.UserNames;

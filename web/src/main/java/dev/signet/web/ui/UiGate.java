@@ -1,7 +1,7 @@
 package dev.signet.web.ui;
 
 import dev.signet.ca.store.AccessStore;
-import dev.signet.ca.store.UserRecord;
+import dev.signet.ca.UserRecord;
 import dev.signet.web.auth.Role;
 import dev.signet.web.auth.SecurityAudit;
 import io.javalin.http.Context;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.signet.ca.store.UserRecord;
+import dev.signet.ca.UserRecord;
 import dev.signet.web.SignetServer;
 import dev.signet.web.auth.Passwords;
 import dev.signet.web.cli.CliRun.Result;

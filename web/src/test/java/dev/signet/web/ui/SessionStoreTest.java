@@ -9,7 +9,7 @@ import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.AuditEvent;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.UiSessionStore;
-import dev.signet.ca.store.UserRecord;
+import dev.signet.ca.UserRecord;
 import dev.signet.hsm.DataCipher;
 import dev.signet.hsm.Hsm;
 import dev.signet.hsm.HsmConfig;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.signet.ca.AuditEntry;
 import dev.signet.ca.store.AccessStore;
 import dev.signet.ca.store.Database;
-import dev.signet.ca.store.UserRecord;
+import dev.signet.ca.UserRecord;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

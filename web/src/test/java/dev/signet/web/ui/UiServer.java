@@ -1,6 +1,6 @@
 package dev.signet.web.ui;
 
-import dev.signet.ca.store.UserRecord;
+import dev.signet.ca.UserRecord;
 import dev.signet.web.SignetServer;
 import dev.signet.web.auth.Passwords;
 import dev.signet.web.config.ConfigLoader;

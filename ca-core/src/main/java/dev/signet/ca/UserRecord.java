@@ -1,5 +1,7 @@
-package dev.signet.ca.store;
+package dev.signet.ca;
 
+import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.store.Checks;
 import java.time.Instant;
 
 /**

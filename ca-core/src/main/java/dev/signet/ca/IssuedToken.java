@@ -1,4 +1,4 @@
-package dev.signet.ca.store;
+package dev.signet.ca;
 
 /**
  * A newly created token: the stored record and the secret, which exists only here and is shown to
