@@ -48,7 +48,9 @@ class FirstStartOnceTest {
             assertEquals(1, s.access().listTokens().stream().filter(t -> t.name().equals("first-start admin")).count());
             assertEquals(2, s.access().listUsers().size());
             assertEquals(1, s.keys().list().stream().filter(k -> k.label().equals(Services.AUDIT_KEY_LABEL)).count());
-            assertEquals(3, s.keys().list().stream().filter(k -> !k.label().equals(Services.AUDIT_KEY_LABEL)).count(),
+            assertEquals(1, s.keys().list().stream().filter(k -> k.label().equals(Services.UI_FLASH_KEY_LABEL)).count());
+            assertEquals(3, s.keys().list().stream().filter(k -> !k.label().equals(Services.AUDIT_KEY_LABEL)
+                            && !k.label().equals(Services.UI_FLASH_KEY_LABEL)).count(),
                     "two CA keys and the demo TSA's key: " + s.keys().list());
             long printed = consoles.stream().filter(c -> c.toString(StandardCharsets.UTF_8)
                     .contains("An administrator API token was created")).count();
