@@ -136,7 +136,7 @@ final class NtpTimeSource implements TsaTimeSource, AutoCloseable {
             details.put("reason", next);
             LOG.warn("TSA time source unavailable, time-stamps are refused (timeNotAvailable): {}", next);
         } else {
-            LOG.info("TSA time source available again: clock within {} ms of NTP (offset {} ms)",
+            LOG.info("TSA time source available: the clock is within {} ms of NTP time (offset {} ms)",
                     settings.maxOffset().toMillis(), lastOffsetMillis);
         }
         try {
