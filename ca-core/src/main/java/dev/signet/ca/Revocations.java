@@ -270,8 +270,8 @@ public final class Revocations implements AutoCloseable {
 
     /** A revoke or release committed: evict this node's OCSP responses, and have the CRLs follow. */
     private void changed(String caId, String serialHex) {
-        runAfterChange();
         ocsp.invalidate(caId, serialHex);
+        runAfterChange();
         CaState ca = states.get(caId);
         if (ca != null && started) {
             crlThread.execute(quietly("CRL generation", () -> crlTick(ca, false)));
