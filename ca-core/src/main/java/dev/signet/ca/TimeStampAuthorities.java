@@ -72,6 +72,7 @@ public final class TimeStampAuthorities {
     public static final String PROFILE = "timestamping";
 
     private static final Logger LOG = LoggerFactory.getLogger(TimeStampAuthorities.class);
+    private static final String NO_CERTIFICATE = "this TSA has no certificate yet";
 
     /**
      * One TSA's state on this node: its stamper (null while it has no certificate), the key and
@@ -420,8 +421,11 @@ public final class TimeStampAuthorities {
             }
             count(name, reply);
             if (!reply.granted()) {
+                // A TSA that is retired, revoked or under a retired CA will not come back by waiting: a conflict, not a 503.
                 CaException.Kind kind = reply.failure() == TsaReply.Failure.BAD_DATA_FORMAT
-                        || reply.failure() == TsaReply.Failure.BAD_ALG ? CaException.Kind.BAD_REQUEST : CaException.Kind.UNAVAILABLE;
+                        || reply.failure() == TsaReply.Failure.BAD_ALG ? CaException.Kind.BAD_REQUEST
+                        : serving.refusal() != null && !NO_CERTIFICATE.equals(serving.refusal()) ? CaException.Kind.CONFLICT
+                        : CaException.Kind.UNAVAILABLE;
                 throw new CaException(kind, "tsa-" + reply.failure().rfcName(), reply.statusText());
             }
             return new TimeStamp(reply.tokenDer(), serving.chainDer(), reply.serialHex(), reply.genTime());
@@ -501,7 +505,7 @@ public final class TimeStampAuthorities {
      */
     private String refusalOf(TsaSettings s, TsaRecord r) {
         if (r == null || TsaRecord.PENDING.equals(r.status())) {
-            return "this TSA has no certificate yet";
+            return NO_CERTIFICATE;
         }
         if (TsaRecord.RETIRED.equals(r.status())) {
             return "TSA '" + s.name() + "' is retired and gives no more time-stamps";

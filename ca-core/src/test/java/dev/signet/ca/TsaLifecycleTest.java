@@ -191,6 +191,7 @@ class TsaLifecycleTest {
             CaException inProcess = assertThrows(CaException.class,
                     () -> tsas.builtIn("default", "system").timestamp("SHA-256", imprint("three")));
             assertTrue(inProcess.getMessage().contains("retired"), inProcess.getMessage());
+            assertEquals(CaException.Kind.CONFLICT, inProcess.kind(), "PAdES gets a 409, not a 503: waiting will not help");
             assertEquals(1L, tsas.get("default").tokensIssued());
             assertTrue(f.hsm.signingKeys(KeyPurpose.TIMESTAMPING).list().isEmpty(), "its key is destroyed");
             assertEquals("tsa-not-active", assertThrows(CaException.class, () -> tsas.rekey("default", "admin")).code());
