@@ -117,12 +117,12 @@ final class DataKeyBatch {
                                     if (v == JsonToken.VALUE_STRING) {
                                         if (base64) {
                                             try {
-                                                input = Base64.getDecoder().decode(p.getText());
+                                                input = decodeBase64(p, body);
                                             } catch (IllegalArgumentException e) {
                                                 error = DataKeyException.badRequest("plaintext-invalid", "plaintext is not valid base64");
                                             }
                                         } else {
-                                            input = p.getText();
+                                            input = ascii(p, body);
                                         }
                                     } else if (v != JsonToken.VALUE_NULL) {
                                         throw wrongType(path);
@@ -179,6 +179,45 @@ final class DataKeyBatch {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The bytes between the quotes of the current string value when they are plain ASCII with no
+     * escape (as base64 and ciphertexts are), as {@code {offset, length}} into the body; null for
+     * anything else, which then goes through the parser's own string decoding. Jackson would build
+     * a String char by char: for a batch of 1 KiB items that was the largest part of reading it.
+     */
+    private static int[] rawString(JsonParser p, byte[] body) {
+        long start = p.currentTokenLocation().getByteOffset();
+        if (start < 0 || start >= body.length || body[(int) start] != '"') {
+            return null;
+        }
+        int from = (int) start + 1;
+        for (int i = from; i < body.length; i++) {
+            byte b = body[i];
+            if (b == '"') {
+                return new int[]{from, i - from};
+            }
+            if (b == '\\' || b < 0x20) { // an escape, a control character or (negative) a byte of UTF-8
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static byte[] decodeBase64(JsonParser p, byte[] body) throws IOException {
+        int[] raw = rawString(p, body);
+        if (raw == null) {
+            return Base64.getDecoder().decode(p.getText());
+        }
+        java.nio.ByteBuffer decoded = Base64.getDecoder().decode(java.nio.ByteBuffer.wrap(body, raw[0], raw[1]));
+        byte[] array = decoded.array();
+        return array.length == decoded.remaining() ? array : java.util.Arrays.copyOf(array, decoded.remaining());
+    }
+
+    private static String ascii(JsonParser p, byte[] body) throws IOException {
+        int[] raw = rawString(p, body);
+        return raw == null ? p.getText() : new String(body, raw[0], raw[1], java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     private static Map<String, String> context(JsonParser p, JsonToken value, String path) throws IOException {

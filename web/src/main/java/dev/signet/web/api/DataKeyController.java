@@ -174,8 +174,11 @@ public final class DataKeyController {
                     () -> DataKeyBatch.run(batch, items -> keys.decryptBatch(name, caller(ctx), items)));
             answer(ctx, name, "decrypt", out, batch, true, (g, plaintext) -> {
                 g.writeFieldName("plaintext");
-                g.writeBinary(plaintext); // standard base64 with padding, as the single answer
+                // Standard base64 with padding, as the single answer; the JDK's encoder, and no escaping to check.
+                byte[] text = Base64.getEncoder().encode(plaintext);
+                g.writeRawUTF8String(text, 0, text.length);
                 java.util.Arrays.fill(plaintext, (byte) 0);
+                java.util.Arrays.fill(text, (byte) 0);
             });
             return;
         }
@@ -224,7 +227,9 @@ public final class DataKeyController {
     }
 
     private static void writeSealed(com.fasterxml.jackson.core.JsonGenerator g, DataKeys.Sealed sealed) throws java.io.IOException {
-        g.writeStringField("ciphertext", sealed.ciphertext());
+        g.writeFieldName("ciphertext");
+        byte[] text = sealed.ciphertext().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1); // base64url: nothing to escape
+        g.writeRawUTF8String(text, 0, text.length);
         g.writeNumberField("keyVersion", sealed.version());
     }
 
