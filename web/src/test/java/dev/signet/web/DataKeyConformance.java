@@ -466,6 +466,15 @@ abstract class DataKeyConformance {
         assertEquals("plaintext-required", results.get(2).get("code").asText());
         assertTrue(results.get(3).has("ciphertext"));
 
+        // JSON escapes and whitespace are still JSON: the same bytes as the plain spelling.
+        HttpResponse<String> escaped = server().post("/api/v1/keys/data/" + k.name() + "/encrypt", k.token(), "application/json",
+                "{ \"context\" : {\"table\":\"customers\",\"row\":\"42\"},\n  \"batchInput\" : [ { \"plaintext\" : \"\\u0041QID\" } ,"
+                        + " {\"plaintext\":\"AQID\"} ] }");
+        assertEquals(200, escaped.statusCode(), escaped.body());
+        for (JsonNode n : TestServer.json(escaped).get("batchResults")) {
+            assertArrayEquals(new byte[]{1, 2, 3}, plaintextOf(decrypt(k, n.get("ciphertext").asText(), CONTEXT)));
+        }
+
         // A single request whose context merely contains the word is still a single request.
         HttpResponse<String> single = encrypt(k, new byte[]{9}, Map.of("note", "\"batchInput\""));
         assertEquals(200, single.statusCode(), single.body());

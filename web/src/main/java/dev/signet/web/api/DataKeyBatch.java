@@ -77,6 +77,7 @@ final class DataKeyBatch {
     @SuppressWarnings("unchecked")
     private static <T> Request<T> read(byte[] body, String inputField, boolean base64) {
         try (JsonParser p = JSON.createParser(body)) {
+            RawStrings raw = new RawStrings(body);
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiException.badRequest("expected a JSON object");
             }
@@ -117,12 +118,12 @@ final class DataKeyBatch {
                                     if (v == JsonToken.VALUE_STRING) {
                                         if (base64) {
                                             try {
-                                                input = decodeBase64(p, body);
+                                                input = raw.base64(p);
                                             } catch (IllegalArgumentException e) {
                                                 error = DataKeyException.badRequest("plaintext-invalid", "plaintext is not valid base64");
                                             }
                                         } else {
-                                            input = ascii(p, body);
+                                            input = raw.text(p);
                                         }
                                     } else if (v != JsonToken.VALUE_NULL) {
                                         throw wrongType(path);
@@ -182,42 +183,59 @@ final class DataKeyBatch {
     }
 
     /**
-     * The bytes between the quotes of the current string value when they are plain ASCII with no
-     * escape (as base64 and ciphertexts are), as {@code {offset, length}} into the body; null for
-     * anything else, which then goes through the parser's own string decoding. Jackson would build
-     * a String char by char: for a batch of 1 KiB items that was the largest part of reading it.
+     * Finds the raw text of string values in the body, so that base64 and ciphertexts are taken
+     * from the bytes instead of Jackson building a String char by char (for a batch of 1 KiB
+     * items that was the largest part of reading it). The body is searched as a Latin-1 string,
+     * whose {@code indexOf} the JDK runs vectorised.
      */
-    private static int[] rawString(JsonParser p, byte[] body) {
-        long start = p.currentTokenLocation().getByteOffset();
-        if (start < 0 || start >= body.length || body[(int) start] != '"') {
-            return null;
+    private static final class RawStrings {
+        private final byte[] body;
+        private final String latin1;
+        private int nextBackslash;
+
+        RawStrings(byte[] body) {
+            this.body = body;
+            this.latin1 = new String(body, java.nio.charset.StandardCharsets.ISO_8859_1);
+            this.nextBackslash = latin1.indexOf('\\');
         }
-        int from = (int) start + 1;
-        for (int i = from; i < body.length; i++) {
-            byte b = body[i];
-            if (b == '"') {
-                return new int[]{from, i - from};
-            }
-            if (b == '\\' || b < 0x20) { // an escape, a control character or (negative) a byte of UTF-8
+
+        /**
+         * The {@code {offset, length}} of the current string value's text when it has no escape;
+         * null otherwise (the parser's own decoding then takes it). Jackson itself refuses
+         * control characters in strings when it skips the value.
+         */
+        int[] current(JsonParser p) {
+            long start = p.currentTokenLocation().getByteOffset();
+            if (start < 0 || start >= body.length || body[(int) start] != '"') {
                 return null;
             }
+            int from = (int) start + 1;
+            int end = latin1.indexOf('"', from);
+            if (end < 0) {
+                return null;
+            }
+            while (nextBackslash >= 0 && nextBackslash < from) {
+                nextBackslash = latin1.indexOf('\\', from);
+            }
+            return nextBackslash >= 0 && nextBackslash < end ? null : new int[]{from, end - from};
         }
-        return null;
-    }
 
-    private static byte[] decodeBase64(JsonParser p, byte[] body) throws IOException {
-        int[] raw = rawString(p, body);
-        if (raw == null) {
-            return Base64.getDecoder().decode(p.getText());
+        /** The current value's bytes decoded from base64 (non-ASCII bytes are not base64 either). */
+        byte[] base64(JsonParser p) throws IOException {
+            int[] raw = current(p);
+            if (raw == null) {
+                return Base64.getDecoder().decode(p.getText());
+            }
+            java.nio.ByteBuffer decoded = Base64.getDecoder().decode(java.nio.ByteBuffer.wrap(body, raw[0], raw[1]));
+            byte[] array = decoded.array();
+            return array.length == decoded.remaining() ? array : java.util.Arrays.copyOf(array, decoded.remaining());
         }
-        java.nio.ByteBuffer decoded = Base64.getDecoder().decode(java.nio.ByteBuffer.wrap(body, raw[0], raw[1]));
-        byte[] array = decoded.array();
-        return array.length == decoded.remaining() ? array : java.util.Arrays.copyOf(array, decoded.remaining());
-    }
 
-    private static String ascii(JsonParser p, byte[] body) throws IOException {
-        int[] raw = rawString(p, body);
-        return raw == null ? p.getText() : new String(body, raw[0], raw[1], java.nio.charset.StandardCharsets.ISO_8859_1);
+        /** The current value as a string; a ciphertext is ASCII, and anything else fails to parse as one. */
+        String text(JsonParser p) throws IOException {
+            int[] raw = current(p);
+            return raw == null ? p.getText() : latin1.substring(raw[0], raw[0] + raw[1]);
+        }
     }
 
     private static Map<String, String> context(JsonParser p, JsonToken value, String path) throws IOException {
@@ -258,14 +276,15 @@ final class DataKeyBatch {
      * item failed.
      */
     static <T> Answer answer(String keyName, String path, List<DataKeys.Outcome<T>> outcomes, Integer partialFailureStatus,
-                             ValueWriter<T> value) {
+                             int sizeHint, ValueWriter<T> value) {
         int failed = 0;
         for (DataKeys.Outcome<T> o : outcomes) {
             failed += o.ok() ? 0 : 1;
         }
         boolean problem = failed > 0 && (partialFailureStatus == null || failed == outcomes.size());
         int status = failed == 0 ? 200 : problem ? ProblemType.MALFORMED_REQUEST.status() : partialFailureStatus;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + outcomes.size() * 96);
+        // About the request's size (base64 in, a ciphertext of the same length out, or the reverse): grown at most once.
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512 + sizeHint + sizeHint / 8 + outcomes.size() * 64);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             if (problem) {

@@ -156,7 +156,7 @@ public final class DataKeyController {
         if (batch != null) {
             List<DataKeys.Outcome<DataKeys.Sealed>> out = useBatch(ctx, name, "encrypt",
                     () -> DataKeyBatch.run(batch, items -> keys.encryptBatch(name, caller(ctx), items)));
-            answer(ctx, name, "encrypt", out, batch, false, DataKeyController::writeSealed);
+            answer(ctx, name, "encrypt", out, batch, body.length, false, DataKeyController::writeSealed);
             return;
         }
         EncryptRequest req = Json.parse(body, EncryptRequest.class);
@@ -172,13 +172,11 @@ public final class DataKeyController {
         if (batch != null) {
             List<DataKeys.Outcome<byte[]>> out = useBatch(ctx, name, "decrypt",
                     () -> DataKeyBatch.run(batch, items -> keys.decryptBatch(name, caller(ctx), items)));
-            answer(ctx, name, "decrypt", out, batch, true, (g, plaintext) -> {
+            answer(ctx, name, "decrypt", out, batch, body.length, true, (g, plaintext) -> {
                 g.writeFieldName("plaintext");
                 // Standard base64 with padding, as the single answer; the JDK's encoder, and no escaping to check.
                 byte[] text = Base64.getEncoder().encode(plaintext);
                 g.writeRawUTF8String(text, 0, text.length);
-                java.util.Arrays.fill(plaintext, (byte) 0);
-                java.util.Arrays.fill(text, (byte) 0);
             });
             return;
         }
@@ -211,7 +209,7 @@ public final class DataKeyController {
         if (batch != null) {
             List<DataKeys.Outcome<DataKeys.Sealed>> out = useBatch(ctx, name, "rewrap",
                     () -> DataKeyBatch.run(batch, items -> keys.rewrapBatch(name, caller(ctx), items)));
-            answer(ctx, name, "rewrap", out, batch, false, DataKeyController::writeSealed);
+            answer(ctx, name, "rewrap", out, batch, body.length, false, DataKeyController::writeSealed);
             return;
         }
         CiphertextRequest req = Json.parse(body, CiphertextRequest.class);
@@ -240,8 +238,8 @@ public final class DataKeyController {
 
     /** Writes a batch's answer and counts its items in metrics, one per item and outcome. */
     private <T> void answer(Context ctx, String name, String operation, List<DataKeys.Outcome<T>> outcomes,
-                            DataKeyBatch.Request<?> request, boolean plaintext, DataKeyBatch.ValueWriter<T> value) {
-        DataKeyBatch.Answer a = DataKeyBatch.answer(name, ctx.path(), outcomes, request.partialFailureStatus(), value);
+                            DataKeyBatch.Request<?> request, int sizeHint, boolean plaintext, DataKeyBatch.ValueWriter<T> value) {
+        DataKeyBatch.Answer a = DataKeyBatch.answer(name, ctx.path(), outcomes, request.partialFailureStatus(), sizeHint, value);
         if (a.failed() < outcomes.size()) {
             counter(name, operation, "ok").increment(outcomes.size() - a.failed());
         }
