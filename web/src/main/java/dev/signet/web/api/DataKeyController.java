@@ -217,11 +217,29 @@ public final class DataKeyController {
         Json.write(ctx, 200, new CiphertextView(sealed.ciphertext(), name, sealed.version()));
     }
 
+    /**
+     * The body, read in one piece into an array of its declared length: the body is already in
+     * memory (read eagerly ahead of Javalin), and a batch's hundred kilobytes are then copied once,
+     * not through a growing buffer. Without a length, and over the limit, as Javalin reads it.
+     */
     private static byte[] body(Context ctx) {
         if (!Json.isJson(ctx)) {
             throw ApiException.unsupportedMediaType("send Content-Type: application/json");
         }
-        return ctx.bodyAsBytes();
+        long length = ctx.req().getContentLengthLong();
+        Long max = ctx.appData(io.javalin.http.servlet.MaxRequestSize.INSTANCE.getMaxRequestSizeKey());
+        if (length < 0 || max == null || length > max) {
+            return ctx.bodyAsBytes(); // 413 over the limit
+        }
+        try {
+            byte[] body = ctx.req().getInputStream().readNBytes((int) length);
+            if (body.length != length) {
+                throw ApiException.badRequest("the body is shorter than its Content-Length");
+            }
+            return body;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void writeSealed(com.fasterxml.jackson.core.JsonGenerator g, DataKeys.Sealed sealed) throws java.io.IOException {
