@@ -125,6 +125,20 @@ class TsaStoreTest {
     }
 
     @Test
+    void a_tokens_audit_details_are_the_canonical_json_of_its_fields() {
+        TsaTokenRecord t = new TsaTokenRecord("a", "1a2b", T0.plusMillis(7), "SHA-512", new byte[] {0, 1, (byte) 0xfe},
+                "1.3.6.1.4.1.99999.1", "r\u00e9quester \"q\"");
+        Map<String, Object> fields = new java.util.HashMap<>();
+        fields.put("policy", t.policy());
+        fields.put("imprint", "0001fe");
+        fields.put("hashAlgorithm", t.hashAlgorithm());
+        fields.put("genTime", t.genTime().toString());
+        String details = TsaStore.details(t);
+        assertEquals(dev.signet.ca.audit.CanonicalJson.write(fields), details);
+        assertEquals(details, dev.signet.ca.audit.CanonicalJson.canonicalizeObject(details));
+    }
+
+    @Test
     void tokens_of_a_tsa_that_is_not_active_fail_and_leave_nothing() {
         try (Database db = open()) {
             TsaStore store = new TsaStore(db);
