@@ -16,6 +16,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -90,7 +94,7 @@ public final class TsaStore {
 
     /**
      * Records a token and its audit entry ({@code timestamp.issue}); the future completes after the
-     * commit. It fails with {@link StoreException} if the serial was used, and with
+     * commit, on the store's TSA completion thread (never on the writer thread). It fails with {@link StoreException} if the serial was used, and with
      * {@link NotFoundException} if the TSA is unknown or not active. Argument errors are thrown at once.
      *
      * <p>Tokens queued for one TSA while the writer is busy are recorded by one write of the next
@@ -127,6 +131,23 @@ public final class TsaStore {
     private final Map<String, TokenGroup> groups = new ConcurrentHashMap<>();
 
     /**
+     * Where the futures of a committed group complete: one hand-off from the writer per group
+     * instead of one per token, and what callers chain on them (the HTTP reply, say) runs here,
+     * never on the writer thread. One thread, so such a stage must not wait for another token.
+     */
+    private static final Executor COMPLETIONS = completionThread();
+
+    private static Executor completionThread() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "signet-tsa-recorded");
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /**
      * The tokens of one TSA waiting for the writer. At most one write for them is queued at a time;
      * when the writer runs it, it takes every token queued by then, up to the audit checkpoint
      * interval (the writer checkpoints after a write, so one write must not add more entries than a
@@ -149,7 +170,7 @@ public final class TsaStore {
         private void submitIfNone() {
             if (writeQueued.compareAndSet(false, true)) {
                 GroupWrite write = new GroupWrite(this);
-                db.submit(write).whenComplete(write::complete);
+                db.submit(write).whenCompleteAsync(write::complete, COMPLETIONS);
             }
         }
     }

@@ -203,10 +203,10 @@ public final class TsaBenchmark {
             if (name.startsWith("signet-store-writer")) {
                 return "writer";
             }
-            if (name.startsWith("signet-tsa-reply")) {
+            if (name.startsWith("signet-tsa-recorded")) {
                 return "reply";
             }
-            if (name.startsWith("qtp") || name.contains("acceptor") || name.contains("selector")) {
+            if (name.startsWith("JettyServerThreadPool") || name.startsWith("qtp")) {
                 return "jetty";
             }
             return "other";
