@@ -94,8 +94,9 @@ public final class TsaStore {
 
     /**
      * Records a token and its audit entry ({@code timestamp.issue}); the future completes after the
-     * commit, on the store's TSA completion thread (never on the writer thread). It fails with {@link StoreException} if the serial was used, and with
-     * {@link NotFoundException} if the TSA is unknown or not active. Argument errors are thrown at once.
+     * commit, on the store's TSA completion thread (never on the writer thread). It fails with
+     * {@link StoreException} if the serial was used, and with {@link NotFoundException} if the TSA
+     * is unknown or not active. Argument errors are thrown at once.
      *
      * <p>Tokens queued for one TSA while the writer is busy are recorded by one write of the next
      * batch ({@link TokenGroup}): a row and an audit entry per token, as before, but one update of

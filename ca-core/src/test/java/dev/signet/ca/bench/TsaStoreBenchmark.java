@@ -73,9 +73,10 @@ public final class TsaStoreBenchmark {
                 long n = 0;
                 while (System.nanoTime() < deadline) {
                     random.nextBytes(imprint);
-                    BigInteger serial = Boolean.getBoolean("ordered")
-                            ? BigInteger.valueOf(System.currentTimeMillis()).shiftLeft(64).or(new BigInteger(64, random))
-                            : new BigInteger(127, random).setBit(0);
+                    // As the TSA makes them: genTime in milliseconds, then 80 random bits (-Drandom=true: 127
+                    // random bits, as serials were before, to compare).
+                    BigInteger serial = Boolean.getBoolean("random") ? new BigInteger(127, random).setBit(0)
+                            : BigInteger.valueOf(System.currentTimeMillis()).shiftLeft(80).or(new BigInteger(80, random));
                     store.recordAsync(new TsaTokenRecord("bench", serial.toString(16), Instant.now(), "SHA-256", imprint,
                             "1.2.3.4", "public")).join();
                     n++;
