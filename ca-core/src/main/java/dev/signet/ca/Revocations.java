@@ -82,6 +82,7 @@ public final class Revocations implements AutoCloseable {
     private final ScheduledExecutorService crlThread = Executors.newSingleThreadScheduledExecutor(daemon("signet-crl"));
     private final ScheduledExecutorService ocspThread = Executors.newSingleThreadScheduledExecutor(daemon("signet-ocsp"));
     private volatile boolean started;
+    private final List<Runnable> afterChange = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param caKeys the CA keys (purpose CA): CRLs are signed with {@code SignedObject.CRL}
@@ -248,9 +249,29 @@ public final class Revocations implements AutoCloseable {
         return bc != null && BasicConstraints.getInstance(bc.getParsedValue()).isCA();
     }
 
+    /**
+     * Runs {@code action} after every revoke or release: on this node before the revoke returns,
+     * and after one on another node (or by the command line) when this node's OCSP poll sees the
+     * CA's generation move. The TSAs use it to stop stamping under a revoked certificate.
+     */
+    public void afterChange(Runnable action) {
+        afterChange.add(action);
+    }
+
+    private void runAfterChange() {
+        for (Runnable r : afterChange) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("an action after a revocation change failed: {}", e.toString());
+            }
+        }
+    }
+
     /** A revoke or release committed: evict this node's OCSP responses, and have the CRLs follow. */
     private void changed(String caId, String serialHex) {
         ocsp.invalidate(caId, serialHex);
+        runAfterChange();
         CaState ca = states.get(caId);
         if (ca != null && started) {
             crlThread.execute(quietly("CRL generation", () -> crlTick(ca, false)));
@@ -485,6 +506,7 @@ public final class Revocations implements AutoCloseable {
     private void ocspTick() {
         refreshCas();
         Map<String, Long> now = store.generations();
+        boolean moved = false;
         for (Map.Entry<String, Long> g : now.entrySet()) {
             long seen = seenGenerations.getOrDefault(g.getKey(), 0L);
             if (g.getValue() > seen) {
@@ -492,7 +514,11 @@ public final class Revocations implements AutoCloseable {
                     ocsp.invalidate(g.getKey(), serial);
                 }
                 seenGenerations.put(g.getKey(), g.getValue());
+                moved = true;
             }
+        }
+        if (moved) {
+            runAfterChange();
         }
         for (CaState ca : states.values()) {
             loadServed(ca);

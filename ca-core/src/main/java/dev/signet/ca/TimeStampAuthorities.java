@@ -6,6 +6,7 @@ import dev.signet.ca.issue.Pem;
 import dev.signet.ca.store.AlreadyExistsException;
 import dev.signet.ca.store.AuditEvent;
 import dev.signet.ca.store.StoreException;
+import dev.signet.ca.store.TsaCertificateRecord;
 import dev.signet.ca.store.TsaRecord;
 import dev.signet.ca.store.TsaStore;
 import dev.signet.ca.tsa.Digests;
@@ -19,6 +20,8 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -40,17 +43,43 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
 import org.bouncycastle.tsp.TimeStampRequest;
 import org.bouncycastle.tsp.TimeStampRequestGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The time-stamp authorities (RFC 3161), as the web layer and Signet's own signatures use them:
  * create the configured ones that do not exist yet (a TIMESTAMPING key in the HSM and a certificate
  * from the {@value #PROFILE} profile, through a Signet CA's prepare/issue path, or a CSR for an
  * external CA), answer queries, and give in-process tokens ({@link #builtIn}). Thread-safe.
+ *
+ * <p>An admin {@link #rekey re-keys} a TSA (a new key and certificate; the TSA keeps its name, URL
+ * and policy, and its earlier certificates stay in its history so that tokens issued under them
+ * stay verifiable) or {@link #retire retires} it (it stamps nothing more; its record and counters
+ * stay). A key no longer used is destroyed in the HSM right after the change commits: tokens are
+ * verified with the certificate, never the key, and a TIMESTAMPING key can sign nothing else.
+ *
+ * <p>Each TSA's state on this node (its stamper, and why it refuses, if it does) is kept in memory
+ * and read once per token; {@link #refresh} re-reads it from the store after anything that can
+ * change it: a re-key or retirement (here, or on another node: {@code NodeChanges.TSAS}), a CA
+ * retired, a revocation (the TSA's own certificate, or its CA's). A TSA refuses, with a
+ * {@code systemFailure} rejection that says why, while it is retired, its certificate is revoked or
+ * its issuing CA is retired; and with {@code timeNotAvailable} while the {@link TsaTimeSource} cannot
+ * vouch for the clock.
  */
 public final class TimeStampAuthorities {
 
     /** The certificate profile of every TSA (EKU id-kp-timeStamping, critical). */
     public static final String PROFILE = "timestamping";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TimeStampAuthorities.class);
+    private static final String NO_CERTIFICATE = "this TSA has no certificate yet";
+
+    /**
+     * One TSA's state on this node: its stamper (null while it has no certificate), the key and
+     * certificate it signs with, and why it refuses (null while it stamps).
+     */
+    private record Serving(TimeStamper stamper, String keyLabel, String certificatePem, List<byte[]> chainDer, String refusal) {
+    }
 
     private final SigningKeys keys;
     private final String keyBackend;
@@ -58,8 +87,9 @@ public final class TimeStampAuthorities {
     private final TsaStore store;
     private final Map<String, TsaSettings> settings;
     private final Clock clock;
+    private final TsaTimeSource timeSource;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, TimeStamper> active = new ConcurrentHashMap<>();
+    private final Map<String, Serving> serving = new ConcurrentHashMap<>();
     private final Map<String, Map<TsaReply.Failure, LongAdder>> rejections = new ConcurrentHashMap<>();
 
     /**
@@ -69,6 +99,12 @@ public final class TimeStampAuthorities {
      */
     public TimeStampAuthorities(SigningKeys keys, String keyBackend, CertificateAuthorities cas, TsaStore store, List<TsaSettings> settings,
             Clock clock) {
+        this(keys, keyBackend, cas, store, settings, clock, TsaTimeSource.SYSTEM);
+    }
+
+    /** @param timeSource whether the time may be given ({@link TsaTimeSource#SYSTEM}: the system clock as it is) */
+    public TimeStampAuthorities(SigningKeys keys, String keyBackend, CertificateAuthorities cas, TsaStore store, List<TsaSettings> settings,
+            Clock clock, TsaTimeSource timeSource) {
         if (keys.purpose() != KeyPurpose.TIMESTAMPING) {
             throw new IllegalArgumentException("a TSA's keys have purpose TIMESTAMPING, not " + keys.purpose());
         }
@@ -88,6 +124,7 @@ public final class TimeStampAuthorities {
             rejections.put(s.name(), counts);
         }
         this.clock = clock;
+        this.timeSource = timeSource;
     }
 
     /** The configured TSAs' names, the default first if configured. */
@@ -113,14 +150,8 @@ public final class TimeStampAuthorities {
         if (!s.externalCa() && caId == null) {
             throw CaException.badRequest("tsa-ca-missing", "TSA '" + s.name() + "' needs a CA to certify it");
         }
-        // A random suffix: nodes sharing one HSM may race to create the same TSA.
-        String label = "tsa-" + s.name() + "-" + HexFormat.of().formatHex(randomBytes(4));
-        ScopedSigner signer;
-        try {
-            signer = keys.generate(label, s.keyAlgorithm());
-        } catch (HsmException e) {
-            throw Failures.of(e);
-        }
+        String label = newKeyLabel(s);
+        ScopedSigner signer = generate(label, s);
         try {
             TsaRecord record;
             if (caId != null) {
@@ -148,15 +179,17 @@ public final class TimeStampAuthorities {
     public TsaInfo importCertificate(String name, String certificatePem, String chainPem, String actor) {
         TsaSettings s = settingsOf(name);
         TsaRecord r = guard(() -> store.find(name)).orElseThrow(() -> notFound(name));
-        if (!TsaRecord.PENDING.equals(r.status())) {
+        TsaStore.NextKey next = TsaRecord.ACTIVE.equals(r.status()) ? guard(() -> store.nextKey(name)).orElse(null) : null;
+        if (!TsaRecord.PENDING.equals(r.status()) && next == null) {
             throw CaException.conflict("tsa-not-pending", "TSA '" + name + "' is " + r.status() + ", not waiting for a certificate");
         }
+        String keyLabel = next != null ? next.keyLabel() : r.keyLabel();
         List<Certificate> certs = Certificates.parsePem(certificatePem);
         if (certs.size() != 1) {
             throw CaException.badRequest("certificate-count", "send exactly one TSA certificate");
         }
         Certificate cert = certs.get(0);
-        ScopedSigner signer = keys.get(r.keyLabel());
+        ScopedSigner signer = keys.get(keyLabel);
         if (!Arrays.equals(cert.getSubjectPublicKeyInfo().getPublicKeyData().getBytes(),
                 SubjectPublicKeyInfo.getInstance(signer.publicKey().getEncoded()).getPublicKeyData().getBytes())) {
             throw CaException.refused("certificate-key-mismatch", "the certificate is not for this TSA's key");
@@ -171,14 +204,152 @@ public final class TimeStampAuthorities {
         List<Certificate> chain = new ArrayList<>(List.of(cert));
         chain.addAll(Certificates.parsePem(chainPem));
         String pem = Certificates.pem(cert);
+        if (next != null) {
+            // The second half of a re-key for an external CA: the new key takes over from here.
+            TsaRecord updated = new TsaRecord(r.name(), null, TsaRecord.ACTIVE, next.keyLabel(), r.keyBackend(), r.keyAlgorithm(),
+                    pem, Certificates.pem(chain), next.csrPem(), r.created(), r.tokensIssued(), r.lastGenTime());
+            guard(() -> {
+                store.rekey(updated, r.keyLabel(), replaced(r), new AuditEvent(actor, "tsa.rekey", "tsa", name,
+                        rekeyDetails(r, updated, serialHex(pem))));
+                return null;
+            });
+            refresh(name);
+            destroyReplaced(name, r.keyLabel(), actor);
+            return get(name);
+        }
         TsaRecord updated = new TsaRecord(r.name(), null, TsaRecord.ACTIVE, r.keyLabel(), r.keyBackend(), r.keyAlgorithm(),
                 pem, Certificates.pem(chain), r.csrPem(), r.created(), r.tokensIssued(), r.lastGenTime());
         guard(() -> {
             store.update(updated, new AuditEvent(actor, "tsa.certificate.import", "tsa", name, details(s, updated)));
             return null;
         });
-        active.remove(name);
-        return info(s, guard(() -> store.find(name)).orElseThrow(() -> notFound(name)));
+        refresh(name);
+        return get(name);
+    }
+
+    /**
+     * Re-keys TSA {@code name}: a new TIMESTAMPING key in the HSM and, for a TSA a Signet CA
+     * certified, a new certificate from the same CA under the {@value #PROFILE} profile, in use from
+     * the commit on; the certificate it replaces goes to the TSA's history and its key is destroyed.
+     * For a TSA an external CA certified, the new key's CSR is returned in {@code nextCsrPem} and the
+     * current key stamps on until the CA's certificate for it is {@link #importCertificate imported}.
+     * The TSA keeps its name, URL, policy and counters. Audited ({@code tsa.rekey}, or
+     * {@code tsa.rekey.request} for the CSR) in the change's transaction.
+     *
+     * @throws CaException NOT_FOUND for an unknown TSA; CONFLICT if it is not active, its CA may not
+     *     issue (retired, revoked), or another admin or node re-keyed it meanwhile
+     */
+    public TsaInfo rekey(String name, String actor) {
+        TsaSettings s = settingsOf(name);
+        TsaRecord r = guard(() -> store.find(name)).orElseThrow(() -> notFound(name));
+        if (!TsaRecord.ACTIVE.equals(r.status())) {
+            throw CaException.conflict("tsa-not-active", "TSA '" + name + "' is " + r.status() + "; only an active TSA is re-keyed");
+        }
+        String label = newKeyLabel(s);
+        ScopedSigner signer = generate(label, s);
+        try {
+            if (r.caId() != null) {
+                IssuedCertificate cert = cas.issueForKey(r.caId(), PROFILE, signer.publicKey(), s.subject(), actor);
+                TsaRecord updated = new TsaRecord(name, r.caId(), TsaRecord.ACTIVE, label, keyBackend, s.keyAlgorithm().name(),
+                        cert.certificatePem(), cert.certificatePem() + cert.chainPem(), null, r.created(), r.tokensIssued(),
+                        r.lastGenTime());
+                store.rekey(updated, r.keyLabel(), replaced(r),
+                        new AuditEvent(actor, "tsa.rekey", "tsa", name, rekeyDetails(r, updated, cert.serial())));
+            } else {
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("keyLabel", r.keyLabel());
+                d.put("nextKeyLabel", label);
+                store.setNextKey(name, r.keyLabel(), new TsaStore.NextKey(label, csr(signer, s.subject())),
+                        new AuditEvent(actor, "tsa.rekey.request", "tsa", name, dev.signet.ca.audit.CanonicalJson.write(d)))
+                        .ifPresent(this::destroyQuietly); // an earlier request's key, never used
+            }
+        } catch (RuntimeException e) {
+            destroyQuietly(label);
+            throw e instanceof StoreException se ? Failures.of(se) : e;
+        }
+        if (r.caId() != null) {
+            refresh(name);
+            destroyReplaced(name, r.keyLabel(), actor);
+        }
+        return get(name);
+    }
+
+    /**
+     * Retires TSA {@code name}: from the commit on it stamps nothing more (every query gets a
+     * rejection saying so, here at once and on other nodes within a change poll); its record,
+     * counters, tokens and certificates stay, and its key is destroyed. Audited ({@code tsa.retire}).
+     * Not undone: a new TSA takes a new name.
+     *
+     * @throws CaException NOT_FOUND for an unknown TSA, CONFLICT if it is retired already
+     */
+    public TsaInfo retire(String name, String actor) {
+        TsaSettings s = settingsOf(name);
+        TsaRecord r = guard(() -> store.find(name)).orElseThrow(() -> notFound(name));
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("policy", s.policyOid());
+        d.put("keyLabel", r.keyLabel());
+        d.put("tokensIssued", r.tokensIssued());
+        List<String> unused = guard(() -> store.retire(name, new AuditEvent(actor, "tsa.retire", "tsa", name,
+                dev.signet.ca.audit.CanonicalJson.write(d))));
+        refresh(name);
+        for (String label : unused) {
+            destroyReplaced(name, label, actor);
+        }
+        return get(name);
+    }
+
+    /**
+     * Re-keys every active TSA that a Signet CA certified and whose certificate has a third of its
+     * lifetime left or less (as the OCSP responders roll over), so that it never stops for an expired
+     * certificate. A TSA certified by an external CA is only logged: its CA must sign a new CSR.
+     * Returns the names re-keyed. Another node doing the same at once loses the race harmlessly.
+     */
+    public List<String> rollOverDue(String actor) {
+        List<String> done = new ArrayList<>();
+        Instant now = clock.instant();
+        for (TsaRecord r : guard(store::list)) {
+            if (!settings.containsKey(r.name()) || !TsaRecord.ACTIVE.equals(r.status()) || r.certificatePem() == null) {
+                continue;
+            }
+            Certificate c = Certificates.parsePem(r.certificatePem()).get(0);
+            Instant notBefore = c.getStartDate().getDate().toInstant();
+            Instant notAfter = c.getEndDate().getDate().toInstant();
+            if (Duration.between(now, notAfter).compareTo(Duration.between(notBefore, notAfter).dividedBy(3)) > 0) {
+                continue;
+            }
+            if (r.caId() == null) {
+                LOG.warn("the certificate of TSA '{}' expires at {}; re-key it and have its external CA sign the CSR", r.name(), notAfter);
+                continue;
+            }
+            try {
+                rekey(r.name(), actor);
+                done.add(r.name());
+                LOG.info("TSA '{}' re-keyed: its certificate had a third of its lifetime left (expires {})", r.name(), notAfter);
+            } catch (RuntimeException e) {
+                LOG.warn("TSA '{}' could not be re-keyed before its certificate expires at {}: {}", r.name(), notAfter, e.toString());
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Re-reads every TSA's state from the store: run after anything that can change whether or with
+     * what it stamps (a TSA, CA or revocation change, here or on another node). A TSA whose state
+     * cannot be read keeps the state it had, and the failure is logged.
+     */
+    public void refresh() {
+        for (String name : settings.keySet()) {
+            refresh(name);
+        }
+    }
+
+    private synchronized void refresh(String name) {
+        TsaSettings s = settings.get(name);
+        try {
+            serving.put(name, load(s, serving.get(name)));
+        } catch (RuntimeException e) {
+            LOG.warn("the state of TSA '{}' could not be re-read; it stays as it was: {}", name, e.toString());
+        }
     }
 
     public List<TsaInfo> list() {
@@ -206,12 +377,12 @@ public final class TimeStampAuthorities {
      */
     public CompletableFuture<TsaReply> respond(String name, byte[] query, String requester) {
         TsaSettings s = settingsOf(name);
-        TimeStamper stamper = stamper(s);
-        if (stamper == null) {
-            return CompletableFuture.completedFuture(count(name, TimeStamper.reject(TsaReply.Failure.SYSTEM_FAILURE,
-                    "this TSA has no certificate yet")));
+        Serving serving = serving(s);
+        TsaReply refused = refusal(serving);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(count(name, refused));
         }
-        return stamper.respond(query, requester).thenApply(r -> count(name, r));
+        return serving.stamper().respond(query, requester).thenApply(r -> count(name, r));
     }
 
     /**
@@ -243,18 +414,21 @@ public final class TimeStampAuthorities {
             } catch (IllegalArgumentException e) {
                 throw CaException.badRequest("timestamp-imprint-invalid", "the message imprint is missing");
             }
-            TimeStamper stamper = stamper(s);
-            TsaReply reply = stamper == null
-                    ? TimeStamper.reject(TsaReply.Failure.SYSTEM_FAILURE, "this TSA has no certificate yet")
-                    : stamper.respond(request, requester).join();
+            Serving serving = serving(s);
+            TsaReply reply = refusal(serving);
+            if (reply == null) {
+                reply = serving.stamper().respond(request, requester).join();
+            }
             count(name, reply);
             if (!reply.granted()) {
+                // A TSA that is retired, revoked or under a retired CA will not come back by waiting: a conflict, not a 503.
                 CaException.Kind kind = reply.failure() == TsaReply.Failure.BAD_DATA_FORMAT
-                        || reply.failure() == TsaReply.Failure.BAD_ALG ? CaException.Kind.BAD_REQUEST : CaException.Kind.UNAVAILABLE;
+                        || reply.failure() == TsaReply.Failure.BAD_ALG ? CaException.Kind.BAD_REQUEST
+                        : serving.refusal() != null && !NO_CERTIFICATE.equals(serving.refusal()) ? CaException.Kind.CONFLICT
+                        : CaException.Kind.UNAVAILABLE;
                 throw new CaException(kind, "tsa-" + reply.failure().rfcName(), reply.statusText());
             }
-            return new TimeStamp(reply.tokenDer(), chainDer(guard(() -> store.find(name)).orElseThrow().chainPem()),
-                    reply.serialHex(), reply.genTime());
+            return new TimeStamp(reply.tokenDer(), serving.chainDer(), reply.serialHex(), reply.genTime());
         };
     }
 
@@ -265,15 +439,45 @@ public final class TimeStampAuthorities {
         return reply;
     }
 
-    /** The working TSA, built on first use from its stored record; null while it has no certificate. */
-    private TimeStamper stamper(TsaSettings s) {
-        TimeStamper cached = active.get(s.name());
+    /** Why {@code serving} gives no token now, as the rejection to send, or null when it stamps. */
+    private TsaReply refusal(Serving serving) {
+        if (serving.refusal() != null) {
+            return TimeStamper.reject(TsaReply.Failure.SYSTEM_FAILURE, serving.refusal());
+        }
+        String noTime = timeSource.unavailable();
+        return noTime == null ? null : TimeStamper.reject(TsaReply.Failure.TIME_NOT_AVAILABLE, noTime);
+    }
+
+    /** The TSA's state on this node, read from its stored record on first use. */
+    private Serving serving(TsaSettings s) {
+        Serving cached = serving.get(s.name());
         if (cached != null) {
             return cached;
         }
+        synchronized (this) {
+            cached = serving.get(s.name());
+            if (cached == null) {
+                cached = load(s, null);
+                serving.put(s.name(), cached);
+            }
+            return cached;
+        }
+    }
+
+    /**
+     * The TSA's state from its stored record: the stamper of {@code previous} is kept while the key
+     * and certificate are the same (so is its last genTime); a new one starts from the later of the
+     * stored last genTime and the one {@code previous} handed out.
+     */
+    private Serving load(TsaSettings s, Serving previous) {
         TsaRecord r = guard(() -> store.find(s.name())).orElse(null);
         if (r == null || !TsaRecord.ACTIVE.equals(r.status())) {
-            return null;
+            return new Serving(null, null, null, List.of(), refusalOf(s, r));
+        }
+        String refusal = refusalOf(s, r);
+        if (previous != null && previous.stamper() != null && r.keyLabel().equals(previous.keyLabel())
+                && r.certificatePem().equals(previous.certificatePem())) {
+            return new Serving(previous.stamper(), r.keyLabel(), r.certificatePem(), previous.chainDer(), refusal);
         }
         ScopedSigner signer;
         try {
@@ -285,17 +489,107 @@ public final class TimeStampAuthorities {
         for (Certificate c : Certificates.parsePem(r.chainPem())) {
             chain.add(new X509CertificateHolder(c));
         }
-        TimeStamper stamper = new TimeStamper(s, signer, chain, store, clock, r.lastGenTime());
-        TimeStamper raced = active.putIfAbsent(s.name(), stamper);
-        return raced != null ? raced : stamper;
+        Instant last = r.lastGenTime();
+        Instant handedOut = previous == null || previous.stamper() == null ? null : previous.stamper().lastGenTime();
+        if (handedOut != null && (last == null || handedOut.isAfter(last))) {
+            last = handedOut;
+        }
+        TimeStamper stamper = new TimeStamper(s, signer, chain, store, clock, last);
+        return new Serving(stamper, r.keyLabel(), r.certificatePem(), chainDer(r.chainPem()), refusal);
+    }
+
+    /**
+     * Why the TSA of record {@code r} may not stamp, or null: retired, no certificate yet, its
+     * certificate revoked (on hold included) or its issuing Signet CA retired (its own certificate
+     * revoked, say). A certificate outside its validity is refused per token by the stamper.
+     */
+    private String refusalOf(TsaSettings s, TsaRecord r) {
+        if (r == null || TsaRecord.PENDING.equals(r.status())) {
+            return NO_CERTIFICATE;
+        }
+        if (TsaRecord.RETIRED.equals(r.status())) {
+            return "TSA '" + s.name() + "' is retired and gives no more time-stamps";
+        }
+        if (r.caId() == null) {
+            return null;
+        }
+        CaInfo ca = cas.get(r.caId());
+        if (!dev.signet.ca.store.CaRecord.ACTIVE.equals(ca.status())) {
+            return "the CA that certified this TSA ('" + r.caId() + "') is " + ca.status() + "; this TSA gives no more time-stamps";
+        }
+        String serial = serialHex(r.certificatePem());
+        if (cas.find(r.caId(), serial).map(c -> "revoked".equals(c.status())).orElse(false)) {
+            return "this TSA's certificate (serial " + serial + ") is revoked; it gives no time-stamps";
+        }
+        return null;
+    }
+
+    private static String serialHex(String certificatePem) {
+        return Certificates.parsePem(certificatePem).get(0).getSerialNumber().getValue().toString(16);
+    }
+
+    private TsaCertificateRecord replaced(TsaRecord r) {
+        return new TsaCertificateRecord(r.name(), r.keyLabel(), r.caId(), r.certificatePem(), r.chainPem(), clock.instant(),
+                TsaCertificateRecord.DESTROYING);
+    }
+
+    private static String rekeyDetails(TsaRecord old, TsaRecord updated, String serial) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("caId", updated.caId());
+        d.put("keyLabel", updated.keyLabel());
+        d.put("previousKeyLabel", old.keyLabel());
+        d.put("previousSerial", serialHex(old.certificatePem()));
+        d.put("serial", serial);
+        return dev.signet.ca.audit.CanonicalJson.write(d);
+    }
+
+    /**
+     * Destroys a key the TSA no longer uses, after the change that stopped its use committed, and
+     * notes it (audited {@code tsa.key.destroy}). Should the HSM fail, the key stays (its history
+     * row says {@code destroying}) and the failure is logged: the change itself stands.
+     */
+    private void destroyReplaced(String name, String label, String actor) {
+        try {
+            keys.destroy(label);
+            store.keyDestroyed(name, label, new AuditEvent(actor, "tsa.key.destroy", "tsa", name,
+                    dev.signet.ca.audit.CanonicalJson.write(Map.of("keyLabel", label))));
+        } catch (RuntimeException e) {
+            LOG.warn("TSA '{}': the key {} it no longer uses could not be destroyed and stays in the HSM: {}", name, label, e.toString());
+        }
+    }
+
+    /** A random suffix: nodes sharing one HSM may race to create or re-key the same TSA. */
+    private String newKeyLabel(TsaSettings s) {
+        return "tsa-" + s.name() + "-" + HexFormat.of().formatHex(randomBytes(4));
+    }
+
+    private ScopedSigner generate(String label, TsaSettings s) {
+        try {
+            return keys.generate(label, s.keyAlgorithm());
+        } catch (HsmException e) {
+            throw Failures.of(e);
+        }
     }
 
     private TsaInfo info(TsaSettings s, TsaRecord r) {
         Map<String, Long> counts = new TreeMap<>();
         rejections.get(s.name()).forEach((f, n) -> counts.put(f.rfcName(), n.sum()));
+        String refusal = refusalOf(s, r);
+        if (refusal == null) {
+            refusal = timeSource.unavailable();
+        }
+        List<TsaInfo.PreviousCertificate> previous = new ArrayList<>();
+        for (TsaCertificateRecord c : guard(() -> store.previousCertificates(s.name()))) {
+            Certificate cert = Certificates.parsePem(c.certificatePem()).get(0);
+            previous.add(new TsaInfo.PreviousCertificate(cert.getSerialNumber().getValue().toString(16), c.caId(),
+                    cert.getStartDate().getDate().toInstant(), cert.getEndDate().getDate().toInstant(), c.replacedAt(),
+                    c.keyState(), c.certificatePem(), c.chainPem()));
+        }
+        String nextCsr = guard(() -> store.nextKey(s.name())).map(TsaStore.NextKey::csrPem).orElse(null);
+        Instant retiredAt = guard(() -> store.retiredAt(s.name())).orElse(null);
         return new TsaInfo(s.name(), s.path(), r.status(), s.policyOid(), s.accuracy().toMillis(), s.acceptSha1(), r.caId(),
                 r.keyAlgorithm(), s.subject(), r.certificatePem(), r.chainPem(), r.csrPem(), r.tokensIssued(), r.lastGenTime(),
-                counts);
+                counts, refusal, retiredAt, nextCsr, previous);
     }
 
     private TsaSettings settingsOf(String name) {

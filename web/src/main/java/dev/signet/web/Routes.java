@@ -151,6 +151,8 @@ public final class Routes {
                 get("/api/v1/tsas", READ, tsa::list),
                 get("/api/v1/tsas/{name}", READ, tsa::get),
                 post("/api/v1/tsas/{name}/certificate", ADMIN, tsa::importCertificate),
+                post("/api/v1/tsas/{name}/rekey", ADMIN, tsa::rekey),
+                post("/api/v1/tsas/{name}/retire", ADMIN, tsa::retire),
                 get("/api/v1/audit", AUDIT, audit::list),
                 get("/api/v1/audit/verify", AUDIT, audit::verify),
 

@@ -6,6 +6,7 @@ import dev.signet.ca.TimeStampAuthorities;
 import dev.signet.ca.TimeStampSource;
 import dev.signet.ca.TsaReply;
 import dev.signet.ca.TsaSettings;
+import dev.signet.ca.TsaTimeSource;
 import dev.signet.ca.store.TsaStore;
 import dev.signet.ca.DataKeys;
 import dev.signet.ca.Revocations;
@@ -106,6 +107,7 @@ public final class Services implements AutoCloseable {
     private final AnonymousRefusals anonymousRefusals;
     private final NodeChanges nodeChanges;
     private final ChangeWatcher changeWatcher;
+    private final NtpTimeSource ntp;
 
     private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
         this.config = config;
@@ -127,8 +129,14 @@ public final class Services implements AutoCloseable {
         this.revocations = new Revocations(authorities, cas, new RevocationStore(database),
                 hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.OCSP), config.revocation(), Clock.systemUTC());
         this.keys = new KeyInventory(hsm, cas);
+        // A read-only node serves no TSA, so it asks no NTP server either.
+        this.ntp = config.tsa().timeSource().ntp() && !database.readOnly()
+                ? new NtpTimeSource(config.tsa().timeSource(), securityEvents, metrics) : null;
         this.timeStampAuthorities = new TimeStampAuthorities(hsm.signingKeys(KeyPurpose.TIMESTAMPING), hsm.backendName(),
-                authorities, new TsaStore(database), config.tsa().authorities(), Clock.systemUTC());
+                authorities, new TsaStore(database), config.tsa().authorities(), Clock.systemUTC(),
+                ntp != null ? ntp : TsaTimeSource.SYSTEM);
+        // A revoke or release (here before it returns; elsewhere when the OCSP poll sees it) can stop a TSA.
+        revocations.afterChange(timeStampAuthorities::refresh);
         this.timeStamps = config.tsa().externalUrl() != null
                 ? TimeStampSource.external(config.tsa().externalUrl(), config.tsa().externalTimeout())
                 : metered(timeStampAuthorities.builtIn(TsaSettings.DEFAULT, TIME_STAMP_REQUESTER), new TsaMetrics(metrics));
@@ -155,9 +163,15 @@ public final class Services implements AutoCloseable {
         // Use is audited per key, caller and minute; destruction runs once its waiting period is over.
         // A read-only node serves no data keys and writes nothing, so it runs neither.
         if (!database.readOnly()) dataKeyJobs.scheduleWithFixedDelay(this::dataKeyJobs, DATA_KEY_JOB_SECONDS, DATA_KEY_JOB_SECONDS, TimeUnit.SECONDS);
+        // TSA certificates are re-keyed with a third of their life left, as OCSP responders roll over.
+        if (!database.readOnly()) dataKeyJobs.scheduleWithFixedDelay(this::tsaRollOver, TSA_ROLL_OVER_MINUTES, TSA_ROLL_OVER_MINUTES, TimeUnit.MINUTES);
         // Data-key settings and grants are cached for a second only, so they need no topic here.
         this.changeWatcher = new ChangeWatcher(nodeChanges)
-                .on(NodeChanges.CAS, authorities::forgetIssuers)
+                .on(NodeChanges.CAS, () -> {
+                    authorities.forgetIssuers();
+                    timeStampAuthorities.refresh(); // a retired CA stops the TSAs it certified
+                })
+                .on(NodeChanges.TSAS, timeStampAuthorities::refresh)
                 .on(NodeChanges.TOKENS, access::dropCachedTokens)
                 .on(NodeChanges.PROFILES, this::reloadProfiles);
     }
@@ -179,6 +193,20 @@ public final class Services implements AutoCloseable {
      */
     public void watchOtherNodes() {
         changeWatcher.start();
+        if (ntp != null) {
+            ntp.start();
+        }
+    }
+
+    /** How often the TSAs' certificates are checked for a roll-over. */
+    static final long TSA_ROLL_OVER_MINUTES = 10;
+
+    private void tsaRollOver() {
+        try {
+            timeStampAuthorities.rollOverDue("signet");
+        } catch (RuntimeException e) {
+            LOG.warn("TSA roll-over check failed (retried in {} min): {}", TSA_ROLL_OVER_MINUTES, e.toString());
+        }
     }
 
     /** How often data-key use is written to the audit log and due destructions are carried out. */
@@ -493,6 +521,9 @@ public final class Services implements AutoCloseable {
     @Override
     public void close() {
         changeWatcher.close();
+        if (ntp != null) {
+            ntp.close();
+        }
         dataKeyJobs.shutdownNow();
         try {
             // A job already writing finishes first, so the last flush sees every count once.

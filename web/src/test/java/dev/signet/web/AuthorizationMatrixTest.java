@@ -103,6 +103,9 @@ class AuthorizationMatrixTest {
                 // The default TSA is certified already: a 409 shows the guard let the caller through.
                 new Call("POST", "/api/v1/tsas/{name}/certificate", () -> "/api/v1/tsas/default/certificate",
                         () -> Map.of("certificatePem", "x", "chainPem", "x"), ADMIN, 409),
+                new Call("POST", "/api/v1/tsas/{name}/rekey", () -> "/api/v1/tsas/default/rekey", () -> Map.of(), ADMIN, 200),
+                // Retiring the default TSA would change what the other calls see: an unknown one shows the guard let the admin through.
+                new Call("POST", "/api/v1/tsas/{name}/retire", () -> "/api/v1/tsas/no-such-tsa/retire", () -> Map.of(), ADMIN, 404),
                 new Call("GET", "/crl/{file}", () -> "/crl/" + issuingId + ".crl", null, PUBLIC, 200),
                 new Call("GET", "/crl/delta/{file}", () -> "/crl/delta/" + issuingId + ".crl", null, PUBLIC, 200),
                 // OCSP answers garbage with an OCSP malformedRequest inside a 200, whoever asks.

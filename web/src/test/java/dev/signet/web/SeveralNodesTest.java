@@ -58,7 +58,11 @@ class SeveralNodesTest {
     private static TestServer node(Path profiles) throws Exception {
         Path config = Files.writeString(dir.resolve("signet-" + profiles.getFileName() + ".yaml"),
                 SoftHsm2Token.settings(dir, SoftHsm2Token.Use.NODES)
-                        + "profiles.dir: " + profiles + "\ncrl.afterRevocationSeconds: 1\n");
+                        + "profiles.dir: " + profiles + "\ncrl.afterRevocationSeconds: 1\n"
+                        // TSAs of their own for the TSA tests, so that the default one stays as it is.
+                        + "tsa:\n  authorities:\n    across-retire:\n      policy: 1.3.6.1.4.1.99999.3161.21\n"
+                        + "    across-revoke:\n      policy: 1.3.6.1.4.1.99999.3161.22\n"
+                        + "    across-rekey:\n      policy: 1.3.6.1.4.1.99999.3161.23\n");
         return TestServer.of(SignetServer.start(new ConfigLoader(TestServer.ENV).load(config, dir.resolve("data"), 0),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
     }
@@ -184,6 +188,76 @@ class SeveralNodesTest {
                 throw new IllegalStateException(e);
             }
         }), "the other node serves a CRL that lists it; OCSP took " + ocspLag.toMillis() + " ms");
+    }
+
+    @Test
+    void a_tsa_retired_on_one_node_rejects_queries_on_the_other() throws Exception {
+        assertEquals(0, stamp(b, "across-retire").getStatus(), "granted on the other node first");
+        assertEquals(200, a.postJson("/api/v1/tsas/across-retire/retire", a.token("admin"), Map.of()).statusCode());
+        assertTrue(within(() -> rejectedSaying(b, "across-retire", "retired")), "the other node refuses within " + WITHIN);
+    }
+
+    @Test
+    void a_tsa_certificate_revoked_on_one_node_stops_the_tsa_on_the_other() throws Exception {
+        assertEquals(0, stamp(b, "across-revoke").getStatus());
+        String officer = a.token("officer");
+        JsonNode tsa = TestServer.json(a.get("/api/v1/tsas/across-revoke", officer));
+        String serial = certificate(tsa.get("certificatePem").asText()).getSerialNumber().toString(16);
+        HttpResponse<String> revoked = a.postJson("/api/v1/cas/" + tsa.get("caId").asText() + "/certificates/" + serial + "/revoke",
+                officer, Map.of("reason", "keyCompromise"));
+        assertEquals(200, revoked.statusCode(), revoked.body());
+        assertTrue(rejectedSaying(a, "across-revoke", "revoked"), "this node at once");
+        assertTrue(within(() -> rejectedSaying(b, "across-revoke", "revoked")), "the other node within " + WITHIN);
+    }
+
+    @Test
+    void a_tsa_re_keyed_on_one_node_stamps_with_its_new_certificate_on_the_other() throws Exception {
+        assertEquals(0, stamp(b, "across-rekey").getStatus());
+        HttpResponse<String> r = a.postJson("/api/v1/tsas/across-rekey/rekey", a.token("admin"), Map.of());
+        assertEquals(200, r.statusCode(), r.body());
+        java.security.cert.X509Certificate fresh = certificate(TestServer.json(r).get("certificatePem").asText());
+        assertTrue(within(() -> {
+            try {
+                org.bouncycastle.tsp.TimeStampResponse reply = stamp(b, "across-rekey");
+                if (reply.getStatus() != 0) {
+                    return false; // the old key is destroyed: a token signed with it in the gap is refused, never wrong
+                }
+                reply.getTimeStampToken().validate(new org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder().build(fresh));
+                return true;
+            } catch (org.bouncycastle.tsp.TSPException e) {
+                return false; // still the old certificate
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }), "the other node signs with the new key within " + WITHIN);
+    }
+
+    private static org.bouncycastle.tsp.TimeStampResponse stamp(TestServer s, String tsa) throws Exception {
+        byte[] imprint = java.security.MessageDigest.getInstance("SHA-256").digest(("doc " + System.nanoTime())
+                .getBytes(StandardCharsets.UTF_8));
+        byte[] query = new org.bouncycastle.tsp.TimeStampRequestGenerator()
+                .generate(org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256, imprint).getEncoded();
+        HttpResponse<byte[]> r = s.client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.base + "/tsa/" + tsa))
+                .header("Content-Type", "application/timestamp-query")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(query)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode(), "an RFC 3161 reply, never a 5xx");
+        return new org.bouncycastle.tsp.TimeStampResponse(r.body());
+    }
+
+    private static java.security.cert.X509Certificate certificate(String pem) throws Exception {
+        return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static boolean rejectedSaying(TestServer s, String tsa, String word) {
+        try {
+            org.bouncycastle.tsp.TimeStampResponse r = stamp(s, tsa);
+            return r.getStatus() == 2 && r.getFailInfo() != null
+                    && r.getFailInfo().intValue() == org.bouncycastle.asn1.cmp.PKIFailureInfo.systemFailure
+                    && r.getStatusString() != null && r.getStatusString().contains(word);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String openssl(String... args) {

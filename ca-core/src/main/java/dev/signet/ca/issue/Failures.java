@@ -33,6 +33,9 @@ public final class Failures {
         if (e instanceof AlreadyExistsException) {
             return new CaException(CaException.Kind.CONFLICT, "already-exists", e.getMessage(), e);
         }
+        if (e instanceof dev.signet.ca.store.TsaChangedException) {
+            return new CaException(CaException.Kind.CONFLICT, "tsa-changed", e.getMessage(), e);
+        }
         if (e instanceof InvalidRecordException) {
             return new CaException(CaException.Kind.BAD_REQUEST, "invalid-record", e.getMessage(), e);
         }

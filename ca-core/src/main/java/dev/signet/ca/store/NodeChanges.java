@@ -19,6 +19,8 @@ public final class NodeChanges {
     public static final String PROFILES = "profiles";
     /** An API token was revoked. */
     public static final String TOKENS = "tokens";
+    /** A TSA was re-keyed, retired, or got its certificate. */
+    public static final String TSAS = "tsas";
 
     private final Database db;
 

@@ -1,6 +1,7 @@
 package dev.signet.ca.store;
 
 import static dev.signet.ca.store.schema.Tables.TSA;
+import static dev.signet.ca.store.schema.Tables.TSA_CERTIFICATE;
 import static dev.signet.ca.store.schema.Tables.TSA_TOKEN;
 
 import dev.signet.ca.audit.CanonicalJson;
@@ -72,6 +73,146 @@ public final class TsaStore {
             w.audit(event);
             return null;
         });
+    }
+
+    /** A re-key's new key, waiting for an external CA's certificate for its CSR. */
+    public record NextKey(String keyLabel, String csrPem) {}
+
+    /**
+     * Replaces a TSA's key and certificate ({@code tsa}, status active) if its key is still
+     * {@code expectedKeyLabel}: the certificate in use moves to the TSA's history ({@code previous},
+     * key state destroying), a waiting next key is cleared, and the audit entry and the change
+     * generation go in the same transaction.
+     *
+     * @throws TsaChangedException if the TSA is not active under {@code expectedKeyLabel} any more
+     */
+    public void rekey(TsaRecord tsa, String expectedKeyLabel, TsaCertificateRecord previous, AuditEvent event) {
+        Checks.notNull(tsa, "TSA");
+        Checks.notNull(previous, "previous certificate");
+        Checks.notNull(event, "audit event");
+        db.write(w -> {
+            TsaRow row = current(w, tsa.name(), expectedKeyLabel);
+            insertHistory(w, previous);
+            fill(row, tsa);
+            row.setNextKeyLabel(null);
+            row.setNextCsrPem(null);
+            row.update();
+            w.audit(event);
+            NodeChanges.bump(w, NodeChanges.TSAS);
+            return null;
+        });
+    }
+
+    /**
+     * Records a re-key's new key and CSR for an external CA while the current key stamps on;
+     * returns the label of the next key it replaces, if one was waiting (to be destroyed).
+     *
+     * @throws TsaChangedException if the TSA is not active under {@code expectedKeyLabel} any more
+     */
+    public Optional<String> setNextKey(String name, String expectedKeyLabel, NextKey next, AuditEvent event) {
+        Checks.notNull(next, "next key");
+        Checks.notNull(event, "audit event");
+        return db.write(w -> {
+            TsaRow row = current(w, name, expectedKeyLabel);
+            Optional<String> replaced = Optional.ofNullable(row.getNextKeyLabel());
+            row.setNextKeyLabel(next.keyLabel());
+            row.setNextCsrPem(next.csrPem());
+            row.update();
+            w.audit(event);
+            NodeChanges.bump(w, NodeChanges.TSAS);
+            return replaced;
+        });
+    }
+
+    /** The new key a re-key for an external CA made, while it waits for its certificate. */
+    public Optional<NextKey> nextKey(String name) {
+        return db.read(dsl -> dsl.select(TSA.NEXT_KEY_LABEL, TSA.NEXT_CSR_PEM).from(TSA).where(TSA.NAME.eq(name))
+                .and(TSA.NEXT_KEY_LABEL.isNotNull()).fetchOptional(r -> new NextKey(r.value1(), r.value2())));
+    }
+
+    /**
+     * Retires a TSA: status retired, its retirement time set, its certificate (if it had one) in its
+     * history with key state destroying, a waiting next key cleared; audited, in one transaction.
+     * Its record, counters and tokens stay. Returns the labels of the keys it no longer needs.
+     *
+     * @throws TsaChangedException if it is retired already
+     */
+    public List<String> retire(String name, AuditEvent event) {
+        Checks.notNull(event, "audit event");
+        return db.write(w -> {
+            TsaRow row = w.tx().selectFrom(TSA).where(TSA.NAME.eq(name)).fetchOne();
+            if (row == null) {
+                throw new NotFoundException("TSA", name);
+            }
+            if (TsaRecord.RETIRED.equals(row.getStatus())) {
+                throw new TsaChangedException("TSA '" + name + "' is retired already");
+            }
+            List<String> unused = new java.util.ArrayList<>();
+            unused.add(row.getKeyLabel());
+            if (row.getCertificatePem() != null) {
+                insertHistory(w, new TsaCertificateRecord(name, row.getKeyLabel(), row.getCaId(), row.getCertificatePem(),
+                        row.getChainPem(), w.now(), TsaCertificateRecord.DESTROYING));
+            }
+            if (row.getNextKeyLabel() != null) {
+                unused.add(row.getNextKeyLabel());
+            }
+            row.setStatus(TsaRecord.RETIRED);
+            row.setRetiredAt(w.now().toEpochMilli());
+            row.setNextKeyLabel(null);
+            row.setNextCsrPem(null);
+            row.update();
+            w.audit(event);
+            NodeChanges.bump(w, NodeChanges.TSAS);
+            return unused;
+        });
+    }
+
+    /** When the TSA was retired, or empty while it is not. */
+    public Optional<Instant> retiredAt(String name) {
+        return db.read(dsl -> dsl.select(TSA.RETIRED_AT).from(TSA).where(TSA.NAME.eq(name)).and(TSA.RETIRED_AT.isNotNull())
+                .fetchOptional(r -> Instant.ofEpochMilli(r.value1())));
+    }
+
+    /** The certificates the TSA used before, newest first. */
+    public List<TsaCertificateRecord> previousCertificates(String name) {
+        return db.read(dsl -> dsl.selectFrom(TSA_CERTIFICATE).where(TSA_CERTIFICATE.TSA_NAME.eq(name))
+                .orderBy(TSA_CERTIFICATE.REPLACED_AT.desc(), TSA_CERTIFICATE.KEY_LABEL)
+                .fetch(r -> new TsaCertificateRecord(r.getTsaName(), r.getKeyLabel(), r.getCaId(), r.getCertificatePem(),
+                        r.getChainPem(), Instant.ofEpochMilli(r.getReplacedAt()), r.getKeyState())));
+    }
+
+    /** Notes that a replaced key is destroyed in the HSM, with its audit entry. */
+    public void keyDestroyed(String name, String keyLabel, AuditEvent event) {
+        Checks.notNull(event, "audit event");
+        db.write(w -> {
+            w.tx().update(TSA_CERTIFICATE).set(TSA_CERTIFICATE.KEY_STATE, TsaCertificateRecord.DESTROYED)
+                    .where(TSA_CERTIFICATE.TSA_NAME.eq(name)).and(TSA_CERTIFICATE.KEY_LABEL.eq(keyLabel)).execute();
+            w.audit(event);
+            return null;
+        });
+    }
+
+    private static TsaRow current(WriteContext w, String name, String expectedKeyLabel) {
+        TsaRow row = w.tx().selectFrom(TSA).where(TSA.NAME.eq(name)).fetchOne();
+        if (row == null) {
+            throw new NotFoundException("TSA", name);
+        }
+        if (!TsaRecord.ACTIVE.equals(row.getStatus()) || !row.getKeyLabel().equals(expectedKeyLabel)) {
+            throw new TsaChangedException("TSA '" + name + "' was re-keyed or retired meanwhile");
+        }
+        return row;
+    }
+
+    private static void insertHistory(WriteContext w, TsaCertificateRecord c) {
+        w.tx().insertInto(TSA_CERTIFICATE)
+                .set(TSA_CERTIFICATE.TSA_NAME, c.tsaName())
+                .set(TSA_CERTIFICATE.KEY_LABEL, c.keyLabel())
+                .set(TSA_CERTIFICATE.CA_ID, c.caId())
+                .set(TSA_CERTIFICATE.CERTIFICATE_PEM, c.certificatePem())
+                .set(TSA_CERTIFICATE.CHAIN_PEM, c.chainPem())
+                .set(TSA_CERTIFICATE.REPLACED_AT, c.replacedAt().toEpochMilli())
+                .set(TSA_CERTIFICATE.KEY_STATE, c.keyState())
+                .execute();
     }
 
     public Optional<TsaRecord> find(String name) {

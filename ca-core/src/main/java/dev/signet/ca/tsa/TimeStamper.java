@@ -85,6 +85,17 @@ public final class TimeStamper {
         return settings;
     }
 
+    /** The latest genTime this stamper handed out, or null: a re-keyed TSA's next stamper starts from it. */
+    public Instant lastGenTime() {
+        long last = lastGenTime.get();
+        return last == Long.MIN_VALUE ? null : Instant.ofEpochMilli(last);
+    }
+
+    /** The TSA certificate it signs under. */
+    public X509CertificateHolder certificate() {
+        return certificate;
+    }
+
     /** Answers a DER TimeStampReq; the future completes once a granted token is durably recorded. */
     public CompletableFuture<TsaReply> respond(byte[] query, String requester) {
         TimeStampRequest request;

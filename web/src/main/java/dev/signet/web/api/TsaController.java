@@ -28,12 +28,25 @@ public final class TsaController {
 
     public record TsaView(String name, String path, String status, String policy, long accuracyMillis, boolean acceptSha1,
                           String caId, String keyAlgorithm, String subject, String certificatePem, String chainPem,
-                          String csrPem, long tokensIssued, String lastGenTime, Map<String, Long> rejections) {
+                          String csrPem, long tokensIssued, String lastGenTime, Map<String, Long> rejections,
+                          String refusal, String retiredAt, String nextCsrPem, List<PreviousView> previousCertificates) {
 
         static TsaView of(TsaInfo t) {
             return new TsaView(t.name(), t.path(), t.status(), t.policyOid(), t.accuracyMillis(), t.acceptSha1(), t.caId(),
                     t.keyAlgorithm(), t.subject(), t.certificatePem(), t.chainPem(), t.csrPem(), t.tokensIssued(),
-                    t.lastGenTime() == null ? null : t.lastGenTime().toString(), t.rejections());
+                    t.lastGenTime() == null ? null : t.lastGenTime().toString(), t.rejections(), t.refusal(),
+                    t.retiredAt() == null ? null : t.retiredAt().toString(), t.nextCsrPem(),
+                    t.previousCertificates().stream().map(PreviousView::of).toList());
+        }
+    }
+
+    /** A certificate the TSA signed with before (it verifies the tokens issued then). */
+    public record PreviousView(String serial, String caId, String notBefore, String notAfter, String replacedAt, String keyState,
+                               String certificatePem, String chainPem) {
+
+        static PreviousView of(TsaInfo.PreviousCertificate c) {
+            return new PreviousView(c.serial(), c.caId(), c.notBefore().toString(), c.notAfter().toString(),
+                    c.replacedAt().toString(), c.keyState(), c.certificatePem(), c.chainPem());
         }
     }
 
@@ -85,7 +98,20 @@ public final class TsaController {
         Json.write(ctx, 200, TsaView.of(tsas.get(ctx.pathParam("name"))));
     }
 
-    /** {@code POST /api/v1/tsas/{name}/certificate}: the external CA's certificate for a pending TSA. */
+    /** {@code POST /api/v1/tsas/{name}/rekey}: a new key and certificate (or CSR, for an external CA). */
+    public void rekey(Context ctx) {
+        Json.write(ctx, 200, TsaView.of(tsas.rekey(ctx.pathParam("name"), Guard.principal(ctx).actor())));
+    }
+
+    /** {@code POST /api/v1/tsas/{name}/retire}: it stamps nothing more. */
+    public void retire(Context ctx) {
+        Json.write(ctx, 200, TsaView.of(tsas.retire(ctx.pathParam("name"), Guard.principal(ctx).actor())));
+    }
+
+    /**
+     * {@code POST /api/v1/tsas/{name}/certificate}: the external CA's certificate for a pending TSA,
+     * or for the new key of a re-key.
+     */
     public void importCertificate(Context ctx) {
         ImportCertificate req = Json.read(ctx, ImportCertificate.class);
         CaController.require(req.certificatePem(), "certificatePem");

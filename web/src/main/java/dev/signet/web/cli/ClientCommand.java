@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
                 ClientCommand.Issue.class,
                 ClientCommand.Get.class,
                 ClientCommand.ListCertificates.class,
-                ClientCommand.Renew.class
+                ClientCommand.Renew.class,
+                ClientCommand.TsaCommand.class
                 // revoke: added with revocation (issue 10), as ClientCommand.Revoke, calling
                 // POST /api/v1/cas/{caId}/certificates/{serial}/revoke through ApiClient.post.
         })
@@ -362,6 +363,80 @@ final class ClientCommand implements Runnable {
             String s = serial.strip().replace(":", "");
             JsonNode renewed = ApiClient.of(server).post("/api/v1/cas/" + encode(caId) + "/certificates/" + encode(s) + "/renew", body);
             writeCertificate(renewed, out, null);
+        }
+    }
+
+    @Command(name = "tsa", mixinStandardHelpOptions = true,
+            description = "Re-key or retire a time-stamp authority (admin token).",
+            subcommands = {ClientCommand.TsaRekey.class, ClientCommand.TsaRetire.class})
+    static final class TsaCommand implements Runnable {
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+    }
+
+    @Command(name = "rekey", mixinStandardHelpOptions = true,
+            description = "A new key and certificate for the TSA, from the same CA; its name, URL and policy stay, the old "
+                    + "certificate stays listed (GET /api/v1/tsas/NAME) and the old key is destroyed. For a TSA of an "
+                    + "external CA, prints the new key's CSR (or writes it to --csr-out): import the certificate with "
+                    + "POST /api/v1/tsas/NAME/certificate; the current key stamps on until then.")
+    static final class TsaRekey implements Runnable {
+
+        @Mixin
+        ServerOptions server;
+
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "NAME", description = "The TSA (default: the one at /tsa).")
+        String name;
+
+        @Option(names = "--csr-out", paramLabel = "FILE", description = "For an external CA: write the new CSR here.")
+        Path csrOut;
+
+        @Override
+        public void run() {
+            JsonNode t = ApiClient.of(server).post("/api/v1/tsas/" + encode(name) + "/rekey", Map.of());
+            String csr = text(t, "nextCsrPem");
+            if (!csr.isEmpty()) {
+                if (csrOut == null) {
+                    System.out.print(csr);
+                } else {
+                    write(csrOut, csr);
+                }
+                System.err.println("TSA " + name + ": new key made; give its CSR to the external CA and import the certificate");
+                return;
+            }
+            JsonNode previous = t.get("previousCertificates").get(0);
+            System.out.println("TSA " + name + " re-keyed; previous certificate serial " + text(previous, "serial")
+                    + " kept (key " + text(previous, "keyState") + ")");
+        }
+    }
+
+    @Command(name = "retire", mixinStandardHelpOptions = true,
+            description = "Retire the TSA: it refuses every query from now on (its record, counters and certificates stay; "
+                    + "its key is destroyed). Cannot be undone, so it asks for --yes.")
+    static final class TsaRetire implements Runnable {
+
+        @Mixin
+        ServerOptions server;
+
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "NAME", description = "The TSA.")
+        String name;
+
+        @Option(names = "--yes", description = "Yes, retire it (it cannot be undone).")
+        boolean yes;
+
+        @Override
+        public void run() {
+            if (!yes) {
+                throw new ClientException(ExitCodes.USAGE, "retiring TSA " + name + " cannot be undone: add --yes");
+            }
+            JsonNode t = ApiClient.of(server).post("/api/v1/tsas/" + encode(name) + "/retire", Map.of());
+            System.out.println("TSA " + name + " retired at " + text(t, "retiredAt") + " after " + text(t, "tokensIssued")
+                    + " tokens");
         }
     }
 

@@ -53,6 +53,8 @@ public final class ConfigLoader {
             "hsm.pkcs11.sessions",
             "tsa.policy", "tsa.accuracyMillis", "tsa.acceptSha1", "tsa.keyAlgorithm", "tsa.subject", "tsa.ca",
             "tsa.maxQueryBytes", "tsa.external.url", "tsa.external.timeoutMillis",
+            "tsa.timeSource", "tsa.ntp.servers", "tsa.ntp.maxOffsetMillis", "tsa.ntp.pollMillis", "tsa.ntp.staleMillis",
+            "tsa.ntp.timeoutMillis",
             "crl.validitySeconds", "crl.deltas", "crl.deltaValiditySeconds", "crl.afterRevocationSeconds",
             "ocsp.validitySeconds", "ocsp.signWithCaKey", "revocation.pollMillis");
     /** The settings of each further TSA, {@code tsa.authorities.<name>.<setting>}. */
@@ -316,7 +318,40 @@ public final class ConfigLoader {
             }
         }
         int timeout = s.integer("tsa.external.timeoutMillis", 10_000, 100, 600_000);
-        return new SignetConfig.Tsa(java.util.List.copyOf(all), maxQuery, external, java.time.Duration.ofMillis(timeout));
+        return new SignetConfig.Tsa(java.util.List.copyOf(all), maxQuery, external, java.time.Duration.ofMillis(timeout),
+                timeSource(s, all.get(0).accuracy()));
+    }
+
+    /** {@code tsa.timeSource} and {@code tsa.ntp.*}; the maximum offset defaults to the default TSA's accuracy. */
+    private static SignetConfig.TimeSource timeSource(Settings s, java.time.Duration accuracy) {
+        String kind = s.text("tsa.timeSource", "system");
+        if (!"system".equals(kind) && !"ntp".equals(kind)) {
+            throw new ConfigException("tsa.timeSource", "must be system or ntp, not '" + kind + "'");
+        }
+        String list = s.text("tsa.ntp.servers", null);
+        java.util.List<String> servers = new java.util.ArrayList<>();
+        if (list != null) {
+            for (String item : list.split(",")) {
+                String server = item.strip();
+                if (!server.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?")) {
+                    throw new ConfigException("tsa.ntp.servers", "not a host or host:port: '" + server + "'");
+                }
+                servers.add(server);
+            }
+        }
+        if ("ntp".equals(kind) && servers.isEmpty()) {
+            throw new ConfigException("tsa.ntp.servers", "tsa.timeSource ntp needs at least one server");
+        }
+        int maxOffset = s.integer("tsa.ntp.maxOffsetMillis", accuracy.isZero() ? 1000 : (int) accuracy.toMillis(), 1, 3_600_000);
+        int poll = s.integer("tsa.ntp.pollMillis", 16_000, 100, 3_600_000);
+        int stale = s.integer("tsa.ntp.staleMillis", Math.max(3 * poll, 1000), 100, 86_400_000);
+        int timeout = s.integer("tsa.ntp.timeoutMillis", 2_000, 50, 60_000);
+        if (stale < poll) {
+            throw new ConfigException("tsa.ntp.staleMillis", "must be at least tsa.ntp.pollMillis (" + poll + ")");
+        }
+        return new SignetConfig.TimeSource("ntp".equals(kind), "ntp".equals(kind) ? java.util.List.copyOf(servers) : java.util.List.of(),
+                java.time.Duration.ofMillis(maxOffset), java.time.Duration.ofMillis(poll), java.time.Duration.ofMillis(stale),
+                java.time.Duration.ofMillis(timeout));
     }
 
     private static TsaSettings tsaAuthority(Settings s, String prefix, String name, String defaultPolicy, String defaultSubject) {

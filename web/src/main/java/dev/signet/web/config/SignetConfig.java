@@ -99,7 +99,16 @@ public record SignetConfig(
      * built-in one when {@code externalUrl} is set (null: off, Signet stays air-gapped).
      */
     public record Tsa(java.util.List<dev.signet.ca.TsaSettings> authorities, int maxQueryBytes, URI externalUrl,
-            java.time.Duration externalTimeout) {}
+            java.time.Duration externalTimeout, TimeSource timeSource) {}
+
+    /**
+     * {@code tsa.timeSource}: {@code system} (the default: the system clock as it is, air-gapped),
+     * or {@code ntp}: the TSAs give the time only while one of {@code servers} ({@code host[:port]})
+     * answered within {@code stale} with an offset of at most {@code maxOffset}; asked every
+     * {@code poll}, each with {@code timeout}. {@code servers} is empty for {@code system}.
+     */
+    public record TimeSource(boolean ntp, java.util.List<String> servers, java.time.Duration maxOffset,
+            java.time.Duration poll, java.time.Duration stale, java.time.Duration timeout) {}
 
     /** HTTPS: a PEM certificate chain and its PEM private key. */
     public record Tls(Path certificateFile, Path privateKeyFile) {}

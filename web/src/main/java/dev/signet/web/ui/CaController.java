@@ -56,7 +56,8 @@ public final class CaController {
 
     /** A time-stamp authority this CA certified: where it answers, its policy, its counters and its certificate. */
     public record TsaRow(String name, String url, String status, String policy, long accuracyMillis, long tokensIssued,
-                         String lastGenTime, String rejections, CertificateDetails certificate) {
+                         String lastGenTime, String rejections, CertificateDetails certificate, String refusal, String retiredAt,
+                         List<PreviousTsaCertificate> previous) {
 
         static TsaRow of(TsaInfo t, String baseUrl) {
             StringBuilder r = new StringBuilder();
@@ -67,9 +68,15 @@ public final class CaController {
             });
             return new TsaRow(t.name(), baseUrl + t.path(), t.status(), t.policyOid(), t.accuracyMillis(), t.tokensIssued(),
                     t.lastGenTime() == null ? "none yet" : Format.time(t.lastGenTime()), r.length() == 0 ? "none" : r.toString(),
-                    t.certificatePem() == null ? null : CertificateDetails.of(t.certificatePem()));
+                    t.certificatePem() == null ? null : CertificateDetails.of(t.certificatePem()), t.refusal(),
+                    t.retiredAt() == null ? null : Format.time(t.retiredAt()),
+                    t.previousCertificates().stream().map(p -> new PreviousTsaCertificate(CertificateDetails.of(p.certificatePem()),
+                            Format.time(p.replacedAt()), p.keyState())).toList());
         }
     }
+
+    /** A certificate a TSA used before a re-key or its retirement: tokens issued then verify with it. */
+    public record PreviousTsaCertificate(CertificateDetails certificate, String replacedAt, String keyState) {}
 
     /** The CA's CRLs and OCSP responder as its page shows them (times formatted; null parts absent). */
     public record RevocationView(String fullCrl, String deltaCrl, String responder, int cachedResponses) {
@@ -186,7 +193,13 @@ public final class CaController {
                 count(ca.id(), "revoked", now));
         Map<String, Object> params = new HashMap<>();
         Frame frame = Frame.of(ca.name(), "cas", viewer);
-        params.put("frame", ctx.queryParam("created") != null ? frame.withNotice("The CA was created; its key is in the HSM.") : frame);
+        String tsaNotice = switch (String.valueOf(ctx.queryParam("tsa"))) {
+            case "rekeyed" -> "The TSA was re-keyed: it signs with its new key and certificate; the old key is destroyed.";
+            case "retired" -> "The TSA is retired: it refuses every query from now on.";
+            default -> null;
+        };
+        params.put("frame", ctx.queryParam("created") != null ? frame.withNotice("The CA was created; its key is in the HSM.")
+                : tsaNotice != null ? frame.withNotice(tsaNotice) : frame);
         params.put("model", new Model(ca, ca.parentId() == null ? null : names.getOrDefault(ca.parentId(), ca.parentId()),
                 children, chain, counts, tsas.list().stream().filter(t -> ca.id().equals(t.caId()))
                         .map(t -> TsaRow.of(t, baseUrl)).toList()));
@@ -200,6 +213,49 @@ public final class CaController {
         }
         params.put("revocation", revocation);
         templates.render(ctx, 200, "ca.jte", params);
+    }
+
+    /** {@code GET /ui/tsas/{name}/rekey}: asks before re-keying (admins). */
+    void confirmTsaRekey(Context ctx, Viewer viewer) {
+        TsaInfo t = tsas.get(ctx.pathParam("name"));
+        confirmTsa(ctx, viewer, new AdminController.Confirmation("Re-key TSA " + t.name() + "?",
+                "A new key is made in the HSM and " + (t.caId() == null
+                        ? "its CSR is shown for the external CA to sign; the current key stamps on until that certificate is imported."
+                        : "certified by the same CA; it signs every token from now on. The current key is destroyed; its certificate "
+                        + "stays listed, so tokens issued so far remain verifiable.") + " Name, URL and policy stay.",
+                "/ui/tsas/" + t.name() + "/rekey", "Re-key " + t.name(), cancel(t)));
+    }
+
+    /** {@code POST /ui/tsas/{name}/rekey}. */
+    void rekeyTsa(Context ctx, Viewer viewer) {
+        TsaInfo t = tsas.rekey(ctx.pathParam("name"), viewer.actor());
+        ctx.redirect(cancel(t).replace("#", "?tsa=rekeyed#"), HttpStatus.SEE_OTHER);
+    }
+
+    /** {@code GET /ui/tsas/{name}/retire}: asks before retiring (admins). */
+    void confirmTsaRetire(Context ctx, Viewer viewer) {
+        TsaInfo t = tsas.get(ctx.pathParam("name"));
+        confirmTsa(ctx, viewer, new AdminController.Confirmation("Retire TSA " + t.name() + "?",
+                "It stops at once: every query to " + t.path() + " gets a rejection. Its record, counters and certificates stay, "
+                        + "its key is destroyed. This cannot be undone.",
+                "/ui/tsas/" + t.name() + "/retire", "Retire " + t.name(), cancel(t)));
+    }
+
+    /** {@code POST /ui/tsas/{name}/retire}. */
+    void retireTsa(Context ctx, Viewer viewer) {
+        TsaInfo t = tsas.retire(ctx.pathParam("name"), viewer.actor());
+        ctx.redirect(cancel(t).replace("#", "?tsa=retired#"), HttpStatus.SEE_OTHER);
+    }
+
+    private static String cancel(TsaInfo t) {
+        return (t.caId() == null ? "/ui/cas" : "/ui/cas/" + t.caId()) + "#tsa-" + t.name();
+    }
+
+    private void confirmTsa(Context ctx, Viewer viewer, AdminController.Confirmation c) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("frame", Frame.of("Certificate authorities", "cas", viewer));
+        params.put("confirm", c);
+        templates.render(ctx, 200, "confirm.jte", params);
     }
 
     private long count(String caId, String status, Instant now) {

@@ -70,6 +70,10 @@ public final class UiRoutes {
                 post("/ui/cas", open, gate.page(UiAccess.ADMIN, cas::createSubordinate)),
                 get("/ui/cas/{caId}", open, gate.page(UiAccess.READ, cas::show)),
                 get("/ui/cas/{caId}/chain.pem", open, gate.page(UiAccess.READ, cas::chain)),
+                get("/ui/tsas/{name}/rekey", open, gate.page(UiAccess.ADMIN, cas::confirmTsaRekey)),
+                post("/ui/tsas/{name}/rekey", open, gate.page(UiAccess.ADMIN, cas::rekeyTsa)),
+                get("/ui/tsas/{name}/retire", open, gate.page(UiAccess.ADMIN, cas::confirmTsaRetire)),
+                post("/ui/tsas/{name}/retire", open, gate.page(UiAccess.ADMIN, cas::retireTsa)),
 
                 get("/ui/issue", open, gate.page(UiAccess.OFFICER, issue::form)),
                 post("/ui/issue", open, gate.page(UiAccess.OFFICER, issue::issue)),

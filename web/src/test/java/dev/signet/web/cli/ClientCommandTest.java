@@ -178,4 +178,24 @@ class ClientCommandTest {
         assertEquals(0, help.exit());
         assertTrue(help.out().contains("Exit codes:") && help.out().contains("integrity failure"), help.out());
     }
+
+    @Test
+    void an_admin_re_keys_and_retires_a_tsa_from_the_command_line() throws Exception {
+        Path admin = Files.writeString(dir.resolve("admin.token"),
+                server.services().access().createToken("client-admin", "admin", Set.of(), null, "test").secret());
+        Result refused = run("client", "tsa", "rekey", "default", "--url", url, "--token-file", officerToken.toString());
+        assertEquals(3, refused.exit(), "an officer may not: " + refused.err());
+        Result rekeyed = run("client", "tsa", "rekey", "default", "--url", url, "--token-file", admin.toString());
+        assertEquals(0, rekeyed.exit(), rekeyed.err());
+        assertTrue(rekeyed.out().contains("re-keyed") && rekeyed.out().contains("destroyed"), rekeyed.out());
+        assertEquals(1, server.services().timeStampAuthorities().get("default").previousCertificates().size());
+
+        Result unsure = run("client", "tsa", "retire", "default", "--url", url, "--token-file", admin.toString());
+        assertEquals(2, unsure.exit(), "retiring asks for --yes");
+        assertEquals("active", server.services().timeStampAuthorities().get("default").status());
+        Result retired = run("client", "tsa", "retire", "default", "--yes", "--url", url, "--token-file", admin.toString());
+        assertEquals(0, retired.exit(), retired.err());
+        assertEquals("retired", server.services().timeStampAuthorities().get("default").status());
+        assertEquals(4, run("client", "tsa", "retire", "nope", "--yes", "--url", url, "--token-file", admin.toString()).exit());
+    }
 }

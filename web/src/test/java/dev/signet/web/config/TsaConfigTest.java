@@ -67,4 +67,26 @@ class TsaConfigTest {
         assertEquals("tsa.keyAlgorithm", assertThrows(ConfigException.class, () -> load("tsa.keyAlgorithm: AES_256\n")).setting());
         assertEquals("tsa.external.url", assertThrows(ConfigException.class, () -> load("tsa.external.url: ftp://x\n")).setting());
     }
+
+    @Test
+    void the_time_source_is_the_system_clock_unless_ntp_is_configured_with_servers() throws Exception {
+        SignetConfig.TimeSource system = new ConfigLoader(Map.of()).load(null, dir, null).tsa().timeSource();
+        assertFalse(system.ntp(), "air-gapped by default");
+        assertTrue(system.servers().isEmpty());
+
+        SignetConfig.TimeSource ntp = load("tsa:\n  accuracyMillis: 250\n  timeSource: ntp\n  ntp:\n"
+                + "    servers: ntp1.example.com, 192.0.2.7:1123\n").tsa().timeSource();
+        assertTrue(ntp.ntp());
+        assertEquals(java.util.List.of("ntp1.example.com", "192.0.2.7:1123"), ntp.servers());
+        assertEquals(Duration.ofMillis(250), ntp.maxOffset(), "the maximum offset defaults to the accuracy");
+        assertEquals(Duration.ofSeconds(16), ntp.poll());
+        assertEquals(Duration.ofSeconds(48), ntp.stale());
+
+        assertEquals("tsa.timeSource", assertThrows(ConfigException.class, () -> load("tsa.timeSource: gps\n")).setting());
+        assertEquals("tsa.ntp.servers", assertThrows(ConfigException.class, () -> load("tsa.timeSource: ntp\n")).setting());
+        assertEquals("tsa.ntp.servers", assertThrows(ConfigException.class,
+                () -> load("tsa.timeSource: ntp\ntsa.ntp.servers: 'bad host!'\n")).setting());
+        assertEquals("tsa.ntp.staleMillis", assertThrows(ConfigException.class,
+                () -> load("tsa.timeSource: ntp\ntsa.ntp.servers: a\ntsa.ntp.pollMillis: 5000\ntsa.ntp.staleMillis: 1000\n")).setting());
+    }
 }

@@ -103,6 +103,12 @@ class UiAccessMatrixTest {
                         "subject", "CN=Matrix Sub " + counter.get(), "keyAlgorithm", "EC_P256", "profile", "sub-ca"), ADMIN, 303),
                 Call.page("/ui/cas/{caId}", "/ui/cas/" + CA, READERS),
                 Call.page("/ui/cas/{caId}/chain.pem", "/ui/cas/" + CA + "/chain.pem", READERS),
+                // Asking changes nothing; the re-key itself is for admins (303 back to the CA page).
+                Call.page("/ui/tsas/{name}/rekey", "/ui/tsas/default/rekey", ADMIN),
+                Call.form("/ui/tsas/{name}/rekey", () -> "/ui/tsas/default/rekey", Map::of, ADMIN, 303),
+                Call.page("/ui/tsas/{name}/retire", "/ui/tsas/default/retire", ADMIN),
+                // Retiring the default TSA would change what other calls see: an unknown one shows the guard let the admin through.
+                Call.form("/ui/tsas/{name}/retire", () -> "/ui/tsas/no-such-tsa/retire", Map::of, ADMIN, 404),
                 Call.page("/ui/issue", "/ui/issue", OFFICER),
                 Call.form("/ui/issue", () -> "/ui/issue", () -> Map.of("ca", CA, "profile", "tls-server",
                         "csr", csr("m" + counter.incrementAndGet() + ".example.com")), OFFICER, 303),
