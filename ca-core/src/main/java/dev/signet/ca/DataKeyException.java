@@ -19,7 +19,9 @@ public final class DataKeyException extends RuntimeException {
         /** Well formed, but refused by the key's settings: version below the minimum, bad grant (422). */
         REFUSED,
         /** The key's state does not allow it: disabled, scheduled for destruction, destroyed, name taken (409). */
-        CONFLICT
+        CONFLICT,
+        /** More than a batch takes (413). */
+        TOO_LARGE
     }
 
     private final Kind kind;
@@ -59,6 +61,10 @@ public final class DataKeyException extends RuntimeException {
 
     public static DataKeyException refused(String code, String detail) {
         return new DataKeyException(Kind.REFUSED, code, detail);
+    }
+
+    public static DataKeyException tooLarge(String code, String detail) {
+        return new DataKeyException(Kind.TOO_LARGE, code, detail);
     }
 
     public static DataKeyException conflict(String code, String detail) {

@@ -58,6 +58,26 @@ public final class DataKeys {
     /** A ciphertext and the key version it was sealed under (so that a caller need not parse it again). */
     public record Sealed(String ciphertext, int version) {}
 
+    /** The most items one batch takes (Vault's transit has no fixed limit; a request body limit bounds it). */
+    public static final int MAX_BATCH_ITEMS = 1000;
+
+    /**
+     * One item of a batch: its input (a plaintext, or a ciphertext's text) and its context. Items
+     * that share a context should share the map instance: it is then made canonical once.
+     */
+    public record Item<T>(T input, Map<String, String> context) {}
+
+    /** What became of one item of a batch: a value, or the refusal of that item alone. */
+    public record Outcome<T>(T value, DataKeyException error) {
+        public static <T> Outcome<T> failed(DataKeyException error) {
+            return new Outcome<>(null, error);
+        }
+
+        public boolean ok() {
+            return error == null;
+        }
+    }
+
     private final EncryptionKeys keys;
     private final DataKeyStore store;
     private final Clock clock;
@@ -249,6 +269,100 @@ public final class DataKeys {
         }
     }
 
+    // ---- batches: the grant and the key's state checked once, every item on its own ----
+
+    /**
+     * Encrypts each item under the newest version. A refusal of the whole batch (grant, state, too
+     * many items) is thrown; an item's own (too large, bad context) is its outcome. Use is counted
+     * per item that succeeded.
+     */
+    public List<Outcome<Sealed>> encryptBatch(String name, Caller caller, List<Item<byte[]>> items) {
+        checkBatch(items.size());
+        DataKeyRecord key = usable(name, caller, Operation.ENCRYPT);
+        Contexts contexts = new Contexts();
+        List<Outcome<Sealed>> out = new java.util.ArrayList<>(items.size());
+        int done = 0;
+        for (Item<byte[]> item : items) {
+            try {
+                out.add(new Outcome<>(seal(key, item.input(), contexts.canonical(item.context())), null));
+                done++;
+            } catch (DataKeyException e) {
+                out.add(Outcome.failed(e));
+            }
+        }
+        usage.count(name, caller.actor(), Operation.ENCRYPT, done);
+        return out;
+    }
+
+    /**
+     * Decrypts each item. A tampered item, a wrong context or another key's ciphertext gets the
+     * same {@link DataKeyException#undecryptable()} as a single decrypt; the others still decrypt.
+     */
+    public List<Outcome<byte[]>> decryptBatch(String name, Caller caller, List<Item<String>> items) {
+        checkBatch(items.size());
+        DataKeyRecord key = usable(name, caller, Operation.DECRYPT);
+        Contexts contexts = new Contexts();
+        List<Outcome<byte[]>> out = new java.util.ArrayList<>(items.size());
+        int done = 0;
+        for (Item<String> item : items) {
+            try {
+                out.add(new Outcome<>(open(key, item.input(), contexts.canonical(item.context())), null));
+                done++;
+            } catch (DataKeyException e) {
+                out.add(Outcome.failed(e));
+            }
+        }
+        usage.count(name, caller.actor(), Operation.DECRYPT, done);
+        return out;
+    }
+
+    /** Re-wraps each item to the newest version, as {@link #rewrap}; the plaintexts stay here. */
+    public List<Outcome<Sealed>> rewrapBatch(String name, Caller caller, List<Item<String>> items) {
+        checkBatch(items.size());
+        usable(name, caller, Operation.ENCRYPT);
+        DataKeyRecord key = usable(name, caller, Operation.DECRYPT);
+        Contexts contexts = new Contexts();
+        List<Outcome<Sealed>> out = new java.util.ArrayList<>(items.size());
+        int done = 0;
+        for (Item<String> item : items) {
+            byte[] plaintext = null;
+            try {
+                byte[] aad = contexts.canonical(item.context());
+                plaintext = open(key, item.input(), aad);
+                out.add(new Outcome<>(seal(key, plaintext, aad), null));
+                done++;
+            } catch (DataKeyException e) {
+                out.add(Outcome.failed(e));
+            } finally {
+                if (plaintext != null) {
+                    java.util.Arrays.fill(plaintext, (byte) 0);
+                }
+            }
+        }
+        usage.count(name, caller.actor(), Operation.DECRYPT, done);
+        usage.count(name, caller.actor(), Operation.ENCRYPT, done);
+        return out;
+    }
+
+    /** {@code count} fresh data keys under one context, as {@link #generateDataKey} each. */
+    public List<DataKey> generateDataKeys(String name, Caller caller, Map<String, String> context, int count) {
+        if (count < 1) {
+            throw DataKeyException.badRequest("count-invalid", "count is at least 1");
+        }
+        checkBatch(count);
+        DataKeyRecord key = usable(name, caller, Operation.ENCRYPT);
+        byte[] aad = canonical(context);
+        List<DataKey> out = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] plaintext = new byte[DATA_KEY_BYTES];
+            random.nextBytes(plaintext);
+            Sealed wrapped = seal(key, plaintext, aad);
+            out.add(new DataKey(plaintext, wrapped.ciphertext(), wrapped.version()));
+        }
+        usage.count(name, caller.actor(), Operation.ENCRYPT, count);
+        return out;
+    }
+
     /** Writes the use counted since the last flush to the audit log: one entry per key and caller. */
     public void flushUsage() {
         store.recordUsage(usage.drain());
@@ -285,9 +399,30 @@ public final class DataKeys {
             throw DataKeyException.badRequest("plaintext-too-large", "the plaintext is at most " + MAX_PLAINTEXT + " bytes");
         }
         DataKeyRecord.Version v = key.version(key.currentVersion());
-        byte[] header = new Ciphertext(key.name(), v.version(), new byte[0]).header();
+        byte[] header = Ciphertext.header(key.name(), v.version());
         byte[] sealed = cipher(v.hsmLabel()).encrypt(plaintext, Ciphertext.associatedData(header, context));
-        return new Sealed(new Ciphertext(key.name(), v.version(), sealed).encode(), v.version());
+        return new Sealed(Ciphertext.encode(header, sealed), v.version());
+    }
+
+    private static void checkBatch(int items) {
+        if (items > MAX_BATCH_ITEMS) {
+            throw DataKeyException.tooLarge("batch-too-large", "a batch has at most " + MAX_BATCH_ITEMS + " items");
+        }
+    }
+
+    /** The canonical bytes of a batch's contexts; the same map instance is made canonical once. */
+    private static final class Contexts {
+        private Map<String, String> last;
+        private byte[] lastBytes;
+
+        byte[] canonical(Map<String, String> context) {
+            if (context != last || lastBytes == null) {
+                byte[] bytes = DataKeys.canonical(context);
+                last = context;
+                lastBytes = bytes;
+            }
+            return lastBytes;
+        }
     }
 
     private byte[] open(DataKeyRecord key, String text, byte[] context) {

@@ -62,6 +62,64 @@ class DataCommandTest {
         }
     }
 
+    @Test
+    void several_files_are_encrypted_each_under_its_own_data_key_and_decrypted_together_or_not_at_all() throws Exception {
+        try (TestServer s = TestServer.start(dir.resolve("data"))) {
+            var keys = s.server.services().dataKeys();
+            keys.create("exports", "test");
+            String secret = s.server.services().access().createToken("export-job", "signer", Set.of(), null, "test").secret();
+            String id = s.server.services().access().findBySecret(secret).orElseThrow().id();
+            keys.grant("exports", id, true, true, "test");
+            Path plain = Files.createDirectories(dir.resolve("plain"));
+            Path sealed = Files.createDirectories(dir.resolve("sealed"));
+            Path back = Files.createDirectories(dir.resolve("back"));
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("data", "encrypt", "--url", s.base,
+                    "--token", secret, "--key", "exports", "--context", "job=nightly", "--out", sealed.toString()));
+            byte[][] contents = new byte[3][];
+            for (int i = 0; i < 3; i++) {
+                contents[i] = new byte[1000 + i];
+                new SecureRandom().nextBytes(contents[i]);
+                Files.write(plain.resolve("part" + i + ".csv"), contents[i]);
+                args.add("--in");
+                args.add(plain.resolve("part" + i + ".csv").toString());
+            }
+            CliRun.Result enc = CliRun.run(args.toArray(new String[0]));
+            assertEquals(0, enc.exit(), enc.err());
+            java.util.Set<String> wrappedKeys = new java.util.HashSet<>();
+            for (int i = 0; i < 3; i++) {
+                wrappedKeys.add(Files.readAllLines(sealed.resolve("part" + i + ".csv.sgn"), StandardCharsets.ISO_8859_1).get(1));
+            }
+            assertEquals(3, wrappedKeys.size(), "a data key of its own per file");
+
+            java.util.List<String> dec = new java.util.ArrayList<>(java.util.List.of("data", "decrypt", "--url", s.base,
+                    "--token", secret, "--context", "job=nightly", "--out", back.toString()));
+            for (int i = 0; i < 3; i++) {
+                dec.add("--in");
+                dec.add(sealed.resolve("part" + i + ".csv.sgn").toString());
+            }
+            CliRun.Result ok = CliRun.run(dec.toArray(new String[0]));
+            assertEquals(0, ok.exit(), ok.err());
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(contents[i], Files.readAllBytes(back.resolve("part" + i + ".csv")));
+                Files.delete(back.resolve("part" + i + ".csv"));
+            }
+
+            // One envelope whose wrapped key was changed: the batch answers 400, and no file is written.
+            Path one = sealed.resolve("part1.csv.sgn");
+            String text = Files.readString(one, StandardCharsets.ISO_8859_1);
+            String wrapped = text.split("\n")[1];
+            String changed = wrapped.substring(0, wrapped.length() - 3) + (wrapped.charAt(wrapped.length() - 3) == 'A' ? 'B' : 'A')
+                    + wrapped.substring(wrapped.length() - 2);
+            Files.writeString(one, text.replace(wrapped, changed), StandardCharsets.ISO_8859_1);
+            CliRun.Result bad = CliRun.run(dec.toArray(new String[0]));
+            assertEquals(1, bad.exit(), bad.err());
+            assertTrue(bad.err().contains("400"), bad.err());
+            try (var left = Files.list(back)) {
+                assertEquals(0, left.count(), "nothing written");
+            }
+        }
+    }
+
     private static boolean indexOf(byte[] haystack, byte[] needle, int from, int length) {
         outer:
         for (int i = 0; i + length <= haystack.length; i++) {

@@ -269,4 +269,264 @@ abstract class DataKeyConformance {
         assertTrue(listed, list.body());
         assertNotEquals(404, server().get("/api/v1/keys/data/" + k.name(), admin()).statusCode());
     }
+
+    // ---- batches (Vault transit's batch_input / batch_results) ----
+
+    HttpResponse<String> batch(KeyAndToken k, String operation, Map<String, Object> body) throws Exception {
+        return server().postJson("/api/v1/keys/data/" + k.name() + "/" + operation, k.token(), body);
+    }
+
+    static Map<String, Object> item(String field, String value, Map<String, String> context) {
+        Map<String, Object> m = new HashMap<>();
+        m.put(field, value);
+        if (context != null) {
+            m.put("context", context);
+        }
+        return m;
+    }
+
+    static List<Map<String, Object>> plaintextItems(List<byte[]> plaintexts, Map<String, String> context) {
+        return plaintexts.stream().map(p -> item("plaintext", Base64.getEncoder().encodeToString(p), context)).toList();
+    }
+
+    /** The ciphertexts of a batch encrypt that succeeded, in order. */
+    List<String> encryptBatch(KeyAndToken k, List<byte[]> plaintexts) throws Exception {
+        HttpResponse<String> r = batch(k, "encrypt", Map.of("batchInput", plaintextItems(plaintexts, null), "context", CONTEXT));
+        assertEquals(200, r.statusCode(), r.body());
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : TestServer.json(r).get("batchResults")) {
+            out.add(n.get("ciphertext").asText());
+        }
+        assertEquals(plaintexts.size(), out.size());
+        return out;
+    }
+
+    static List<Map<String, Object>> ciphertextItems(List<String> ciphertexts, Map<String, String> context) {
+        return ciphertexts.stream().map(c -> item("ciphertext", c, context)).toList();
+    }
+
+    @Test
+    void a_batch_encrypts_each_item_and_decrypts_them_back_in_order_one_by_one_or_as_a_batch() throws Exception {
+        KeyAndToken k = keyWithToken("encrypt", "decrypt");
+        List<byte[]> plaintexts = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            byte[] p = new byte[i * 13];
+            new java.util.Random(i).nextBytes(p);
+            plaintexts.add(p);
+        }
+        List<String> ciphertexts = encryptBatch(k, plaintexts);
+        assertEquals(100, new java.util.HashSet<>(ciphertexts).size(), "each item has its own nonce");
+        // Each item is an ordinary ciphertext: the single decrypt opens it.
+        assertArrayEquals(plaintexts.get(57), plaintextOf(decrypt(k, ciphertexts.get(57), CONTEXT)));
+
+        // Items with a context of their own: it wins over the batch's.
+        Map<String, String> own = Map.of("table", "orders");
+        HttpResponse<String> mixed = batch(k, "encrypt", Map.of("context", CONTEXT, "batchInput", List.of(
+                item("plaintext", "AQID", own), item("plaintext", "BAUG", null))));
+        assertEquals(200, mixed.statusCode(), mixed.body());
+        JsonNode m = TestServer.json(mixed).get("batchResults");
+        assertArrayEquals(new byte[]{1, 2, 3}, plaintextOf(decrypt(k, m.get(0).get("ciphertext").asText(), own)));
+        assertArrayEquals(new byte[]{4, 5, 6}, plaintextOf(decrypt(k, m.get(1).get("ciphertext").asText(), CONTEXT)));
+
+        HttpResponse<String> r = batch(k, "decrypt", Map.of("batchInput", ciphertextItems(ciphertexts, CONTEXT)));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(""));
+        JsonNode results = TestServer.json(r).get("batchResults");
+        assertEquals(100, results.size());
+        for (int i = 0; i < 100; i++) {
+            assertArrayEquals(plaintexts.get(i), Base64.getDecoder().decode(results.get(i).get("plaintext").asText()), "item " + i);
+        }
+
+        // Re-wrap a batch after rotation: every item moves to version 2 and still decrypts.
+        assertEquals(200, server().postJson("/api/v1/keys/data/" + k.name() + "/rotate", admin(), Map.of()).statusCode());
+        HttpResponse<String> rewrapped = batch(k, "rewrap", Map.of("batchInput", ciphertextItems(ciphertexts.subList(0, 10), null),
+                "context", CONTEXT));
+        assertEquals(200, rewrapped.statusCode(), rewrapped.body());
+        JsonNode rw = TestServer.json(rewrapped).get("batchResults");
+        for (int i = 0; i < 10; i++) {
+            assertEquals(2, rw.get(i).get("keyVersion").asInt());
+            assertArrayEquals(plaintexts.get(i), plaintextOf(decrypt(k, rw.get(i).get("ciphertext").asText(), CONTEXT)));
+        }
+    }
+
+    @Test
+    void a_tampered_item_fails_alone_with_the_same_uninformative_answer_as_a_single_decrypt() throws Exception {
+        KeyAndToken k = keyWithToken("encrypt", "decrypt");
+        List<String> c = encryptBatch(k, List.of(new byte[]{1}, new byte[]{2}, new byte[]{3}));
+        byte[] blob = Base64.getUrlDecoder().decode(c.get(1).substring("signet:v1:".length()));
+        blob[blob.length - 1] ^= 1;
+        String tampered = "signet:v1:" + Base64.getUrlEncoder().withoutPadding().encodeToString(blob);
+        HttpResponse<String> single = decrypt(k, tampered, CONTEXT);
+        assertEquals(400, single.statusCode());
+
+        HttpResponse<String> r = batch(k, "decrypt", Map.of("context", CONTEXT,
+                "batchInput", ciphertextItems(List.of(c.get(0), tampered, c.get(2)), null)));
+        assertEquals(400, r.statusCode(), "a partial failure is a 400, as in Vault: " + r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), r.headers().toString());
+        JsonNode body = TestServer.json(r);
+        assertEquals("batch-items-failed", body.get("code").asText());
+        assertEquals(1, body.get("failed").asInt());
+        JsonNode items = body.get("batchResults");
+        assertArrayEquals(new byte[]{1}, Base64.getDecoder().decode(items.get(0).get("plaintext").asText()));
+        assertFalse(items.get(1).has("plaintext"));
+        assertEquals("ciphertext-invalid", items.get(1).get("code").asText());
+        assertEquals(TestServer.json(single).get("detail").asText(), items.get(1).get("error").asText(),
+                "the item's error says no more than a single decrypt's");
+        assertArrayEquals(new byte[]{3}, Base64.getDecoder().decode(items.get(2).get("plaintext").asText()));
+
+        // A client that handles partial failures itself asks for another status; all failing is still a 400.
+        HttpResponse<String> partial = batch(k, "decrypt", Map.of("context", CONTEXT, "partialFailureStatus", 200,
+                "batchInput", ciphertextItems(List.of(c.get(0), tampered), null)));
+        assertEquals(200, partial.statusCode(), partial.body());
+        assertEquals(1, TestServer.json(partial).get("failed").asInt());
+        HttpResponse<String> allBad = batch(k, "decrypt", Map.of("context", CONTEXT, "partialFailureStatus", 200,
+                "batchInput", ciphertextItems(List.of(tampered, "not a ciphertext"), null)));
+        assertEquals(400, allBad.statusCode(), allBad.body());
+        assertEquals(2, TestServer.json(allBad).get("failed").asInt());
+    }
+
+    @Test
+    void a_wrong_context_fails_only_the_items_that_carry_it() throws Exception {
+        KeyAndToken k = keyWithToken("encrypt", "decrypt");
+        List<String> c = encryptBatch(k, List.of(new byte[]{1}, new byte[]{2}, new byte[]{3}));
+        HttpResponse<String> r = batch(k, "decrypt", Map.of("context", CONTEXT, "partialFailureStatus", 207, "batchInput", List.of(
+                item("ciphertext", c.get(0), null), item("ciphertext", c.get(1), Map.of("table", "customers", "row", "43")),
+                item("ciphertext", c.get(2), Map.of("row", "42", "table", "customers")))));
+        assertEquals(207, r.statusCode(), r.body());
+        JsonNode items = TestServer.json(r).get("batchResults");
+        assertTrue(items.get(0).has("plaintext"));
+        assertEquals("ciphertext-invalid", items.get(1).get("code").asText());
+        assertTrue(items.get(2).has("plaintext"), "the same context in another order decrypts");
+
+        HttpResponse<String> rewrap = batch(k, "rewrap", Map.of("batchInput", List.of(item("ciphertext", c.get(0), Map.of()),
+                item("ciphertext", c.get(1), CONTEXT))));
+        assertEquals(400, rewrap.statusCode(), rewrap.body());
+        JsonNode rw = TestServer.json(rewrap).get("batchResults");
+        assertEquals("ciphertext-invalid", rw.get(0).get("code").asText());
+        assertEquals(1, rw.get(1).get("keyVersion").asInt());
+    }
+
+    @Test
+    void a_token_without_the_grant_is_refused_the_whole_batch() throws Exception {
+        KeyAndToken k = keyWithToken("encrypt");
+        List<String> c = encryptBatch(k, List.of(new byte[]{1}, new byte[]{2}));
+        for (String operation : List.of("decrypt", "rewrap")) {
+            HttpResponse<String> r = batch(k, operation, Map.of("batchInput", ciphertextItems(c, CONTEXT)));
+            assertEquals(403, r.statusCode(), operation + ": " + r.body());
+            assertFalse(r.body().contains("batchResults"), r.body());
+        }
+        KeyAndToken stranger = keyWithToken();
+        HttpResponse<String> r = batch(new KeyAndToken(k.name(), stranger.token(), stranger.tokenId()), "encrypt",
+                Map.of("batchInput", plaintextItems(List.of(new byte[]{1}), CONTEXT)));
+        assertEquals(403, r.statusCode(), r.body());
+        assertEquals(200, server().postJson("/api/v1/keys/data/" + k.name() + "/disable", admin(), Map.of()).statusCode());
+        assertEquals(409, batch(k, "encrypt", Map.of("batchInput", plaintextItems(List.of(new byte[]{1}), CONTEXT))).statusCode());
+    }
+
+    @Test
+    void a_batch_takes_at_most_1000_items_within_the_body_limit_and_refuses_bad_items_one_by_one() throws Exception {
+        KeyAndToken k = keyWithToken("encrypt", "decrypt");
+        List<byte[]> many = new ArrayList<>();
+        for (int i = 0; i < 1001; i++) {
+            many.add(new byte[]{(byte) i});
+        }
+        HttpResponse<String> tooMany = batch(k, "encrypt", Map.of("batchInput", plaintextItems(many, CONTEXT)));
+        assertEquals(413, tooMany.statusCode(), tooMany.body());
+        assertTrue(tooMany.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        assertEquals("batch-too-large", code(tooMany));
+        assertEquals(1000, encryptBatch(k, many.subList(0, 1000)).size());
+
+        List<byte[]> big = new ArrayList<>();
+        for (int i = 0; i < 800; i++) {
+            big.add(new byte[1024]); // 800 x 1.4 KB of base64: over the 1 MiB request limit
+        }
+        HttpResponse<String> tooBig = batch(k, "encrypt", Map.of("batchInput", plaintextItems(big, CONTEXT)));
+        assertEquals(413, tooBig.statusCode(), tooBig.body());
+        assertTrue(tooBig.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+
+        HttpResponse<String> empty = batch(k, "encrypt", Map.of("batchInput", List.of()));
+        assertEquals(400, empty.statusCode(), empty.body());
+        HttpResponse<String> unknown = server().post("/api/v1/keys/data/" + k.name() + "/encrypt", k.token(), "application/json",
+                "{\"batchInput\":[{\"plaintext\":\"AA==\",\"nonce\":\"x\"}]}");
+        assertEquals(400, unknown.statusCode(), unknown.body());
+        assertTrue(TestServer.json(unknown).get("detail").asText().contains("batchInput[0].nonce"), unknown.body());
+        HttpResponse<String> malformed = server().post("/api/v1/keys/data/" + k.name() + "/encrypt", k.token(), "application/json",
+                "{\"batchInput\":[{\"plaintext\":\"AA==\"}");
+        assertEquals(400, malformed.statusCode(), malformed.body());
+
+        Map<String, Object> noPlaintext = new HashMap<>();
+        noPlaintext.put("context", CONTEXT);
+        HttpResponse<String> items = batch(k, "encrypt", Map.of("partialFailureStatus", 200, "batchInput", List.of(
+                item("plaintext", Base64.getEncoder().encodeToString(new byte[64 * 1024 + 1]), CONTEXT),
+                item("plaintext", "not base64!", CONTEXT), noPlaintext, item("plaintext", "AA==", CONTEXT))));
+        assertEquals(200, items.statusCode(), items.body());
+        JsonNode results = TestServer.json(items).get("batchResults");
+        assertEquals("plaintext-too-large", results.get(0).get("code").asText());
+        assertEquals("plaintext-invalid", results.get(1).get("code").asText());
+        assertEquals("plaintext-required", results.get(2).get("code").asText());
+        assertTrue(results.get(3).has("ciphertext"));
+
+        // JSON escapes and whitespace are still JSON: the same bytes as the plain spelling.
+        HttpResponse<String> escaped = server().post("/api/v1/keys/data/" + k.name() + "/encrypt", k.token(), "application/json",
+                "{ \"context\" : {\"table\":\"customers\",\"row\":\"42\"},\n  \"batchInput\" : [ { \"plaintext\" : \"\\u0041QID\" } ,"
+                        + " {\"plaintext\":\"AQID\"} ] }");
+        assertEquals(200, escaped.statusCode(), escaped.body());
+        for (JsonNode n : TestServer.json(escaped).get("batchResults")) {
+            assertArrayEquals(new byte[]{1, 2, 3}, plaintextOf(decrypt(k, n.get("ciphertext").asText(), CONTEXT)));
+        }
+
+        // A single request whose context merely contains the word is still a single request.
+        HttpResponse<String> single = encrypt(k, new byte[]{9}, Map.of("note", "\"batchInput\""));
+        assertEquals(200, single.statusCode(), single.body());
+        assertTrue(TestServer.json(single).has("ciphertext"));
+    }
+
+    @Test
+    void batch_use_is_counted_per_item_in_the_audit_log_and_in_metrics() throws Exception {
+        KeyAndToken k = keyWithToken("encrypt", "decrypt");
+        server().server.services().dataKeys().flushUsage();
+        List<byte[]> plaintexts = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            plaintexts.add(new byte[]{(byte) i});
+        }
+        List<String> c = encryptBatch(k, plaintexts);
+        List<String> withBad = new ArrayList<>(c);
+        withBad.add("signet:v1:AAAA");
+        HttpResponse<String> d = batch(k, "decrypt", Map.of("batchInput", ciphertextItems(withBad, CONTEXT)));
+        assertEquals(400, d.statusCode(), d.body());
+        HttpResponse<String> keysMade = server().postJson("/api/v1/keys/data/" + k.name() + "/datakey", k.token(),
+                Map.of("context", CONTEXT, "count", 3));
+        assertEquals(200, keysMade.statusCode(), keysMade.body());
+        JsonNode made = TestServer.json(keysMade).get("batchResults");
+        assertEquals(3, made.size());
+        List<String> wrapped = new ArrayList<>();
+        for (JsonNode n : made) {
+            wrapped.add(n.get("ciphertext").asText());
+        }
+        HttpResponse<String> unwrapped = batch(k, "decrypt", Map.of("batchInput", ciphertextItems(wrapped, CONTEXT)));
+        assertEquals(200, unwrapped.statusCode(), unwrapped.body());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(made.get(i).get("plaintext").asText(), TestServer.json(unwrapped).get("batchResults").get(i).get("plaintext").asText());
+        }
+        server().server.services().dataKeys().flushUsage();
+        List<AuditEntry> uses = server().server.services().auditLog().list(0, 1000).items().stream()
+                .filter(e -> e.action().equals("datakey.use") && e.objectId().equals(k.name())).toList();
+        assertEquals(1, uses.size(), "one entry for the interval: " + uses);
+        JsonNode details = dev.signet.web.http.Json.MAPPER.readTree(uses.get(0).details());
+        assertEquals(7 + 3, details.get("encrypts").asInt(), "every item that was encrypted, and every data key");
+        assertEquals(7 + 3, details.get("decrypts").asInt(), "every item that decrypted; not the one that failed");
+
+        String metrics = server().get("/metrics", admin()).body();
+        assertEquals(" 10.0", metric(metrics, k.name(), "encrypt", "ok"));
+        assertEquals(" 10.0", metric(metrics, k.name(), "decrypt", "ok"));
+        assertEquals(" 1.0", metric(metrics, k.name(), "decrypt", "refused"));
+    }
+
+    static String metric(String metrics, String key, String operation, String outcome) {
+        String line = metrics.lines()
+                .filter(l -> l.startsWith("signet_datakeys_operations_total") && l.contains("key=\"" + key + "\"")
+                        && l.contains("operation=\"" + operation + "\"") && l.contains("outcome=\"" + outcome + "\""))
+                .findFirst().orElse("");
+        return line.isEmpty() ? "(none)" : line.substring(line.lastIndexOf(' '));
+    }
 }

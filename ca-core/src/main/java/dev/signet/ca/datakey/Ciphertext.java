@@ -27,6 +27,11 @@ public record Ciphertext(String keyName, int version, byte[] sealed) {
 
     /** The header bytes: what the associated data starts with. */
     public byte[] header() {
+        return header(keyName, version);
+    }
+
+    /** The header of every ciphertext sealed under {@code keyName} at {@code version}. */
+    public static byte[] header(String keyName, int version) {
         byte[] name = keyName.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(3 + name.length + 4)
                 .put(FORMAT).put(AES_256_GCM).put((byte) name.length).put(name).putInt(version)
@@ -41,10 +46,14 @@ public record Ciphertext(String keyName, int version, byte[] sealed) {
     }
 
     public String encode() {
-        byte[] header = header();
+        return encode(header(), sealed);
+    }
+
+    /** The text of a ciphertext from its header and sealed part, without parsing either. */
+    public static String encode(byte[] header, byte[] sealed) {
         byte[] all = Arrays.copyOf(header, header.length + sealed.length);
         System.arraycopy(sealed, 0, all, header.length, sealed.length);
-        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(all);
+        return PREFIX + BASE64URL.encodeToString(all);
     }
 
     public String algorithm() {
@@ -56,15 +65,19 @@ public record Ciphertext(String keyName, int version, byte[] sealed) {
         if (text == null || !text.startsWith(PREFIX)) {
             throw DataKeyException.undecryptable();
         }
+        byte[] chars = text.getBytes(StandardCharsets.ISO_8859_1); // anything else becomes '?', not base64
+        int encoded = chars.length - PREFIX_BYTES.length;
         byte[] all;
         try {
-            all = Base64.getUrlDecoder().decode(text.substring(PREFIX.length()));
+            ByteBuffer decoded = BASE64URL_DECODER.decode(ByteBuffer.wrap(chars, PREFIX_BYTES.length, encoded));
+            // The JDK decodes into an array of the input's decoded length: used as it is unless padding shortened it.
+            all = decoded.array().length == decoded.remaining() ? decoded.array() : Arrays.copyOf(decoded.array(), decoded.remaining());
         } catch (IllegalArgumentException e) {
             throw DataKeyException.undecryptable();
         }
-        // Re-encoding must give the same text: base64 has several spellings of the last character,
-        // and a flipped bit there must not decrypt.
-        if (all.length < 3 || !Base64.getUrlEncoder().withoutPadding().encodeToString(all).equals(text.substring(PREFIX.length()))) {
+        // Only the one unpadded spelling: base64 has several spellings of the last character (and
+        // padding), and a flipped bit there must not decrypt.
+        if (all.length < 3 || !canonical(chars, PREFIX_BYTES.length, encoded, all.length)) {
             throw DataKeyException.undecryptable();
         }
         int nameLength = all[2] & 0xff;
@@ -78,9 +91,36 @@ public record Ciphertext(String keyName, int version, byte[] sealed) {
             throw DataKeyException.undecryptable();
         }
         Ciphertext c = new Ciphertext(name, version, Arrays.copyOfRange(all, headerLength, all.length));
-        if (!Arrays.equals(c.header(), Arrays.copyOf(all, headerLength))) {
+        if (!Arrays.equals(c.header(), 0, headerLength, all, 0, headerLength)) {
             throw DataKeyException.undecryptable(); // the name was not valid UTF-8
         }
         return c;
+    }
+
+    private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder BASE64URL_DECODER = Base64.getUrlDecoder();
+    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    static int encodedLength(int bytes) {
+        return (bytes * 4 + 2) / 3;
+    }
+
+    /**
+     * Whether {@code length} characters at {@code offset} are the one unpadded base64url spelling of
+     * {@code decoded} bytes (the decoder accepted them): the exact length, and no bits set past the
+     * last byte in the last character. Cheaper than encoding again and comparing.
+     */
+    static boolean canonical(byte[] chars, int offset, int length, int decoded) {
+        if (length != encodedLength(decoded)) {
+            return false; // padding, or characters that decode to nothing
+        }
+        int rest = decoded % 3;
+        if (rest == 0) {
+            return true;
+        }
+        int last = ALPHABET.indexOf(chars[offset + length - 1]);
+        int unused = rest == 1 ? 0x0f : 0x03;
+        return last >= 0 && (last & unused) == 0;
     }
 }

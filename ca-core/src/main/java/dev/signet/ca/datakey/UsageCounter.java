@@ -34,10 +34,18 @@ public final class UsageCounter {
     }
 
     public void count(String keyName, String actor, DataKeys.Operation op) {
+        count(keyName, actor, op, 1);
+    }
+
+    /** Counts {@code n} uses at once (the items of a batch that succeeded). */
+    public void count(String keyName, String actor, DataKeys.Operation op, long n) {
+        if (n == 0) {
+            return;
+        }
         lock.readLock().lock();
         try {
             Counts c = counts.computeIfAbsent(new Key(keyName, actor), k -> new Counts(new LongAdder(), new LongAdder()));
-            (op == DataKeys.Operation.ENCRYPT ? c.encrypts() : c.decrypts()).increment();
+            (op == DataKeys.Operation.ENCRYPT ? c.encrypts() : c.decrypts()).add(n);
         } finally {
             lock.readLock().unlock();
         }

@@ -37,7 +37,7 @@ public final class DataKeyController {
 
     public record CiphertextRequest(String ciphertext, Map<String, String> context) {}
 
-    public record ContextRequest(Map<String, String> context) {}
+    public record ContextRequest(Map<String, String> context, Integer count) {}
 
     public record VersionView(int version, String created) {}
 
@@ -62,6 +62,10 @@ public final class DataKeyController {
     public record PlaintextView(String plaintext) {}
 
     public record DataKeyPair(String plaintext, String ciphertext, String keyName, int keyVersion) {}
+
+    public record DataKeyItem(String plaintext, String ciphertext, int keyVersion) {}
+
+    public record DataKeyBatchView(String keyName, List<DataKeyItem> batchResults) {}
 
     private final DataKeys keys;
     private final SecurityAudit audit;
@@ -146,16 +150,37 @@ public final class DataKeyController {
     // ---- use ----
 
     public void encrypt(Context ctx) {
-        EncryptRequest req = Json.read(ctx, EncryptRequest.class);
+        byte[] body = body(ctx);
         String name = ctx.pathParam("name");
+        DataKeyBatch.Request<byte[]> batch = DataKeyBatch.mayBe(body) ? DataKeyBatch.readPlaintexts(body) : null;
+        if (batch != null) {
+            List<DataKeys.Outcome<DataKeys.Sealed>> out = useBatch(ctx, name, "encrypt",
+                    () -> DataKeyBatch.run(batch, items -> keys.encryptBatch(name, caller(ctx), items)));
+            answer(ctx, name, "encrypt", out, batch, body.length, false, DataKeyController::writeSealed);
+            return;
+        }
+        EncryptRequest req = Json.parse(body, EncryptRequest.class);
         byte[] plaintext = base64(req.plaintext(), "plaintext");
         DataKeys.Sealed sealed = use(ctx, name, "encrypt", () -> keys.encryptWithVersion(name, caller(ctx), plaintext, req.context()));
         Json.write(ctx, 200, new CiphertextView(sealed.ciphertext(), name, sealed.version()));
     }
 
     public void decrypt(Context ctx) {
-        CiphertextRequest req = Json.read(ctx, CiphertextRequest.class);
+        byte[] body = body(ctx);
         String name = ctx.pathParam("name");
+        DataKeyBatch.Request<String> batch = DataKeyBatch.mayBe(body) ? DataKeyBatch.readCiphertexts(body) : null;
+        if (batch != null) {
+            List<DataKeys.Outcome<byte[]>> out = useBatch(ctx, name, "decrypt",
+                    () -> DataKeyBatch.run(batch, items -> keys.decryptBatch(name, caller(ctx), items)));
+            answer(ctx, name, "decrypt", out, batch, body.length, true, (g, plaintext) -> {
+                g.writeFieldName("plaintext");
+                // Standard base64 with padding, as the single answer; the JDK's encoder, and no escaping to check.
+                byte[] text = Base64.getEncoder().encode(plaintext);
+                g.writeRawUTF8String(text, 0, text.length);
+            });
+            return;
+        }
+        CiphertextRequest req = Json.parse(body, CiphertextRequest.class);
         byte[] plaintext = use(ctx, name, "decrypt", () -> keys.decrypt(name, caller(ctx), req.ciphertext(), req.context()));
         ctx.header("Cache-Control", "no-store");
         Json.write(ctx, 200, new PlaintextView(Base64.getEncoder().encodeToString(plaintext)));
@@ -164,16 +189,85 @@ public final class DataKeyController {
     public void generateDataKey(Context ctx) {
         ContextRequest req = Json.read(ctx, ContextRequest.class);
         String name = ctx.pathParam("name");
-        DataKeys.DataKey k = use(ctx, name, "encrypt", () -> keys.generateDataKey(name, caller(ctx), req.context()));
         ctx.header("Cache-Control", "no-store");
+        if (req.count() != null) {
+            List<DataKeys.DataKey> made = use(ctx, name, "encrypt",
+                    () -> keys.generateDataKeys(name, caller(ctx), req.context(), req.count()));
+            counter(name, "encrypt", "ok").increment(made.size() - 1); // use() counted the first
+            Json.write(ctx, 200, new DataKeyBatchView(name, made.stream().map(k -> new DataKeyItem(
+                    Base64.getEncoder().encodeToString(k.plaintext()), k.ciphertext(), k.version())).toList()));
+            return;
+        }
+        DataKeys.DataKey k = use(ctx, name, "encrypt", () -> keys.generateDataKey(name, caller(ctx), req.context()));
         Json.write(ctx, 200, new DataKeyPair(Base64.getEncoder().encodeToString(k.plaintext()), k.ciphertext(), name, k.version()));
     }
 
     public void rewrap(Context ctx) {
-        CiphertextRequest req = Json.read(ctx, CiphertextRequest.class);
+        byte[] body = body(ctx);
         String name = ctx.pathParam("name");
+        DataKeyBatch.Request<String> batch = DataKeyBatch.mayBe(body) ? DataKeyBatch.readCiphertexts(body) : null;
+        if (batch != null) {
+            List<DataKeys.Outcome<DataKeys.Sealed>> out = useBatch(ctx, name, "rewrap",
+                    () -> DataKeyBatch.run(batch, items -> keys.rewrapBatch(name, caller(ctx), items)));
+            answer(ctx, name, "rewrap", out, batch, body.length, false, DataKeyController::writeSealed);
+            return;
+        }
+        CiphertextRequest req = Json.parse(body, CiphertextRequest.class);
         DataKeys.Sealed sealed = use(ctx, name, "rewrap", () -> keys.rewrapWithVersion(name, caller(ctx), req.ciphertext(), req.context()));
         Json.write(ctx, 200, new CiphertextView(sealed.ciphertext(), name, sealed.version()));
+    }
+
+    /**
+     * The body, read in one piece into an array of its declared length: the body is already in
+     * memory (read eagerly ahead of Javalin), and a batch's hundred kilobytes are then copied once,
+     * not through a growing buffer. Without a length, and over the limit, as Javalin reads it.
+     */
+    private static byte[] body(Context ctx) {
+        if (!Json.isJson(ctx)) {
+            throw ApiException.unsupportedMediaType("send Content-Type: application/json");
+        }
+        long length = ctx.req().getContentLengthLong();
+        Long max = ctx.appData(io.javalin.http.servlet.MaxRequestSize.INSTANCE.getMaxRequestSizeKey());
+        if (length < 0 || max == null || length > max) {
+            return ctx.bodyAsBytes(); // 413 over the limit
+        }
+        try {
+            byte[] body = ctx.req().getInputStream().readNBytes((int) length);
+            if (body.length != length) {
+                throw ApiException.badRequest("the body is shorter than its Content-Length");
+            }
+            return body;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void writeSealed(com.fasterxml.jackson.core.JsonGenerator g, DataKeys.Sealed sealed) throws java.io.IOException {
+        g.writeFieldName("ciphertext");
+        byte[] text = sealed.ciphertext().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1); // base64url: nothing to escape
+        g.writeRawUTF8String(text, 0, text.length);
+        g.writeNumberField("keyVersion", sealed.version());
+    }
+
+    /** Runs a whole batch as one use: a refusal of the batch counts once, as a single request's would. */
+    private <T> List<DataKeys.Outcome<T>> useBatch(Context ctx, String name, String operation, Use<List<DataKeys.Outcome<T>>> use) {
+        return use(ctx, name, operation, use, false);
+    }
+
+    /** Writes a batch's answer and counts its items in metrics, one per item and outcome. */
+    private <T> void answer(Context ctx, String name, String operation, List<DataKeys.Outcome<T>> outcomes,
+                            DataKeyBatch.Request<?> request, int sizeHint, boolean plaintext, DataKeyBatch.ValueWriter<T> value) {
+        DataKeyBatch.Answer a = DataKeyBatch.answer(name, ctx.path(), outcomes, request.partialFailureStatus(), sizeHint, value);
+        if (a.failed() < outcomes.size()) {
+            counter(name, operation, "ok").increment(outcomes.size() - a.failed());
+        }
+        if (a.failed() > 0) {
+            counter(name, operation, "refused").increment(a.failed());
+        }
+        if (plaintext) {
+            ctx.header("Cache-Control", "no-store");
+        }
+        ctx.status(a.status()).contentType(a.contentType()).result(a.body());
     }
 
     private interface Use<T> {
@@ -182,9 +276,15 @@ public final class DataKeyController {
 
     /** Runs one use of a key, counting it per key and operation, and auditing a refusal for want of a grant. */
     private <T> T use(Context ctx, String name, String operation, Use<T> use) {
+        return use(ctx, name, operation, use, true);
+    }
+
+    private <T> T use(Context ctx, String name, String operation, Use<T> use, boolean countSuccess) {
         try {
             T out = use.run();
-            counter(name, operation, "ok").increment();
+            if (countSuccess) {
+                counter(name, operation, "ok").increment();
+            }
             return out;
         } catch (DataKeyException e) {
             counter(name, operation, "refused").increment();

@@ -36,6 +36,10 @@ import picocli.CommandLine.Spec;
  * AES-256-GCM, and keeps only the wrapped key beside the ciphertext; decrypting unwraps it through
  * the API. So a file of any size costs one API call, and the named key never leaves the HSM.
  *
+ * <p>Several files at once ({@code --in} repeated, {@code --out} a directory) cost one API call
+ * in all: a {@code datakey} with a count to encrypt (a data key per file), a batch decrypt per key
+ * to decrypt. Nothing is written unless every file succeeds.
+ *
  * <p>Envelope file: the line {@code signet-envelope:v1}, the wrapped data key's line (the API's
  * ciphertext, which names key and version), then nonce (12 bytes), ciphertext and tag; both lines
  * are the AES-GCM associated data.
@@ -73,11 +77,32 @@ final class DataCommand implements Runnable {
                 description = "Encryption context, repeatable; decrypting needs the same pairs.")
         List<String> context = List.of();
 
-        @Option(names = "--in", required = true, paramLabel = "FILE", description = "The file to read.")
-        Path in;
+        @Option(names = "--in", required = true, paramLabel = "FILE",
+                description = "The file to read; repeat it for several files (one API call for all of them).")
+        List<Path> in;
 
-        @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write (created or replaced).")
+        @Option(names = "--out", required = true, paramLabel = "FILE|DIR",
+                description = "The file to write (created or replaced); with several --in, an existing directory.")
         Path out;
+
+        /** Where each input goes: --out itself for one file, else a file in the --out directory. */
+        List<Path> outputs(java.util.function.UnaryOperator<String> rename) {
+            if (in.size() == 1) {
+                return List.of(out);
+            }
+            if (!Files.isDirectory(out)) {
+                throw new IllegalArgumentException("with several --in files, --out is an existing directory");
+            }
+            List<Path> paths = new java.util.ArrayList<>();
+            for (Path p : in) {
+                Path target = out.resolve(rename.apply(p.getFileName().toString()));
+                if (paths.contains(target)) {
+                    throw new IllegalArgumentException("two inputs would both be written to " + target);
+                }
+                paths.add(target);
+            }
+            return paths;
+        }
 
         Map<String, String> contextMap() {
             Map<String, String> m = new LinkedHashMap<>();
@@ -118,7 +143,7 @@ final class DataCommand implements Runnable {
             }
         }
 
-        byte[] readInput() {
+        static byte[] read(Path in) {
             try {
                 if (Files.size(in) > MAX_FILE) {
                     throw new IllegalArgumentException(in + " is larger than " + MAX_FILE + " bytes");
@@ -129,7 +154,7 @@ final class DataCommand implements Runnable {
             }
         }
 
-        void writeOutput(byte[] bytes) {
+        static void write(Path out, byte[] bytes) {
             try {
                 Files.write(out, bytes);
             } catch (IOException e) {
@@ -147,10 +172,33 @@ final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws GeneralSecurityException {
-            byte[] plaintext = readInput();
+            List<Path> outs = outputs(name -> name + ".sgn");
             Map<String, Object> body = new HashMap<>();
             body.put("context", contextMap());
-            JsonNode pair = post("/api/v1/keys/data/" + key + "/datakey", body);
+            if (in.size() > 1) {
+                body.put("count", in.size());
+            }
+            JsonNode answer = post("/api/v1/keys/data/" + key + "/datakey", body);
+            List<JsonNode> pairs = new java.util.ArrayList<>();
+            if (in.size() > 1) {
+                answer.get("batchResults").forEach(pairs::add);
+            } else {
+                pairs.add(answer);
+            }
+            List<byte[]> sealed = new java.util.ArrayList<>();
+            for (int i = 0; i < in.size(); i++) {
+                sealed.add(seal(read(in.get(i)), pairs.get(i)));
+            }
+            for (int i = 0; i < in.size(); i++) {
+                write(outs.get(i), sealed.get(i));
+                System.err.println("encrypted " + in.get(i) + " -> " + outs.get(i) + " with data key '" + key + "' version "
+                        + pairs.get(i).get("keyVersion").asInt());
+            }
+            return 0;
+        }
+
+        /** The envelope of one file under its own data key (the pair's plaintext, zeroed after use). */
+        private static byte[] seal(byte[] plaintext, JsonNode pair) throws GeneralSecurityException {
             byte[] dataKey = Base64.getDecoder().decode(pair.get("plaintext").asText());
             try {
                 byte[] header = (MAGIC + "\n" + pair.get("ciphertext").asText() + "\n").getBytes(StandardCharsets.US_ASCII);
@@ -164,13 +212,10 @@ final class DataCommand implements Runnable {
                 System.arraycopy(header, 0, file, 0, header.length);
                 System.arraycopy(nonce, 0, file, header.length, nonce.length);
                 System.arraycopy(sealed, 0, file, header.length + nonce.length, sealed.length);
-                writeOutput(file);
+                return file;
             } finally {
                 Arrays.fill(dataKey, (byte) 0);
             }
-            System.err.println("encrypted " + in + " -> " + out + " with data key '" + key + "' version "
-                    + pair.get("keyVersion").asInt());
-            return 0;
         }
     }
 
@@ -178,34 +223,85 @@ final class DataCommand implements Runnable {
             description = "Decrypt a file written by 'data encrypt' (the key's name is in the file).")
     static final class Decrypt extends ClientOptions implements Callable<Integer> {
 
+        /** One envelope read: its bytes, where its header ends, and its wrapped data key. */
+        private record Envelope(Path path, byte[] file, int headerEnd, String wrapped, String keyName) {}
+
         @Override
         public Integer call() throws GeneralSecurityException {
-            byte[] file = readInput();
+            List<Path> outs = outputs(name -> name.endsWith(".sgn") && name.length() > 4 ? name.substring(0, name.length() - 4)
+                    : name + ".out");
+            List<Envelope> envelopes = new java.util.ArrayList<>();
+            for (Path p : in) {
+                envelopes.add(envelope(p));
+            }
+            // One call per key the files name: a single decrypt, or a batch.
+            Map<String, List<Integer>> byKey = new LinkedHashMap<>();
+            for (int i = 0; i < envelopes.size(); i++) {
+                byKey.computeIfAbsent(envelopes.get(i).keyName(), k -> new java.util.ArrayList<>()).add(i);
+            }
+            byte[][] dataKeys = new byte[envelopes.size()][];
+            try {
+                for (Map.Entry<String, List<Integer>> e : byKey.entrySet()) {
+                    unwrap(e.getKey(), e.getValue(), envelopes, dataKeys);
+                }
+                List<byte[]> plaintexts = new java.util.ArrayList<>();
+                for (int i = 0; i < envelopes.size(); i++) {
+                    plaintexts.add(open(envelopes.get(i), dataKeys[i]));
+                }
+                for (int i = 0; i < envelopes.size(); i++) {
+                    write(outs.get(i), plaintexts.get(i));
+                    System.err.println("decrypted " + in.get(i) + " -> " + outs.get(i) + " with data key '"
+                            + envelopes.get(i).keyName() + "'");
+                }
+            } finally {
+                for (byte[] k : dataKeys) {
+                    if (k != null) {
+                        Arrays.fill(k, (byte) 0);
+                    }
+                }
+            }
+            return 0;
+        }
+
+        private void unwrap(String key, List<Integer> indexes, List<Envelope> envelopes, byte[][] dataKeys) {
+            Map<String, Object> body = new HashMap<>();
+            body.put("context", contextMap());
+            if (indexes.size() == 1) {
+                body.put("ciphertext", envelopes.get(indexes.get(0)).wrapped());
+                dataKeys[indexes.get(0)] = Base64.getDecoder().decode(post("/api/v1/keys/data/" + key + "/decrypt", body)
+                        .get("plaintext").asText());
+                return;
+            }
+            body.put("batchInput", indexes.stream().map(i -> Map.of("ciphertext", envelopes.get(i).wrapped())).toList());
+            JsonNode results = post("/api/v1/keys/data/" + key + "/decrypt", body).get("batchResults");
+            for (int j = 0; j < indexes.size(); j++) {
+                dataKeys[indexes.get(j)] = Base64.getDecoder().decode(results.get(j).get("plaintext").asText());
+            }
+        }
+
+        private static Envelope envelope(Path p) {
+            byte[] file = read(p);
             int first = indexOf(file, 0);
             int second = first < 0 ? -1 : indexOf(file, first + 1);
             if (second < 0 || !new String(file, 0, first, StandardCharsets.US_ASCII).equals(MAGIC)
                     || file.length < second + 1 + 12 + 16) {
-                throw new IllegalArgumentException(in + " is not a Signet envelope (" + MAGIC + ")");
+                throw new IllegalArgumentException(p + " is not a Signet envelope (" + MAGIC + ")");
             }
             String wrapped = new String(file, first + 1, second - first - 1, StandardCharsets.US_ASCII);
-            String key = DataKeys.describe(wrapped).keyName();
-            Map<String, Object> body = new HashMap<>();
-            body.put("ciphertext", wrapped);
-            body.put("context", contextMap());
-            JsonNode plain = post("/api/v1/keys/data/" + key + "/decrypt", body);
-            byte[] dataKey = Base64.getDecoder().decode(plain.get("plaintext").asText());
+            return new Envelope(p, file, second + 1, wrapped, DataKeys.describe(wrapped).keyName());
+        }
+
+        private static byte[] open(Envelope e, byte[] dataKey) throws GeneralSecurityException {
+            byte[] file = e.file();
+            int h = e.headerEnd();
             try {
                 Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-                c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(128, file, second + 1, 12));
-                c.updateAAD(file, 0, second + 1);
-                writeOutput(c.doFinal(file, second + 1 + 12, file.length - second - 1 - 12));
-            } catch (javax.crypto.AEADBadTagException e) {
-                throw new IllegalArgumentException(in + " was changed after it was encrypted: it does not decrypt");
-            } finally {
-                Arrays.fill(dataKey, (byte) 0);
+                c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(128, file, h, 12));
+                c.updateAAD(file, 0, h);
+                return c.doFinal(file, h + 12, file.length - h - 12);
+            } catch (javax.crypto.AEADBadTagException x) {
+                throw new IllegalArgumentException(e.path() + " was changed after it was encrypted: it does not decrypt");
             }
-            System.err.println("decrypted " + in + " -> " + out + " with data key '" + key + "'");
-            return 0;
         }
 
         private static int indexOf(byte[] b, int from) {

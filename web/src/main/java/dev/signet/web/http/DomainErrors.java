@@ -43,6 +43,7 @@ final class DomainErrors {
                 case FORBIDDEN -> ProblemType.FORBIDDEN;
                 case REFUSED -> ProblemType.POLICY_REFUSAL;
                 case CONFLICT -> ProblemType.CONFLICT;
+                case TOO_LARGE -> ProblemType.PAYLOAD_TOO_LARGE;
             };
         }
         if (e instanceof NotFoundException) {

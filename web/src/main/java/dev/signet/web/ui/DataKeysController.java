@@ -95,6 +95,7 @@ public final class DataKeysController {
             case FORBIDDEN -> 403;
             case REFUSED -> 422;
             case CONFLICT -> 409;
+            case TOO_LARGE -> 413;
         };
     }
 }

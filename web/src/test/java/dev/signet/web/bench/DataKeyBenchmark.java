@@ -52,18 +52,21 @@ import org.eclipse.jetty.util.Callback;
  * Jetty handler (no framework, no authentication, no JSON, no crypto), and Signet's own HTTP stack
  * (the same {@link HttpServer} chain, Javalin, metrics, access log, and the bearer-token guard of a
  * signer route) with a handler that only writes a fixed answer; the differences show where the
- * time goes. Warm-up: 20 s of each load first; the load average is printed with the results
- * (the machine is shared). Run with:
+ * time goes. Then the same with batches ({@code batchInput} of {@value #BATCH} items of 1 KiB per
+ * request, as Vault transit takes them): items per second over HTTP against the same AES-GCM calls
+ * in-process, and the server's CPU per item. Warm-up: 20 s of each load first; the load average
+ * is printed with the results (the machine is shared). Run with:
  *
  * <pre>mvn -B -ntp -q -pl web -am test-compile exec:java@web-bench -Dexec.mainClass=dev.signet.web.bench.DataKeyBenchmark -Dexec.args="software"</pre>
  *
  * For SoftHSM2 pass {@code pkcs11} and set SOFTHSM2_CONF to a file this may write (a fresh token
  * is made beside it). Arguments: backend [seconds per measurement, default 10; three rounds]
- * [concurrency, default 8].
+ * [concurrency, default 8] [loads: all (default), single or batch].
  */
 public final class DataKeyBenchmark {
 
     private static final int PAYLOAD = 1024;
+    private static final int BATCH = 100;
     private static final int ROUNDS = 3;
     private static final int WARMUP_SECONDS = 20;
     private static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
@@ -73,6 +76,7 @@ public final class DataKeyBenchmark {
         String backend = args.length > 0 ? args[0] : "software";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        String which = args.length > 3 ? args[3] : "all";
         Path dir = Files.createTempDirectory("signet-dk-bench");
         try (SignetServer server = SignetServer.start(config(backend, dir),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
@@ -108,7 +112,25 @@ public final class DataKeyBenchmark {
             String stackEnc = stackBase + "/api/v1/keys/data/bench/encrypt";
             String stackDec = stackBase + "/api/v1/keys/data/bench/decrypt";
 
-            List<Load> loads = List.of(
+            List<Map<String, Object>> plainItems = new ArrayList<>();
+            List<DataKeys.Item<byte[]>> plainBatch = new ArrayList<>();
+            List<Map<String, Object>> cipherItems = new ArrayList<>();
+            List<DataKeys.Item<String>> cipherBatch = new ArrayList<>();
+            for (int i = 0; i < BATCH; i++) {
+                byte[] p = new byte[PAYLOAD];
+                new java.security.SecureRandom().nextBytes(p);
+                String c = keys.encrypt("bench", caller, p, CONTEXT);
+                plainItems.add(Map.of("plaintext", Base64.getEncoder().encodeToString(p)));
+                plainBatch.add(new DataKeys.Item<>(p, CONTEXT));
+                cipherItems.add(Map.of("ciphertext", c));
+                cipherBatch.add(new DataKeys.Item<>(c, CONTEXT));
+            }
+            Path encBatchScript = lua(dir, "encrypt-batch", token, Json.MAPPER.writeValueAsString(
+                    Map.of("context", CONTEXT, "batchInput", plainItems)));
+            Path decBatchScript = lua(dir, "decrypt-batch", token, Json.MAPPER.writeValueAsString(
+                    Map.of("context", CONTEXT, "batchInput", cipherItems)));
+
+            List<Load> all = List.of(
                     new Load("encrypt", () -> rate(() -> boundary.encrypt(plaintext, aad), concurrency, seconds),
                             () -> rate(() -> keys.encrypt("bench", caller, plaintext, CONTEXT), concurrency, seconds),
                             () -> wrk(encUrl, encScript, concurrency, seconds),
@@ -118,23 +140,44 @@ public final class DataKeyBenchmark {
                             () -> rate(() -> keys.decrypt("bench", caller, ciphertext, CONTEXT), concurrency, seconds),
                             () -> wrk(decUrl, decScript, concurrency, seconds),
                             () -> wrk(floorDec, decScript, concurrency, seconds),
-                            () -> wrk(stackDec, decScript, concurrency, seconds)));
+                            () -> wrk(stackDec, decScript, concurrency, seconds)),
+                    // Batches: rates in items per second (a request carries BATCH of them).
+                    new Load("encrypt batch", () -> rate(() -> boundary.encrypt(plaintext, aad), concurrency, seconds),
+                            () -> BATCH * rate(() -> keys.encryptBatch("bench", caller, plainBatch), concurrency, seconds),
+                            () -> BATCH * wrk(encUrl, encBatchScript, concurrency, seconds), null, null),
+                    new Load("decrypt batch", () -> rate(() -> boundary.decrypt(sealed, aad), concurrency, seconds),
+                            () -> BATCH * rate(() -> keys.decryptBatch("bench", caller, cipherBatch), concurrency, seconds),
+                            () -> BATCH * wrk(decUrl, decBatchScript, concurrency, seconds), null, null));
+            List<Load> loads = all.stream().filter(l -> which.equals("all") || (which.equals("batch") == l.batch())).toList();
             System.out.printf("backend %s, 1 KiB payloads, %d threads / wrk -t2 -c%d, %d s per measurement%n",
                     server.services().hsmBackend(), concurrency, concurrency, seconds);
-            System.out.printf("warming up: %d s of each load (boundary, service, HTTP; encrypt and decrypt)...%n", WARMUP_SECONDS);
+            System.out.printf("warming up: %d s of each load (boundary, service, HTTP, floors; encrypt and decrypt; %s)...%n",
+                    WARMUP_SECONDS, which);
             rate(() -> boundary.encrypt(plaintext, aad), concurrency, WARMUP_SECONDS);
             rate(() -> boundary.decrypt(sealed, aad), concurrency, WARMUP_SECONDS);
-            rate(() -> keys.encrypt("bench", caller, plaintext, CONTEXT), concurrency, WARMUP_SECONDS);
-            rate(() -> keys.decrypt("bench", caller, ciphertext, CONTEXT), concurrency, WARMUP_SECONDS);
-            wrk(encUrl, encScript, concurrency, WARMUP_SECONDS);
-            wrk(decUrl, decScript, concurrency, WARMUP_SECONDS);
-            wrk(floorEnc, encScript, concurrency, WARMUP_SECONDS);
-            wrk(floorDec, decScript, concurrency, WARMUP_SECONDS);
-            wrk(stackEnc, encScript, concurrency, WARMUP_SECONDS);
-            wrk(stackDec, decScript, concurrency, WARMUP_SECONDS);
+            if (!which.equals("batch")) {
+                rate(() -> keys.encrypt("bench", caller, plaintext, CONTEXT), concurrency, WARMUP_SECONDS);
+                rate(() -> keys.decrypt("bench", caller, ciphertext, CONTEXT), concurrency, WARMUP_SECONDS);
+                wrk(encUrl, encScript, concurrency, WARMUP_SECONDS);
+                wrk(decUrl, decScript, concurrency, WARMUP_SECONDS);
+                wrk(floorEnc, encScript, concurrency, WARMUP_SECONDS);
+                wrk(floorDec, decScript, concurrency, WARMUP_SECONDS);
+                wrk(stackEnc, encScript, concurrency, WARMUP_SECONDS);
+                wrk(stackDec, decScript, concurrency, WARMUP_SECONDS);
+            }
+            if (!which.equals("single")) {
+                rate(() -> keys.encryptBatch("bench", caller, plainBatch), concurrency, WARMUP_SECONDS);
+                rate(() -> keys.decryptBatch("bench", caller, cipherBatch), concurrency, WARMUP_SECONDS);
+                wrk(encUrl, encBatchScript, concurrency, WARMUP_SECONDS);
+                wrk(decUrl, decBatchScript, concurrency, WARMUP_SECONDS);
+            }
             System.out.println("load: " + uptime());
 
             for (Load l : loads) {
+                if (l.batch()) {
+                    measureBatch(l, seconds);
+                    continue;
+                }
                 List<Measured> boundaryRates = new ArrayList<>();
                 List<Measured> serviceRates = new ArrayList<>();
                 List<Measured> httpRates = new ArrayList<>();
@@ -193,8 +236,46 @@ public final class DataKeyBenchmark {
         }
     }
 
+    /** A load; a batch load has no floors, and its service and HTTP rates are in items per second. */
     record Load(String name, Supplier<Double> boundary, Supplier<Double> service, Supplier<Double> http,
-                Supplier<Double> floor, Supplier<Double> stack) {}
+                Supplier<Double> floor, Supplier<Double> stack) {
+        boolean batch() {
+            return floor == null;
+        }
+    }
+
+    /** Three alternating rounds of boundary, service (batch API in-process) and HTTP batches, per item. */
+    private static void measureBatch(Load l, int seconds) {
+        List<Measured> boundaryRates = new ArrayList<>();
+        List<Measured> serviceRates = new ArrayList<>();
+        List<Measured> httpRates = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            if (round % 2 == 0) {
+                boundaryRates.add(measure(l.boundary, seconds));
+                serviceRates.add(measure(l.service, seconds));
+                httpRates.add(measure(l.http, seconds));
+            } else {
+                httpRates.add(measure(l.http, seconds));
+                serviceRates.add(measure(l.service, seconds));
+                boundaryRates.add(measure(l.boundary, seconds));
+            }
+            System.out.printf("%s (%d x 1 KiB per request) round %d: boundary %.0f calls/s (%.1f us CPU/call), service batch %.0f items/s "
+                            + "(%.1f us/item), HTTP %.0f items/s (%.1f us CPU/item in the server, %.0f us per request); load %s%n",
+                    l.name, BATCH, round + 1, boundaryRates.get(round).perSecond(), boundaryRates.get(round).cpuMicrosPerOp(),
+                    serviceRates.get(round).perSecond(), serviceRates.get(round).cpuMicrosPerOp(), httpRates.get(round).perSecond(),
+                    httpRates.get(round).cpuMicrosPerOp(), httpRates.get(round).cpuMicrosPerOp() * BATCH, uptime());
+        }
+        double b = median(boundaryRates.stream().map(Measured::perSecond).toList());
+        double s = median(serviceRates.stream().map(Measured::perSecond).toList());
+        double h = median(httpRates.stream().map(Measured::perSecond).toList());
+        double bc = median(boundaryRates.stream().map(Measured::cpuMicrosPerOp).toList());
+        double sc = median(serviceRates.stream().map(Measured::cpuMicrosPerOp).toList());
+        double hc = median(httpRates.stream().map(Measured::cpuMicrosPerOp).toList());
+        System.out.printf("%s median: boundary in-process %.0f calls/s, service batch in-process %.0f items/s, HTTP %.0f items/s; "
+                        + "ratio HTTP items / boundary calls = %.3f (target >= 0.5 on software), HTTP / service = %.3f; CPU per item: "
+                        + "boundary %.1f us, service %.1f us, HTTP %.1f us in the server (ratio boundary / HTTP %.3f)%n",
+                l.name, b, s, h, h / b, h / s, bc, sc, hc, bc / hc);
+    }
 
     /**
      * Signet's HTTP stack as the server runs it (body deadline, eager body, graceful stop, Javalin,
