@@ -50,10 +50,11 @@ public final class SignetServer implements AutoCloseable {
             Guard guard = new Guard(new Authenticator(new StoreTokenDirectory(services.access()), clock),
                     new StoreSecurityAudit(services.securityEvents(), services.anonymousRefusals()));
             // OCSP and the TSA are answered ahead of Javalin (their rates are the point); the rest goes on to it.
+            HttpMetrics httpMetrics = new HttpMetrics(services.metrics());
             OcspFastPath fastPaths = new OcspFastPath(new OcspEndpoint(services.revocations()));
-            fastPaths.setHandler(new TsaFastPath(Routes.tsaEndpoint(services)));
+            fastPaths.setHandler(new TsaFastPath(Routes.tsaEndpoint(services), httpMetrics));
             HttpServer http = HttpServer.start(listener, config.maxRequestBytes(),
-                    Routes.table(services), guard, new HttpMetrics(services.metrics()), tls,
+                    Routes.table(services), guard, httpMetrics, tls,
                     new ClientAddress(config.trustedProxies()), fastPaths);
             LOG.info("Signet serves {}://{}:{} (data {}, HSM {})", tls == null ? "http" : "https",
                     config.host(), http.port(), config.dataDir(), services.hsmBackend());

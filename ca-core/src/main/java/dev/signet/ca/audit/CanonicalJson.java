@@ -97,7 +97,22 @@ public final class CanonicalJson {
 
     /** Appends {@code s} as a JSON string, escaped exactly as in canonical output. */
     static void writeString(String s, StringBuilder out) {
-        out.append(generate(g -> g.writeString(s)));
+        out.append(quote(s));
+    }
+
+    /**
+     * {@code s} as a canonical JSON string. A string with nothing to escape (no control character,
+     * quote or backslash: {@link MinimalEscapes}) is written here, without a Jackson generator for
+     * a few characters; that is most strings of the audit chain (names, serials, times, hex).
+     */
+    public static String quote(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return generate(g -> g.writeString(s));
+            }
+        }
+        return new StringBuilder(s.length() + 2).append('"').append(s).append('"').toString();
     }
 
     private interface Generation {

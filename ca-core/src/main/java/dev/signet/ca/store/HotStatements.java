@@ -43,8 +43,8 @@ final class HotStatements implements AutoCloseable {
 
     /** tsa_name, serial, gen_time, hash_algorithm, imprint, policy, requester; 0 rows if the serial is taken. */
     final PreparedStatement recordTimestamp;
-    /** gen_time, name: counts a token for an active TSA and keeps its latest genTime; 0 rows if none. */
-    final PreparedStatement countTimestamp;
+    /** count, gen_time, name: counts tokens of an active TSA and keeps its latest genTime; 0 rows if none. */
+    final PreparedStatement countTimestamps;
 
     /** The chain head: seq, hash of the last audit entry; no row if the chain is empty. */
     final PreparedStatement chainHead;
@@ -98,8 +98,8 @@ final class HotStatements implements AutoCloseable {
                         param("alg", String.class), param("imprint", byte[].class), param("policy", String.class),
                         param("requester", String.class))
                 .onConflictDoNothing()));
-        countTimestamp = connection.prepareStatement(dsl.render(dsl.update(TSA)
-                .set(TSA.TOKENS_ISSUED, TSA.TOKENS_ISSUED.plus(inline(1L)))
+        countTimestamps = connection.prepareStatement(dsl.render(dsl.update(TSA)
+                .set(TSA.TOKENS_ISSUED, TSA.TOKENS_ISSUED.plus(param("count", Long.class)))
                 .set(TSA.LAST_GEN_TIME, greatest(coalesce(TSA.LAST_GEN_TIME, inline(0L)), param("gen", Long.class)))
                 .where(TSA.NAME.eq(param("name", String.class)))
                 .and(TSA.STATUS.eq(inline("active")))));
@@ -121,7 +121,7 @@ final class HotStatements implements AutoCloseable {
 
     @Override
     public void close() {
-        for (PreparedStatement p : new PreparedStatement[] {reserve, storeReserved, appendAudit, recordTimestamp, countTimestamp, chainHead,
+        for (PreparedStatement p : new PreparedStatement[] {reserve, storeReserved, appendAudit, recordTimestamp, countTimestamps, chainHead,
                 lastCheckpointSeq, savepoint, rollbackToSavepoint, releaseSavepoint, writerLock}) {
             if (p == null) {
                 continue;

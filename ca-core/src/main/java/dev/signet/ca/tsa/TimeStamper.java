@@ -12,6 +12,7 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,8 +37,8 @@ import org.bouncycastle.tsp.TimeStampRequest;
  *
  * <p>Tokens carry RFC 5816's ESSCertIDv2 (SHA-256) for the TSA certificate, the configured policy
  * and accuracy, ordering false, the requester's nonce, and the certificates only when asked
- * ({@code certReq}). Serials are 127 random bits; the store's primary key refuses a repeat, so they
- * stay unique across restarts and across nodes without coordination.
+ * ({@code certReq}). Serials are the genTime followed by 80 random bits; the store's primary key
+ * refuses a repeat, so they stay unique across restarts and across nodes without coordination.
  */
 public final class TimeStamper {
 
@@ -120,16 +121,16 @@ public final class TimeStamper {
         if (genTime.toEpochMilli() < notBefore || genTime.toEpochMilli() > notAfter) {
             return done(reject(Failure.SYSTEM_FAILURE, "the TSA's certificate is not valid at this time"));
         }
-        BigInteger serial = serial();
+        Serial serial = serial(genTime);
         byte[] tokenDer;
         try {
-            tokenDer = encoder.encode(request.toASN1Structure().getMessageImprint().getEncoded(ASN1Encoding.DER), serial,
+            tokenDer = encoder.encode(request.toASN1Structure().getMessageImprint().getEncoded(ASN1Encoding.DER), serial.value(),
                     genTime, request.getNonce(), request.getCertReq(), signer.contentSigner(SignedObject.TIMESTAMP_TOKEN));
         } catch (OperatorCreationException | IOException | RuntimeException e) { // an HsmException among them
             return done(reject(Failure.SYSTEM_FAILURE, "the TSA could not sign the token"));
         }
         byte[] replyDer = grantedReply(tokenDer);
-        String serialHex = serial.toString(16);
+        String serialHex = serial.hex();
         TsaReply granted = new TsaReply(replyDer, null, null, serialHex, genTime, tokenDer);
         TsaTokenRecord record = new TsaTokenRecord(settings.name(), serialHex, genTime,
                 Digests.jcaName(request.getMessageImprintAlgOID()), request.getMessageImprintDigest(), settings.policyOid(),
@@ -180,13 +181,27 @@ public final class TimeStamper {
         }
     }
 
-    private BigInteger serial() {
-        while (true) {
-            BigInteger serial = new BigInteger(127, random);
-            if (serial.signum() > 0) {
-                return serial;
-            }
-        }
+    /** Random bits below the genTime in a serial: unpredictable, and unique without coordination. */
+    static final int SERIAL_RANDOM_BITS = 80;
+
+    /**
+     * A serial: the genTime in milliseconds followed by {@value #SERIAL_RANDOM_BITS} random bits
+     * (121 bits in all until 2039; RFC 3161 allows up to 160). Serials still cannot be guessed or
+     * collide by chance, and the store's primary key still refuses a repeat, but they ascend with
+     * time: the token table's key and the audit index on the serial take each new row at their
+     * right-hand end instead of on a random page, which more than halved the store writer's CPU
+     * per token (a commit writes a few pages instead of two per token).
+     */
+    private record Serial(BigInteger value, String hex) {
+    }
+
+    private Serial serial(Instant genTime) {
+        byte[] low = new byte[SERIAL_RANDOM_BITS / 8];
+        random.nextBytes(low);
+        long millis = genTime.toEpochMilli();
+        // The same as value.toString(16) (millis > 0, and the random part is exactly 20 hex digits), without the division.
+        return new Serial(BigInteger.valueOf(millis).shiftLeft(SERIAL_RANDOM_BITS).or(new BigInteger(1, low)),
+                Long.toHexString(millis) + HexFormat.of().formatHex(low));
     }
 
     /** DER of {@code status PKIStatusInfo(granted)} */

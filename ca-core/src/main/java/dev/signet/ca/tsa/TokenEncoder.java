@@ -6,8 +6,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,8 +50,6 @@ import org.bouncycastle.operator.OperatorCreationException;
 final class TokenEncoder {
 
     private static final ASN1ObjectIdentifier SIGNING_CERTIFICATE_V2 = PKCSObjectIdentifiers.id_aa_signingCertificateV2;
-    /** yyyyMMddHHmmss, then fractional seconds written by hand (DER: no trailing zeros). */
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
 
     private final DigestCalculatorProvider digests;
     private final AlgorithmIdentifier digestAlgorithm;
@@ -163,20 +161,45 @@ final class TokenEncoder {
         return d.getDigest();
     }
 
-    /** GeneralizedTime with milliseconds, DER: 'Z', no trailing zeros in the fraction, no '.' for none. */
+    /**
+     * GeneralizedTime with milliseconds, DER: 'Z', no trailing zeros in the fraction, no '.' for none.
+     * Written digit by digit: a formatter and String.format cost several microseconds per token.
+     */
     static byte[] generalizedTime(Instant t) {
-        StringBuilder s = new StringBuilder(19).append(SECONDS.format(t));
+        LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZoneOffset.UTC);
+        if (d.getYear() < 0 || d.getYear() > 9999) {
+            throw new IllegalArgumentException("a GeneralizedTime has a four-digit year: " + t);
+        }
+        byte[] out = new byte[2 + 14 + 4 + 1];
+        out[0] = 0x18;
+        int at = 2;
+        at = digits(out, at, d.getYear(), 4);
+        at = digits(out, at, d.getMonthValue(), 2);
+        at = digits(out, at, d.getDayOfMonth(), 2);
+        at = digits(out, at, d.getHour(), 2);
+        at = digits(out, at, d.getMinute(), 2);
+        at = digits(out, at, d.getSecond(), 2);
         int millis = t.getNano() / 1_000_000;
         if (millis != 0) {
-            String f = String.format("%03d", millis);
-            int end = f.length();
-            while (f.charAt(end - 1) == '0') {
-                end--;
+            int width = 3;
+            while (millis % 10 == 0) {
+                millis /= 10;
+                width--;
             }
-            s.append('.').append(f, 0, end);
+            out[at++] = '.';
+            at = digits(out, at, millis, width);
         }
-        s.append('Z');
-        return tlv(0x18, s.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out[at++] = 'Z';
+        out[1] = (byte) (at - 2);
+        return Arrays.copyOf(out, at);
+    }
+
+    private static int digits(byte[] out, int at, int value, int width) {
+        for (int i = width - 1; i >= 0; i--) {
+            out[at + i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        return at + width;
     }
 
     /** Accuracy ::= SEQUENCE { seconds INTEGER OPTIONAL, millis [0] INTEGER OPTIONAL, micros [1] ... }; null for none. */

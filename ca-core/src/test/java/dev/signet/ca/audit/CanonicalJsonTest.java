@@ -65,6 +65,15 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void a_quoted_string_is_what_the_generator_writes_with_or_without_escapes() {
+        for (String v : new String[] {"", "public", "default/19a3f0c2e4d", "2026-12-02T01:00:00.007Z", "caf\u00e9 \u2028 \u007f",
+                "\ud800 lone", "a\"b", "back\\slash", "tab\tnewline\n", "\u0000\u001f", "/slash/"}) {
+            String generated = CanonicalJson.write(Map.of("v", v));
+            assertEquals(generated, "{\"v\":" + CanonicalJson.quote(v) + "}", v);
+        }
+    }
+
+    @Test
     void written_maps_are_canonical() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("serial", "1a");

@@ -6,10 +6,6 @@ import dev.signet.ca.TsaSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * The time-stamp authorities over HTTP (RFC 3161 3.4), shared by the Javalin routes and the Jetty
  * fast path: {@code application/timestamp-query} in, {@code application/timestamp-reply} out,
  * always HTTP 200. Whatever is wrong with a query (media type, size, encoding, algorithm, policy)
- * gets a {@code rejection} reply with its failInfo. The reply future completes on a reply thread
- * once the token is durably recorded, never on the store's writer thread.
+ * gets a {@code rejection} reply with its failInfo. The reply future completes once the token is
+ * durably recorded, on the store's TSA completion thread (never on the writer thread).
  */
 public final class TsaEndpoint {
 
@@ -29,8 +25,6 @@ public final class TsaEndpoint {
     private final TimeStampAuthorities tsas;
     private final int maxQueryBytes;
     private final TsaMetrics metrics;
-    /** Where replies continue once their token is committed: a few threads, so the store's writer only commits. */
-    private final Executor replies = replyThreads();
 
     public TsaEndpoint(TimeStampAuthorities tsas, int maxQueryBytes, TsaMetrics metrics) {
         this.tsas = tsas;
@@ -51,9 +45,9 @@ public final class TsaEndpoint {
      */
     public CompletableFuture<TsaReply> stamp(String name, String contentType, long contentLength, InputStream body) {
         long t0 = System.nanoTime();
+        // A granted token's future completes on the store's TSA completion thread, once per committed
+        // group handed over from the writer (a hand-off per token here cost more than the reply's write).
         return reply(name, contentType, contentLength, body)
-                // Off the store's writer thread (where the commit completes the future) before any work.
-                .thenApplyAsync(r -> r, replies)
                 .exceptionally(e -> {
                     LOG.warn("TSA '{}' could not answer: {}", name, e.toString());
                     return tsas.rejection(name, TsaReply.Failure.SYSTEM_FAILURE, "the TSA is not available");
@@ -102,15 +96,5 @@ public final class TsaEndpoint {
 
     private CompletableFuture<TsaReply> refused(String name, TsaReply.Failure failure, String text) {
         return CompletableFuture.completedFuture(tsas.rejection(name, failure, text));
-    }
-
-    private static Executor replyThreads() {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "signet-tsa-reply");
-            t.setDaemon(true);
-            return t;
-        });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 }

@@ -31,20 +31,28 @@ public final class HttpMetrics {
         String route = routePattern(ctx);
         int status = ctx.statusCode();
         String method = ctx.method().name();
-        timers.computeIfAbsent(method + " " + route + " " + status, k -> Timer.builder("http.server.requests")
-                        .description("HTTP requests by route")
-                        .tag("method", method)
-                        .tag("route", route)
-                        .tag("status", Integer.toString(status))
-                        .publishPercentileHistogram()
-                        .register(registry))
-                .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
+        timer(method, route, status).record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
         if (ACCESS.isInfoEnabled()) {
             // Tenths of a millisecond by integer arithmetic: String.format cost more than the rest of
             // this method together.
             long tenths = Math.round(millis * 10.0);
             ACCESS.info("{} {} {} {}.{}ms {}", method, ctx.path(), status, tenths / 10, tenths % 10, ctx.ip());
         }
+    }
+
+    /**
+     * The timer of {@code http.server.requests} with these tags, for a fast path answered ahead of
+     * Javalin (the TSA's) to record into itself: the same meter its requests would have through
+     * Javalin, looked up once. Fast paths write no access-log line.
+     */
+    public Timer timer(String method, String route, int status) {
+        return timers.computeIfAbsent(method + " " + route + " " + status, k -> Timer.builder("http.server.requests")
+                .description("HTTP requests by route")
+                .tag("method", method)
+                .tag("route", route)
+                .tag("status", Integer.toString(status))
+                .publishPercentileHistogram()
+                .register(registry));
     }
 
     private static String routePattern(Context ctx) {

@@ -39,17 +39,20 @@ import org.bouncycastle.tsp.TimeStampRequestGenerator;
  *
  * <pre>mvn -B -ntp -q -pl web -am test-compile exec:java@web-bench -Dexec.mainClass=dev.signet.web.bench.TsaBenchmark</pre>
  *
- * Arguments: [seconds per measurement, default 10; three rounds of each] [wrk connections and in-process callers, default 64].
+ * Arguments: [seconds per measurement, default 10; three rounds of each] [wrk connections and in-process callers, default 64]
+ * [warm-up seconds per side, default 20; shorter only to profile].
  */
 public final class TsaBenchmark {
 
     private static final int QUERIES = 100_000;
     private static final int ROUNDS = 3;
-    private static final int WARMUP_SECONDS = 20;
+    private static final int DEFAULT_WARMUP_SECONDS = 20;
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+        // Shorter warm-ups only for profiling runs; reported numbers use the default.
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : DEFAULT_WARMUP_SECONDS;
         if (connections > ConnectionsPerAddress.DEFAULT_MAX) {
             // The server closes a client's connections past its per-address limit (a hardening measure).
             throw new IllegalArgumentException("at most " + ConnectionsPerAddress.DEFAULT_MAX + " connections from one address");
@@ -69,10 +72,10 @@ public final class TsaBenchmark {
             List<byte[]> queryList = writeQueries(queries);
 
             System.out.printf("warming up (%d s raw signatures, %d s in-process tokens, %d s HTTP)...%n",
-                    WARMUP_SECONDS, WARMUP_SECONDS, WARMUP_SECONDS);
-            raw(key, cores, WARMUP_SECONDS);
-            inProcess(server, queryList, connections, WARMUP_SECONDS);
-            wrk(url, queries, connections, WARMUP_SECONDS);
+                    warmup, warmup, warmup);
+            raw(key, cores, warmup);
+            inProcess(server, queryList, connections, warmup);
+            wrk(url, queries, connections, warmup);
 
             List<Rate> raw1 = new ArrayList<>();
             List<Rate> rawN = new ArrayList<>();
@@ -103,6 +106,7 @@ public final class TsaBenchmark {
                         round + 1, raw1.get(round).perSecond(), raw1.get(round).cpuMicros(), rawN.get(round).perSecond(), cores,
                         direct.get(round).perSecond(), direct.get(round).cpuMicros(), h.perSecond(), h.serverCpuMicros(),
                         h.wrkCpuMicros(), h.p99(), h.count(), httpRecorded, rejected, h.non2xx());
+                System.out.printf("  server CPU per token: in-process %s; HTTP %s%n", direct.get(round).breakdown(), h.breakdown());
                 if (httpRecorded < h.count() || rejected != 0 || h.non2xx() != 0) {
                     throw new IllegalStateException("not every reply was a durably recorded token");
                 }
@@ -140,9 +144,74 @@ public final class TsaBenchmark {
         return out;
     }
 
-    record Wrk(double perSecond, String p99, long non2xx, long count, double serverCpuMicros, double wrkCpuMicros) {}
+    record Wrk(double perSecond, String p99, long non2xx, long count, double serverCpuMicros, double wrkCpuMicros, String breakdown) {}
 
-    record Rate(double perSecond, double cpuMicros) {}
+    record Rate(double perSecond, double cpuMicros, String breakdown) {}
+
+    /**
+     * Where a measurement's CPU went, per token: the threads of this process by role (callers or
+     * Jetty's, the store writer, the reply threads, the rest of the Java threads) and what no Java
+     * thread accounts for (GC, the JIT compilers). Threads that ended during the measurement (the
+     * in-process callers) report their own CPU through {@code endedCallers}.
+     */
+    static final class CpuBreakdown {
+        private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        private final Map<Long, long[]> before = new java.util.HashMap<>();
+        private final Map<Long, String> names = new java.util.HashMap<>();
+        private final long process0 = processCpuNanos();
+        final java.util.concurrent.atomic.AtomicLong endedCallers = new java.util.concurrent.atomic.AtomicLong();
+
+        CpuBreakdown() {
+            for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (t != null) {
+                    before.put(t.getThreadId(), new long[] {threads.getThreadCpuTime(t.getThreadId())});
+                    names.put(t.getThreadId(), t.getThreadName());
+                }
+            }
+        }
+
+        String perToken(long tokens) {
+            Map<String, Long> byRole = new java.util.TreeMap<>();
+            long java = endedCallers.get();
+            byRole.merge("callers", endedCallers.get(), Long::sum);
+            for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (t == null) {
+                    continue;
+                }
+                long now = threads.getThreadCpuTime(t.getThreadId());
+                if (now < 0) {
+                    continue;
+                }
+                long[] b = before.get(t.getThreadId());
+                long used = now - (b == null ? 0 : b[0]);
+                java += used;
+                byRole.merge(role(t.getThreadName()), used, Long::sum);
+            }
+            long process = processCpuNanos() - process0;
+            byRole.put("gc+jit+vm", process - java);
+            StringBuilder out = new StringBuilder();
+            byRole.forEach((role, ns) -> {
+                if (ns / 1e3 / Math.max(1, tokens) >= 0.5) {
+                    out.append(out.length() == 0 ? "" : ", ").append(role).append(' ')
+                            .append(Math.round(ns / 1e3 / Math.max(1, tokens))).append(" us");
+                }
+            });
+            return out.toString();
+        }
+
+        private static String role(String name) {
+            if (name.startsWith("signet-store-writer")) {
+                return "writer";
+            }
+            if (name.startsWith("signet-tsa-recorded")) {
+                return "reply";
+            }
+            if (name.startsWith("JettyServerThreadPool") || name.startsWith("qtp")) {
+                return "jetty";
+            }
+            return "other";
+        }
+    }
 
     /** CPU time of this whole process (all threads, the store writer and GC included), in ns. */
     private static long processCpuNanos() {
@@ -204,7 +273,7 @@ public final class TsaBenchmark {
         for (Thread w : workers) {
             w.join();
         }
-        return new Rate(count.get() / ((System.nanoTime() - start) / 1e9), (processCpuNanos() - cpu0) / 1e3 / Math.max(1, count.get()));
+        return new Rate(count.get() / ((System.nanoTime() - start) / 1e9), (processCpuNanos() - cpu0) / 1e3 / Math.max(1, count.get()), "");
     }
 
     /** Tokens per second in-process: {@code threads} callers of the TSA facade, each waiting for its token's commit. */
@@ -215,6 +284,7 @@ public final class TsaBenchmark {
         List<Thread> workers = new ArrayList<>();
         long start = System.nanoTime();
         long cpu0 = processCpuNanos();
+        CpuBreakdown cpu = new CpuBreakdown();
         for (int t = 0; t < threads; t++) {
             Thread w = new Thread(() -> {
                 long n = 0;
@@ -226,6 +296,7 @@ public final class TsaBenchmark {
                     n++;
                 }
                 count.addAndGet(n);
+                cpu.endedCallers.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
             });
             workers.add(w);
             w.start();
@@ -233,7 +304,8 @@ public final class TsaBenchmark {
         for (Thread w : workers) {
             w.join();
         }
-        return new Rate(count.get() / ((System.nanoTime() - start) / 1e9), (processCpuNanos() - cpu0) / 1e3 / Math.max(1, count.get()));
+        return new Rate(count.get() / ((System.nanoTime() - start) / 1e9), (processCpuNanos() - cpu0) / 1e3 / Math.max(1, count.get()),
+                cpu.perToken(count.get()));
     }
 
     private static Wrk wrk(String url, Path queries, int connections, int seconds)
@@ -244,6 +316,7 @@ public final class TsaBenchmark {
                 "-d" + seconds + "s", "--latency", "-s", script.toString(), url).redirectErrorStream(true);
         pb.environment().put("SIGNET_BENCH_QUERIES", queries.toString());
         long cpu0 = processCpuNanos();
+        CpuBreakdown cpu = new CpuBreakdown();
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
@@ -260,7 +333,7 @@ public final class TsaBenchmark {
                 + Integer.parseInt(t.group(3)) * 60 + Double.parseDouble(t.group(4));
         return new Wrk(Double.parseDouble(find(out, "Requests/sec:\\s+([0-9.]+)")), find(out, "\\s99%\\s+(\\S+)"),
                 non2xx == null ? 0 : Long.parseLong(non2xx), requests, serverCpu / 1e3 / Math.max(1, requests),
-                wrkSeconds * 1e6 / Math.max(1, requests));
+                wrkSeconds * 1e6 / Math.max(1, requests), cpu.perToken(requests));
     }
 
     private static double median(List<Double> values) {
