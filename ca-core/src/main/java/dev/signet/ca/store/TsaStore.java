@@ -151,7 +151,7 @@ public final class TsaStore {
             if (TsaRecord.RETIRED.equals(row.getStatus())) {
                 throw new TsaChangedException("TSA '" + name + "' is retired already");
             }
-            List<String> unused = new java.util.ArrayList<>();
+            List<String> unused = new ArrayList<>();
             unused.add(row.getKeyLabel());
             if (row.getCertificatePem() != null) {
                 insertHistory(w, new TsaCertificateRecord(name, row.getKeyLabel(), row.getCaId(), row.getCertificatePem(),

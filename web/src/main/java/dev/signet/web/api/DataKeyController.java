@@ -1,5 +1,6 @@
 package dev.signet.web.api;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.signet.ca.DataKeyException;
 import dev.signet.ca.DataKeys;
 import dev.signet.ca.store.DataKeyGrant;
@@ -10,13 +11,17 @@ import dev.signet.web.auth.SecurityAudit;
 import dev.signet.web.http.ApiException;
 import dev.signet.web.http.Json;
 import io.javalin.http.Context;
+import io.javalin.http.servlet.MaxRequestSize;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code /api/v1/keys/data/...}: named data keys. Admins create and manage them and give tokens
@@ -227,7 +232,7 @@ public final class DataKeyController {
             throw ApiException.unsupportedMediaType("send Content-Type: application/json");
         }
         long length = ctx.req().getContentLengthLong();
-        Long max = ctx.appData(io.javalin.http.servlet.MaxRequestSize.INSTANCE.getMaxRequestSizeKey());
+        Long max = ctx.appData(MaxRequestSize.INSTANCE.getMaxRequestSizeKey());
         if (length < 0 || max == null || length > max) {
             return ctx.bodyAsBytes(); // 413 over the limit
         }
@@ -237,14 +242,14 @@ public final class DataKeyController {
                 throw ApiException.badRequest("the body is shorter than its Content-Length");
             }
             return body;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    private static void writeSealed(com.fasterxml.jackson.core.JsonGenerator g, DataKeys.Sealed sealed) throws java.io.IOException {
+    private static void writeSealed(JsonGenerator g, DataKeys.Sealed sealed) throws IOException {
         g.writeFieldName("ciphertext");
-        byte[] text = sealed.ciphertext().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1); // base64url: nothing to escape
+        byte[] text = sealed.ciphertext().getBytes(StandardCharsets.ISO_8859_1); // base64url: nothing to escape
         g.writeRawUTF8String(text, 0, text.length);
         g.writeNumberField("keyVersion", sealed.version());
     }
