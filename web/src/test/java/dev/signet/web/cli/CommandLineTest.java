@@ -59,9 +59,10 @@ class CommandLineTest {
             Result list = run("token", "list", "--data", data.toString());
             assertTrue(list.out().contains(id + " officer  active   ci"), list.out());
             assertEquals(0, run("token", "revoke", "--data", data.toString(), id).exit());
-            // The server caches tokens it has seen for 2 s; a revocation from another process
-            // (this command) must show within that, and no later.
-            long deadline = System.nanoTime() + 2_500_000_000L;
+            // The server caches tokens it has seen for 2 s (TokenCacheTest checks that bound on a set
+            // clock); a revocation from another process (this command) must show once it expires. The
+            // deadline is 10 s, for a loaded CI machine.
+            long deadline = System.nanoTime() + 10_000_000_000L;
             while (server.services().access().findBySecret(token).orElseThrow().revoked() == null
                     && System.nanoTime() < deadline) {
                 Thread.sleep(50);

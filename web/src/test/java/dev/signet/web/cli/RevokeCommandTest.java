@@ -49,7 +49,8 @@ class RevokeCommandTest {
             CliRun.Result r = run("revoke", "--data", data.toString(), "--ca", ca, "--serial", serial,
                     "--reason", "certificateHold", "--invalidity-date", "2026-11-30T10:00:00Z");
             assertEquals(0, r.exit(), r.err());
-            long deadline = System.nanoTime() + 3_000_000_000L;
+            // The server polls every revocation.pollMillis (1 s); 10 s leaves room for a loaded CI machine.
+            long deadline = System.nanoTime() + 10_000_000_000L;
             while (status(server, ca, serial) == null && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
@@ -59,7 +60,7 @@ class RevokeCommandTest {
             assertEquals(3, run("revoke", "--data", data.toString(), "--ca", ca, "--serial", serial, "--reason", "superseded").exit());
 
             assertEquals(0, run("release", "--data", data.toString(), "--ca", ca, "--serial", serial).exit());
-            deadline = System.nanoTime() + 3_000_000_000L;
+            deadline = System.nanoTime() + 10_000_000_000L;
             while (status(server, ca, serial) != null && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }

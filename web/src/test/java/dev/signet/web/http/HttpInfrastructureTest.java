@@ -170,7 +170,7 @@ class HttpInfrastructureTest {
     void stopping_lets_an_in_flight_request_finish() throws Exception {
         CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
                 HttpRequest.newBuilder(URI.create(base + "/slow")).build(), HttpResponse.BodyHandlers.ofString());
-        assertTrue(slowStarted.await(5, TimeUnit.SECONDS));
+        assertTrue(slowStarted.await(30, TimeUnit.SECONDS));
         server.close();
         HttpResponse<String> r = inFlight.get(10, TimeUnit.SECONDS);
         assertEquals(200, r.statusCode());
