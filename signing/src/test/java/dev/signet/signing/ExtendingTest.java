@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.hsm.KeyAlgorithm;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +25,7 @@ class ExtendingTest {
     static void setUp() throws Exception {
         pki = TestPki.start(dir);
         identity = pki.identity("Extended Signer", KeyAlgorithm.EC_P256);
-        signer = new PdfSigner(pki.tsa(), pki.revocation(), Files.createDirectories(dir.resolve("work")), Clock.systemUTC());
+        signer = pki.pdfSigner(dir.resolve("work"));
     }
 
     @AfterAll

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.signet.hsm.KeyAlgorithm;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -42,7 +41,7 @@ class PadesLevelsTest {
         pki = TestPki.start(dir);
         p256 = pki.identity("Alice Signer", KeyAlgorithm.EC_P256);
         Path work = Files.createDirectories(dir.resolve("work"));
-        signer = new PdfSigner(pki.tsa(), pki.revocation(), work, Clock.systemUTC());
+        signer = pki.pdfSigner(work);
     }
 
     @AfterAll

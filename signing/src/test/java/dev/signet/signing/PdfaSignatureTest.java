@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -51,7 +50,7 @@ class PdfaSignatureTest {
         VeraGreenfieldFoundryProvider.initialise();
         pki = TestPki.start(dir);
         identity = pki.identity("PDF/A Signer", KeyAlgorithm.EC_P256);
-        signer = new PdfSigner(pki.tsa(), pki.revocation(), Files.createDirectories(dir.resolve("work")), Clock.systemUTC());
+        signer = pki.pdfSigner(dir.resolve("work"));
     }
 
     @AfterAll

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.signet.hsm.KeyAlgorithm;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -37,7 +36,7 @@ class RealPdfsTest {
                 "no test data in " + REAL.toAbsolutePath() + ": run signing/src/test/data/fetch-real-pdfs.sh (./test does)");
         pki = TestPki.start(dir);
         identity = pki.identity("Real Signer", KeyAlgorithm.EC_P256);
-        signer = new PdfSigner(pki.tsa(), pki.revocation(), Files.createDirectories(dir.resolve("work")), Clock.systemUTC());
+        signer = pki.pdfSigner(dir.resolve("work"));
     }
 
     @AfterAll

@@ -37,7 +37,7 @@ class RefusedDocumentsTest {
         pki = TestPki.start(dir);
         identity = pki.identity("Refusing Signer", KeyAlgorithm.EC_P256);
         work = Files.createDirectories(dir.resolve("work"));
-        signer = new PdfSigner(pki.tsa(), pki.revocation(), work, Clock.systemUTC());
+        signer = pki.pdfSigner(work);
     }
 
     @AfterAll

@@ -3,9 +3,7 @@ package dev.signet.signing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.signet.hsm.KeyAlgorithm;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +22,7 @@ class SeveralSignaturesTest {
     @BeforeAll
     static void setUp() throws Exception {
         pki = TestPki.start(dir);
-        signer = new PdfSigner(pki.tsa(), pki.revocation(), Files.createDirectories(dir.resolve("work")), Clock.systemUTC());
+        signer = pki.pdfSigner(dir.resolve("work"));
     }
 
     @AfterAll

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -20,6 +21,7 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -140,6 +142,14 @@ final class TestPki implements AutoCloseable {
         X509Certificate cert = certificate(new X500Name("CN=" + cn + ",O=Signet Tests"),
                 X500Name.getInstance(root.getSubjectX500Principal().getEncoded()), signer.publicKey(), rootKey, false, null);
         return new SigningIdentity(cn, signer, List.of(cert, root));
+    }
+
+    /**
+     * A signer with this PKI's TSA and revocation data, on the system clock, writing its temporary
+     * files in {@code work} (made if missing).
+     */
+    PdfSigner pdfSigner(Path work) throws IOException {
+        return new PdfSigner(tsa(), revocation(), Files.createDirectories(work), Clock.systemUTC());
     }
 
     TimestampSource tsa() {

@@ -9,7 +9,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,7 @@ class VisibleSignatureTest {
     static void setUp() throws Exception {
         pki = TestPki.start(dir);
         identity = pki.identity("Visible Signer", KeyAlgorithm.EC_P256);
-        signer = new PdfSigner(pki.tsa(), pki.revocation(), Files.createDirectories(dir.resolve("work")), Clock.systemUTC());
+        signer = pki.pdfSigner(dir.resolve("work"));
     }
 
     @AfterAll

@@ -13,7 +13,6 @@ import dev.signet.web.cli.SignetCommand;
 import dev.signet.web.config.ConfigLoader;
 import dev.signet.web.config.SignetConfig;
 import dev.signet.web.http.Json;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,11 +67,6 @@ class BackupRestoreTest {
         return TestServer.json(r);
     }
 
-    private static X509Certificate firstCertificate(String pem) throws Exception {
-        return (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-    }
-
     private static List<Path> filesBelow(Path root) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
             return walk.filter(Files::isRegularFile).toList();
@@ -108,7 +101,7 @@ class BackupRestoreTest {
                 serials.add(c.get("serial").asText());
             }
             String chainPem = first.get("chainPem").asText();
-            issuingCert = firstCertificate(chainPem);
+            issuingCert = TestCertificates.certificate(chainPem);
 
             // Issuance goes on while the backup runs: the snapshot must still be consistent.
             CompletableFuture<Integer> busy = CompletableFuture.supplyAsync(() -> {
@@ -185,7 +178,7 @@ class BackupRestoreTest {
             assertEquals(headInManifest + 1, restores.get(0).seq());
 
             // The issuing CA's key was restored: a new certificate verifies under the CA certificate issued before.
-            X509Certificate leaf = firstCertificate(issue(copy, issuing, officer, "after.example.com").get("certificatePem").asText());
+            X509Certificate leaf = TestCertificates.certificate(issue(copy, issuing, officer, "after.example.com").get("certificatePem").asText());
             leaf.verify(issuingCert.getPublicKey());
         } finally {
             copy.close();

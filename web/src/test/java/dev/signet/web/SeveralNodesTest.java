@@ -2,6 +2,7 @@ package dev.signet.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.signet.web.TestCertificates.certificate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.web.config.ConfigLoader;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -251,11 +251,6 @@ class SeveralNodesTest {
         return new org.bouncycastle.tsp.TimeStampResponse(r.body());
     }
 
-    private static java.security.cert.X509Certificate certificate(String pem) throws Exception {
-        return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                .generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-    }
-
     private static boolean rejectedSaying(TestServer s, String tsa, String word) {
         try {
             org.bouncycastle.tsp.TimeStampResponse r = stamp(s, tsa);
@@ -269,13 +264,7 @@ class SeveralNodesTest {
 
     private static String openssl(String... args) {
         try {
-            String[] command = new String[args.length + 1];
-            command[0] = "openssl";
-            System.arraycopy(args, 0, command, 1, args.length);
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            return out;
+            return Commands.openssl(dir, args);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

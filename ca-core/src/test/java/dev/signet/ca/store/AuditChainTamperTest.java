@@ -8,13 +8,7 @@ import dev.signet.ca.audit.AuditSigner;
 import dev.signet.ca.AuditExpectations;
 import dev.signet.ca.AuditVerification;
 import dev.signet.ca.ExpectedCheckpoint;
-import dev.signet.hsm.Hsm;
-import dev.signet.hsm.HsmConfig;
-import dev.signet.hsm.Hsms;
 import dev.signet.hsm.KeyAlgorithm;
-import dev.signet.hsm.KeyHandle;
-import dev.signet.hsm.KeyPolicy;
-import dev.signet.hsm.SecretSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,11 +16,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,29 +33,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AuditChainTamperTest {
 
     /** One HSM for the class: opening it runs the (deliberately slow) passphrase KDF. */
-    @TempDir
-    static Path keys;
-
-    private static Hsm hsm;
-    private static AuditSigner signer;
+    @RegisterExtension
+    static final SoftwareAuditSigner AUDIT = new SoftwareAuditSigner();
 
     @TempDir
     Path dir;
 
     private Path file;
-
-    @BeforeAll
-    static void openHsm() {
-        hsm = Hsms.open(new HsmConfig.Software(keys.resolve("keys"),
-                new SecretSource.Env("SIGNET_TEST_PASSPHRASE", Map.of("SIGNET_TEST_PASSPHRASE", "correct horse battery"))));
-        SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
-        signer = new AuditSigner(auditKeys, auditKeys.generate("audit", KeyAlgorithm.EC_P256));
-    }
-
-    @AfterAll
-    static void closeHsm() {
-        hsm.close();
-    }
 
     @BeforeEach
     void setUp() {
@@ -83,7 +59,7 @@ class AuditChainTamperTest {
     }
 
     private Database open() {
-        return TestDatabases.open(file, StoreSettings.defaults().withAuditSigner(signer, 5));
+        return TestDatabases.open(file, StoreSettings.defaults().withAuditSigner(AUDIT.signer(), 5));
     }
 
     private AuditVerification verify() {
@@ -224,7 +200,7 @@ class AuditChainTamperTest {
         try (Connection c = TestDatabases.connect(file);
              PreparedStatement p = c.prepareStatement("UPDATE audit_checkpoint SET signature = ? WHERE seq = 15")) {
             // A well-formed ECDSA signature by another key over the same statement.
-            SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
+            SigningKeys auditKeys = AUDIT.hsm().signingKeys(KeyPurpose.AUDIT);
             dev.signet.hsm.ScopedSigner other = auditKeys.generate("not-audit", KeyAlgorithm.EC_P256);
             byte[] hash;
             try (ResultSet rs = c.createStatement().executeQuery("SELECT hash FROM audit_checkpoint WHERE seq = 15")) {
@@ -255,7 +231,7 @@ class AuditChainTamperTest {
     @Test
     void a_quiet_store_signs_its_newest_entries_within_the_checkpoint_delay() throws InterruptedException {
         // Interval 1000 is never reached here: only the delay can cause the checkpoint.
-        StoreSettings settings = StoreSettings.defaults().withAuditSigner(signer, 1000)
+        StoreSettings settings = StoreSettings.defaults().withAuditSigner(AUDIT.signer(), 1000)
                 .withCheckpointMaxDelay(java.time.Duration.ofSeconds(1));
         try (Database db = TestDatabases.open(file, settings)) {
             long beforeWrite = System.nanoTime();
@@ -349,7 +325,7 @@ class AuditChainTamperTest {
 
     private AuditVerification verify(AuditExpectations expectations) {
         try (Database db = TestDatabases.open(file)) {
-            return new AuditLog(db).verify(signer.keys(), expectations);
+            return new AuditLog(db).verify(AUDIT.signer().keys(), expectations);
         }
     }
 
@@ -459,7 +435,7 @@ class AuditChainTamperTest {
         try (Connection c = TestDatabases.connect(file);
              PreparedStatement p = c.prepareStatement("INSERT INTO audit_checkpoint VALUES (?, ?, ?, ?, ?, ?)")) {
             for (long seq = 10; seq <= 20; seq += 5) {
-                var cp = signer.sign(seq, entryHash(seq), Fixtures.T0);
+                var cp = AUDIT.signer().sign(seq, entryHash(seq), Fixtures.T0);
                 p.setLong(1, seq);
                 p.setBytes(2, cp.hash());
                 p.setBytes(3, cp.signature());
@@ -480,7 +456,7 @@ class AuditChainTamperTest {
         writeTwentyEntries();
         rewriteFromEntryEight();
         // A CA key in the same HSM signs what requesters ask; it must not be able to vouch for the chain.
-        SigningKeys caKeys = hsm.signingKeys(KeyPurpose.CA);
+        SigningKeys caKeys = AUDIT.hsm().signingKeys(KeyPurpose.CA);
         dev.signet.hsm.ScopedSigner caKey = caKeys.find("ca-root").orElseGet(() -> caKeys.generate("ca-root", KeyAlgorithm.EC_P256));
         sql("DELETE FROM audit_checkpoint WHERE seq >= 10");
         try (Connection c = TestDatabases.connect(file);

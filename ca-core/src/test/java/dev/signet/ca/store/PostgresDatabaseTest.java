@@ -5,16 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.ca.AuditEvent;
-import dev.signet.ca.audit.AuditSigner;
 import dev.signet.ca.AuditVerification;
-import dev.signet.hsm.Hsm;
-import dev.signet.hsm.HsmConfig;
-import dev.signet.hsm.Hsms;
-import dev.signet.hsm.KeyAlgorithm;
-import dev.signet.hsm.KeyPurpose;
-import dev.signet.hsm.SecretSource;
-import dev.signet.hsm.SigningKeys;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -23,18 +14,15 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Several Signet processes on one PostgreSQL database, played by several {@link Database}s in one
@@ -44,27 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("postgres-only")
 class PostgresDatabaseTest {
 
-    @TempDir
-    static Path keys;
-
-    private static Hsm hsm;
-    private static AuditSigner signer;
-
-    @BeforeAll
-    static void openHsm() {
-        hsm = Hsms.open(new HsmConfig.Software(keys.resolve("keys"),
-                new SecretSource.Env("P", Map.of("P", "correct horse battery"))));
-        SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
-        signer = new AuditSigner(auditKeys, auditKeys.generate("audit", KeyAlgorithm.EC_P256));
-    }
-
-    @AfterAll
-    static void closeHsm() {
-        hsm.close();
-    }
+    @RegisterExtension
+    static final SoftwareAuditSigner AUDIT = new SoftwareAuditSigner();
 
     private static StoreSettings signed() {
-        return StoreSettings.defaults().withAuditSigner(signer, 50);
+        return StoreSettings.defaults().withAuditSigner(AUDIT.signer(), 50);
     }
 
     @Test
@@ -101,7 +73,7 @@ class PostgresDatabaseTest {
             assertEquals(entries, r.getLong(2), "no duplicate sequence number");
             assertEquals(1, r.getLong(3));
             assertEquals(entries, r.getLong(4), "no gap");
-            AuditVerification v = new AuditLog(db).verify(signer.keys(), dev.signet.ca.AuditExpectations.chainOnly(Instant.now()));
+            AuditVerification v = new AuditLog(db).verify(AUDIT.signer().keys(), dev.signet.ca.AuditExpectations.chainOnly(Instant.now()));
             assertTrue(v.intact(), "the chain verifies: " + v.firstBreak());
             assertEquals(entries, v.entriesChecked());
         }

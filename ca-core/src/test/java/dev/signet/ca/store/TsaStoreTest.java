@@ -8,15 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.signet.ca.NotFoundException;
 import dev.signet.ca.StoreException;
 import dev.signet.ca.AuditEvent;
-import dev.signet.ca.audit.AuditSigner;
 import dev.signet.ca.AuditVerification;
-import dev.signet.hsm.Hsm;
-import dev.signet.hsm.HsmConfig;
-import dev.signet.hsm.Hsms;
-import dev.signet.hsm.KeyAlgorithm;
-import dev.signet.hsm.KeyPurpose;
-import dev.signet.hsm.SecretSource;
-import dev.signet.hsm.SigningKeys;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,9 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Tokens recorded together: one write per TSA and batch, a row and an audit entry per token, each caller its own outcome. */
@@ -38,30 +29,14 @@ class TsaStoreTest {
     private static final String PEM = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
     private static final int CHECKPOINT_INTERVAL = 10;
 
-    @TempDir
-    static Path keys;
-
-    private static Hsm hsm;
-    private static AuditSigner signer;
+    @RegisterExtension
+    static final SoftwareAuditSigner AUDIT = new SoftwareAuditSigner();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void openHsm() {
-        hsm = Hsms.open(new HsmConfig.Software(keys.resolve("keys"),
-                new SecretSource.Env("SIGNET_TEST_PASSPHRASE", Map.of("SIGNET_TEST_PASSPHRASE", "correct horse battery"))));
-        SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
-        signer = new AuditSigner(auditKeys, auditKeys.generate("audit", KeyAlgorithm.EC_P256));
-    }
-
-    @AfterAll
-    static void closeHsm() {
-        hsm.close();
-    }
-
     private Database open() {
-        return TestDatabases.open(dir.resolve("signet.db"), StoreSettings.defaults().withAuditSigner(signer, CHECKPOINT_INTERVAL));
+        return TestDatabases.open(dir.resolve("signet.db"), StoreSettings.defaults().withAuditSigner(AUDIT.signer(), CHECKPOINT_INTERVAL));
     }
 
     private static TsaRecord tsa(String name, String status) {

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.web.SignetServer;
+import dev.signet.web.TestCertificates;
 import dev.signet.web.cli.CliRun.Result;
 import dev.signet.web.config.ConfigLoader;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -71,11 +71,6 @@ class ClientCommandTest {
         return all;
     }
 
-    private static X509Certificate parse(String pem) throws Exception {
-        return (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-    }
-
     @Test
     void csr_makes_a_private_key_file_and_a_csr_that_openssl_verifies() throws Exception {
         Path key = dir.resolve("local.key");
@@ -104,7 +99,7 @@ class ClientCommandTest {
         Result issued = run(client(officerToken, "issue", "--ca", CA, "--csr", csr.toString(), "--validity-days", "20",
                 "--chain-out", chain.toString()));
         assertEquals(0, issued.exit(), issued.err());
-        X509Certificate cert = parse(issued.out());
+        X509Certificate cert = TestCertificates.certificate(issued.out());
         String serial = cert.getSerialNumber().toString(16);
         assertTrue(cert.getSubjectAlternativeNames().toString().contains("issue.example.com"));
         assertEquals(3, CertificateFactory.getInstance("X.509").generateCertificates(Files.newInputStream(chain)).size(),
@@ -113,7 +108,7 @@ class ClientCommandTest {
         String colons = String.join(":", serial.split("(?<=\\G..)"));
         Result got = run(client(auditorToken, "get", "--ca", CA, "--serial", colons));
         assertEquals(0, got.exit(), got.err());
-        assertEquals(cert, parse(got.out()));
+        assertEquals(cert, TestCertificates.certificate(got.out()));
 
         Result list = run(client(auditorToken, "list", "--search", "issue.example.com"));
         assertEquals(0, list.exit(), list.err());
@@ -126,7 +121,7 @@ class ClientCommandTest {
 
         Result renewed = run(client(officerToken, "renew", "--ca", CA, "--serial", serial, "--validity-days", "5"));
         assertEquals(0, renewed.exit(), renewed.err());
-        X509Certificate next = parse(renewed.out());
+        X509Certificate next = TestCertificates.certificate(renewed.out());
         assertEquals(cert.getSubjectX500Principal(), next.getSubjectX500Principal());
         assertEquals(cert.getPublicKey(), next.getPublicKey());
         assertTrue(!next.getSerialNumber().equals(cert.getSerialNumber()));
@@ -139,7 +134,7 @@ class ClientCommandTest {
         Result r = CliRun.withInput("p12 password\n", client(officerToken, "issue", "--profile", "tls-server",
                 "--key-out", key.toString(), "--dns", "made.example.com", "--p12", p12.toString(), "--p12-password-stdin"));
         assertEquals(0, r.exit(), r.err());
-        X509Certificate cert = parse(r.out());
+        X509Certificate cert = TestCertificates.certificate(r.out());
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(p12)) {
             ks.load(in, "p12 password".toCharArray());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.ca.IssuedCertificate;
 import dev.signet.ca.SignerIdentity;
+import dev.signet.web.TestCertificates;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -104,7 +105,7 @@ class OperatorUiBrowserTest {
         String serial = driver.findElement(By.id("serial")).getText();
         IssuedCertificate c = server.server.services().authorities().find(second, serial).orElseThrow();
         assertEquals("tls-client", c.profile());
-        X509Certificate x = parse(c.certificatePem());
+        X509Certificate x = TestCertificates.certificate(c.certificatePem());
         assertTrue(x.getIssuerX500Principal().getName().contains("Signet Demo Second Issuing CA"), x.getIssuerX500Principal().getName());
         assertEquals(List.of("1.3.6.1.5.5.7.3.2"), x.getExtendedKeyUsage(), "clientAuth, as tls-client says");
 
@@ -143,7 +144,7 @@ class OperatorUiBrowserTest {
         driver.findElement(By.id("csr")).sendKeys(Csrs.tlsServer("renew-me.example.com"));
         clickAndWaitForNextPage(By.id("issue"));
         String serial = driver.findElement(By.id("serial")).getText();
-        X509Certificate first = parse(server.server.services().authorities().find(ISSUING, serial).orElseThrow().certificatePem());
+        X509Certificate first = TestCertificates.certificate(server.server.services().authorities().find(ISSUING, serial).orElseThrow().certificatePem());
         assertEquals(30, Duration.between(first.getNotBefore().toInstant(), first.getNotAfter().toInstant()).toDays());
 
         String chainLink = driver.findElement(By.id("download-chain")).getAttribute("href");
@@ -161,7 +162,7 @@ class OperatorUiBrowserTest {
         assertEquals(serial, driver.findElement(By.id("renewed-from")).getText());
         String renewedSerial = driver.findElement(By.id("serial")).getText();
         assertFalse(renewedSerial.equals(serial));
-        X509Certificate renewed = parse(server.server.services().authorities().find(ISSUING, renewedSerial).orElseThrow().certificatePem());
+        X509Certificate renewed = TestCertificates.certificate(server.server.services().authorities().find(ISSUING, renewedSerial).orElseThrow().certificatePem());
         assertEquals(first.getSubjectX500Principal(), renewed.getSubjectX500Principal());
         assertEquals(first.getSubjectAlternativeNames().toString(), renewed.getSubjectAlternativeNames().toString());
         assertEquals(first.getPublicKey(), renewed.getPublicKey());
@@ -319,10 +320,5 @@ class OperatorUiBrowserTest {
 
     private String sessionCookie() {
         return browser.sessionCookie();
-    }
-
-    private static X509Certificate parse(String pem) throws Exception {
-        return (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
 }
