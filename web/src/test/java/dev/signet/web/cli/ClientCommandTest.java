@@ -10,7 +10,6 @@ import dev.signet.web.cli.CliRun.Result;
 import dev.signet.web.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,13 +159,15 @@ class ClientCommandTest {
         Result missing = run(client(auditorToken, "get", "--ca", CA, "--serial", "abcdef0123"));
         assertEquals(4, missing.exit(), missing.err());
 
-        int closed;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closed = s.getLocalPort();
+        // A port bound but not listening: a connection to it is refused, and no other process can take
+        // it meanwhile (a port merely found free could be).
+        try (java.net.Socket bound = new java.net.Socket()) {
+            bound.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            Result down = run("client", "list", "--url", "http://127.0.0.1:" + bound.getLocalPort(),
+                    "--token-file", auditorToken.toString());
+            assertEquals(5, down.exit(), down.err());
+            assertTrue(down.err().contains("cannot connect"), down.err());
         }
-        Result down = run("client", "list", "--url", "http://127.0.0.1:" + closed, "--token-file", auditorToken.toString());
-        assertEquals(5, down.exit(), down.err());
-        assertTrue(down.err().contains("cannot connect"), down.err());
         assertEquals(2, run("client", "get", "--url", url).exit(), "--ca and --serial are required");
 
         Result help = run("client", "issue", "--help");
