@@ -5,6 +5,7 @@ import dev.signet.ca.issue.Failures;
 import dev.signet.ca.issue.Pem;
 import dev.signet.ca.store.TsaCertificateRecord;
 import dev.signet.ca.store.TsaRecord;
+import dev.signet.ca.store.TsaRejections;
 import dev.signet.ca.store.TsaStore;
 import dev.signet.ca.tsa.Digests;
 import dev.signet.ca.tsa.TimeStamper;
@@ -88,6 +89,9 @@ public final class TimeStampAuthorities {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Serving> serving = new ConcurrentHashMap<>();
     private final Map<String, Map<TsaReply.Failure, LongAdder>> rejections = new ConcurrentHashMap<>();
+    /** What {@link #auditRejections} has written of {@link #rejections} so far, and until when. */
+    private final Map<String, Map<TsaReply.Failure, Long>> audited = new LinkedHashMap<>();
+    private Instant auditedUntil;
 
     /**
      * @param keys       the {@link KeyPurpose#TIMESTAMPING} keys
@@ -119,9 +123,43 @@ public final class TimeStampAuthorities {
                 counts.put(f, new LongAdder());
             }
             rejections.put(s.name(), counts);
+            audited.put(s.name(), new java.util.EnumMap<>(TsaReply.Failure.class));
         }
         this.clock = clock;
         this.timeSource = timeSource;
+        this.auditedUntil = clock.instant();
+    }
+
+    /**
+     * Writes the rejections counted since the last call to the audit log: one {@code tsa.rejections}
+     * entry per TSA and reason (failInfo) with its count and interval, none when nothing was
+     * rejected. The hot path only increments the counters the TSA's page shows; this reads their
+     * growth, so a flood of bad queries neither floods the audit log nor slows the replies. If the
+     * write fails, the counts are written with the next interval's.
+     */
+    public synchronized void auditRejections() {
+        Instant to = clock.instant();
+        List<TsaRejections> out = new ArrayList<>();
+        Map<String, Map<TsaReply.Failure, Long>> now = new LinkedHashMap<>();
+        rejections.forEach((name, counts) -> {
+            Map<TsaReply.Failure, Long> taken = new java.util.EnumMap<>(TsaReply.Failure.class);
+            counts.forEach((f, n) -> {
+                long total = n.sum();
+                taken.put(f, total);
+                long growth = total - audited.get(name).getOrDefault(f, 0L);
+                if (growth > 0) {
+                    out.add(new TsaRejections(name, f.rfcName(), growth, auditedUntil, to));
+                }
+            });
+            now.put(name, taken);
+        });
+        out.sort(java.util.Comparator.comparing(TsaRejections::tsaName).thenComparing(TsaRejections::reason));
+        guard(() -> {
+            store.recordRejections(out);
+            return null;
+        });
+        audited.putAll(now);
+        auditedUntil = to;
     }
 
     /** The configured TSAs' names, the default first if configured. */

@@ -30,6 +30,32 @@ class RevokedCaTest {
     Path dir;
 
     @Test
+    void revoking_a_ca_certificate_tells_the_other_nodes_through_the_cas_topic_and_an_end_entity_revoke_does_not() throws Exception {
+        try (CaFixture f = new CaFixture(dir);
+             Revocations r = new Revocations(f.cas, new CaStore(f.db), new RevocationStore(f.db),
+                     f.hsm.signingKeys(KeyPurpose.CA), f.hsm.signingKeys(KeyPurpose.OCSP), RevocationSettings.defaults(),
+                     Clock.systemUTC())) {
+            CaInfo root = f.cas.createRoot(new NewCa("Root", "CN=Topic Test Root", KeyAlgorithm.EC_P256, null, null,
+                    "http://127.0.0.1:1"), "admin");
+            CaInfo sub = f.cas.createSubordinate(root.id(), new NewCa("Sub", "CN=Topic Test Sub", KeyAlgorithm.EC_P256,
+                    null, null, "http://127.0.0.1:1"), null, "admin");
+            f.cas.createSubordinate(sub.id(), new NewCa("Below", "CN=Topic Test Below", KeyAlgorithm.EC_P256,
+                    null, null, "http://127.0.0.1:1"), null, "admin");
+            IssuedCertificate leaf = f.cas.issue(sub.id(), "tls-server", csr("leaf.topic.example"), "officer");
+            dev.signet.ca.store.NodeChanges changes = new dev.signet.ca.store.NodeChanges(f.db);
+
+            long before = changes.generations().get(dev.signet.ca.store.NodeChanges.CAS);
+            r.revoke(sub.id(), leaf.serial(), "keyCompromise", null, "officer", false);
+            assertEquals(before, changes.generations().get(dev.signet.ca.store.NodeChanges.CAS),
+                    "an end-entity revoke retires no CA: the other nodes keep their CA caches");
+
+            r.revoke(root.id(), serialOf(sub), "keyCompromise", null, "admin", true);
+            assertEquals(before + 1, changes.generations().get(dev.signet.ca.store.NodeChanges.CAS),
+                    "the sub-CA and the CA below it were retired: one bump in the revoke's transaction");
+        }
+    }
+
+    @Test
     void a_subordinate_ca_whose_certificate_is_revoked_refuses_to_issue_and_so_do_the_cas_below_it() throws Exception {
         try (CaFixture f = new CaFixture(dir);
              Revocations r = new Revocations(f.cas, new CaStore(f.db), new RevocationStore(f.db),

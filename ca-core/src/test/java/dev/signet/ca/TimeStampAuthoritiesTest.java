@@ -102,6 +102,58 @@ class TimeStampAuthoritiesTest {
     }
 
     @Test
+    void rejections_are_audited_per_tsa_reason_and_interval_not_one_entry_per_query() throws Exception {
+        SetClock clock = new SetClock();
+        try (CaFixture f = new CaFixture(dir)) {
+            TimeStampAuthorities tsas = tsas(f, clock);
+            tsas.createMissing(issuingCa(f), "test");
+            byte[] sha1 = new TimeStampRequestGenerator().generate(org.bouncycastle.asn1.oiw.OIWObjectIdentifiers.idSHA1,
+                    new byte[20], BigInteger.ONE).getEncoded();
+            long before = audit(f, "tsa.rejections").size();
+            Instant start = clock.instant();
+            for (int i = 0; i < 500; i++) {
+                assertEquals(TsaReply.Failure.BAD_DATA_FORMAT, tsas.respond(TsaSettings.DEFAULT, new byte[] {0x30, 0x03, 1, 2, 3}, "test").join().failure());
+            }
+            for (int i = 0; i < 7; i++) {
+                assertEquals(TsaReply.Failure.BAD_ALG, tsas.respond(TsaSettings.DEFAULT, sha1, "test").join().failure());
+            }
+            assertTrue(tsas.respond(TsaSettings.DEFAULT, query(1), "test").join().granted());
+            assertEquals(before, audit(f, "tsa.rejections").size(), "nothing is audited per rejection");
+            clock.millis.addAndGet(60_000);
+            tsas.auditRejections();
+            List<AuditEntry> first = audit(f, "tsa.rejections");
+            assertEquals(2, first.size() - before, "one entry per TSA and reason: " + first);
+            AuditEntry alg = first.get(first.size() - 2);
+            AuditEntry format = first.get(first.size() - 1);
+            assertEquals("tsa", alg.objectType());
+            assertEquals(TsaSettings.DEFAULT, alg.objectId());
+            assertEquals("{\"count\":7,\"from\":\"" + start + "\",\"reason\":\"badAlg\",\"to\":\"" + clock.instant() + "\"}",
+                    alg.details());
+            assertTrue(format.details().contains("\"count\":500,") && format.details().contains("\"reason\":\"badDataFormat\""), format.details());
+
+            // the next interval has only what came since; an interval without rejections writes nothing
+            Instant second = clock.instant();
+            tsas.respond(TsaSettings.DEFAULT, sha1, "test").join();
+            clock.millis.addAndGet(60_000);
+            tsas.auditRejections();
+            tsas.auditRejections();
+            List<AuditEntry> after = audit(f, "tsa.rejections");
+            assertEquals(first.size() + 1, after.size(), after.toString());
+            assertEquals("{\"count\":1,\"from\":\"" + second + "\",\"reason\":\"badAlg\",\"to\":\"" + clock.instant() + "\"}",
+                    after.get(after.size() - 1).details());
+            // the TSA's page still counts every rejection since the start
+            assertEquals(8L, tsas.get(TsaSettings.DEFAULT).rejections().get("badAlg"));
+            assertTrue(new dev.signet.ca.store.AuditLog(f.db).verify().intact(), "the audit chain holds");
+        }
+    }
+
+    private static List<AuditEntry> audit(CaFixture f, String action) {
+        // oldest first
+        return new dev.signet.ca.store.AuditLog(f.db).list(0, 1000).items().stream().filter(e -> e.action().equals(action))
+                .sorted(java.util.Comparator.comparingLong(AuditEntry::seq)).toList();
+    }
+
+    @Test
     void serials_stay_unique_across_restarts_and_every_token_is_counted() throws Exception {
         Set<String> serials = new HashSet<>();
         for (int run = 0; run < 2; run++) {

@@ -15,8 +15,8 @@ import java.util.List;
  * @param changes what later revisions changed, one line per change
  * @param chain subject DNs from the signer up to the trust anchor (empty when no chain was found)
  * @param timeline dated events: claimed signing time, timestamps, revocation, certificate expiry
- * @param revocation for each certificate of the chain below the trust anchor, its revocation status
- *     and where that came from
+ * @param revocation for each certificate below the trust anchor of the signer's chain and of every
+ *     timestamp's TSA chain, its revocation status and where that came from (signer's chain first)
  */
 // the contract names subIndication and level "or null": they are always present, null or not
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -53,9 +53,12 @@ public record SignatureReport(
      * @param issuedAt when the data was issued (OCSP producedAt, CRL thisUpdate); null when none
      * @param revokedAt the revocation time when revoked, else null
      * @param reason the revocation reason when one is given, else null
+     * @param role where the certificate is: {@code signer} or {@code ca} (the signer's chain),
+     *     {@code tsa} or {@code tsa-ca} (the chain of a timestamp's TSA: a signature timestamp's, or
+     *     the document timestamp's own)
      */
     public record RevocationCheck(String certificate, String status, String origin, String kind, String issuedAt,
-            String revokedAt, String reason) {}
+            String revokedAt, String reason, String role) {}
 
     public SignatureReport {
         reasons = List.copyOf(reasons);

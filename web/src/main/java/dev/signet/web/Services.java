@@ -170,6 +170,10 @@ public final class Services implements AutoCloseable {
         if (!database.readOnly()) dataKeyJobs.scheduleWithFixedDelay(this::dataKeyJobs, DATA_KEY_JOB_SECONDS, DATA_KEY_JOB_SECONDS, TimeUnit.SECONDS);
         // TSA certificates are re-keyed with a third of their life left, as OCSP responders roll over.
         if (!database.readOnly()) dataKeyJobs.scheduleWithFixedDelay(this::tsaRollOver, TSA_ROLL_OVER_MINUTES, TSA_ROLL_OVER_MINUTES, TimeUnit.MINUTES);
+        // TSA rejections are audited per TSA, reason and minute (the replies only count them).
+        if (!database.readOnly()) {
+            dataKeyJobs.scheduleWithFixedDelay(this::auditTsaRejections, TSA_REJECTION_AUDIT_SECONDS, TSA_REJECTION_AUDIT_SECONDS, TimeUnit.SECONDS);
+        }
         // Data-key settings and grants are cached for a second only, so they need no topic here.
         this.changeWatcher = new ChangeWatcher(nodeChanges)
                 .on(NodeChanges.CAS, () -> {
@@ -211,6 +215,17 @@ public final class Services implements AutoCloseable {
             timeStampAuthorities.rollOverDue("signet");
         } catch (RuntimeException e) {
             LOG.warn("TSA roll-over check failed (retried in {} min): {}", TSA_ROLL_OVER_MINUTES, e.toString());
+        }
+    }
+
+    /** How often the TSAs' rejections are written to the audit log (one entry per TSA and reason). */
+    static final long TSA_REJECTION_AUDIT_SECONDS = 60;
+
+    private void auditTsaRejections() {
+        try {
+            timeStampAuthorities.auditRejections();
+        } catch (RuntimeException e) {
+            LOG.warn("auditing TSA rejections failed (retried in {} s): {}", TSA_REJECTION_AUDIT_SECONDS, e.toString());
         }
     }
 
@@ -552,6 +567,13 @@ public final class Services implements AutoCloseable {
             dataKeys.flushUsage();
         } catch (RuntimeException e) {
             LOG.warn("data-key use since the last minute was not audited: {}", e.toString());
+        }
+        if (!database.readOnly()) {
+            try {
+                timeStampAuthorities.auditRejections();
+            } catch (RuntimeException e) {
+                LOG.warn("TSA rejections since the last minute were not audited: {}", e.toString());
+            }
         }
         try {
             revocations.close();

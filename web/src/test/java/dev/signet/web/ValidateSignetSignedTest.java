@@ -57,6 +57,10 @@ class ValidateSignetSignedTest {
     }
 
     static byte[] sign(String level) throws Exception {
+        return sign(server, identity, signer, level);
+    }
+
+    static byte[] sign(TestServer server, String identity, String signer, String level) throws Exception {
         HttpRequest r = HttpRequest.newBuilder(URI.create(server.base + "/api/v1/sign/pdf?identity=" + identity + "&level=" + level))
                 .header("Content-Type", "application/pdf").header("Authorization", "Bearer " + signer)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(SignPdfApiTest.onePagePdf())).build();

@@ -111,7 +111,9 @@ public final class RevocationStore {
      * statement that reserves a serial only lets an active CA sign, so from the commit on nothing
      * is issued under them (no certificate, responder or TSA certificate, sub-CA). Their CRLs and
      * OCSP answers about what they issued go on. A CA certificate cannot be put on hold, so this is
-     * never undone by a release.
+     * never undone by a release. Retiring any bumps the {@code cas} change topic once, so that the
+     * other nodes drop what they cached of those CAs, as after a retirement by hand (revoking an
+     * end-entity certificate leaves their caches alone).
      */
     private static void retireRevokedCas(WriteContext w, String caId, String serialHex, byte[] der, String actor) {
         java.util.ArrayDeque<String> parents = new java.util.ArrayDeque<>();
@@ -121,12 +123,16 @@ public final class RevocationStore {
                 parents.add(child.getId());
             }
         }
+        boolean retired = !parents.isEmpty();
         while (!parents.isEmpty()) {
             String parent = parents.poll();
             for (CaRow below : w.tx().selectFrom(CA).where(CA.PARENT_ID.eq(parent)).and(CA.STATUS.eq(CaRecord.ACTIVE)).fetch()) {
                 retire(w, below, actor, Map.of("reason", "the certificate of its issuer '" + parent + "' was revoked"));
                 parents.add(below.getId());
             }
+        }
+        if (retired) {
+            NodeChanges.bump(w, NodeChanges.CAS);
         }
     }
 

@@ -63,6 +63,23 @@ public final class TsaStore {
         });
     }
 
+    /**
+     * Writes one audit entry ({@code tsa.rejections}) per TSA and reason for an interval's
+     * rejections, all in one transaction: a flood of bad queries costs one entry per reason.
+     */
+    public void recordRejections(List<TsaRejections> rejections) {
+        if (rejections.isEmpty()) {
+            return;
+        }
+        db.write(w -> {
+            for (TsaRejections r : rejections) {
+                w.audit(new AuditEvent("signet", "tsa.rejections", "tsa", r.tsaName(), CanonicalJson.write(Map.of(
+                        "reason", r.reason(), "count", r.count(), "from", r.from().toString(), "to", r.to().toString()))));
+            }
+            return null;
+        });
+    }
+
     /** Replaces a TSA's status, certificate, chain and CSR (its counters are left as they are). */
     public void update(TsaRecord tsa, AuditEvent event) {
         Checks.notNull(tsa, "TSA");

@@ -86,8 +86,11 @@ public final class PdfValidation {
             entries.sort(Comparator.comparingLong(SignatureEntry::revisionEnd));
             collectCertificatesAndRevocation();
             List<SignatureReport> reports = new ArrayList<>();
-            // document timestamps first: they are proofs of existence for the signatures before them
-            for (SignatureEntry e : entries) if (e.documentTimestamp()) reports.add(validateDocumentTimestamp(e));
+            // document timestamps first, the latest first: each is a proof of existence for what comes before it
+            // (the signatures, and the earlier document timestamps whose TSA certificate was revoked or expired since)
+            List<SignatureEntry> latestFirst = new ArrayList<>(entries);
+            java.util.Collections.reverse(latestFirst);
+            for (SignatureEntry e : latestFirst) if (e.documentTimestamp()) reports.add(validateDocumentTimestamp(e));
             for (SignatureEntry e : entries) if (!e.documentTimestamp()) reports.add(validateSignature(e));
             List<SignatureReport> ordered = new ArrayList<>();
             for (SignatureEntry e : entries) {
@@ -192,9 +195,10 @@ public final class PdfValidation {
         // timestamps over this signature: its own signature timestamps, then document timestamps after it
         Date poe = null;
         boolean timestamped = false;
+        List<RevocationCheck> tsaChecks = new ArrayList<>();
         for (byte[] der : cms.signatureTimestamps()) {
             timestamped = true;
-            TimestampResult t = validateTimestampToken(der, cms.signer.getSignature(), latestDocumentTimestampAfter(e));
+            TimestampResult t = validateTimestampToken(der, cms.signer.getSignature(), earliestDocumentTimestampAfter(e), v, timeline, tsaChecks);
             timeline.add(event(t.genTime(), "signature timestamp" + (t.tsa() == null ? "" : " by " + dn(t.tsa().getSubjectX500Principal()))
                     + (t.valid() ? " (valid)" : " (not accepted: " + t.problem() + ")")));
             if (!t.valid()) v.warn("signature timestamp not accepted: " + t.problem());
@@ -216,6 +220,7 @@ public final class PdfValidation {
         } else {
             checkChain(chain, bestSignatureTime, poe != null, v, timeline, checks);
         }
+        checks.addAll(tsaChecks); // after the signer's chain, which comes first
         if (weakDigest != null) v.indeterminate(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, weakDigest);
         String weakKey = Algorithms.weakKey(cms.signerCertificate.getPublicKey(), policy);
         if (weakKey != null) v.indeterminate(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, "signer " + weakKey);
@@ -244,15 +249,11 @@ public final class PdfValidation {
             if (c.getNotBefore().after(bestSignatureTime)) {
                 v.indeterminate(SubIndication.OUT_OF_BOUNDS_NO_POE, who + " was not yet valid at the best-signature-time");
             }
-            X509Certificate issuer = chain.get(i + 1);
-            Revocation.Result r = revocation.statusOf(c, issuer, false);
-            String origin = r.fromDss() ? "file-dss" : "file-cms";
-            if (r.status() == Revocation.Status.NONE && askCurrent(c, issuer)) {
-                r = current.statusOf(c, issuer, false);
-                origin = "signet";
-            }
-            String from = r.status() == Revocation.Status.NONE ? null : describe(origin, r.source());
-            checks.add(check(c, r, r.status() == Revocation.Status.NONE ? "none" : origin));
+            Found found = statusOf(c, chain.get(i + 1));
+            Revocation.Result r = found.result();
+            String origin = found.origin();
+            String from = found.from();
+            checks.add(check(c, r, origin, signer ? "signer" : "ca"));
             switch (r.status()) {
                 case REVOKED -> {
                     timeline.add(event(r.revocationTime(), who + " revoked" + (r.reason() == null ? "" : " (" + r.reason() + ")")
@@ -274,6 +275,77 @@ public final class PdfValidation {
                     // DSS reports this as CERTIFICATE_CHAIN_GENERAL_FAILURE; ETSI's TRY_LATER would promise data that may never come
                     if (policy.revocationRequired()) v.indeterminate(SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE, who + ": revocation status unknown (" + why + ")");
                     else v.warn(who + ": revocation status unknown (" + why + "); the policy does not require it");
+                }
+            }
+        }
+    }
+
+    /** A revocation status and where it came from ({@code file-dss}, {@code file-cms}, {@code signet} or {@code none}). */
+    private record Found(Revocation.Result result, String origin) {
+        /** Where it came from, in words; null when nothing was found. */
+        String from() {
+            return result.status() == Revocation.Status.NONE ? null : describe(origin, result.source());
+        }
+    }
+
+    /** From the file's data, else from the caller's current source (in-process), as for the signer's chain. */
+    private Found statusOf(X509Certificate c, X509Certificate issuer) {
+        Revocation.Result r = revocation.statusOf(c, issuer, false);
+        if (r.status() != Revocation.Status.NONE) return new Found(r, r.fromDss() ? "file-dss" : "file-cms");
+        if (askCurrent(c, issuer)) {
+            r = current.statusOf(c, issuer, false);
+            if (r.status() != Revocation.Status.NONE) return new Found(r, "signet");
+        }
+        return new Found(r, "none");
+    }
+
+    /**
+     * The revocation of a timestamp's TSA chain, as ETSI EN 319 102-1 (5.4, 5.6.2.1) and EU DSS see it.
+     * A timestamp is no proof of its own existence: a TSA certificate revoked at or before genTime makes
+     * the token worthless, and one revoked after genTime too, unless a later valid timestamp proves the
+     * token existed before the revocation (a key compromised since could have made it, back-dated). The
+     * TSA certificate needs revocation data when the policy asks for it; its CA certificates only warn
+     * without (DSS's default policy, Timestamp constraints).
+     *
+     * @param laterPoe the earliest valid timestamp over this one, or null
+     */
+    private void checkTsaRevocation(List<X509Certificate> chain, Date genTime, Date laterPoe, Verdict v,
+            List<TimelineEvent> timeline, List<RevocationCheck> checks) {
+        for (int i = 0; i + 1 < chain.size(); i++) {
+            X509Certificate c = chain.get(i);
+            if (pool.isAnchor(c)) break;
+            boolean tsa = i == 0;
+            String who = (tsa ? "TSA certificate " : "TSA's CA certificate ") + dn(c.getSubjectX500Principal());
+            Found found = statusOf(c, chain.get(i + 1));
+            Revocation.Result r = found.result();
+            checks.add(check(c, r, found.origin(), tsa ? "tsa" : "tsa-ca"));
+            switch (r.status()) {
+                case REVOKED -> {
+                    Date at = r.revocationTime();
+                    timeline.add(event(at, who + " revoked" + (r.reason() == null ? "" : " (" + r.reason() + ")")
+                            + ", according to " + found.from()));
+                    SubIndication sub = tsa ? SubIndication.REVOKED_NO_POE : SubIndication.REVOKED_CA_NO_POE;
+                    if (laterPoe != null && at.after(laterPoe)) {
+                        v.info(who + " was revoked on " + at.toInstant() + ", after a later timestamp proves this one existed");
+                    } else if (!at.after(genTime)) {
+                        v.indeterminate(sub, who + " was revoked on " + at.toInstant() + ", before the timestamp's time "
+                                + genTime.toInstant());
+                    } else {
+                        v.indeterminate(sub, who + " was revoked on " + at.toInstant() + ", after the timestamp's time "
+                                + genTime.toInstant() + ", and no later timestamp proves the timestamp existed before the revocation");
+                    }
+                }
+                case GOOD -> {
+                    if ("signet".equals(found.origin())) v.info(who + ": the file carries no revocation data for it; the status is from " + found.from());
+                }
+                case UNKNOWN, NONE -> {
+                    String why = r.status() == Revocation.Status.UNKNOWN ? "the OCSP responder does not know it (" + found.from() + ")"
+                            : "the file carries no revocation data for it";
+                    if (tsa && policy.revocationRequired()) {
+                        v.indeterminate(SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE, who + ": revocation status unknown (" + why + ")");
+                    } else {
+                        v.warn(who + ": revocation status unknown (" + why + ")" + (tsa ? "; the policy does not require it" : ""));
+                    }
                 }
             }
         }
@@ -311,10 +383,10 @@ public final class PdfValidation {
         };
     }
 
-    private static RevocationCheck check(X509Certificate c, Revocation.Result r, String origin) {
+    private static RevocationCheck check(X509Certificate c, Revocation.Result r, String origin, String role) {
         return new RevocationCheck(dn(c.getSubjectX500Principal()), r.status().name().toLowerCase(), origin, r.source(),
                 r.issuedAt() == null ? null : r.issuedAt().toInstant().toString(),
-                r.revocationTime() == null ? null : r.revocationTime().toInstant().toString(), r.reason());
+                r.revocationTime() == null ? null : r.revocationTime().toInstant().toString(), r.reason(), role);
     }
 
     private String weakCertificateSignature(X509Certificate c) {
@@ -325,7 +397,7 @@ public final class PdfValidation {
     }
 
     /** PAdES baseline level (ETSI EN 319 142-1), from what the file holds; null for adbe.pkcs7.detached. */
-    private String level(SignatureEntry e, CmsSignature cms, boolean signingCertificateMatches, boolean timestamped) {
+    private String level(SignatureEntry e, CmsSignature cms, boolean signingCertificateMatches, boolean timestamped) throws IOException {
         if (!"ETSI.CAdES.detached".equals(e.subFilter()) || !signingCertificateMatches) return null;
         if (!timestamped) return "PAdES-BASELINE-B";
         if (!PdfStructure.hasDss(last) || !validationDataInDss(cms.signerCertificate)) return "PAdES-BASELINE-T";
@@ -334,11 +406,17 @@ public final class PdfValidation {
         // that only an earlier revision wrote (a second signature on a B-LT file) does not make it LT, as DSS also says
         if (dss >= 0 && dss < e.revisionEnd()) return "PAdES-BASELINE-T";
         for (SignatureEntry ts : entries) {
-            if (ts.documentTimestamp() && ts.revisionEnd() > e.revisionEnd() && dss >= 0 && ts.byteRange() != null && dss < ts.byteRange()[1]) {
-                return "PAdES-BASELINE-LTA";
-            }
+            if (!ts.documentTimestamp() || ts.revisionEnd() <= e.revisionEnd() || ts.byteRange() == null) continue;
+            // the DSS dictionary as that document timestamp's revision had it (a later one, added for the
+            // timestamp's own validation data, does not take the level back to LT)
+            long covered = PdfStructure.dssOffset(revisionAt(ts.revisionEnd()));
+            if (covered >= e.revisionEnd() && covered < ts.byteRange()[1]) return "PAdES-BASELINE-LTA";
         }
         return "PAdES-BASELINE-LT";
+    }
+
+    private PDDocument revisionAt(long end) throws IOException {
+        return end >= bytes.length() ? last : revision(end);
     }
 
     /** LT: every certificate up to a self-signed one (or an anchor) has revocation data in the DSS dictionary. */
@@ -360,6 +438,7 @@ public final class PdfValidation {
         Verdict v = new Verdict();
         List<TimelineEvent> timeline = new ArrayList<>();
         List<String> chainNames = new ArrayList<>();
+        List<RevocationCheck> checks = new ArrayList<>();
         String signedBy = null;
         String integrity = integrityProblem(e);
         ChangeVerdict changes = changesAfter(e);
@@ -386,7 +465,8 @@ public final class PdfValidation {
                 if (tsa != null && chain.isEmpty()) {
                     v.indeterminate(SubIndication.NO_CERTIFICATE_CHAIN_FOUND, "no chain from the TSA certificate to a trust anchor");
                 }
-                Date later = latestDocumentTimestampAfter(e);
+                Date later = earliestDocumentTimestampAfter(e);
+                if (problem == null) checkTsaRevocation(chain, ts.genTime(), later, v, timeline, checks);
                 for (X509Certificate c : chain) {
                     if (pool.isAnchor(c)) break;
                     if (c.getNotAfter().before(validationTime) && (later == null || later.after(c.getNotAfter()))) {
@@ -407,21 +487,33 @@ public final class PdfValidation {
         applyChanges(v, changes);
         docTimestamps.put(e, result);
         return new SignatureReport(TIMESTAMP, v.indication(), v.subIndication(), null, signedBy, changes.coversWholeDocument,
-                changes.verdict, e.fieldName(), e.subFilter(), v.reasons(), changes.details, chainNames, timeline, List.of());
+                changes.verdict, e.fieldName(), e.subFilter(), v.reasons(), changes.details, chainNames, timeline, checks);
     }
 
-    /** A signature timestamp over {@code signatureValue}: valid when imprint, signature and TSA chain hold. */
-    private TimestampResult validateTimestampToken(byte[] der, byte[] signatureValue, Date laterPoe) {
+    /**
+     * A signature timestamp over {@code signatureValue}: valid when imprint, signature, TSA chain and its
+     * revocation hold. The TSA chain's revocation checks go to {@code checks}, its events to
+     * {@code timeline}, and what does not make it invalid (warnings) to the signature's verdict {@code v}.
+     */
+    private TimestampResult validateTimestampToken(byte[] der, byte[] signatureValue, Date laterPoe, Verdict v,
+            List<TimelineEvent> timeline, List<RevocationCheck> checks) {
         try {
             Timestamp ts = Timestamp.parse(der);
             byte[] digest = ts.newImprintDigest().digest(signatureValue);
             X509Certificate tsa = tsaCertificate(ts);
             String problem = ts.verify(digest, tsa);
-            if (problem == null && pool.chainToAnchor(tsa).isEmpty()) problem = "no chain from the TSA certificate to a trust anchor";
+            List<X509Certificate> chain = problem == null ? pool.chainToAnchor(tsa) : List.of();
+            if (problem == null && chain.isEmpty()) problem = "no chain from the TSA certificate to a trust anchor";
             if (problem == null && tsa.getNotAfter().before(validationTime) && (laterPoe == null || laterPoe.after(tsa.getNotAfter()))) {
                 problem = "the TSA certificate expired and no later timestamp covers it";
             }
             if (problem == null) problem = Algorithms.weakDigest(ts.imprintDigest, policy);
+            if (problem == null) {
+                Verdict tv = new Verdict();
+                checkTsaRevocation(chain, ts.genTime(), laterPoe, tv, timeline, checks);
+                for (String note : tv.notes()) v.info("signature timestamp: " + note);
+                if (tv.indication() != Indication.TOTAL_PASSED) problem = String.join("; ", tv.findings());
+            }
             return new TimestampResult(ts.genTime(), problem == null, tsa, problem);
         } catch (IOException e) {
             return new TimestampResult(null, false, null, e.getMessage());
@@ -433,11 +525,12 @@ public final class PdfValidation {
         return null;
     }
 
-    private Date latestDocumentTimestampAfter(SignatureEntry e) {
+    /** The earliest proof of existence a later valid document timestamp gives {@code e}, or null. */
+    private Date earliestDocumentTimestampAfter(SignatureEntry e) {
         Date best = null;
         for (Map.Entry<SignatureEntry, TimestampResult> d : docTimestamps.entrySet()) {
             if (d.getKey().revisionEnd() > e.revisionEnd() && d.getValue().valid()
-                    && (best == null || d.getValue().genTime().after(best))) best = d.getValue().genTime();
+                    && (best == null || d.getValue().genTime().before(best))) best = d.getValue().genTime();
         }
         return best;
     }

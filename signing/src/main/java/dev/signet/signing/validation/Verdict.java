@@ -52,6 +52,16 @@ final class Verdict {
         return sub;
     }
 
+    /** The findings that set the indication, without warnings and notes. */
+    List<String> findings() {
+        return List.copyOf(reasons);
+    }
+
+    /** Warnings and notes, which do not change the indication. */
+    List<String> notes() {
+        return List.copyOf(warnings);
+    }
+
     List<String> reasons() {
         List<String> all = new ArrayList<>(reasons);
         if (indication == Indication.TOTAL_PASSED) all.add(0, "the signature is valid");

@@ -102,6 +102,8 @@ final class Corpus {
 
         add("wrong-trust-anchor", lta, List.of(otherPki.root.certificate()));
 
+        addRevokedTsaCases();
+
         byte[] flipped = bb.clone();
         int at = indexOf(flipped, "/Type /Page".getBytes()) + 2; // a name inside the signed page dictionary
         flipped[at] ^= 0x01;
@@ -115,6 +117,54 @@ final class Corpus {
         add("docmdp-p1-certified", certified);
         add("docmdp-p1-then-page-content-changed", TestPdfs.changePageContent(certified, "Pay 9999 EUR to Mallory"));
         return this;
+    }
+
+    /**
+     * Timestamps whose TSA certificate the CRL in the file lists as revoked: before the timestamp's
+     * genTime, or after it with and without a later timestamp that proves the token existed before.
+     */
+    private void addRevokedTsaCases() throws IOException {
+        TestPki.Issued henry = pki.signer("Henry");
+        // signature timestamp 1 h ago by a TSA revoked 2 h ago; CRL of 30 min ago in the DSS
+        TestPki.Issued tsaA = pki.tsa("Corpus TSA Revoked Before");
+        X509CRL crlA = pki.crl(ago(30), Map.of(serial(tsaA), ago(120)));
+        add("tsa-revoked-before-signature-timestamp-B-LT",
+                TestPdfs.addDss(bt(henry, ago(60), tsaA), List.of(henry.certificate(), root, tsaA.certificate()), List.of(crlA)));
+
+        // signature timestamp 3 h ago by a TSA revoked 2 h ago; CRL of 1 h ago
+        TestPki.Issued tsaB = pki.tsa("Corpus TSA Revoked After");
+        X509CRL crlB = pki.crl(ago(60), Map.of(serial(tsaB), ago(120)));
+        byte[] ltB = TestPdfs.addDss(bt(henry, ago(180), tsaB), List.of(henry.certificate(), root, tsaB.certificate(), tsa.certificate()),
+                List.of(crlB));
+        add("tsa-revoked-after-signature-timestamp-B-LT", ltB);
+        // ... with a document timestamp of 150 min ago (before the revocation): it proves the signature timestamp existed then
+        add("tsa-revoked-after-signature-timestamp-then-earlier-LTA", TestPdfs.addDocumentTimestamp(ltB, tsa, ago(150)));
+        // ... with a document timestamp of 30 min ago (after the revocation): too late to prove anything about it
+        add("tsa-revoked-after-signature-timestamp-then-later-LTA", TestPdfs.addDocumentTimestamp(ltB, tsa, ago(30)));
+
+        // a document timestamp 20 min ago by a TSA revoked 90 min ago (the CRL is in the DSS it covers)
+        TestPki.Issued tsaE = pki.tsa("Corpus TSA Document Revoked Before");
+        byte[] ltE = TestPdfs.addDss(bt(henry, ago(60)), List.of(henry.certificate(), root, tsa.certificate(), tsaE.certificate()),
+                List.of(pki.crl(ago(30), Map.of(serial(tsaE), ago(90)))));
+        add("document-timestamp-by-tsa-revoked-before", TestPdfs.addDocumentTimestamp(ltE, tsaE, ago(20)));
+
+        // a document timestamp 120 min ago by a TSA revoked 60 min ago (a CRL of 30 min ago added after it)
+        TestPki.Issued tsaF = pki.tsa("Corpus TSA Document Revoked After");
+        byte[] ltF = TestPdfs.addDss(bt(henry, ago(180)), List.of(henry.certificate(), root, tsa.certificate(), tsaF.certificate()),
+                List.of(pki.crl(ago(150))));
+        byte[] ltaF = TestPdfs.addDocumentTimestamp(ltF, tsaF, ago(120));
+        byte[] revokedF = TestPdfs.addDss(ltaF, List.of(tsaF.certificate(), root), List.of(pki.crl(ago(30), Map.of(serial(tsaF), ago(60)))));
+        add("document-timestamp-by-tsa-revoked-after", revokedF);
+        // ... and a later document timestamp (a good TSA, 90 min ago: before the revocation) over it
+        add("document-timestamp-by-tsa-revoked-after-then-earlier-timestamp", TestPdfs.addDocumentTimestamp(revokedF, tsa, ago(90)));
+    }
+
+    byte[] bt(TestPki.Issued signer, Instant signedAt, TestPki.Issued by) throws IOException {
+        TestPdfs.Sig s = sig(signer);
+        s.tsa = by;
+        s.signingTime = signedAt;
+        s.timestampTime = signedAt;
+        return TestPdfs.sign(TestPdfs.document("Pay 100 EUR to Alice", false), s);
     }
 
     /** Files signed by poppler's pdfsig (RSA, adbe.pkcs7.detached). */

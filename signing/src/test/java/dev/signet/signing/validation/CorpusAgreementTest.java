@@ -96,6 +96,63 @@ class CorpusAgreementTest {
         assertEquals(4, seen);
     }
 
+    @Test
+    void a_tsa_certificate_revoked_before_a_timestamp_or_after_it_without_a_later_proof_takes_the_timestamp_away() {
+        try (PdfSignatureValidator signet = new PdfSignatureValidator(ValidationPolicy.defaults())) {
+            // signature timestamps: the signer's chain first, then the TSA's, each with where its status came from
+            SignatureReport before = signature(signet, "tsa-revoked-before-signature-timestamp-B-LT");
+            assertEquals(List.of("signer", "tsa"), before.revocation().stream().map(SignatureReport.RevocationCheck::role).toList(),
+                    before.revocation().toString());
+            SignatureReport.RevocationCheck tsa = before.revocation().get(1);
+            assertEquals("revoked", tsa.status());
+            assertEquals("file-dss", tsa.origin());
+            assertEquals("CRL", tsa.kind());
+            assertTrue(tsa.certificate().contains("Corpus TSA Revoked Before"), tsa.certificate());
+            assertTrue(before.reasons().stream().anyMatch(r -> r.contains("signature timestamp not accepted: REVOKED_NO_POE")), before.reasons().toString());
+            assertTrue(before.timeline().stream().noneMatch(t -> t.event().startsWith("best-signature-time")), before.timeline().toString());
+            // revoked after its genTime: nothing proves the token existed before the revocation
+            SignatureReport after = signature(signet, "tsa-revoked-after-signature-timestamp-B-LT");
+            assertTrue(after.reasons().stream().anyMatch(r -> r.contains("signature timestamp not accepted: REVOKED_NO_POE")), after.reasons().toString());
+            // ... until a document timestamp from before the revocation does
+            SignatureReport proved = signature(signet, "tsa-revoked-after-signature-timestamp-then-earlier-LTA");
+            assertTrue(proved.timeline().stream().anyMatch(t -> t.event().startsWith("best-signature-time")), proved.timeline().toString());
+            assertTrue(proved.reasons().stream().noneMatch(r -> r.contains("not accepted")), proved.reasons().toString());
+            SignatureReport tooLate = signature(signet, "tsa-revoked-after-signature-timestamp-then-later-LTA");
+            assertTrue(tooLate.reasons().stream().anyMatch(r -> r.contains("signature timestamp not accepted: REVOKED_NO_POE")), tooLate.reasons().toString());
+
+            // document timestamps: their own TSA chain
+            SignatureReport doc = documentTimestamp(signet, "document-timestamp-by-tsa-revoked-before");
+            assertEquals("INDETERMINATE", doc.indication().name());
+            assertEquals("REVOKED_NO_POE", doc.subIndication().name());
+            assertEquals("tsa", doc.revocation().get(0).role());
+            assertEquals("revoked", doc.revocation().get(0).status());
+            assertEquals("file-dss", doc.revocation().get(0).origin());
+            assertEquals("REVOKED_NO_POE", documentTimestamp(signet, "document-timestamp-by-tsa-revoked-after").subIndication().name());
+            SignatureReport rescued = signet.validate(caseFile("document-timestamp-by-tsa-revoked-after-then-earlier-timestamp"), List.of(corpus.root))
+                    .signatures().stream().filter(r -> r.kind().equals("timestamp")).findFirst().orElseThrow();
+            assertEquals("TOTAL_PASSED", rescued.indication().name(), rescued.reasons().toString());
+            // a good TSA: checked, and said so
+            SignatureReport good = documentTimestamp(signet, "bouncycastle-B-LTA");
+            assertEquals("good", good.revocation().get(0).status(), good.revocation().toString());
+        }
+    }
+
+    private static Path caseFile(String name) {
+        return corpus.cases.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow().file();
+    }
+
+    private static SignatureReport signature(PdfSignatureValidator v, String name) {
+        return v.validate(caseFile(name), List.of(corpus.root)).signatures().stream().filter(r -> r.kind().equals("signature"))
+                .findFirst().orElseThrow();
+    }
+
+    /** The last document timestamp of the file. */
+    private static SignatureReport documentTimestamp(PdfSignatureValidator v, String name) {
+        List<SignatureReport> ts = v.validate(caseFile(name), List.of(corpus.root)).signatures().stream()
+                .filter(r -> r.kind().equals("timestamp")).toList();
+        return ts.get(ts.size() - 1);
+    }
+
     /** DSS gives timestamps the basic indications PASSED / FAILED. */
     static String total(String dssIndication) {
         return switch (dssIndication) {

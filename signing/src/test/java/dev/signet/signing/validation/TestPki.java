@@ -86,7 +86,11 @@ final class TestPki {
     }
 
     Issued tsa() {
-        return issue(name + " TSA", Instant.now().minus(Duration.ofDays(300)), Instant.now().plus(Duration.ofDays(3000)), true, ec());
+        return tsa(name + " TSA");
+    }
+
+    Issued tsa(String cn) {
+        return issue(cn, Instant.now().minus(Duration.ofDays(300)), Instant.now().plus(Duration.ofDays(3000)), true, ec());
     }
 
     private Issued issue(String cn, Instant notBefore, Instant notAfter, boolean tsa, KeyPair kp) {

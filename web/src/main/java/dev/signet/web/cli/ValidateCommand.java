@@ -86,7 +86,7 @@ final class ValidateCommand implements Callable<Integer> {
             for (String change : s.changes()) out.println("  change: " + change);
             if (!s.chain().isEmpty()) out.println("  chain: " + String.join(" <- ", s.chain()));
             for (SignatureReport.RevocationCheck c : s.revocation()) {
-                out.printf("  revocation: %s: %s (%s)%s%n", c.certificate(), c.status(),
+                out.printf("  revocation%s: %s: %s (%s)%s%n", c.role().startsWith("tsa") ? " (TSA chain)" : "", c.certificate(), c.status(),
                         "none".equals(c.origin()) ? "no revocation data in the file" : c.origin() + " " + c.kind(),
                         c.revokedAt() == null ? "" : ", revoked " + c.revokedAt());
             }

@@ -54,12 +54,21 @@ public final class CaController {
     public record ListModel(List<DashboardController.CaRow> cas, List<IssueController.Option> parents,
                             List<String> algorithms, List<String> profiles, NewSubordinate form, String error) {}
 
-    /** A time-stamp authority this CA certified: where it answers, its policy, its counters and its certificate. */
+    /**
+     * A time-stamp authority: where it answers, its policy, its counters and its certificate; who
+     * certified it ({@code caId} null: an external CA, then {@code csrPem} is the CSR it waits to
+     * have signed, at first or after a re-key).
+     */
     public record TsaRow(String name, String url, String status, String policy, long accuracyMillis, long tokensIssued,
                          String lastGenTime, String rejections, CertificateDetails certificate, String refusal, String retiredAt,
-                         List<PreviousTsaCertificate> previous) {
+                         List<PreviousTsaCertificate> previous, String caId, String certifiedBy, String csrPem) {
 
         static TsaRow of(TsaInfo t, String baseUrl) {
+            return of(t, baseUrl, t.caId());
+        }
+
+        /** @param caName the name of the Signet CA that certified it (ignored for an external CA's TSA) */
+        static TsaRow of(TsaInfo t, String baseUrl, String caName) {
             StringBuilder r = new StringBuilder();
             t.rejections().forEach((reason, n) -> {
                 if (n > 0) {
@@ -71,7 +80,10 @@ public final class CaController {
                     t.certificatePem() == null ? null : CertificateDetails.of(t.certificatePem()), t.refusal(),
                     t.retiredAt() == null ? null : Format.time(t.retiredAt()),
                     t.previousCertificates().stream().map(p -> new PreviousTsaCertificate(CertificateDetails.of(p.certificatePem()),
-                            Format.time(p.replacedAt()), p.keyState())).toList());
+                            Format.time(p.replacedAt()), p.keyState())).toList(),
+                    t.caId(), t.caId() == null ? "an external CA" : caName,
+                    t.caId() != null || "retired".equals(t.status()) ? null : t.nextCsrPem() != null ? t.nextCsrPem()
+                            : t.certificatePem() == null ? t.csrPem() : null);
         }
     }
 
@@ -193,11 +205,7 @@ public final class CaController {
                 count(ca.id(), "revoked", now));
         Map<String, Object> params = new HashMap<>();
         Frame frame = Frame.of(ca.name(), "cas", viewer);
-        String tsaNotice = switch (String.valueOf(ctx.queryParam("tsa"))) {
-            case "rekeyed" -> "The TSA was re-keyed: it signs with its new key and certificate; the old key is destroyed.";
-            case "retired" -> "The TSA is retired: it refuses every query from now on.";
-            default -> null;
-        };
+        String tsaNotice = tsaNotice(ctx);
         params.put("frame", ctx.queryParam("created") != null ? frame.withNotice("The CA was created; its key is in the HSM.")
                 : tsaNotice != null ? frame.withNotice(tsaNotice) : frame);
         params.put("model", new Model(ca, ca.parentId() == null ? null : names.getOrDefault(ca.parentId(), ca.parentId()),
@@ -229,7 +237,7 @@ public final class CaController {
     /** {@code POST /ui/tsas/{name}/rekey}. */
     void rekeyTsa(Context ctx, Viewer viewer) {
         TsaInfo t = tsas.rekey(ctx.pathParam("name"), viewer.actor());
-        ctx.redirect(cancel(t).replace("#", "?tsa=rekeyed#"), HttpStatus.SEE_OTHER);
+        ctx.redirect(cancel(t).replace("#", t.caId() == null ? "?tsa=csr#" : "?tsa=rekeyed#"), HttpStatus.SEE_OTHER);
     }
 
     /** {@code GET /ui/tsas/{name}/retire}: asks before retiring (admins). */
@@ -247,8 +255,20 @@ public final class CaController {
         ctx.redirect(cancel(t).replace("#", "?tsa=retired#"), HttpStatus.SEE_OTHER);
     }
 
+    /** Back to where the TSA is shown: its CA's page, or the TSAs page for an external CA's TSA. */
     private static String cancel(TsaInfo t) {
-        return (t.caId() == null ? "/ui/cas" : "/ui/cas/" + t.caId()) + "#tsa-" + t.name();
+        return (t.caId() == null ? "/ui/tsas" : "/ui/cas/" + t.caId()) + "#tsa-" + t.name();
+    }
+
+    /** The notice after a re-key or retirement ({@code ?tsa=rekeyed|retired}), or null. */
+    static String tsaNotice(Context ctx) {
+        return switch (String.valueOf(ctx.queryParam("tsa"))) {
+            case "rekeyed" -> "The TSA was re-keyed: it signs with its new key and certificate; the old key is destroyed.";
+            case "retired" -> "The TSA is retired: it refuses every query from now on.";
+            case "csr" -> "A new key was made in the HSM. The TSA stamps with its current key until the external CA's "
+                    + "certificate for the new one is imported; the CSR is below.";
+            default -> null;
+        };
     }
 
     private void confirmTsa(Context ctx, Viewer viewer, AdminController.Confirmation c) {

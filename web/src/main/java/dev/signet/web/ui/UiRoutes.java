@@ -47,6 +47,7 @@ public final class UiRoutes {
                 new LoginTokens(s.nodeSecrets().key(LoginTokens.KEY_NAME), clock), templates, errors);
         DashboardController dashboard = new DashboardController(s.authorities(), templates, clock);
         CaController cas = new CaController(s.authorities(), s.timeStampAuthorities(), s.revocations(), templates, s.config().publicBaseUrl().toString(), clock);
+        TsasController tsas = new TsasController(s.authorities(), s.timeStampAuthorities(), templates, s.config().publicBaseUrl().toString());
         IssueController issue = new IssueController(s.authorities(), sessions, cookie, templates);
         CertificatesController certificates = new CertificatesController(s.authorities(), sessions, cookie, templates, clock);
         RevocationPages revocation = new RevocationPages(s.revocations(), certificates);
@@ -70,6 +71,7 @@ public final class UiRoutes {
                 post("/ui/cas", open, gate.page(UiAccess.ADMIN, cas::createSubordinate)),
                 get("/ui/cas/{caId}", open, gate.page(UiAccess.READ, cas::show)),
                 get("/ui/cas/{caId}/chain.pem", open, gate.page(UiAccess.READ, cas::chain)),
+                get("/ui/tsas", open, gate.page(UiAccess.READ, tsas::list)),
                 get("/ui/tsas/{name}/rekey", open, gate.page(UiAccess.ADMIN, cas::confirmTsaRekey)),
                 post("/ui/tsas/{name}/rekey", open, gate.page(UiAccess.ADMIN, cas::rekeyTsa)),
                 get("/ui/tsas/{name}/retire", open, gate.page(UiAccess.ADMIN, cas::confirmTsaRetire)),

@@ -104,6 +104,7 @@ class UiAccessMatrixTest {
                 Call.page("/ui/cas/{caId}", "/ui/cas/" + CA, READERS),
                 Call.page("/ui/cas/{caId}/chain.pem", "/ui/cas/" + CA + "/chain.pem", READERS),
                 // Asking changes nothing; the re-key itself is for admins (303 back to the CA page).
+                Call.page("/ui/tsas", "/ui/tsas", READERS),
                 Call.page("/ui/tsas/{name}/rekey", "/ui/tsas/default/rekey", ADMIN),
                 Call.form("/ui/tsas/{name}/rekey", () -> "/ui/tsas/default/rekey", Map::of, ADMIN, 303),
                 Call.page("/ui/tsas/{name}/retire", "/ui/tsas/default/retire", ADMIN),
