@@ -279,12 +279,16 @@ public final class DataKeys {
     public List<Outcome<Sealed>> encryptBatch(String name, Caller caller, List<Item<byte[]>> items) {
         checkBatch(items.size());
         DataKeyRecord key = usable(name, caller, Operation.ENCRYPT);
+        // The version, its cipher and header, and the associated data of a shared context: once per batch.
+        DataKeyRecord.Version v = key.version(key.currentVersion());
+        DataCipher cipher = cipher(v.hsmLabel());
+        byte[] header = Ciphertext.header(key.name(), v.version());
         Contexts contexts = new Contexts();
         List<Outcome<Sealed>> out = new java.util.ArrayList<>(items.size());
         int done = 0;
         for (Item<byte[]> item : items) {
             try {
-                out.add(new Outcome<>(seal(key, item.input(), contexts.canonical(item.context())), null));
+                out.add(new Outcome<>(seal(cipher, header, v.version(), item.input(), contexts.associatedData(header, item.context())), null));
                 done++;
             } catch (DataKeyException e) {
                 out.add(Outcome.failed(e));
@@ -395,13 +399,16 @@ public final class DataKeys {
     }
 
     private Sealed seal(DataKeyRecord key, byte[] plaintext, byte[] context) {
+        DataKeyRecord.Version v = key.version(key.currentVersion());
+        byte[] header = Ciphertext.header(key.name(), v.version());
+        return seal(cipher(v.hsmLabel()), header, v.version(), plaintext, Ciphertext.associatedData(header, context));
+    }
+
+    private static Sealed seal(DataCipher cipher, byte[] header, int version, byte[] plaintext, byte[] associatedData) {
         if (plaintext.length > MAX_PLAINTEXT) {
             throw DataKeyException.badRequest("plaintext-too-large", "the plaintext is at most " + MAX_PLAINTEXT + " bytes");
         }
-        DataKeyRecord.Version v = key.version(key.currentVersion());
-        byte[] header = Ciphertext.header(key.name(), v.version());
-        byte[] sealed = cipher(v.hsmLabel()).encrypt(plaintext, Ciphertext.associatedData(header, context));
-        return new Sealed(Ciphertext.encode(header, sealed), v.version());
+        return new Sealed(Ciphertext.encode(header, cipher.encrypt(plaintext, associatedData)), version);
     }
 
     private static void checkBatch(int items) {
@@ -415,6 +422,10 @@ public final class DataKeys {
         private Map<String, String> last;
         private byte[] lastBytes;
 
+        private Map<String, String> lastForAad;
+        private byte[] lastHeader;
+        private byte[] lastAad;
+
         byte[] canonical(Map<String, String> context) {
             if (context != last || lastBytes == null) {
                 byte[] bytes = DataKeys.canonical(context);
@@ -422,6 +433,17 @@ public final class DataKeys {
                 lastBytes = bytes;
             }
             return lastBytes;
+        }
+
+        /** The header followed by the canonical context; the same header and map instance are joined once. */
+        byte[] associatedData(byte[] header, Map<String, String> context) {
+            if (context != lastForAad || header != lastHeader || lastAad == null) {
+                byte[] aad = Ciphertext.associatedData(header, canonical(context));
+                lastForAad = context;
+                lastHeader = header;
+                lastAad = aad;
+            }
+            return lastAad;
         }
     }
 

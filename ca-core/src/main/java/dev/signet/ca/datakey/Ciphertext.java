@@ -1,5 +1,6 @@
 package dev.signet.ca.datakey;
 
+import dev.signet.ca.Base64Encoder;
 import dev.signet.ca.DataKeyException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +54,10 @@ public record Ciphertext(String keyName, int version, byte[] sealed) {
     public static String encode(byte[] header, byte[] sealed) {
         byte[] all = Arrays.copyOf(header, header.length + sealed.length);
         System.arraycopy(sealed, 0, all, header.length, sealed.length);
-        return PREFIX + BASE64URL.encodeToString(all);
+        // The prefix and the base64url in one array, then one Latin-1 string (a copy, no decoding).
+        byte[] text = Arrays.copyOf(PREFIX_BYTES, PREFIX_BYTES.length + encodedLength(all.length));
+        Base64Encoder.URL.encode(all, 0, all.length, false, text, PREFIX_BYTES.length);
+        return new String(text, StandardCharsets.ISO_8859_1);
     }
 
     public String algorithm() {
@@ -98,7 +102,6 @@ public record Ciphertext(String keyName, int version, byte[] sealed) {
     }
 
     private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
-    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder BASE64URL_DECODER = Base64.getUrlDecoder();
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 

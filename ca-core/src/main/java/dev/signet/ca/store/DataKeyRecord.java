@@ -22,7 +22,13 @@ public record DataKeyRecord(String name, String state, int currentVersion, int m
     /** One version of the key: the HSM label of its AES-256 key. */
     public record Version(int version, String hsmLabel, Instant created) {}
 
+    /** The version {@code v}, or null. A loop, not a stream: it runs once per data-key operation. */
     public Version version(int v) {
-        return versions.stream().filter(x -> x.version() == v).findFirst().orElse(null);
+        for (Version x : versions) {
+            if (x.version() == v) {
+                return x;
+            }
+        }
+        return null;
     }
 }

@@ -1,19 +1,10 @@
 package dev.signet.web.api;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import dev.signet.ca.DataKeyException;
 import dev.signet.ca.DataKeys;
 import dev.signet.web.http.ApiException;
-import dev.signet.web.http.Json;
 import dev.signet.web.http.Problem;
 import dev.signet.web.http.ProblemType;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -22,9 +13,10 @@ import java.util.Map;
 
 /**
  * The batch form of encrypt, decrypt and re-wrap, as Vault's transit takes it ({@code batch_input}
- * in, {@code batch_results} out, in the same order), read and written with Jackson's streaming
- * parser and generator: a batch of a hundred items is most of a request's work, so no tree, no
- * records and no intermediate strings for the base64 going out.
+ * in, {@code batch_results} out, in the same order), read with {@link JsonBytesReader} and written
+ * with {@link JsonBytesWriter}: a batch of a hundred items is most of a request's work, so base64
+ * is decoded from the body's bytes and encoded into the answer's, with no tree, no records and no
+ * intermediate strings (Jackson's parser and generator cost about 3 us per 1 KiB item).
  *
  * <pre>
  *   {"batchInput": [{"plaintext": "...", "context": {...}}, ...], "context": {...}, "partialFailureStatus": 200}
@@ -39,7 +31,6 @@ final class DataKeyBatch {
 
     static final String FIELD = "batchInput";
     private static final byte[] MARKER = ("\"" + FIELD + "\"").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final JsonFactory JSON = Json.MAPPER.getFactory();
 
     /** The items read, with the refusal of those whose content was already wrong, by index. */
     record Request<T>(List<DataKeys.Item<T>> items, DataKeyException[] invalid, Integer partialFailureStatus) {}
@@ -76,62 +67,65 @@ final class DataKeyBatch {
 
     @SuppressWarnings("unchecked")
     private static <T> Request<T> read(byte[] body, String inputField, boolean base64) {
-        try (JsonParser p = JSON.createParser(body)) {
-            RawStrings raw = new RawStrings(body);
-            if (p.nextToken() != JsonToken.START_OBJECT) {
+        JsonBytesReader r = new JsonBytesReader(body);
+        try {
+            if (r.peek() != '{') {
                 throw ApiException.badRequest("expected a JSON object");
             }
+            r.expect('{');
             List<Object> inputs = null;
             List<Map<String, String>> contexts = null;
             List<DataKeyException> invalid = null;
             Map<String, String> shared = null;
             Integer partialFailureStatus = null;
             boolean single = false;
-            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
+            String field;
+            // A name given twice counts the last time, as Jackson (and so the single form) takes it.
+            for (boolean first = true; (field = r.nextName(first)) != null; first = false) {
                 switch (field) {
                     case FIELD -> {
-                        if (value != JsonToken.START_ARRAY) {
+                        if (r.peek() != '[') {
                             throw wrongType(FIELD);
                         }
+                        r.expect('[');
                         inputs = new ArrayList<>();
                         contexts = new ArrayList<>();
                         invalid = new ArrayList<>();
-                        for (JsonToken item = p.nextToken(); item != JsonToken.END_ARRAY; item = p.nextToken()) {
+                        for (boolean firstItem = true; r.nextElement(firstItem); firstItem = false) {
                             int index = inputs.size();
                             if (index == DataKeys.MAX_BATCH_ITEMS) {
                                 throw DataKeyException.tooLarge("batch-too-large", "a batch has at most "
                                         + DataKeys.MAX_BATCH_ITEMS + " items");
                             }
-                            if (item != JsonToken.START_OBJECT) {
+                            if (r.peek() != '{') {
                                 throw wrongType(FIELD + "[" + index + "]");
                             }
+                            r.expect('{');
                             Object input = null;
                             Map<String, String> context = null;
                             DataKeyException error = null;
-                            for (JsonToken f = p.nextToken(); f == JsonToken.FIELD_NAME; f = p.nextToken()) {
-                                String name = p.currentName();
-                                JsonToken v = p.nextToken();
-                                String path = FIELD + "[" + index + "]." + name;
+                            String name;
+                            for (boolean firstField = true; (name = r.nextName(firstField)) != null; firstField = false) {
                                 if (name.equals(inputField)) {
-                                    if (v == JsonToken.VALUE_STRING) {
+                                    input = null;
+                                    error = null;
+                                    if (r.peek() == '"') {
                                         if (base64) {
                                             try {
-                                                input = raw.base64(p);
+                                                input = base64(r);
                                             } catch (IllegalArgumentException e) {
                                                 error = DataKeyException.badRequest("plaintext-invalid", "plaintext is not valid base64");
                                             }
                                         } else {
-                                            input = raw.text(p);
+                                            input = text(r);
                                         }
-                                    } else if (v != JsonToken.VALUE_NULL) {
-                                        throw wrongType(path);
+                                    } else if (!r.takeNull()) {
+                                        throw wrongType(FIELD + "[" + index + "]." + name);
                                     }
                                 } else if (name.equals("context")) {
-                                    context = context(p, v, path);
+                                    context = context(r, FIELD + "[" + index + "]." + name);
                                 } else {
-                                    throw ApiException.badRequest("unknown field '" + path + "'");
+                                    throw ApiException.badRequest("unknown field '" + FIELD + "[" + index + "]." + name + "'");
                                 }
                             }
                             if (base64 && input == null && error == null) {
@@ -142,22 +136,25 @@ final class DataKeyBatch {
                             invalid.add(error);
                         }
                     }
-                    case "context" -> shared = context(p, value, "context");
+                    case "context" -> shared = context(r, "context");
                     case "partialFailureStatus" -> {
-                        if (value != JsonToken.VALUE_NUMBER_INT || (p.getIntValue() != 200 && p.getIntValue() != 207)) {
+                        int c = r.peek();
+                        JsonBytesReader.NumberText n = c == '-' || (c >= '0' && c <= '9') ? r.number() : null;
+                        if (n == null || !n.integer() || !(n.text().equals("200") || n.text().equals("207"))) {
                             throw ApiException.badRequest("partialFailureStatus is 200 or 207 (by default a partial failure is a 400)");
                         }
-                        partialFailureStatus = p.getIntValue();
+                        partialFailureStatus = Integer.parseInt(n.text());
                     }
                     default -> {
                         if (!field.equals(inputField)) {
                             throw ApiException.badRequest("unknown field '" + field + "'");
                         }
                         single = true;
-                        p.skipChildren();
+                        r.skipValue();
                     }
                 }
             }
+            r.expectEnd();
             if (inputs == null) {
                 return null;
             }
@@ -174,84 +171,52 @@ final class DataKeyBatch {
                 items.add(new DataKeys.Item<>((T) inputs.get(i), c == null ? shared : c));
             }
             return new Request<>(items, invalid.toArray(new DataKeyException[0]), partialFailureStatus);
-        } catch (StreamReadException e) {
-            throw ApiException.badRequest("malformed JSON" + (e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (JsonBytesReader.Malformed e) {
+            throw ApiException.badRequest(e.getMessage());
         }
     }
 
     /**
-     * Finds the raw text of string values in the body, so that base64 and ciphertexts are taken
-     * from the bytes instead of Jackson building a String char by char (for a batch of 1 KiB
-     * items that was the largest part of reading it). The body is searched as a Latin-1 string,
-     * whose {@code indexOf} the JDK runs vectorised.
+     * The current string decoded from base64: from its bytes in the body when it has no escape
+     * (the usual case; the JDK's decoder refuses whatever is not base64), else, or if that fails,
+     * from the string read as JSON (malformed JSON is refused as such). @throws IllegalArgumentException if it is not base64
      */
-    private static final class RawStrings {
-        private final byte[] body;
-        private final String latin1;
-        private int nextBackslash;
-
-        RawStrings(byte[] body) {
-            this.body = body;
-            this.latin1 = new String(body, java.nio.charset.StandardCharsets.ISO_8859_1);
-            this.nextBackslash = latin1.indexOf('\\');
-        }
-
-        /**
-         * The {@code {offset, length}} of the current string value's text when it has no escape;
-         * null otherwise (the parser's own decoding then takes it). Jackson itself refuses
-         * control characters in strings when it skips the value.
-         */
-        int[] current(JsonParser p) {
-            long start = p.currentTokenLocation().getByteOffset();
-            if (start < 0 || start >= body.length || body[(int) start] != '"') {
-                return null;
+    private static byte[] base64(JsonBytesReader r) {
+        int start = r.position();
+        int[] raw = r.rawString(false);
+        if (raw != null) {
+            try {
+                java.nio.ByteBuffer decoded = Base64.getDecoder().decode(java.nio.ByteBuffer.wrap(r.body(), raw[0], raw[1]));
+                byte[] array = decoded.array();
+                return array.length == decoded.remaining() ? array : java.util.Arrays.copyOf(array, decoded.remaining());
+            } catch (IllegalArgumentException e) {
+                r.seek(start); // not base64, or not JSON: the string read as JSON says which
             }
-            int from = (int) start + 1;
-            int end = latin1.indexOf('"', from);
-            if (end < 0) {
-                return null;
-            }
-            while (nextBackslash >= 0 && nextBackslash < from) {
-                nextBackslash = latin1.indexOf('\\', from);
-            }
-            return nextBackslash >= 0 && nextBackslash < end ? null : new int[]{from, end - from};
         }
-
-        /** The current value's bytes decoded from base64 (non-ASCII bytes are not base64 either). */
-        byte[] base64(JsonParser p) throws IOException {
-            int[] raw = current(p);
-            if (raw == null) {
-                return Base64.getDecoder().decode(p.getText());
-            }
-            java.nio.ByteBuffer decoded = Base64.getDecoder().decode(java.nio.ByteBuffer.wrap(body, raw[0], raw[1]));
-            byte[] array = decoded.array();
-            return array.length == decoded.remaining() ? array : java.util.Arrays.copyOf(array, decoded.remaining());
-        }
-
-        /** The current value as a string; a ciphertext is ASCII, and anything else fails to parse as one. */
-        String text(JsonParser p) throws IOException {
-            int[] raw = current(p);
-            return raw == null ? p.getText() : latin1.substring(raw[0], raw[0] + raw[1]);
-        }
+        return Base64.getDecoder().decode(r.string());
     }
 
-    private static Map<String, String> context(JsonParser p, JsonToken value, String path) throws IOException {
-        if (value == JsonToken.VALUE_NULL) {
+    /** The current string; a ciphertext is ASCII, and anything else fails to parse as one. */
+    private static String text(JsonBytesReader r) {
+        int[] raw = r.rawString(true);
+        return raw == null ? r.string() : new String(r.body(), raw[0], raw[1], java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static Map<String, String> context(JsonBytesReader r, String path) {
+        if (r.takeNull()) {
             return null;
         }
-        if (value != JsonToken.START_OBJECT) {
+        if (r.peek() != '{') {
             throw wrongType(path);
         }
+        r.expect('{');
         Map<String, String> m = new HashMap<>();
-        for (JsonToken f = p.nextToken(); f == JsonToken.FIELD_NAME; f = p.nextToken()) {
-            String key = p.currentName();
-            if (p.nextToken() != JsonToken.VALUE_STRING) {
+        String key;
+        for (boolean first = true; (key = r.nextName(first)) != null; first = false) {
+            if (r.peek() != '"') {
                 throw wrongType(path + "." + key);
             }
-            m.put(key, p.getText());
+            m.put(key, r.string());
         }
         return m;
     }
@@ -260,13 +225,13 @@ final class DataKeyBatch {
         return ApiException.badRequest("field '" + field + "' has the wrong type or value");
     }
 
-    /** How one item's value is written inside its result object. */
+    /** How one item's value is written inside its result object (its members, without braces). */
     interface ValueWriter<T> {
-        void write(JsonGenerator g, T value) throws IOException;
+        void write(JsonBytesWriter w, T value);
     }
 
     /** The answer: status, content type and body, with the items' results in input order. */
-    record Answer(int status, String contentType, byte[] body, int failed) {}
+    record Answer(int status, String contentType, JsonBytesWriter body, int failed) {}
 
     /**
      * All items done: 200 with {@code batchResults}. Some failed: by default a 400 problem (as
@@ -284,38 +249,38 @@ final class DataKeyBatch {
         boolean problem = failed > 0 && (partialFailureStatus == null || failed == outcomes.size());
         int status = failed == 0 ? 200 : problem ? ProblemType.MALFORMED_REQUEST.status() : partialFailureStatus;
         // About the request's size (base64 in, a ciphertext of the same length out, or the reverse): grown at most once.
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512 + sizeHint + sizeHint / 8 + outcomes.size() * 64);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            if (problem) {
-                g.writeStringField("type", ProblemType.MALFORMED_REQUEST.type().toString());
-                g.writeStringField("title", ProblemType.MALFORMED_REQUEST.title());
-                g.writeNumberField("status", status);
-                g.writeStringField("detail", failed + " of " + outcomes.size() + " items failed; see batchResults");
-                g.writeStringField("instance", path);
-                g.writeStringField("code", "batch-items-failed");
-            }
-            g.writeStringField("keyName", keyName);
-            if (failed > 0) {
-                g.writeNumberField("failed", failed);
-            }
-            g.writeArrayFieldStart("batchResults");
-            for (DataKeys.Outcome<T> o : outcomes) {
-                g.writeStartObject();
-                if (o.ok()) {
-                    value.write(g, o.value());
-                } else {
-                    g.writeStringField("error", o.error().getMessage());
-                    g.writeStringField("code", o.error().code());
-                }
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        JsonBytesWriter w = new JsonBytesWriter(512 + sizeHint + sizeHint / 8 + outcomes.size() * 64);
+        w.raw('{');
+        if (problem) {
+            w.name("type").string(ProblemType.MALFORMED_REQUEST.type().toString()).raw(',');
+            w.name("title").string(ProblemType.MALFORMED_REQUEST.title()).raw(',');
+            w.name("status").number(status).raw(',');
+            w.name("detail").string(failed + " of " + outcomes.size() + " items failed; see batchResults").raw(',');
+            w.name("instance").string(path).raw(',');
+            w.name("code").string("batch-items-failed").raw(',');
         }
-        return new Answer(status, problem ? Problem.MEDIA_TYPE : "application/json", out.toByteArray(), failed);
+        w.name("keyName").string(keyName).raw(',');
+        if (failed > 0) {
+            w.name("failed").number(failed).raw(',');
+        }
+        w.name("batchResults").raw('[');
+        boolean first = true;
+        for (DataKeys.Outcome<T> o : outcomes) {
+            if (!first) {
+                w.raw(',');
+            }
+            first = false;
+            w.raw('{');
+            if (o.ok()) {
+                value.write(w, o.value());
+            } else {
+                w.name("error").string(o.error().getMessage()).raw(',');
+                w.name("code").string(o.error().code());
+            }
+            w.raw('}');
+        }
+        w.raw("]}");
+        return new Answer(status, problem ? Problem.MEDIA_TYPE : "application/json", w, failed);
     }
 
     /** Runs the items that were well formed and puts every outcome back at its index. */
