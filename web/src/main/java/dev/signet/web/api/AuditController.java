@@ -4,7 +4,7 @@ import dev.signet.ca.AuditEntry;
 import dev.signet.ca.AuditVerification;
 import dev.signet.ca.ExpectedCheckpoint;
 import dev.signet.ca.store.AuditLog;
-import dev.signet.ca.store.AuditQuery;
+import dev.signet.ca.AuditQuery;
 import dev.signet.ca.Page;
 import dev.signet.web.http.ApiException;
 import dev.signet.web.http.Json;

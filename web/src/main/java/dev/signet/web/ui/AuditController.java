@@ -3,7 +3,7 @@ package dev.signet.web.ui;
 import dev.signet.ca.AuditEntry;
 import dev.signet.ca.AuditVerification;
 import dev.signet.ca.store.AuditLog;
-import dev.signet.ca.store.AuditQuery;
+import dev.signet.ca.AuditQuery;
 import dev.signet.ca.Page;
 import io.javalin.http.Context;
 import java.net.URLEncoder;

@@ -1,7 +1,7 @@
 package dev.signet.web.ui;
 
 import dev.signet.ca.AuditEvent;
-import dev.signet.ca.store.UiSessionRecord;
+import dev.signet.ca.UiSessionRecord;
 import dev.signet.ca.store.UiSessionStore;
 import dev.signet.hsm.DataCipher;
 import dev.signet.hsm.HsmException;
