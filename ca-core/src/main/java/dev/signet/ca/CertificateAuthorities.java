@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,6 +92,18 @@ public final class CertificateAuthorities {
     }
 
     /**
+     * As above, over the CAs and certificates of {@code storage}.
+     *
+     * @param caKeys the {@link KeyPurpose#CA} keys
+     * @param documentKeys the {@link KeyPurpose#DOCUMENT} keys (signer identities)
+     */
+    public CertificateAuthorities(SigningKeys caKeys, SigningKeys documentKeys, Storage storage, Profiles profiles, Clock clock,
+            Consumer<IssuedCertificate> onIssued) {
+        this(caKeys, documentKeys, new CaStore(storage.database()), new CertificateStore(storage.database()), profiles, clock,
+                onIssued);
+    }
+
+    /**
      * The issuer of an active CA: prepare -> issue, and {@link CertificateIssuer#signer()} (the CA's
      * key, purpose CA) for what else the CA signs (CRLs, its OCSP responses).
      *
@@ -104,6 +117,15 @@ public final class CertificateAuthorities {
         List<CaInfo> out = new ArrayList<>();
         for (CaRecord r : guard(cas::list)) {
             out.add(CaInfo.of(r));
+        }
+        return out;
+    }
+
+    /** The CA that owns each HSM key, by key label (to name the owner of a key in the key list). */
+    public Map<String, String> caIdsByKeyLabel() {
+        Map<String, String> out = new HashMap<>();
+        for (CaRecord r : cas.list()) {
+            out.put(r.keyLabel(), r.id());
         }
         return out;
     }
@@ -338,7 +360,7 @@ public final class CertificateAuthorities {
     public Page<IssuedCertificate> search(CertificateQuery query) {
         Page<CertificateRecord> page = guard(() -> certificates.search(query));
         List<IssuedCertificate> items = new ArrayList<>();
-        java.util.Map<String, List<Certificate>> chains = new java.util.HashMap<>();
+        java.util.Map<String, List<Certificate>> chains = new HashMap<>();
         for (CertificateRecord r : page.items()) {
             List<Certificate> chain = chains.computeIfAbsent(r.caId(), id -> {
                 CaRecord ca = guard(() -> registry.record(id));

@@ -99,6 +99,18 @@ public final class Revocations implements AutoCloseable {
     }
 
     /**
+     * As above, over the CAs and revocation records of {@code storage}.
+     *
+     * @param caKeys the CA keys (purpose CA): CRLs are signed with {@code SignedObject.CRL}
+     * @param ocspKeys the OCSP responder keys (purpose OCSP)
+     */
+    public Revocations(CertificateAuthorities authorities, Storage storage, SigningKeys caKeys, SigningKeys ocspKeys,
+            RevocationSettings settings, Clock clock) {
+        this(authorities, new CaStore(storage.database()), new RevocationStore(storage.database()), caKeys, ocspKeys, settings,
+                clock);
+    }
+
+    /**
      * Loads the CAs, makes a first CRL for each CA that has none (so that the URL in its
      * certificates answers from the start), and starts the background work.
      */

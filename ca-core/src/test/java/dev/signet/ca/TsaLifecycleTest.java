@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.signet.ca.store.AuditQuery;
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.RevocationStore;
 import dev.signet.ca.store.TsaStore;

@@ -1,6 +1,6 @@
 package dev.signet.web;
 
-import dev.signet.ca.store.NodeChanges;
+import dev.signet.ca.Storage;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps this node's caches in step with changes other nodes make: polls the change generations
- * ({@link NodeChanges}) every {@link #POLL} and runs the action of each topic whose generation moved.
+ * ({@link Storage#changeGenerations}) every {@link #POLL} and runs the action of each topic whose generation moved.
  * A change made on this node moves the generation too, so its action runs here as well (harmless:
  * the cache was already dropped). While the database is unreachable the poll fails, is logged once,
  * and the caches' own lifetimes still bound how stale they get.
@@ -24,7 +24,7 @@ final class ChangeWatcher implements AutoCloseable {
     static final Duration POLL = Duration.ofMillis(500);
     private static final Logger LOG = LoggerFactory.getLogger(ChangeWatcher.class);
 
-    private final NodeChanges changes;
+    private final Storage changes;
     private final Map<String, Runnable> actions = new LinkedHashMap<>();
     private final Map<String, Long> seen = new HashMap<>();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -34,7 +34,7 @@ final class ChangeWatcher implements AutoCloseable {
     });
     private boolean failing;
 
-    ChangeWatcher(NodeChanges changes) {
+    ChangeWatcher(Storage changes) {
         this.changes = changes;
     }
 
@@ -46,7 +46,7 @@ final class ChangeWatcher implements AutoCloseable {
 
     /** Notes the current generations (what this node loaded already reflects them) and starts polling. */
     void start() {
-        seen.putAll(changes.generations());
+        seen.putAll(changes.changeGenerations());
         long ms = POLL.toMillis();
         thread.scheduleWithFixedDelay(this::poll, ms, ms, TimeUnit.MILLISECONDS);
     }
@@ -55,7 +55,7 @@ final class ChangeWatcher implements AutoCloseable {
     void poll() {
         Map<String, Long> now;
         try {
-            now = changes.generations();
+            now = changes.changeGenerations();
         } catch (RuntimeException e) {
             if (!failing) {
                 LOG.warn("cannot read the change generations, caches fall back to their own lifetimes: {}", e.toString());

@@ -6,9 +6,9 @@ import dev.signet.ca.CaException;
 import dev.signet.ca.NewCa;
 import dev.signet.ca.TimeStampAuthorities;
 import dev.signet.ca.TsaInfo;
-import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.Accounts;
 import dev.signet.ca.IssuedToken;
-import dev.signet.ca.store.StartLock;
+import dev.signet.ca.Storage;
 import dev.signet.ca.UserRecord;
 import dev.signet.web.auth.Passwords;
 import dev.signet.web.config.SignetConfig;
@@ -74,7 +74,7 @@ public final class FirstStart {
      * CAs and the admin token, and the others wait and find them.
      */
     public static Services openAndRun(SignetConfig config, Plan plan, PrintStream console) {
-        try (StartLock lock = StartLock.acquire(config.database())) {
+        return Storage.underStartLock(config.database(), () -> {
             Services s = Services.open(config);
             try {
                 run(s, plan, console);
@@ -83,7 +83,7 @@ public final class FirstStart {
                 s.close();
                 throw e;
             }
-        }
+        });
     }
 
     /** Creates what is missing; prints what it created (the admin token once) to {@code console}. */
@@ -101,7 +101,7 @@ public final class FirstStart {
             issuingCaId = issuing.id();
         }
         createTimeStampAuthorities(s, plan, issuingCaId, console);
-        AccessStore access = s.access();
+        Accounts access = s.access();
         boolean hasAdmin = access.listTokens().stream().anyMatch(t -> "admin".equals(t.role()) && t.revoked() == null);
         if (!hasAdmin) {
             IssuedToken admin = access.createToken("first-start admin", "admin", Set.of(), null, ACTOR);

@@ -1,12 +1,10 @@
 package dev.signet.web;
 
-import dev.signet.ca.store.CaRecord;
-import dev.signet.ca.store.CaStore;
+import dev.signet.ca.CertificateAuthorities;
 import dev.signet.hsm.Hsm;
 import dev.signet.hsm.KeyInfo;
 import dev.signet.hsm.KeyPurpose;
 import java.security.PublicKey;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,9 +29,9 @@ public final class KeyInventory {
     }
 
     private final Hsm hsm;
-    private final CaStore cas;
+    private final CertificateAuthorities cas;
 
-    KeyInventory(Hsm hsm, CaStore cas) {
+    KeyInventory(Hsm hsm, CertificateAuthorities cas) {
         this.hsm = hsm;
         this.cas = cas;
     }
@@ -44,10 +42,7 @@ public final class KeyInventory {
 
     /** Every key, ordered by label, with its owner. */
     public List<Entry> list() {
-        Map<String, String> caByKey = new HashMap<>();
-        for (CaRecord ca : cas.list()) {
-            caByKey.put(ca.keyLabel(), ca.id());
-        }
+        Map<String, String> caByKey = cas.caIdsByKeyLabel();
         return hsm.list().stream().map(k -> new Entry(k, owner(k.label(), caByKey))).toList();
     }
 

@@ -2,7 +2,7 @@ package dev.signet.web;
 
 import dev.signet.ca.AuditEvent;
 import dev.signet.ca.TsaTimeSource;
-import dev.signet.ca.store.SecurityEvents;
+import dev.signet.ca.AuditTrail;
 import dev.signet.web.config.SignetConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -35,7 +35,7 @@ final class NtpTimeSource implements TsaTimeSource, AutoCloseable {
     private static final int NTP_PORT = 123;
 
     private final SignetConfig.TimeSource settings;
-    private final SecurityEvents audit;
+    private final AuditTrail audit;
     private final Counter transitions;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "signet-tsa-ntp");
@@ -49,7 +49,7 @@ final class NtpTimeSource implements TsaTimeSource, AutoCloseable {
     private boolean answeredOnce;
     private String lastFailure = "none asked yet";
 
-    NtpTimeSource(SignetConfig.TimeSource settings, SecurityEvents audit, MeterRegistry metrics) {
+    NtpTimeSource(SignetConfig.TimeSource settings, AuditTrail audit, MeterRegistry metrics) {
         this.settings = settings;
         this.audit = audit;
         Gauge.builder("signet.tsa.time.available", this, s -> s.unavailable == null ? 1 : 0)

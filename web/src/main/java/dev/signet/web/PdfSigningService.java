@@ -2,7 +2,7 @@ package dev.signet.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.signet.ca.AuditEvent;
-import dev.signet.ca.store.SecurityEvents;
+import dev.signet.ca.AuditTrail;
 import dev.signet.signing.PdfSignOptions;
 import dev.signet.signing.PdfSigner;
 import dev.signet.signing.SignedPdf;
@@ -24,14 +24,14 @@ public final class PdfSigningService {
 
     private final DocumentSigners identities;
     private final PdfSigner signer;
-    private final SecurityEvents events;
+    private final AuditTrail events;
     private final Path workDir;
     private final long maxDocumentBytes;
 
     public PdfSigningService(Services s) {
         this.identities = s.documentSigners();
         this.signer = s.pdfSigner();
-        this.events = s.securityEvents();
+        this.events = s.auditLog();
         this.workDir = s.signingWorkDir();
         this.maxDocumentBytes = s.config().signing().maxDocumentBytes();
     }

@@ -80,19 +80,19 @@ public final class Routes {
         OpenApiController openApi = new OpenApiController();
         PkiController pki = new PkiController(s.authorities());
         CaController cas = new CaController(s.authorities(), s.config().publicBaseUrl().toString());
-        ProfileController profiles = new ProfileController(s.authorities(), s.config().profilesDir(), s.nodeChanges());
+        ProfileController profiles = new ProfileController(s.authorities(), s.config().profilesDir(), s.database());
         CertificateController certificates = new CertificateController(s.authorities());
         IdentityController identities = new IdentityController(s.authorities());
         KeyController keys = new KeyController(s.keys());
         AuditController audit = new AuditController(s.auditLog());
         TokenController tokens = new TokenController(s.access());
         UserIdentityController userIdentities = new UserIdentityController(s.access());
-        SignController sign = new SignController(new PdfSigningService(s), s.documentSigners(), s.pdfSigner(), s.cadesSigner(), s.securityEvents(),
-                new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()), s.signingWorkDir(), s.config().signing().maxDocumentBytes());
+        SignController sign = new SignController(new PdfSigningService(s), s.documentSigners(), s.pdfSigner(), s.cadesSigner(), s.auditLog(),
+                new StoreSecurityAudit(s.auditLog(), s.anonymousRefusals()), s.signingWorkDir(), s.config().signing().maxDocumentBytes());
         TsaController tsa = new TsaController(s.timeStampAuthorities(), tsaEndpoint(s));
         ValidateController validate = new ValidateController(s.pdfValidation());
         DataKeyController dataKeys = new DataKeyController(s.dataKeys(),
-                new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()), s.metrics());
+                new StoreSecurityAudit(s.auditLog(), s.anonymousRefusals()), s.metrics());
         RevocationController revocation = new RevocationController(s.revocations());
         CrlController crls = new CrlController(s.revocations(), s.config().revocation().crlAfterRevocation());
         OcspController ocsp = new OcspController(new OcspEndpoint(s.revocations()));

@@ -1,35 +1,23 @@
 package dev.signet.web;
 
+import dev.signet.ca.Accounts;
+import dev.signet.ca.AuditTrail;
 import dev.signet.ca.CertificateAuthorities;
+import dev.signet.ca.Storage;
+import dev.signet.ca.UiSessions;
 import dev.signet.ca.TimeStamp;
 import dev.signet.ca.TimeStampAuthorities;
 import dev.signet.ca.TimeStampSource;
 import dev.signet.ca.TsaReply;
 import dev.signet.ca.TsaSettings;
 import dev.signet.ca.TsaTimeSource;
-import dev.signet.ca.store.TsaStore;
 import dev.signet.ca.DataKeys;
 import dev.signet.ca.Revocations;
 import dev.signet.ca.AuditExpectations;
 import dev.signet.ca.AuditVerification;
 import dev.signet.ca.ProfileException;
 import dev.signet.ca.Profiles;
-import dev.signet.ca.store.AccessStore;
-import dev.signet.ca.store.AuditLog;
-import dev.signet.ca.store.CaStore;
-import dev.signet.ca.store.CertificateStore;
-import dev.signet.ca.store.DataKeyStore;
-import dev.signet.ca.store.Database;
-import dev.signet.ca.store.HsmBinding;
-import dev.signet.ca.store.LoginFailures;
-import dev.signet.ca.store.NodeChanges;
-import dev.signet.ca.store.NodeSecrets;
-import dev.signet.ca.store.RevocationStore;
-import dev.signet.ca.store.OwnerOnly;
-import dev.signet.ca.store.SecurityEvents;
-import dev.signet.ca.store.StoreSettings;
 import dev.signet.ca.AuditEvent;
-import dev.signet.ca.store.CaRecord;
 import dev.signet.hsm.DataCipher;
 import dev.signet.hsm.EncryptionKeys;
 import dev.signet.hsm.Hsm;
@@ -64,7 +52,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The opened back end of one Signet process: the HSM (metered), the database and its stores.
@@ -92,12 +79,10 @@ public final class Services implements AutoCloseable {
     private final SignetConfig config;
     private final PrometheusMeterRegistry metrics;
     private final Hsm hsm;
-    private final Database database;
-    private final CaStore cas;
-    private final CertificateStore certificates;
-    private final AccessStore access;
-    private final AuditLog auditLog;
-    private final SecurityEvents securityEvents;
+    private final Storage database;
+    private final Accounts access;
+    private final AuditTrail auditTrail;
+    private final UiSessions uiSessions;
     private final CertificateAuthorities authorities;
     private final DataKeys dataKeys;
     private final ScheduledExecutorService dataKeyJobs;
@@ -110,35 +95,31 @@ public final class Services implements AutoCloseable {
     private final TimeStampAuthorities timeStampAuthorities;
     private final TimeStampSource timeStamps;
     private final AnonymousRefusals anonymousRefusals;
-    private final NodeChanges nodeChanges;
     private final ChangeWatcher changeWatcher;
     private final NtpTimeSource ntp;
 
-    private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Database database) {
+    private Services(SignetConfig config, Profiles profiles, PrometheusMeterRegistry metrics, Hsm hsm, Storage database) {
         this.config = config;
         this.metrics = metrics;
         this.hsm = hsm;
         this.database = database;
-        this.cas = new CaStore(database);
-        this.certificates = new CertificateStore(database);
-        this.access = new AccessStore(database);
-        this.auditLog = new AuditLog(database);
-        this.securityEvents = new SecurityEvents(database);
-        this.nodeChanges = new NodeChanges(database);
+        this.access = new Accounts(database);
+        this.auditTrail = new AuditTrail(database);
+        this.uiSessions = new UiSessions(database);
         // Counted where issuance happens, so the API, the UI and signer identities are all counted.
         this.authorities = new CertificateAuthorities(hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.DOCUMENT),
-                cas, certificates, profiles, Clock.systemUTC(),
+                database, profiles, Clock.systemUTC(),
                 issued -> Counter.builder("signet.certificates.issued").description("Certificates issued")
                         .tag("profile", issued.profile()).register(metrics).increment());
         // CRLs are signed by each CA's scoped signer; OCSP responses by delegated responder keys (purpose OCSP).
-        this.revocations = new Revocations(authorities, cas, new RevocationStore(database),
+        this.revocations = new Revocations(authorities, database,
                 hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.OCSP), config.revocation(), Clock.systemUTC());
-        this.keys = new KeyInventory(hsm, cas);
+        this.keys = new KeyInventory(hsm, authorities);
         // A read-only node serves no TSA, so it asks no NTP server either.
         this.ntp = config.tsa().timeSource().ntp() && !database.readOnly()
-                ? new NtpTimeSource(config.tsa().timeSource(), securityEvents, metrics) : null;
+                ? new NtpTimeSource(config.tsa().timeSource(), auditTrail, metrics) : null;
         this.timeStampAuthorities = new TimeStampAuthorities(hsm.signingKeys(KeyPurpose.TIMESTAMPING), hsm.backendName(),
-                authorities, new TsaStore(database), config.tsa().authorities(), Clock.systemUTC(),
+                authorities, database.tsaStore(), config.tsa().authorities(), Clock.systemUTC(),
                 ntp != null ? ntp : TsaTimeSource.SYSTEM);
         // A revoke or release (here before it returns; elsewhere when the OCSP poll sees it) can stop a TSA.
         revocations.afterChange(timeStampAuthorities::refresh);
@@ -158,8 +139,8 @@ public final class Services implements AutoCloseable {
         SignetRevocationData revocationData = new SignetRevocationData(authorities, revocations);
         this.pdfSigner = new PdfSigner(timestamps, revocationData, signingWorkDir, Clock.systemUTC());
         this.cadesSigner = new CadesSigner(timestamps, revocationData);
-        this.anonymousRefusals = new AnonymousRefusals(securityEvents, metrics, Clock.systemUTC());
-        this.dataKeys = new DataKeys(hsm.encryptionKeys(), new DataKeyStore(database), Clock.systemUTC());
+        this.anonymousRefusals = new AnonymousRefusals(auditTrail, metrics, Clock.systemUTC());
+        this.dataKeys = new DataKeys(hsm.encryptionKeys(), database.dataKeyStore(), Clock.systemUTC());
         this.dataKeyJobs = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "signet-data-key-jobs");
             t.setDaemon(true);
@@ -175,14 +156,14 @@ public final class Services implements AutoCloseable {
             dataKeyJobs.scheduleWithFixedDelay(this::auditTsaRejections, TSA_REJECTION_AUDIT_SECONDS, TSA_REJECTION_AUDIT_SECONDS, TimeUnit.SECONDS);
         }
         // Data-key settings and grants are cached for a second only, so they need no topic here.
-        this.changeWatcher = new ChangeWatcher(nodeChanges)
-                .on(NodeChanges.CAS, () -> {
+        this.changeWatcher = new ChangeWatcher(database)
+                .on(Storage.TOPIC_CAS, () -> {
                     authorities.forgetIssuers();
                     timeStampAuthorities.refresh(); // a retired CA stops the TSAs it certified
                 })
-                .on(NodeChanges.TSAS, timeStampAuthorities::refresh)
-                .on(NodeChanges.TOKENS, access::dropCachedTokens)
-                .on(NodeChanges.PROFILES, this::reloadProfiles);
+                .on(Storage.TOPIC_TSAS, timeStampAuthorities::refresh)
+                .on(Storage.TOPIC_TOKENS, access::dropCachedTokens)
+                .on(Storage.TOPIC_PROFILES, this::reloadProfiles);
     }
 
     /** Another node reloaded its profile directory: this node reads its own again (all or nothing). */
@@ -262,9 +243,9 @@ public final class Services implements AutoCloseable {
             ScopedSigner auditKey = hsm.signingKeys(KeyPurpose.AUDIT).find(AUDIT_KEY_LABEL).orElseThrow(() ->
                     new IllegalStateException("the HSM has no audit key '" + AUDIT_KEY_LABEL + "': a read-only node shares "
                             + "the HSM of the full nodes, and one of them must have started first"));
-            Database db = Database.openReadOnly(config.database());
+            Storage db = Storage.openReadOnly(config.database());
             try {
-                new HsmBinding(db).check(fingerprint(auditKey), hsm.backendName());
+                db.bindToHsm(fingerprint(auditKey), hsm.backendName());
                 return new Services(config, profiles, metrics, hsm, db);
             } catch (RuntimeException e) {
                 db.close();
@@ -282,7 +263,7 @@ public final class Services implements AutoCloseable {
         Profiles profiles = loadProfiles(config);
         try {
             // 0700, repaired if an older version (or an operator) left it open to others.
-            OwnerOnly.directory(config.dataDir());
+            Storage.createPrivateDirectory(config.dataDir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
         }
@@ -304,21 +285,18 @@ public final class Services implements AutoCloseable {
             if (sealing.find(UI_FLASH_KEY_LABEL).isEmpty()) {
                 sealing.generate(UI_FLASH_KEY_LABEL);
             }
-            StoreSettings settings = StoreSettings.defaults()
-                    .withAuditKey(auditKeys, auditKey, CHECKPOINT_INTERVAL);
-            Database db = Database.open(config.database(), settings);
+            Storage db = Storage.open(config.database(), auditKeys, auditKey, CHECKPOINT_INTERVAL);
             try {
-                new HsmBinding(db).check(fingerprint(auditKey), hsm.backendName());
+                db.bindToHsm(fingerprint(auditKey), hsm.backendName());
             } catch (RuntimeException e) {
                 db.close();
                 throw e;
             }
             Services services = new Services(config, profiles, metrics, hsm, db);
             try {
-                upgraded.addAll(KeyPurposeUpgrade.all(hsm, services.cas.list().stream().map(CaRecord::keyLabel)
-                        .collect(Collectors.toSet())));
+                upgraded.addAll(KeyPurposeUpgrade.all(hsm, services.authorities.caIdsByKeyLabel().keySet()));
                 for (KeyPurposeUpgrade.Assigned a : upgraded) {
-                    services.securityEvents.record(AuditEvent.of("system:upgrade", "key.purpose-assigned", "key", a.label(),
+                    services.auditTrail.record(AuditEvent.of("system:upgrade", "key.purpose-assigned", "key", a.label(),
                             Map.of("purpose", a.purpose().name())));
                 }
             } catch (RuntimeException e) {
@@ -353,8 +331,8 @@ public final class Services implements AutoCloseable {
             SigningKeys auditKeys = hsm.signingKeys(KeyPurpose.AUDIT);
             ScopedSigner auditKey = auditKeys.find(AUDIT_KEY_LABEL).orElseThrow(() -> new IllegalStateException(
                     "the HSM has no audit key '" + AUDIT_KEY_LABEL + "' (run serve or init first)"));
-            try (Database db = Database.open(config.database(), StoreSettings.defaults())) {
-                return new AuditLog(db).verify(auditKeys, auditKey, rules);
+            try (Storage db = Storage.openWithoutAuditKey(config.database())) {
+                return new AuditTrail(db).verify(auditKeys, auditKey, rules);
             }
         }
     }
@@ -364,9 +342,9 @@ public final class Services implements AutoCloseable {
      * change one record). A SQLite file must exist already: a typo in {@code --data} must not
      * create an empty CA. PostgreSQL databases are created by their administrator.
      */
-    public static Database openExistingDatabase(SignetConfig config) {
+    public static Storage openExistingDatabase(SignetConfig config) {
         requireExistingDatabase(config);
-        return Database.open(config.database(), StoreSettings.defaults());
+        return Storage.openWithoutAuditKey(config.database());
     }
 
     private static void requireExistingDatabase(SignetConfig config) {
@@ -415,43 +393,24 @@ public final class Services implements AutoCloseable {
         return hsm.backendName();
     }
 
-    public Database database() {
+    /** This node's database: health, shared keys, the change generations other nodes follow. */
+    public Storage database() {
         return database;
     }
 
-    public CaStore cas() {
-        return cas;
-    }
-
-    public CertificateStore certificates() {
-        return certificates;
-    }
-
-    public AccessStore access() {
+    /** API tokens and UI users (one instance: it caches token lookups). */
+    public Accounts access() {
         return access;
     }
 
-    public AuditLog auditLog() {
-        return auditLog;
+    /** The audit trail: events that change no stored data (refusals, logins) are recorded here; reading, verifying. */
+    public AuditTrail auditLog() {
+        return auditTrail;
     }
 
-    public SecurityEvents securityEvents() {
-        return securityEvents;
-    }
-
-    /** Changes that other nodes must hear of (a profile reload), recorded with their audit entry. */
-    public NodeChanges nodeChanges() {
-        return nodeChanges;
-    }
-
-    /** Failed UI logins, shared by every node on this database. */
-    public LoginFailures loginFailures() {
-        return new LoginFailures(database);
-    }
-
-    /** Keys every node must share (the pre-login CSRF key). */
-    public NodeSecrets nodeSecrets() {
-        return new NodeSecrets(database);
+    /** The web UI's sessions, their flashes and the failed logins, shared by every node on this database. */
+    public UiSessions uiSessions() {
+        return uiSessions;
     }
 
     /** The time-stamp authorities: creation, queries, counters. */

@@ -48,7 +48,7 @@ public final class SignetServer implements AutoCloseable {
             services.watchOtherNodes();
             Clock clock = Clock.systemUTC();
             Guard guard = new Guard(new Authenticator(new StoreTokenDirectory(services.access()), clock),
-                    new StoreSecurityAudit(services.securityEvents(), services.anonymousRefusals()));
+                    new StoreSecurityAudit(services.auditLog(), services.anonymousRefusals()));
             // OCSP and the TSA are answered ahead of Javalin (their rates are the point); the rest goes on to it.
             HttpMetrics httpMetrics = new HttpMetrics(services.metrics());
             OcspFastPath fastPaths = new OcspFastPath(new OcspEndpoint(services.revocations()));
@@ -87,7 +87,7 @@ public final class SignetServer implements AutoCloseable {
             services.watchOtherNodes();
             Clock clock = Clock.systemUTC();
             Guard guard = new Guard(new Authenticator(new StoreTokenDirectory(services.access()), clock),
-                    new StoreSecurityAudit(services.securityEvents(), services.anonymousRefusals()));
+                    new StoreSecurityAudit(services.auditLog(), services.anonymousRefusals()));
             HttpServer http = HttpServer.start(listener, config.maxRequestBytes(), Routes.responder(services), guard,
                     new HttpMetrics(services.metrics()), tls, new ClientAddress(config.trustedProxies()),
                     new OcspFastPath(new OcspEndpoint(services.revocations())));

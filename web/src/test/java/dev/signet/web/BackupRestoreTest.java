@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.ca.AuditEntry;
-import dev.signet.ca.store.AuditQuery;
+import dev.signet.ca.AuditQuery;
 import dev.signet.web.cli.CliRun.Result;
 import dev.signet.web.cli.SignetCommand;
 import dev.signet.web.config.ConfigLoader;

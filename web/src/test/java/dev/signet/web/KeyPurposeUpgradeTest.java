@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.ca.SignerIdentity;
 import dev.signet.ca.AuditEntry;
-import dev.signet.ca.store.AuditQuery;
+import dev.signet.ca.AuditQuery;
 import dev.signet.hsm.HsmConfig;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyPurpose;

@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.AuditQuery;
 import static dev.signet.ca.store.schema.Tables.API_TOKEN;
 import static dev.signet.ca.store.schema.Tables.APP_USER;
 import static dev.signet.ca.store.schema.Tables.AUDIT_CHECKPOINT;

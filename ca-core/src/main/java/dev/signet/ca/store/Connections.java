@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.DatabaseConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.function.Function;

@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.DatabaseConfig;
 import static dev.signet.ca.store.schema.Tables.AUDIT_CHECKPOINT;
 import static dev.signet.ca.store.schema.Tables.AUDIT_ENTRY;
 

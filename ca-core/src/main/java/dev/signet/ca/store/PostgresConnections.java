@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.DatabaseConfig;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.signet.ca.StoreException;

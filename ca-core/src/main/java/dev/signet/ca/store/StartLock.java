@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.DatabaseConfig;
 import dev.signet.ca.StoreException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

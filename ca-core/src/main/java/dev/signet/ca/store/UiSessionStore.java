@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.UiSessionRecord;
 import static dev.signet.ca.store.schema.Tables.UI_FLASH;
 import static dev.signet.ca.store.schema.Tables.UI_SESSION;
 import static org.jooq.impl.DSL.select;

@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.AuditQuery;
 import static dev.signet.ca.store.Fixtures.T0;
 import static dev.signet.ca.store.Fixtures.cert;
 import static dev.signet.ca.store.Fixtures.issued;

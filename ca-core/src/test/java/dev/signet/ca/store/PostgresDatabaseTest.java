@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.DatabaseConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

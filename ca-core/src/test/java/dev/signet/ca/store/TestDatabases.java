@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.DatabaseConfig;
 import dev.signet.hsm.SecretSource;
 import java.nio.file.Path;
 import java.sql.Connection;

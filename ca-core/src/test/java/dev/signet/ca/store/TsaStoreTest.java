@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.AuditQuery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;

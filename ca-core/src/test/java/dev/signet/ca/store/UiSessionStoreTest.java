@@ -1,5 +1,6 @@
 package dev.signet.ca.store;
 
+import dev.signet.ca.UiSessionRecord;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -3,8 +3,8 @@ package dev.signet.web.api;
 import dev.signet.ca.AuditEntry;
 import dev.signet.ca.AuditVerification;
 import dev.signet.ca.ExpectedCheckpoint;
-import dev.signet.ca.store.AuditLog;
-import dev.signet.ca.store.AuditQuery;
+import dev.signet.ca.AuditTrail;
+import dev.signet.ca.AuditQuery;
 import dev.signet.ca.Page;
 import dev.signet.web.http.ApiException;
 import dev.signet.web.http.Json;
@@ -18,9 +18,9 @@ import java.util.Map;
 /** {@code /api/v1/audit}: the audit chain, newest first, and its verification. */
 public final class AuditController {
 
-    private final AuditLog log;
+    private final AuditTrail log;
 
-    public AuditController(AuditLog log) {
+    public AuditController(AuditTrail log) {
         this.log = log;
     }
 

@@ -1,6 +1,6 @@
 package dev.signet.web.api;
 
-import dev.signet.ca.store.Database;
+import dev.signet.ca.Storage;
 import dev.signet.web.KeyInventory;
 import dev.signet.web.http.ApiException;
 import dev.signet.web.http.Json;
@@ -30,13 +30,13 @@ public final class HealthController {
         }
     }
 
-    private final Database database;
+    private final Storage database;
     private final KeyInventory hsm;
     private final String probeKeyLabel;
     private volatile Result last;
 
     /** {@code probeKeyLabel} names a key that must exist (the audit key): finding it exercises the backend. */
-    public HealthController(Database database, KeyInventory hsm, String probeKeyLabel) {
+    public HealthController(Storage database, KeyInventory hsm, String probeKeyLabel) {
         this.database = database;
         this.hsm = hsm;
         this.probeKeyLabel = probeKeyLabel;

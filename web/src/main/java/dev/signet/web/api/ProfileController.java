@@ -5,7 +5,7 @@ import dev.signet.ca.ProfileException;
 import dev.signet.ca.Profiles;
 import dev.signet.ca.AuditEvent;
 import dev.signet.ca.ProfileInfo;
-import dev.signet.ca.store.NodeChanges;
+import dev.signet.ca.Storage;
 import dev.signet.web.auth.Guard;
 import dev.signet.web.http.ApiException;
 import dev.signet.web.http.Json;
@@ -20,12 +20,12 @@ public final class ProfileController {
 
     private final CertificateAuthorities authorities;
     private final Path profilesDir;
-    private final NodeChanges changes;
+    private final Storage storage;
 
-    public ProfileController(CertificateAuthorities authorities, Path profilesDir, NodeChanges changes) {
+    public ProfileController(CertificateAuthorities authorities, Path profilesDir, Storage storage) {
         this.authorities = authorities;
         this.profilesDir = profilesDir;
-        this.changes = changes;
+        this.storage = storage;
     }
 
     /**
@@ -41,8 +41,8 @@ public final class ProfileController {
         }
         List<String> names = next.infos().stream().map(ProfileInfo::name).toList();
         // The other nodes read their own directories again when they see the change.
-        changes.record(AuditEvent.of(Guard.principal(ctx).actor(), "profiles.reload", "profiles", profilesDir.toString(),
-                Map.of("profiles", names)), NodeChanges.PROFILES);
+        storage.recordChange(AuditEvent.of(Guard.principal(ctx).actor(), "profiles.reload", "profiles", profilesDir.toString(),
+                Map.of("profiles", names)), Storage.TOPIC_PROFILES);
         authorities.useProfiles(next);
         Json.write(ctx, 200, next.infos().stream().map(Views.ProfileView::of).toList());
     }

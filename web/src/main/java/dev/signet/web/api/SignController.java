@@ -2,7 +2,7 @@ package dev.signet.web.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.signet.ca.AuditEvent;
-import dev.signet.ca.store.SecurityEvents;
+import dev.signet.ca.AuditTrail;
 import dev.signet.signing.CadesSigner;
 import dev.signet.signing.PadesLevel;
 import dev.signet.signing.PdfSignOptions;
@@ -46,13 +46,13 @@ public final class SignController {
     private final PdfSigner signer;
     private final DocumentSigners identities;
     private final CadesSigner cades;
-    private final SecurityEvents events;
+    private final AuditTrail events;
     private final SecurityAudit refusals;
     private final Path workDir;
     private final long maxDocumentBytes;
 
     public SignController(PdfSigningService signing, DocumentSigners identities, PdfSigner signer, CadesSigner cades,
-                          SecurityEvents events, SecurityAudit refusals, Path workDir, long maxDocumentBytes) {
+                          AuditTrail events, SecurityAudit refusals, Path workDir, long maxDocumentBytes) {
         this.signing = signing;
         this.identities = identities;
         this.signer = signer;

@@ -1,6 +1,6 @@
 package dev.signet.web.api;
 
-import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.Accounts;
 import dev.signet.ca.VisibleText;
 import dev.signet.ca.ApiToken;
 import dev.signet.ca.IssuedToken;
@@ -29,9 +29,9 @@ public final class TokenController {
 
     public record CreatedToken(TokenView token, String secret) {}
 
-    private final AccessStore access;
+    private final Accounts access;
 
-    public TokenController(AccessStore access) {
+    public TokenController(Accounts access) {
         this.access = access;
     }
 
@@ -40,14 +40,14 @@ public final class TokenController {
         if (req.name() == null || req.name().isBlank()) {
             throw ApiException.badRequest("name is required");
         }
-        if (req.name().length() > AccessStore.MAX_NAME) {
-            throw ApiException.badRequest("name must have at most " + AccessStore.MAX_NAME + " characters");
+        if (req.name().length() > Accounts.MAX_NAME) {
+            throw ApiException.badRequest("name must have at most " + Accounts.MAX_NAME + " characters");
         }
         if (VisibleText.firstInvisible(req.name()) >= 0) {
             throw ApiException.badRequest("name must not contain control, invisible or bidirectional characters");
         }
-        if (req.identities() != null && req.identities().size() > AccessStore.MAX_IDENTITIES) {
-            throw ApiException.badRequest("identities: at most " + AccessStore.MAX_IDENTITIES);
+        if (req.identities() != null && req.identities().size() > Accounts.MAX_IDENTITIES) {
+            throw ApiException.badRequest("identities: at most " + Accounts.MAX_IDENTITIES);
         }
         if (req.role() == null) {
             throw ApiException.badRequest("role is required");

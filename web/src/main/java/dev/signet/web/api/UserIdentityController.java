@@ -1,6 +1,6 @@
 package dev.signet.web.api;
 
-import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.Accounts;
 import dev.signet.ca.NotFoundException;
 import dev.signet.web.auth.Guard;
 import dev.signet.web.http.ApiException;
@@ -19,9 +19,9 @@ public final class UserIdentityController {
 
     public record UserIdentities(String username, List<String> identities) {}
 
-    private final AccessStore access;
+    private final Accounts access;
 
-    public UserIdentityController(AccessStore access) {
+    public UserIdentityController(Accounts access) {
         this.access = access;
     }
 

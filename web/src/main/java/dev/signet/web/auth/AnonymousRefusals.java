@@ -1,7 +1,7 @@
 package dev.signet.web.auth;
 
 import dev.signet.ca.AuditEvent;
-import dev.signet.ca.store.SecurityEvents;
+import dev.signet.ca.AuditTrail;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -38,7 +38,7 @@ public final class AnonymousRefusals implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnonymousRefusals.class);
 
-    private final SecurityEvents events;
+    private final AuditTrail events;
     private final Clock clock;
     private final Counter counter;
     private final ScheduledExecutorService flusher;
@@ -53,11 +53,11 @@ public final class AnonymousRefusals implements AutoCloseable {
     }
 
     /** Counts into {@code metrics} and flushes every {@link #INTERVAL} on a thread of its own. */
-    public AnonymousRefusals(SecurityEvents events, MeterRegistry metrics, Clock clock) {
+    public AnonymousRefusals(AuditTrail events, MeterRegistry metrics, Clock clock) {
         this(events, metrics, clock, true);
     }
 
-    AnonymousRefusals(SecurityEvents events, MeterRegistry metrics, Clock clock, boolean scheduled) {
+    AnonymousRefusals(AuditTrail events, MeterRegistry metrics, Clock clock, boolean scheduled) {
         this.events = events;
         this.clock = clock;
         this.counter = Counter.builder("signet.requests.refused.anonymous")

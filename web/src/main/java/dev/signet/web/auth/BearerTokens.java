@@ -1,6 +1,6 @@
 package dev.signet.web.auth;
 
-import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.Accounts;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -11,7 +11,7 @@ import java.util.Base64;
 public final class BearerTokens {
 
     /** Tokens start with this, so a leaked one is easy to recognise in a scan. */
-    public static final String PREFIX = AccessStore.TOKEN_PREFIX;
+    public static final String PREFIX = Accounts.TOKEN_PREFIX;
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -29,7 +29,7 @@ public final class BearerTokens {
 
     /** The stored form of a token (lower-case hex SHA-256), exactly as the store computes it. */
     public static String hash(String token) {
-        return AccessStore.hash(token);
+        return Accounts.tokenHash(token);
     }
 
     /** Whether a presented token has the right shape at all (checked before any lookup). */

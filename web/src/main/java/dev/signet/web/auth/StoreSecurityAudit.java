@@ -2,7 +2,7 @@ package dev.signet.web.auth;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.signet.ca.AuditEvent;
-import dev.signet.ca.store.SecurityEvents;
+import dev.signet.ca.AuditTrail;
 import dev.signet.web.http.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,10 +13,10 @@ import java.util.Map;
  */
 public final class StoreSecurityAudit implements SecurityAudit {
 
-    private final SecurityEvents events;
+    private final AuditTrail events;
     private final AnonymousRefusals anonymous;
 
-    public StoreSecurityAudit(SecurityEvents events, AnonymousRefusals anonymous) {
+    public StoreSecurityAudit(AuditTrail events, AnonymousRefusals anonymous) {
         this.events = events;
         this.anonymous = anonymous;
     }

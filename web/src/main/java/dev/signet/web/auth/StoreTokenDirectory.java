@@ -1,16 +1,16 @@
 package dev.signet.web.auth;
 
-import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.Accounts;
 import dev.signet.ca.ApiToken;
 import java.util.List;
 import java.util.Optional;
 
-/** Tokens from the store's {@link AccessStore}. */
+/** Tokens from {@link Accounts}. */
 public final class StoreTokenDirectory implements TokenDirectory {
 
-    private final AccessStore access;
+    private final Accounts access;
 
-    public StoreTokenDirectory(AccessStore access) {
+    public StoreTokenDirectory(Accounts access) {
         this.access = access;
     }
 

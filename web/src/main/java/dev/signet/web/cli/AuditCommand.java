@@ -3,9 +3,8 @@ package dev.signet.web.cli;
 import dev.signet.ca.AuditExpectations;
 import dev.signet.ca.AuditVerification;
 import dev.signet.ca.ExpectedCheckpoint;
-import dev.signet.ca.store.AuditLog;
-import dev.signet.ca.store.Database;
-import dev.signet.ca.store.StoreSettings;
+import dev.signet.ca.AuditTrail;
+import dev.signet.ca.Storage;
 import dev.signet.web.config.SignetConfig;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,12 +69,12 @@ final class AuditCommand implements Runnable {
                 }
             }
             AuditExpectations rules = AuditExpectations.signedEvery(Services.CHECKPOINT_INTERVAL,
-                    StoreSettings.defaults().checkpointMaxDelay(), Instant.now()).expecting(expected);
+                    Storage.CHECKPOINT_MAX_DELAY, Instant.now()).expecting(expected);
             if (auditKey != null) {
                 PublicKey pinned = PublicKeyPem.read(auditKey);
-                try (Database db = TokenCommand.openDatabase(store)) {
+                try (Storage db = TokenCommand.openDatabase(store)) {
                     // Every checkpoint must verify under the pinned key, whatever label it names.
-                    return report(new AuditLog(db).verify(label -> pinned, stopped ? rules.stopped() : rules));
+                    return report(new AuditTrail(db).verify(pinned, stopped ? rules.stopped() : rules));
                 }
             }
             SignetConfig config = store.load(null);

@@ -1,9 +1,8 @@
 package dev.signet.web.cli;
 
 import dev.signet.ca.AuditEvent;
-import dev.signet.ca.store.Database;
-import dev.signet.ca.store.DatabaseSnapshot;
-import dev.signet.ca.store.SecurityEvents;
+import dev.signet.ca.AuditTrail;
+import dev.signet.ca.Storage;
 import dev.signet.hsm.HsmConfig;
 import dev.signet.hsm.Hsms;
 import dev.signet.web.config.SignetConfig;
@@ -48,13 +47,14 @@ final class BackupCommand implements Runnable {
         }
         Path out = to.toAbsolutePath().normalize();
         refuseUnlessEmpty(out);
-        try (Database db = TokenCommand.openDatabase(store)) {
+        try (Storage db = TokenCommand.openDatabase(store)) {
             PrivateFiles.createDirectories(out);
             List<String> files = new ArrayList<>();
             // The database first: keys are only ever added, so every key the snapshot refers to is
             // already on disk when the key files are copied after it.
-            DatabaseSnapshot snapshot = DatabaseSnapshot.take(db, out.resolve(BackupManifest.DATABASE));
-            PrivateFiles.restrict(snapshot.file(), "rw-------");
+            Path snapshot = out.resolve(BackupManifest.DATABASE);
+            long auditHeadSeq = db.snapshotInto(snapshot);
+            PrivateFiles.restrict(snapshot, "rw-------");
             files.add(BackupManifest.DATABASE);
             if (config.hsm().config() instanceof HsmConfig.Software software) {
                 files.addAll(copyKeyFiles(software, out.resolve(BackupManifest.KEYS)));
@@ -63,18 +63,18 @@ final class BackupCommand implements Runnable {
 
             List<BackupManifest.Entry> entries = files.stream().map(f -> BackupManifest.measure(out, f)).toList();
             BackupManifest manifest = new BackupManifest(BackupManifest.FORMAT_VERSION, Instant.now(),
-                    config.hsm().backend(), snapshot.auditHeadSeq(), entries);
+                    config.hsm().backend(), auditHeadSeq, entries);
             manifest.write(out);
 
             Map<String, Object> details = new LinkedHashMap<>();
-            details.put("auditHeadSeq", snapshot.auditHeadSeq());
+            details.put("auditHeadSeq", auditHeadSeq);
             details.put("files", entries.size());
             details.put("manifestSha256", BackupManifest.sha256(out.resolve(BackupManifest.FILE_NAME)));
-            new SecurityEvents(db).record(AuditEvent.of(actor(), "backup.create", "backup", out.toString(),
+            new AuditTrail(db).record(AuditEvent.of(actor(), "backup.create", "backup", out.toString(),
                     details));
 
             System.out.printf("backup of %s written to %s: %d files, audit chain head at seq %d%n",
-                    config.dataDir(), out, entries.size(), snapshot.auditHeadSeq());
+                    config.dataDir(), out, entries.size(), auditHeadSeq);
             if (config.hsm().config() instanceof HsmConfig.Pkcs11) {
                 System.out.println("the CA keys are in the PKCS#11 token, not in this backup: back them up with the HSM's own tools");
             }

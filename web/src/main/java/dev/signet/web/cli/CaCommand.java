@@ -2,8 +2,8 @@ package dev.signet.web.cli;
 
 import dev.signet.ca.CaInfo;
 import dev.signet.ca.NewCa;
-import dev.signet.ca.store.CaStore;
-import dev.signet.ca.store.Database;
+import dev.signet.ca.CaRecords;
+import dev.signet.ca.Storage;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.web.Services;
 import java.time.Duration;
@@ -75,9 +75,9 @@ final class CaCommand implements Runnable {
 
         @Override
         public void run() {
-            try (Database db = TokenCommand.openDatabase(store)) {
+            try (Storage db = TokenCommand.openDatabase(store)) {
                 System.out.printf("%-36s %-8s %-36s %-20s %s%n", "ID", "STATUS", "PARENT", "NOT_AFTER", "NAME");
-                for (CaInfo ca : new CaStore(db).list().stream().map(CaInfo::of).toList()) {
+                for (CaInfo ca : new CaRecords(db).list()) {
                     System.out.printf("%-36s %-8s %-36s %-20s %s%n", ca.id(), ca.status(),
                             ca.parentId() == null ? "-" : ca.parentId(), ca.notAfter() == null ? "-" : ca.notAfter(), ca.name());
                 }

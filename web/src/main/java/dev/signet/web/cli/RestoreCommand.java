@@ -1,8 +1,9 @@
 package dev.signet.web.cli;
 
 import dev.signet.ca.AuditEvent;
-import dev.signet.ca.store.Database;
-import dev.signet.ca.store.SecurityEvents;
+import dev.signet.ca.AuditTrail;
+import dev.signet.ca.DatabaseConfig;
+import dev.signet.ca.Storage;
 import dev.signet.hsm.HsmConfig;
 import dev.signet.web.config.SignetConfig;
 import java.io.IOException;
@@ -52,12 +53,12 @@ final class RestoreCommand implements Runnable {
             throw new UncheckedIOException("restore failed: " + e.getMessage(), e);
         }
         // No HSM here, so this entry is not signed yet: the next checkpoint the server signs covers it.
-        try (Database db = Database.open(config.databaseFile())) {
+        try (Storage db = Storage.openWithoutAuditKey(DatabaseConfig.sqlite(config.databaseFile()))) {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("backupCreated", manifest.created().toString());
             details.put("auditHeadSeq", manifest.auditHeadSeq());
             details.put("files", manifest.files().size());
-            new SecurityEvents(db).record(AuditEvent.of(BackupCommand.actor(), "backup.restore", "backup",
+            new AuditTrail(db).record(AuditEvent.of(BackupCommand.actor(), "backup.restore", "backup",
                     backup.toString(), details));
         }
         System.out.printf("restored %d files from %s (taken %s, audit chain head at seq %d) into %s%n",

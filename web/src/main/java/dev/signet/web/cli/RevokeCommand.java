@@ -1,21 +1,14 @@
 package dev.signet.web.cli;
 
 import dev.signet.ca.CaException;
+import dev.signet.ca.CaRecords;
 import dev.signet.ca.RevocationReason;
-import dev.signet.ca.Revocations;
-import dev.signet.ca.AuditEvent;
-import dev.signet.ca.store.CertificateRecord;
-import dev.signet.ca.store.CertificateStore;
-import dev.signet.ca.store.Database;
+import dev.signet.ca.Storage;
 import dev.signet.ca.RevocationConflictException;
-import dev.signet.ca.store.RevocationStore;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
-import org.bouncycastle.asn1.x509.Certificate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,17 +56,8 @@ final class RevokeCommand implements Runnable {
             }
         }
         String hex = normalized(serial);
-        try (Database db = TokenCommand.openDatabase(store)) {
-            CertificateRecord cert = new CertificateStore(db).find(caId, hex)
-                    .orElseThrow(() -> CaException.notFound("certificate-unknown", "CA '" + caId + "' issued no certificate with serial " + hex));
-            RevocationReason r = Revocations.checkRevoke(reason, Certificate.getInstance(cert.der()), invalidity, Instant.now(), true);
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("reason", r.apiName());
-            if (invalidity != null) {
-                details.put("invalidityDate", invalidity.toString());
-            }
-            new RevocationStore(db).revoke(caId, hex, r.code(), invalidity, AuditEvent.of(actor(), "certificate.revoke",
-                    "certificate", caId + "/" + hex, details));
+        try (Storage db = TokenCommand.openDatabase(store)) {
+            RevocationReason r = new CaRecords(db).revoke(caId, hex, reason, invalidity, actor());
             System.out.println("revoked " + caId + "/" + hex + " (" + r.apiName() + ")");
         } catch (RevocationConflictException e) {
             throw CaException.conflict("already-revoked", e.getMessage());
@@ -104,9 +88,8 @@ final class RevokeCommand implements Runnable {
         @Override
         public void run() {
             String hex = normalized(serial);
-            try (Database db = TokenCommand.openDatabase(store)) {
-                new RevocationStore(db).release(caId, hex, RevocationReason.CERTIFICATE_HOLD.code(),
-                        AuditEvent.of(actor(), "certificate.release", "certificate", caId + "/" + hex));
+            try (Storage db = TokenCommand.openDatabase(store)) {
+                new CaRecords(db).release(caId, hex, actor());
                 System.out.println("released " + caId + "/" + hex);
             } catch (RevocationConflictException e) {
                 throw CaException.conflict("not-on-hold", e.getMessage());

@@ -1,8 +1,8 @@
 package dev.signet.web.cli;
 
-import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.Accounts;
 import dev.signet.ca.ApiToken;
-import dev.signet.ca.store.Database;
+import dev.signet.ca.Storage;
 import dev.signet.ca.IssuedToken;
 import dev.signet.ca.VisibleText;
 import dev.signet.web.auth.Role;
@@ -70,8 +70,8 @@ final class TokenCommand implements Runnable {
                 }
             }
             // Only the database: no HSM needed, so this is quick and works beside a running server (WAL).
-            try (Database db = openDatabase(store)) {
-                IssuedToken t = new AccessStore(db).createToken(name == null ? "cli-" + role : name, role,
+            try (Storage db = openDatabase(store)) {
+                IssuedToken t = new Accounts(db).createToken(name == null ? "cli-" + role : name, role,
                         new LinkedHashSet<>(identities), expiry, "cli:" + System.getProperty("user.name", "unknown"));
                 System.out.println(t.secret());
             }
@@ -79,7 +79,7 @@ final class TokenCommand implements Runnable {
     }
 
     /** Opens only the database of an existing data directory. */
-    static Database openDatabase(StoreOptions store) {
+    static Storage openDatabase(StoreOptions store) {
         return dev.signet.web.Services.openExistingDatabase(store.load(null));
     }
 
@@ -92,10 +92,10 @@ final class TokenCommand implements Runnable {
 
         @Override
         public void run() {
-            try (Database db = openDatabase(store)) {
+            try (Storage db = openDatabase(store)) {
                 Instant now = Instant.now();
                 System.out.printf("%-36s %-8s %-8s %s%n", "ID", "ROLE", "STATE", "NAME");
-                for (ApiToken t : new AccessStore(db).listTokens()) {
+                for (ApiToken t : new Accounts(db).listTokens()) {
                     String state = t.revoked() != null ? "revoked" : t.activeAt(now) ? "active" : "expired";
                     // Names written before names were checked may hold escape codes: never print them raw.
                     System.out.printf("%-36s %-8s %-8s %s%n", t.id(), t.role(), state, VisibleText.escaped(t.name()));
@@ -115,8 +115,8 @@ final class TokenCommand implements Runnable {
 
         @Override
         public void run() {
-            try (Database db = openDatabase(store)) {
-                new AccessStore(db).revokeToken(id, "cli:" + System.getProperty("user.name", "unknown"));
+            try (Storage db = openDatabase(store)) {
+                new Accounts(db).revokeToken(id, "cli:" + System.getProperty("user.name", "unknown"));
                 System.out.println("revoked " + id);
             }
         }

@@ -1,7 +1,7 @@
 package dev.signet.web.cli;
 
-import dev.signet.ca.store.AccessStore;
-import dev.signet.ca.store.Database;
+import dev.signet.ca.Accounts;
+import dev.signet.ca.Storage;
 import dev.signet.ca.UserRecord;
 import dev.signet.web.auth.Passwords;
 import dev.signet.web.auth.Role;
@@ -70,8 +70,8 @@ final class UserCommand implements Runnable {
                 throw new IllegalArgumentException(weak);
             }
             SignetConfig config = store.load(null);
-            try (Database db = dev.signet.web.Services.openExistingDatabase(config)) {
-                new AccessStore(db).createUser(new UserRecord(username, Passwords.hash(password), role, Instant.now(), false),
+            try (Storage db = dev.signet.web.Services.openExistingDatabase(config)) {
+                new Accounts(db).createUser(new UserRecord(username, Passwords.hash(password), role, Instant.now(), false),
                         "cli:" + System.getProperty("user.name", "unknown"));
             }
             if (!passwordStdin) {

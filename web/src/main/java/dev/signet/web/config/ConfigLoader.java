@@ -1,7 +1,7 @@
 package dev.signet.web.config;
 
 import dev.signet.ca.RevocationSettings;
-import dev.signet.ca.store.DatabaseConfig;
+import dev.signet.ca.DatabaseConfig;
 import java.time.Duration;
 
 import com.fasterxml.jackson.core.JacksonException;

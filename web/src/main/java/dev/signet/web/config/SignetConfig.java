@@ -1,7 +1,7 @@
 package dev.signet.web.config;
 
 import dev.signet.ca.RevocationSettings;
-import dev.signet.ca.store.DatabaseConfig;
+import dev.signet.ca.DatabaseConfig;
 
 import dev.signet.hsm.HsmConfig;
 import java.net.InetAddress;

@@ -1,6 +1,6 @@
 package dev.signet.web.ui;
 
-import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.Accounts;
 import dev.signet.ca.ApiToken;
 import dev.signet.ca.IssuedToken;
 import dev.signet.ca.UserRecord;
@@ -50,13 +50,13 @@ public final class AdminController {
     /** Least privilege by default: read-only. */
     static final String DEFAULT_ROLE = Role.AUDITOR.id();
 
-    private final AccessStore access;
+    private final Accounts access;
     private final SessionStore sessions;
     private final SessionCookie cookie;
     private final Templates templates;
     private final Clock clock;
 
-    AdminController(AccessStore access, SessionStore sessions, SessionCookie cookie, Templates templates, Clock clock) {
+    AdminController(Accounts access, SessionStore sessions, SessionCookie cookie, Templates templates, Clock clock) {
         this.access = access;
         this.sessions = sessions;
         this.cookie = cookie;

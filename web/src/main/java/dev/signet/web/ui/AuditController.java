@@ -2,8 +2,8 @@ package dev.signet.web.ui;
 
 import dev.signet.ca.AuditEntry;
 import dev.signet.ca.AuditVerification;
-import dev.signet.ca.store.AuditLog;
-import dev.signet.ca.store.AuditQuery;
+import dev.signet.ca.AuditTrail;
+import dev.signet.ca.AuditQuery;
 import dev.signet.ca.Page;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
@@ -39,10 +39,10 @@ public final class AuditController {
 
     private static final int MAX_FILTER_LENGTH = 200;
 
-    private final AuditLog log;
+    private final AuditTrail log;
     private final Templates templates;
 
-    AuditController(AuditLog log, Templates templates) {
+    AuditController(AuditTrail log, Templates templates) {
         this.log = log;
         this.templates = templates;
     }

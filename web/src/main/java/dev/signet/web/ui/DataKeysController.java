@@ -2,7 +2,7 @@ package dev.signet.web.ui;
 
 import dev.signet.ca.DataKeyException;
 import dev.signet.ca.DataKeys;
-import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.Accounts;
 import dev.signet.ca.ApiToken;
 import dev.signet.ca.store.DataKeyGrant;
 import dev.signet.ca.store.DataKeyRecord;
@@ -28,10 +28,10 @@ public final class DataKeysController {
     public record KeysModel(List<KeyRow> keys, String error) {}
 
     private final DataKeys keys;
-    private final AccessStore access;
+    private final Accounts access;
     private final Templates templates;
 
-    DataKeysController(DataKeys keys, AccessStore access, Templates templates) {
+    DataKeysController(DataKeys keys, Accounts access, Templates templates) {
         this.keys = keys;
         this.access = access;
         this.templates = templates;

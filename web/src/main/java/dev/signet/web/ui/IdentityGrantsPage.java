@@ -3,7 +3,7 @@ package dev.signet.web.ui;
 import dev.signet.ca.CaException;
 import dev.signet.ca.CertificateAuthorities;
 import dev.signet.ca.SignerIdentity;
-import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.Accounts;
 import dev.signet.ca.InvalidRecordException;
 import dev.signet.ca.UserRecord;
 import dev.signet.web.auth.Role;
@@ -27,11 +27,11 @@ public final class IdentityGrantsPage {
     public record GrantsModel(String username, String role, boolean signer, List<GrantRow> granted,
                               List<GrantRow> grantable, String error) {}
 
-    private final AccessStore access;
+    private final Accounts access;
     private final CertificateAuthorities authorities;
     private final Templates templates;
 
-    IdentityGrantsPage(AccessStore access, CertificateAuthorities authorities, Templates templates) {
+    IdentityGrantsPage(Accounts access, CertificateAuthorities authorities, Templates templates) {
         this.access = access;
         this.authorities = authorities;
         this.templates = templates;

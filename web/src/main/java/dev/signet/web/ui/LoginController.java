@@ -1,8 +1,8 @@
 package dev.signet.web.ui;
 
-import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.Accounts;
 import dev.signet.ca.AuditEvent;
-import dev.signet.ca.store.SecurityEvents;
+import dev.signet.ca.AuditTrail;
 import dev.signet.ca.UserRecord;
 import dev.signet.web.auth.Passwords;
 import dev.signet.web.auth.SecurityAudit;
@@ -28,15 +28,15 @@ public final class LoginController {
 
     private final SessionStore sessions;
     private final SessionCookie cookie;
-    private final AccessStore access;
-    private final SecurityEvents events;
+    private final Accounts access;
+    private final AuditTrail events;
     private final SecurityAudit audit;
     private final LoginThrottle throttle;
     private final LoginTokens tokens;
     private final Templates templates;
     private final UiErrors errors;
 
-    LoginController(SessionStore sessions, SessionCookie cookie, AccessStore access, SecurityEvents events,
+    LoginController(SessionStore sessions, SessionCookie cookie, Accounts access, AuditTrail events,
                     SecurityAudit audit, LoginThrottle throttle, LoginTokens tokens, Templates templates, UiErrors errors) {
         this.sessions = sessions;
         this.cookie = cookie;

@@ -1,6 +1,6 @@
 package dev.signet.web.ui;
 
-import dev.signet.ca.store.LoginFailures;
+import dev.signet.ca.UiSessions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,10 +23,10 @@ final class LoginThrottle {
     static final int PER_USER = 5;
     static final int PER_CLIENT = 20;
 
-    private final LoginFailures failures;
+    private final UiSessions failures;
     private final Clock clock;
 
-    LoginThrottle(LoginFailures failures, Clock clock) {
+    LoginThrottle(UiSessions failures, Clock clock) {
         this.failures = failures;
         this.clock = clock;
     }
@@ -41,15 +41,15 @@ final class LoginThrottle {
 
     void failed(String username, String client) {
         Instant now = clock.instant();
-        failures.record(List.of(userKey(username), clientKey(client)), now, now.minus(WINDOW));
+        failures.recordLoginFailure(List.of(userKey(username), clientKey(client)), now, now.minus(WINDOW));
     }
 
     void succeeded(String username) {
-        failures.clear(userKey(username));
+        failures.clearLoginFailures(userKey(username));
     }
 
     private Duration waitFor(String key, int limit, Instant now) {
-        List<Instant> newest = failures.since(key, now.minus(WINDOW), limit);
+        List<Instant> newest = failures.loginFailuresSince(key, now.minus(WINDOW), limit);
         if (newest.size() < limit) {
             return Duration.ZERO;
         }

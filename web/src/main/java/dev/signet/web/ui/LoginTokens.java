@@ -16,7 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
  * signed, short-lived token ({@code nonce.expiry.mac}, HMAC-SHA256 under a key of this process),
  * and the form carries a value derived from it that a page of another site can neither read nor
  * compute. Fetching the login page stores nothing, so no amount of anonymous traffic can fill a
- * table or lock anyone out. The key is shared by every node on the database ({@code NodeSecrets}),
+ * table or lock anyone out. The key is shared by every node on the database ({@code Storage.sharedKey}),
  * so a form fetched from one node can be posted to another.
  */
 final class LoginTokens {

@@ -1,8 +1,8 @@
 package dev.signet.web.ui;
 
 import dev.signet.ca.AuditEvent;
-import dev.signet.ca.store.UiSessionRecord;
-import dev.signet.ca.store.UiSessionStore;
+import dev.signet.ca.UiSessionRecord;
+import dev.signet.ca.UiSessions;
 import dev.signet.hsm.DataCipher;
 import dev.signet.hsm.HsmException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +19,7 @@ import java.util.Optional;
  * UI sessions: a session ends at logout, after {@link #IDLE} without a request, or {@link #ABSOLUTE}
  * after login, whichever comes first. Ids and CSRF tokens are 256 random bits each.
  *
- * <p>Logged-in sessions are kept in the database ({@link UiSessionStore}, the id only as its hash),
+ * <p>Logged-in sessions are kept in the database ({@link UiSessions}, the id only as its hash),
  * so they survive a restart and every node on the database knows them; the idle time is measured
  * from a last-seen time written at most once a minute, so it is exact to that minute. There are no
  * pre-login sessions: the login form is protected by a signed token ({@link LoginTokens}), so
@@ -40,12 +40,12 @@ final class SessionStore {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final UiSessionStore store;
+    private final UiSessions store;
     /** Seals what the next page of a session shows once (a new token's secret), kept out of URLs and forms. */
     private final DataCipher flashKey;
     private final Clock clock;
 
-    SessionStore(UiSessionStore store, DataCipher flashKey, Clock clock) {
+    SessionStore(UiSessions store, DataCipher flashKey, Clock clock) {
         this.store = store;
         this.flashKey = flashKey;
         this.clock = clock;

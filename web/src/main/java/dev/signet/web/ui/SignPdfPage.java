@@ -2,7 +2,7 @@ package dev.signet.web.ui;
 
 import dev.signet.ca.CaException;
 import dev.signet.ca.CertificateAuthorities;
-import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.Accounts;
 import dev.signet.signing.PadesLevel;
 import dev.signet.signing.PdfSignOptions;
 import dev.signet.signing.SigningException;
@@ -47,12 +47,12 @@ public final class SignPdfPage {
     static final List<String> LEVELS = Arrays.stream(PadesLevel.values()).map(PadesLevel::id).toList();
 
     private final PdfSigningService signing;
-    private final AccessStore access;
+    private final Accounts access;
     private final CertificateAuthorities authorities;
     private final SecurityAudit audit;
     private final Templates templates;
 
-    SignPdfPage(PdfSigningService signing, AccessStore access, CertificateAuthorities authorities, SecurityAudit audit,
+    SignPdfPage(PdfSigningService signing, Accounts access, CertificateAuthorities authorities, SecurityAudit audit,
                 Templates templates) {
         this.signing = signing;
         this.access = access;

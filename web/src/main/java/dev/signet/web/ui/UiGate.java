@@ -1,6 +1,6 @@
 package dev.signet.web.ui;
 
-import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.Accounts;
 import dev.signet.ca.UserRecord;
 import dev.signet.web.auth.Role;
 import dev.signet.web.auth.SecurityAudit;
@@ -40,13 +40,13 @@ final class UiGate {
 
     private final SessionStore sessions;
     private final SessionCookie cookie;
-    private final AccessStore access;
+    private final Accounts access;
     private final SecurityAudit audit;
     private final UiErrors errors;
 
     private final long maxValidationBytes;
 
-    UiGate(SessionStore sessions, SessionCookie cookie, AccessStore access, SecurityAudit audit, UiErrors errors,
+    UiGate(SessionStore sessions, SessionCookie cookie, Accounts access, SecurityAudit audit, UiErrors errors,
             long maxValidationBytes) {
         this.maxValidationBytes = maxValidationBytes;
         this.sessions = sessions;

@@ -3,7 +3,6 @@ package dev.signet.web.ui;
 import static dev.signet.web.http.Route.get;
 import static dev.signet.web.http.Route.post;
 
-import dev.signet.ca.store.UiSessionStore;
 import dev.signet.web.PdfSigningService;
 import dev.signet.web.Services;
 import dev.signet.web.auth.Access;
@@ -37,14 +36,14 @@ public final class UiRoutes {
     static List<Route> routes(Services s, Clock clock) {
         Templates templates = new Templates();
         UiErrors errors = new UiErrors(templates);
-        SessionStore sessions = new SessionStore(new UiSessionStore(s.database()), s.uiFlashKey(), clock);
+        SessionStore sessions = new SessionStore(s.uiSessions(), s.uiFlashKey(), clock);
         SessionCookie cookie = new SessionCookie(s.config().tls() != null);
-        SecurityAudit audit = new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals());
+        SecurityAudit audit = new StoreSecurityAudit(s.auditLog(), s.anonymousRefusals());
         UiGate gate = new UiGate(sessions, cookie, s.access(), audit, errors, s.config().signing().maxValidationBytes());
 
-        LoginController login = new LoginController(sessions, cookie, s.access(), s.securityEvents(), audit,
-                new LoginThrottle(s.loginFailures(), clock),
-                new LoginTokens(s.nodeSecrets().key(LoginTokens.KEY_NAME), clock), templates, errors);
+        LoginController login = new LoginController(sessions, cookie, s.access(), s.auditLog(), audit,
+                new LoginThrottle(s.uiSessions(), clock),
+                new LoginTokens(s.database().sharedKey(LoginTokens.KEY_NAME), clock), templates, errors);
         DashboardController dashboard = new DashboardController(s.authorities(), templates, clock);
         CaController cas = new CaController(s.authorities(), s.timeStampAuthorities(), s.revocations(), templates, s.config().publicBaseUrl().toString(), clock);
         TsasController tsas = new TsasController(s.authorities(), s.timeStampAuthorities(), templates, s.config().publicBaseUrl().toString());

@@ -285,7 +285,7 @@ public final class DataKeyBenchmark {
     private static HttpServer stackServer(SignetServer server, byte[] encryptAnswer, byte[] decryptAnswer) {
         var s = server.services();
         Guard guard = new Guard(new Authenticator(new StoreTokenDirectory(s.access()), java.time.Clock.systemUTC()),
-                new StoreSecurityAudit(s.securityEvents(), s.anonymousRefusals()));
+                new StoreSecurityAudit(s.auditLog(), s.anonymousRefusals()));
         Access signer = Access.roles(Role.SIGNER);
         List<Route> routes = List.of(
                 Route.post("/api/v1/keys/data/{name}/encrypt", signer, ctx -> fixed(ctx, encryptAnswer)),

@@ -78,7 +78,7 @@ public final class IssuanceBenchmark {
             // The JIT and the database's caches take a while: warm both paths well before measuring.
             inProcess(ca, caId, csrs, concurrency, WARMUP_SECONDS);
             wrk(base, caId, token, bodies, concurrency, WARMUP_SECONDS);
-            dev.signet.ca.store.Database db = server.services().database();
+            dev.signet.ca.Storage db = server.services().database();
 
             // Alternate the two measurements and take medians, so that load from elsewhere on the
             // machine hits both sides alike.

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.signet.ca.store.DatabaseConfig;
+import dev.signet.ca.DatabaseConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

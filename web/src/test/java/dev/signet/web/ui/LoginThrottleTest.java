@@ -3,8 +3,9 @@ package dev.signet.web.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.signet.ca.store.Database;
-import dev.signet.ca.store.LoginFailures;
+import dev.signet.ca.DatabaseConfig;
+import dev.signet.ca.Storage;
+import dev.signet.ca.UiSessions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,13 +19,13 @@ class LoginThrottleTest {
     @TempDir
     Path dir;
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    Database db;
+    Storage db;
     LoginThrottle throttle;
 
     @BeforeEach
     void open() {
-        db = Database.open(dir.resolve("signet.db"));
-        throttle = new LoginThrottle(new LoginFailures(db), clock);
+        db = Storage.openWithoutAuditKey(DatabaseConfig.sqlite(dir.resolve("signet.db")));
+        throttle = new LoginThrottle(new UiSessions(db), clock);
     }
 
     @AfterEach
@@ -34,8 +35,8 @@ class LoginThrottleTest {
 
     @Test
     void two_nodes_on_one_database_count_the_same_failures() {
-        try (Database other = Database.open(dir.resolve("signet.db"))) {
-            LoginThrottle otherNode = new LoginThrottle(new LoginFailures(other), clock);
+        try (Storage other = Storage.openWithoutAuditKey(DatabaseConfig.sqlite(dir.resolve("signet.db")))) {
+            LoginThrottle otherNode = new LoginThrottle(new UiSessions(other), clock);
             for (int i = 0; i < LoginThrottle.PER_USER; i++) {
                 (i % 2 == 0 ? throttle : otherNode).failed("dave", "10.1.0." + i);
             }

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.Accounts;
 import dev.signet.ca.AuditEvent;
-import dev.signet.ca.store.Database;
-import dev.signet.ca.store.UiSessionStore;
+import dev.signet.ca.DatabaseConfig;
+import dev.signet.ca.Storage;
+import dev.signet.ca.UiSessions;
 import dev.signet.ca.UserRecord;
 import dev.signet.hsm.DataCipher;
 import dev.signet.hsm.Hsm;
@@ -33,7 +34,7 @@ class SessionStoreTest {
     @TempDir
     Path dir;
 
-    Database db;
+    Storage db;
     Hsm hsm;
     DataCipher flashKey;
     SessionStore sessions;
@@ -42,12 +43,12 @@ class SessionStoreTest {
     void open() {
         hsm = Hsms.open(new HsmConfig.Software(dir.resolve("keys"), new SecretSource.Env("P", Map.of("P", "test passphrase"))));
         flashKey = hsm.encryptionKeys().generate("ui-flash");
-        db = Database.open(dir.resolve("signet.db"));
-        AccessStore access = new AccessStore(db);
+        db = Storage.openWithoutAuditKey(DatabaseConfig.sqlite(dir.resolve("signet.db")));
+        Accounts access = new Accounts(db);
         for (String name : List.of("alice", "bob")) {
             access.createUser(new UserRecord(name, "not-a-real-hash", "auditor", clock.instant(), false), "test");
         }
-        sessions = new SessionStore(new UiSessionStore(db), flashKey, clock);
+        sessions = new SessionStore(new UiSessions(db), flashKey, clock);
     }
 
     @AfterEach
@@ -99,8 +100,8 @@ class SessionStoreTest {
         clock.advance(Duration.ofMinutes(20));
         assertTrue(sessions.find(kept.id()).isPresent());
         db.close();
-        db = Database.open(dir.resolve("signet.db"));
-        SessionStore restarted = new SessionStore(new UiSessionStore(db), flashKey, clock);
+        db = Storage.openWithoutAuditKey(DatabaseConfig.sqlite(dir.resolve("signet.db")));
+        SessionStore restarted = new SessionStore(new UiSessions(db), flashKey, clock);
         clock.advance(Duration.ofMinutes(15));
         Session found = restarted.find(kept.id()).orElseThrow();
         assertEquals("alice", found.username());
@@ -171,7 +172,7 @@ class SessionStoreTest {
         assertFalse(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1).contains("the-secret-value"));
         assertFalse(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1).contains("t3"));
         // The same sealed value under bob's session (a row copied in the database) does not open.
-        new UiSessionStore(db).putFlash(bob.id(), sealed, clock.instant().plus(SessionStore.FLASH));
+        new UiSessions(db).putFlash(bob.id(), sealed, clock.instant().plus(SessionStore.FLASH));
         assertTrue(sessions.takeFlash(bob.id()).isEmpty());
         assertTrue(sessions.takeFlash(alice.id()).isPresent());
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.ca.AuditEntry;
 import dev.signet.ca.store.AccessStore;
+import dev.signet.ca.Storage;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.UserRecord;
 import java.net.http.HttpResponse;
@@ -159,7 +160,7 @@ class UiDurableSessionsTest {
     void fetching_the_login_page_writes_nothing_to_the_database() throws Exception {
         UiServer server = UiServer.start(data);
         try {
-            Database db = server.server.services().database();
+            Storage db = server.server.services().database();
             long commits = db.commitCount();
             int checkpoints = count(server, "audit_checkpoint");
             int entries = count(server, "audit_entry");

@@ -1,10 +1,11 @@
-package dev.signet.ca.store;
+package dev.signet.ca;
 
+import dev.signet.ca.store.Checks;
 import java.time.Instant;
 
 /**
  * A logged-in web UI session as stored: whose it is, the CSRF token its forms carry, when it was
- * opened, when it was last seen (to within {@link UiSessionStore#TOUCH_INTERVAL}) and when it ends
+ * opened, when it was last seen (to within {@link UiSessions#TOUCH_INTERVAL}) and when it ends
  * however busy. The session id is not part of it: the store keeps only the id's hash.
  * {@code toString} leaves the CSRF token out.
  */

@@ -1,4 +1,4 @@
-package dev.signet.ca.store;
+package dev.signet.ca;
 
 import dev.signet.hsm.SecretSource;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
-package dev.signet.ca.store;
+package dev.signet.ca;
 
-import dev.signet.ca.Page;
+import dev.signet.ca.store.Checks;
 
 /**
  * Filters for reading the audit log; null fields do not restrict. {@code actor} and {@code action}
