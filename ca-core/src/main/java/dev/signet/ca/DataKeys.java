@@ -87,6 +87,11 @@ public final class DataKeys {
     private final Map<String, Cached<Optional<DataKeyRecord>>> records = new ConcurrentHashMap<>();
     private final Map<String, Cached<Optional<DataKeyGrant>>> grantCache = new ConcurrentHashMap<>();
 
+    /** The data keys of a node, stored in its {@code storage}: the wiring's way in, which keeps the store hidden. */
+    public DataKeys(EncryptionKeys keys, Storage storage, Clock clock) {
+        this(keys, new DataKeyStore(storage.database()), clock);
+    }
+
     public DataKeys(EncryptionKeys keys, DataKeyStore store, Clock clock) {
         this.keys = keys;
         this.store = store;

@@ -1,6 +1,5 @@
 package dev.signet.ca;
 
-import dev.signet.ca.store.DataKeyStore;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.DatabaseSnapshot;
 import dev.signet.ca.store.HsmBinding;
@@ -9,7 +8,6 @@ import dev.signet.ca.store.NodeSecrets;
 import dev.signet.ca.store.OwnerOnly;
 import dev.signet.ca.store.StartLock;
 import dev.signet.ca.store.StoreSettings;
-import dev.signet.ca.store.TsaStore;
 import dev.signet.hsm.ScopedSigner;
 import dev.signet.hsm.SigningKeys;
 import java.io.IOException;
@@ -153,16 +151,6 @@ public final class Storage implements AutoCloseable {
      */
     public long snapshotInto(Path target) {
         return DatabaseSnapshot.take(db, target).auditHeadSeq();
-    }
-
-    /** The data keys' store, for {@link DataKeys}' constructor until it takes a {@code Storage}. */
-    public DataKeyStore dataKeyStore() {
-        return new DataKeyStore(db);
-    }
-
-    /** The TSAs' store, for {@link TimeStampAuthorities}' constructor until it takes a {@code Storage}. */
-    public TsaStore tsaStore() {
-        return new TsaStore(db);
     }
 
     /** The database, for the facades of this package. */

@@ -104,6 +104,12 @@ public final class TimeStampAuthorities {
     }
 
     /** @param timeSource whether the time may be given ({@link TsaTimeSource#SYSTEM}: the system clock as it is) */
+    /** The TSAs of a node, stored in its {@code storage}: the wiring's way in, which keeps the store hidden. */
+    public TimeStampAuthorities(SigningKeys keys, String keyBackend, CertificateAuthorities cas, Storage storage,
+            List<TsaSettings> settings, Clock clock, TsaTimeSource timeSource) {
+        this(keys, keyBackend, cas, new TsaStore(storage.database()), settings, clock, timeSource);
+    }
+
     public TimeStampAuthorities(SigningKeys keys, String keyBackend, CertificateAuthorities cas, TsaStore store, List<TsaSettings> settings,
             Clock clock, TsaTimeSource timeSource) {
         if (keys.purpose() != KeyPurpose.TIMESTAMPING) {

@@ -119,7 +119,7 @@ public final class Services implements AutoCloseable {
         this.ntp = config.tsa().timeSource().ntp() && !database.readOnly()
                 ? new NtpTimeSource(config.tsa().timeSource(), auditTrail, metrics) : null;
         this.timeStampAuthorities = new TimeStampAuthorities(hsm.signingKeys(KeyPurpose.TIMESTAMPING), hsm.backendName(),
-                authorities, database.tsaStore(), config.tsa().authorities(), Clock.systemUTC(),
+                authorities, database, config.tsa().authorities(), Clock.systemUTC(),
                 ntp != null ? ntp : TsaTimeSource.SYSTEM);
         // A revoke or release (here before it returns; elsewhere when the OCSP poll sees it) can stop a TSA.
         revocations.afterChange(timeStampAuthorities::refresh);
@@ -140,7 +140,7 @@ public final class Services implements AutoCloseable {
         this.pdfSigner = new PdfSigner(timestamps, revocationData, signingWorkDir, Clock.systemUTC());
         this.cadesSigner = new CadesSigner(timestamps, revocationData);
         this.anonymousRefusals = new AnonymousRefusals(auditTrail, metrics, Clock.systemUTC());
-        this.dataKeys = new DataKeys(hsm.encryptionKeys(), database.dataKeyStore(), Clock.systemUTC());
+        this.dataKeys = new DataKeys(hsm.encryptionKeys(), database, Clock.systemUTC());
         this.dataKeyJobs = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "signet-data-key-jobs");
             t.setDaemon(true);

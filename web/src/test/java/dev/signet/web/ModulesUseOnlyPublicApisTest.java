@@ -21,10 +21,6 @@ import org.junit.jupiter.api.Test;
  * <p>Not yet enforced for the types of {@code ca.store} that web still uses, listed one by one:
  * any other type of the store (or of any other sub-package of ca-core, present or future) is
  * covered, and each listed type leaves the list once web stops using it.
- *
- * <p>Not seen by these rules: {@code DataKeyStore} and {@code TsaStore}, which the wiring gets from
- * {@code Storage.dataKeyStore()} and {@code tsaStore()} and hands on unnamed to {@code DataKeys} and
- * {@code TimeStampAuthorities}; those two methods go once their constructors take a {@code Storage}.
  */
 class ModulesUseOnlyPublicApisTest {
 
