@@ -360,7 +360,7 @@ public final class CertificateAuthorities {
     public Page<IssuedCertificate> search(CertificateQuery query) {
         Page<CertificateRecord> page = guard(() -> certificates.search(query));
         List<IssuedCertificate> items = new ArrayList<>();
-        java.util.Map<String, List<Certificate>> chains = new HashMap<>();
+        Map<String, List<Certificate>> chains = new HashMap<>();
         for (CertificateRecord r : page.items()) {
             List<Certificate> chain = chains.computeIfAbsent(r.caId(), id -> {
                 CaRecord ca = guard(() -> registry.record(id));

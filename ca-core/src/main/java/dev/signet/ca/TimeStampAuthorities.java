@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,12 +126,12 @@ public final class TimeStampAuthorities {
             if (this.settings.put(s.name(), s) != null) {
                 throw new IllegalArgumentException("TSA '" + s.name() + "' is configured twice");
             }
-            Map<TsaReply.Failure, LongAdder> counts = new java.util.EnumMap<>(TsaReply.Failure.class);
+            Map<TsaReply.Failure, LongAdder> counts = new EnumMap<>(TsaReply.Failure.class);
             for (TsaReply.Failure f : TsaReply.Failure.values()) {
                 counts.put(f, new LongAdder());
             }
             rejections.put(s.name(), counts);
-            audited.put(s.name(), new java.util.EnumMap<>(TsaReply.Failure.class));
+            audited.put(s.name(), new EnumMap<>(TsaReply.Failure.class));
         }
         this.clock = clock;
         this.timeSource = timeSource;
@@ -148,7 +150,7 @@ public final class TimeStampAuthorities {
         List<TsaRejections> out = new ArrayList<>();
         Map<String, Map<TsaReply.Failure, Long>> now = new LinkedHashMap<>();
         rejections.forEach((name, counts) -> {
-            Map<TsaReply.Failure, Long> taken = new java.util.EnumMap<>(TsaReply.Failure.class);
+            Map<TsaReply.Failure, Long> taken = new EnumMap<>(TsaReply.Failure.class);
             counts.forEach((f, n) -> {
                 long total = n.sum();
                 taken.put(f, total);
@@ -159,7 +161,7 @@ public final class TimeStampAuthorities {
             });
             now.put(name, taken);
         });
-        out.sort(java.util.Comparator.comparing(TsaRejections::tsaName).thenComparing(TsaRejections::reason));
+        out.sort(Comparator.comparing(TsaRejections::tsaName).thenComparing(TsaRejections::reason));
         guard(() -> {
             store.recordRejections(out);
             return null;

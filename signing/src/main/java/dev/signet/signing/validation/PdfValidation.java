@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
@@ -89,7 +90,7 @@ public final class PdfValidation {
             // document timestamps first, the latest first: each is a proof of existence for what comes before it
             // (the signatures, and the earlier document timestamps whose TSA certificate was revoked or expired since)
             List<SignatureEntry> latestFirst = new ArrayList<>(entries);
-            java.util.Collections.reverse(latestFirst);
+            Collections.reverse(latestFirst);
             for (SignatureEntry e : latestFirst) if (e.documentTimestamp()) reports.add(validateDocumentTimestamp(e));
             for (SignatureEntry e : entries) if (!e.documentTimestamp()) reports.add(validateSignature(e));
             List<SignatureReport> ordered = new ArrayList<>();
