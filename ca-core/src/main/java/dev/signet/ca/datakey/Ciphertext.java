@@ -1,6 +1,5 @@
 package dev.signet.ca.datakey;
 
-import dev.signet.ca.Base64Encoder;
 import dev.signet.ca.DataKeyException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -54,10 +53,7 @@ public record Ciphertext(String keyName, int version, byte[] sealed) {
     public static String encode(byte[] header, byte[] sealed) {
         byte[] all = Arrays.copyOf(header, header.length + sealed.length);
         System.arraycopy(sealed, 0, all, header.length, sealed.length);
-        // The prefix and the base64url in one array, then one Latin-1 string (a copy, no decoding).
-        byte[] text = Arrays.copyOf(PREFIX_BYTES, PREFIX_BYTES.length + encodedLength(all.length));
-        Base64Encoder.URL.encode(all, 0, all.length, false, text, PREFIX_BYTES.length);
-        return new String(text, StandardCharsets.ISO_8859_1);
+        return PREFIX + BASE64URL_ENCODER.encodeToString(all);
     }
 
     public String algorithm() {
@@ -103,6 +99,7 @@ public record Ciphertext(String keyName, int version, byte[] sealed) {
 
     private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
     private static final Base64.Decoder BASE64URL_DECODER = Base64.getUrlDecoder();
+    private static final Base64.Encoder BASE64URL_ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     static int encodedLength(int bytes) {

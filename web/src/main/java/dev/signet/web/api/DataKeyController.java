@@ -231,8 +231,9 @@ public final class DataKeyController {
             return ctx.bodyAsBytes(); // 413 over the limit
         }
         try {
-            byte[] body = ctx.req().getInputStream().readNBytes((int) length);
-            if (body.length != length) {
+            // Into the array itself: readNBytes(int) reads 8 KiB pieces and copies them together again.
+            byte[] body = new byte[(int) length];
+            if (ctx.req().getInputStream().readNBytes(body, 0, body.length) != length) {
                 throw ApiException.badRequest("the body is shorter than its Content-Length");
             }
             return body;
