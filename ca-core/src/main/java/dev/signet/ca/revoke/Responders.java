@@ -156,7 +156,28 @@ public final class Responders {
             throw new IllegalStateException("the responder of CA " + caId + " is being made by the node holding its lease");
         }
         String label = "ocsp-" + caId + "-" + LABEL_TIME.format(clock.instant());
-        ScopedSigner key = ocspKeys.find(label).orElseGet(() -> ocspKeys.generate(label, algorithm));
+        Optional<ScopedSigner> existing = ocspKeys.find(label);
+        ScopedSigner key = existing.orElseGet(() -> ocspKeys.generate(label, algorithm));
+        try {
+            return certify(caId, key, label);
+        } catch (RuntimeException | Error e) {
+            // The key is of use only with its certificate, and every later attempt generates another:
+            // left behind, failed attempts (a root CA, whose profile is refused, tries on every OCSP
+            // signing) would fill the HSM. Destroyed even if the certificate or the responder row was
+            // stored: a responder whose key is gone is passed over (newestStored). A key found under
+            // the label was not made here and may be in use, so it stays.
+            if (existing.isEmpty()) {
+                try {
+                    ocspKeys.destroy(label);
+                } catch (RuntimeException destroyFailure) {
+                    e.addSuppressed(destroyFailure);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private ResponderSigner certify(String caId, ScopedSigner key, String label) {
         String cn = ("OCSP Responder " + caId);
         Certified c = certifier.certify(caId, key.publicKey(), "CN=" + (cn.length() > 64 ? cn.substring(0, 64) : cn));
         store.addResponder(new RevocationStore.Responder(caId, c.serialHex(), label, c.notBefore(), c.notAfter()),

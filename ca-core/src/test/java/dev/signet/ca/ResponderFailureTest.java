@@ -1,0 +1,64 @@
+package dev.signet.ca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.signet.ca.store.CaStore;
+import dev.signet.ca.store.RevocationStore;
+import dev.signet.hsm.KeyAlgorithm;
+import dev.signet.hsm.KeyInfo;
+import dev.signet.hsm.KeyPurpose;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A CA's delegated OCSP responder cannot be certified: a root CA signs only CA certificates, so the
+ * built-in ocsp-responder profile is refused for it (the request is checked after the responder's
+ * key was generated). OCSP still answers, signed with the CA key, and the key generated for the
+ * refused certificate is not left behind in the HSM: each OCSP signing that the cache does not
+ * answer tries to make the responder again, so one stray key per attempt would fill the HSM.
+ */
+class ResponderFailureTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void a_root_whose_responder_certificate_is_refused_leaves_no_responder_key_in_the_hsm() throws Exception {
+        try (CaFixture f = new CaFixture(dir)) {
+            CaInfo root = f.cas.createRoot(new NewCa("Root", "CN=Responder Failure Root", KeyAlgorithm.EC_P256, null, null,
+                    "http://127.0.0.1:1"), "admin");
+            CaInfo sub = f.cas.createSubordinate(root.id(), new NewCa("Issuing", "CN=Responder Failure Issuing",
+                    KeyAlgorithm.EC_P256, null, null, "http://127.0.0.1:1"), null, "admin");
+            String subSerial = ((X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(sub.certificatePem().getBytes()))).getSerialNumber().toString(16);
+            List<String> before = labels(f);
+            try (Revocations r = new Revocations(f.cas, new CaStore(f.db), new RevocationStore(f.db),
+                    f.hsm.signingKeys(KeyPurpose.CA), f.hsm.signingKeys(KeyPurpose.OCSP), RevocationSettings.defaults(),
+                    Clock.systemUTC())) {
+                r.start();
+                BasicOCSPResp response = basic(r.ocspResponse(root.id(), subSerial));
+                assertNull(response.getResponses()[0].getCertStatus(), "the subordinate is good, answered all the same");
+                assertNull(r.state(root.id()).responderSerial(), "no delegated responder: the CA key signs");
+            }
+            // After close: the background OCSP refresh, which also tries to make the responder, has stopped.
+            assertEquals(before, labels(f), "the HSM holds the same keys as before: no stray responder key");
+        }
+    }
+
+    private static List<String> labels(CaFixture f) {
+        return f.hsm.list().stream().map(KeyInfo::label).sorted().toList();
+    }
+
+    private static BasicOCSPResp basic(byte[] der) throws Exception {
+        return (BasicOCSPResp) new OCSPResp(der).getResponseObject();
+    }
+}
