@@ -303,6 +303,19 @@ public final class CertificateAuthorities {
         return announce(issued(record, issuer.ca().chain()));
     }
 
+    /**
+     * Refuses what {@link #issueForKey} would refuse whatever the key: an unknown or CA profile, a CA
+     * that cannot issue (unknown, not active, revoked), a root and an end-entity profile it may not
+     * issue. Callers run it before they generate the key, so a refusal leaves nothing in the HSM.
+     */
+    public void checkMayIssueForKey(String caId, String profileName) {
+        Profile profile = profile(profileName);
+        if (profile.ca()) {
+            throw CaException.badRequest("profile-is-ca", "CA certificates are made with createSubordinate");
+        }
+        registry.issuer(caId).checkMayIssue(profile);
+    }
+
     /** Every signer identity whose key the HSM holds, newest certificate first. */
     public List<SignerIdentity> listSignerIdentities() {
         List<SignerIdentity> out = new ArrayList<>();

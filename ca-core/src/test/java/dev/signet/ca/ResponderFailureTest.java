@@ -2,6 +2,7 @@ package dev.signet.ca;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.RevocationStore;
@@ -9,6 +10,7 @@ import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyInfo;
 import dev.signet.hsm.KeyPurpose;
 import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -21,10 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A CA's delegated OCSP responder cannot be certified: a root CA signs only CA certificates, so the
- * built-in ocsp-responder profile is refused for it (the request is checked after the responder's
- * key was generated). OCSP still answers, signed with the CA key, and the key generated for the
- * refused certificate is not left behind in the HSM: each OCSP signing that the cache does not
- * answer tries to make the responder again, so one stray key per attempt would fill the HSM.
+ * built-in ocsp-responder profile is refused for it; or the operator's profile refuses the CA's key
+ * algorithm. OCSP still answers, signed with the CA key,
+ * and the refusal leaves no key behind in the HSM: each OCSP signing that the cache does not answer
+ * tries to make the responder again, so one stray key per attempt would fill the HSM.
  */
 class ResponderFailureTest {
 
@@ -41,9 +43,8 @@ class ResponderFailureTest {
             String subSerial = ((X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(sub.certificatePem().getBytes()))).getSerialNumber().toString(16);
             List<String> before = labels(f);
-            try (Revocations r = new Revocations(f.cas, new CaStore(f.db), new RevocationStore(f.db),
-                    f.hsm.signingKeys(KeyPurpose.CA), f.hsm.signingKeys(KeyPurpose.OCSP), RevocationSettings.defaults(),
-                    Clock.systemUTC())) {
+            int generatedBefore = f.hsm.generated.get();
+            try (Revocations r = revocations(f)) {
                 r.start();
                 BasicOCSPResp response = basic(r.ocspResponse(root.id(), subSerial));
                 assertNull(response.getResponses()[0].getCertStatus(), "the subordinate is good, answered all the same");
@@ -51,7 +52,52 @@ class ResponderFailureTest {
             }
             // After close: the background OCSP refresh, which also tries to make the responder, has stopped.
             assertEquals(before, labels(f), "the HSM holds the same keys as before: no stray responder key");
+            // A root is refused whatever the key, so it is refused before one is generated: no
+            // key generation in the HSM for each OCSP signing of the root.
+            assertEquals(generatedBefore, f.hsm.generated.get(), "no responder key was generated for the root");
         }
+    }
+
+    @Test
+    void a_responder_key_whose_certificate_is_refused_is_destroyed_again() throws Exception {
+        // The operator's ocsp-responder profile admits RSA keys only, and the CA's keys are P-256:
+        // the refusal comes from the key itself, so it comes after the key was generated.
+        Path profiles = Files.createDirectories(dir.resolve("profiles"));
+        Files.writeString(profiles.resolve("ocsp-responder.json"), """
+                {
+                  "name": "ocsp-responder",
+                  "description": "RSA responders only",
+                  "keys": { "rsaMinBits": 3072 },
+                  "maxValidityDays": 30,
+                  "subject": { "allowed": ["CN"], "required": ["CN"] },
+                  "keyUsage": ["digitalSignature"],
+                  "extendedKeyUsage": { "purposes": ["OCSPSigning"], "critical": false },
+                  "ocspNoCheck": true
+                }
+                """);
+        try (CaFixture f = new CaFixture(dir, Profiles.load(profiles))) {
+            CaInfo root = f.cas.createRoot(new NewCa("Root", "CN=Responder Refused Root", KeyAlgorithm.EC_P256, null, null,
+                    "http://127.0.0.1:1"), "admin");
+            CaInfo sub = f.cas.createSubordinate(root.id(), new NewCa("Issuing", "CN=Responder Refused Issuing",
+                    KeyAlgorithm.EC_P256, null, null, "http://127.0.0.1:1"), null, "admin");
+            IssuedCertificate leaf = f.cas.issue(sub.id(), "tls-server", Csrs.csr(Csrs.ec("secp256r1"), "CN=a.example.com",
+                    List.of(Csrs.dns("a.example.com"))), "officer");
+            List<String> before = labels(f);
+            int generatedBefore = f.hsm.generated.get();
+            try (Revocations r = revocations(f)) {
+                r.start();
+                BasicOCSPResp response = basic(r.ocspResponse(sub.id(), leaf.serial()));
+                assertNull(response.getResponses()[0].getCertStatus(), "good, answered all the same");
+                assertNull(r.state(sub.id()).responderSerial(), "no delegated responder: the CA key signs");
+            }
+            assertTrue(f.hsm.generated.get() > generatedBefore, "a responder key was generated, then refused");
+            assertEquals(before, labels(f), "the HSM holds the same keys as before: the refused key was destroyed");
+        }
+    }
+
+    private static Revocations revocations(CaFixture f) {
+        return new Revocations(f.cas, new CaStore(f.db), new RevocationStore(f.db), f.hsm.signingKeys(KeyPurpose.CA),
+                f.hsm.signingKeys(KeyPurpose.OCSP), RevocationSettings.defaults(), Clock.systemUTC());
     }
 
     private static List<String> labels(CaFixture f) {

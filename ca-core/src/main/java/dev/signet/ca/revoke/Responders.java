@@ -33,8 +33,14 @@ import org.bouncycastle.cert.ocsp.RespID;
 public final class Responders {
 
     /** Certifies a responder key (the CA's issuance path: reserve, lint, sign, store). */
-    @FunctionalInterface
     public interface Certifier {
+        /**
+         * Throws if the CA could not certify a responder whatever its key (a root, refused the
+         * profile): checked before the key is generated, so that such a CA, which tries again on
+         * every OCSP signing, costs no key generation in the HSM each time.
+         */
+        void checkMayCertify(String caId);
+
         Certified certify(String caId, PublicKey key, String subjectDn);
     }
 
@@ -155,6 +161,7 @@ public final class Responders {
             // Another node holds the CA's lease and makes it; this one loads it when it is stored.
             throw new IllegalStateException("the responder of CA " + caId + " is being made by the node holding its lease");
         }
+        certifier.checkMayCertify(caId);
         String label = "ocsp-" + caId + "-" + LABEL_TIME.format(clock.instant());
         Optional<ScopedSigner> existing = ocspKeys.find(label);
         ScopedSigner key = existing.orElseGet(() -> ocspKeys.generate(label, algorithm));
