@@ -6,6 +6,7 @@ import dev.signet.ca.issue.CertificateIssuer;
 import dev.signet.ca.issue.Certificates;
 import dev.signet.ca.issue.CheckedRequest;
 import dev.signet.ca.issue.Failures;
+import dev.signet.ca.issue.GeneratedKeys;
 import dev.signet.ca.issue.RequestChecker;
 import dev.signet.ca.lint.Linter;
 import dev.signet.ca.profile.Profile;
@@ -271,11 +272,7 @@ public final class CertificateAuthorities {
             CertificateRecord record = issuer.issue(issuer.prepare(request, serial));
             return new SignerIdentity(caId + "." + serialHex, key, announce(issued(record, issuer.ca().chain())));
         } catch (RuntimeException e) {
-            try {
-                documentKeys.destroy(key.keyLabel());
-            } catch (RuntimeException ignored) {
-                // the issuance failure is what the caller needs to see
-            }
+            GeneratedKeys.discardAfter(e, documentKeys, key.keyLabel());
             throw e instanceof HsmException he ? Failures.of(he) : e;
         }
     }

@@ -2,6 +2,7 @@ package dev.signet.ca;
 
 import dev.signet.ca.issue.Certificates;
 import dev.signet.ca.issue.Failures;
+import dev.signet.ca.issue.GeneratedKeys;
 import dev.signet.ca.issue.Pem;
 import dev.signet.ca.store.TsaCertificateRecord;
 import dev.signet.ca.store.TsaRecord;
@@ -209,7 +210,7 @@ public final class TimeStampAuthorities {
         } catch (AlreadyExistsException raced) {
             destroyQuietly(label);
         } catch (RuntimeException e) {
-            destroyQuietly(label);
+            GeneratedKeys.discardAfter(e, keys, label);
             throw e instanceof StoreException se ? Failures.of(se) : e;
         }
     }
@@ -307,7 +308,7 @@ public final class TimeStampAuthorities {
                         .ifPresent(this::destroyQuietly); // an earlier request's key, never used
             }
         } catch (RuntimeException e) {
-            destroyQuietly(label);
+            GeneratedKeys.discardAfter(e, keys, label);
             throw e instanceof StoreException se ? Failures.of(se) : e;
         }
         if (r.caId() != null) {

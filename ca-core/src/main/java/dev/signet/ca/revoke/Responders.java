@@ -1,5 +1,6 @@
 package dev.signet.ca.revoke;
 
+import dev.signet.ca.issue.GeneratedKeys;
 import dev.signet.ca.store.RevocationStore;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.ScopedSigner;
@@ -169,16 +170,12 @@ public final class Responders {
             return certify(caId, key, label);
         } catch (RuntimeException | Error e) {
             // The key is of use only with its certificate, and every later attempt generates another:
-            // left behind, failed attempts (a root CA, whose profile is refused, tries on every OCSP
-            // signing) would fill the HSM. Destroyed even if the certificate or the responder row was
-            // stored: a responder whose key is gone is passed over (newestStored). A key found under
-            // the label was not made here and may be in use, so it stays.
+            // left behind, failed attempts would fill the HSM (the next attempt comes with the next
+            // OCSP signing). If the certificate was stored but the responder row not, the key goes
+            // too: a responder certificate without a row is never used. A key found under the label
+            // was not made here and may be in use, so it stays.
             if (existing.isEmpty()) {
-                try {
-                    ocspKeys.destroy(label);
-                } catch (RuntimeException destroyFailure) {
-                    e.addSuppressed(destroyFailure);
-                }
+                GeneratedKeys.discardAfter(e, ocspKeys, label);
             }
             throw e;
         }

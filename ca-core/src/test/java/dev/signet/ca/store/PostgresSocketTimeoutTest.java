@@ -1,6 +1,7 @@
 package dev.signet.ca.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,6 +57,7 @@ class PostgresSocketTimeoutTest {
             }
             long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertInstanceOf(DatabaseUnavailableException.class, failure, failure.toString());
+            assertFalse(((DatabaseUnavailableException) failure).maybeStored(), "it never reached its commit");
             assertTrue(waited >= TIMEOUT.toMillis() - 200, "it waited for the timeout first (" + waited + " ms)");
 
             // The writer dropped the connection that timed out and opens a new one for the next batch.
