@@ -302,14 +302,19 @@ public final class CertificateAuthorities {
 
     /**
      * Refuses what {@link #issueForKey} would refuse whatever the key: an unknown or CA profile, a CA
-     * that cannot issue (unknown, not active, revoked), a root and an end-entity profile it may not
-     * issue. Callers run it before they generate the key, so a refusal leaves nothing in the HSM.
+     * that cannot issue (unknown, not active, revoked: read from the store, as another node may have
+     * retired it), a root and an end-entity profile it may not issue. Callers run it before they
+     * generate the key, so a refusal leaves nothing in the HSM and costs no key generation.
      */
     public void checkMayIssueForKey(String caId, String profileName) {
         Profile profile = profile(profileName);
         if (profile.ca()) {
             throw CaException.badRequest("profile-is-ca", "CA certificates are made with createSubordinate");
         }
+        guard(() -> {
+            registry.checkActive(caId);
+            return null;
+        });
         registry.issuer(caId).checkMayIssue(profile);
     }
 

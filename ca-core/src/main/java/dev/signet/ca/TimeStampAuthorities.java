@@ -194,6 +194,10 @@ public final class TimeStampAuthorities {
         if (!s.externalCa() && caId == null) {
             throw CaException.badRequest("tsa-ca-missing", "TSA '" + s.name() + "' needs a CA to certify it");
         }
+        if (caId != null) {
+            // Refusals that do not depend on the key (a root CA, a retired one) come before it is made.
+            cas.checkMayIssueForKey(caId, PROFILE);
+        }
         String label = newKeyLabel(s);
         ScopedSigner signer = generate(label, s);
         try {
@@ -288,6 +292,9 @@ public final class TimeStampAuthorities {
         TsaRecord r = guard(() -> store.find(name)).orElseThrow(() -> notFound(name));
         if (!TsaRecord.ACTIVE.equals(r.status())) {
             throw CaException.conflict("tsa-not-active", "TSA '" + name + "' is " + r.status() + "; only an active TSA is re-keyed");
+        }
+        if (r.caId() != null) {
+            cas.checkMayIssueForKey(r.caId(), PROFILE); // before the key is made, as for a new TSA
         }
         String label = newKeyLabel(s);
         ScopedSigner signer = generate(label, s);
