@@ -49,6 +49,13 @@ public final class Responders {
     public record Certified(String serialHex, byte[] der, Instant notBefore, Instant notAfter) {
     }
 
+    /**
+     * How long after a failed attempt the next one waits. A CA without a responder tries on every
+     * OCSP signing the cache does not answer, and each attempt may generate a key in the HSM (an
+     * RSA key can take seconds) while holding this object's lock; meanwhile the CA key signs.
+     */
+    static final Duration RETRY_AFTER = Duration.ofMinutes(1);
+
     private static final DateTimeFormatter LABEL_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
 
     private final SigningKeys ocspKeys;
@@ -56,6 +63,8 @@ public final class Responders {
     private final Certifier certifier;
     private final Clock clock;
     private final Map<String, ResponderSigner> current = new ConcurrentHashMap<>();
+    /** Per CA, when a responder may be tried again after making one failed. */
+    private final Map<String, Instant> retryAfter = new ConcurrentHashMap<>();
 
     private volatile boolean storedOnly;
     private final Predicate<String> mayMake;
@@ -162,6 +171,21 @@ public final class Responders {
             // Another node holds the CA's lease and makes it; this one loads it when it is stored.
             throw new IllegalStateException("the responder of CA " + caId + " is being made by the node holding its lease");
         }
+        Instant retry = retryAfter.get(caId);
+        if (retry != null && clock.instant().isBefore(retry)) {
+            throw new IllegalStateException("making the responder of CA " + caId + " failed; the next attempt is after " + retry);
+        }
+        try {
+            ResponderSigner made = make(caId, algorithm);
+            retryAfter.remove(caId);
+            return made;
+        } catch (RuntimeException | Error e) {
+            retryAfter.put(caId, clock.instant().plus(RETRY_AFTER));
+            throw e;
+        }
+    }
+
+    private ResponderSigner make(String caId, KeyAlgorithm algorithm) {
         certifier.checkMayCertify(caId);
         String label = "ocsp-" + caId + "-" + LABEL_TIME.format(clock.instant());
         Optional<ScopedSigner> existing = ocspKeys.find(label);
