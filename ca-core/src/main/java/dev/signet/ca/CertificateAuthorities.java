@@ -6,6 +6,7 @@ import dev.signet.ca.issue.CertificateIssuer;
 import dev.signet.ca.issue.Certificates;
 import dev.signet.ca.issue.CheckedRequest;
 import dev.signet.ca.issue.Failures;
+import dev.signet.ca.issue.GeneratedKeys;
 import dev.signet.ca.issue.RequestChecker;
 import dev.signet.ca.lint.Linter;
 import dev.signet.ca.profile.Profile;
@@ -271,11 +272,7 @@ public final class CertificateAuthorities {
             CertificateRecord record = issuer.issue(issuer.prepare(request, serial));
             return new SignerIdentity(caId + "." + serialHex, key, announce(issued(record, issuer.ca().chain())));
         } catch (RuntimeException e) {
-            try {
-                documentKeys.destroy(key.keyLabel());
-            } catch (RuntimeException ignored) {
-                // the issuance failure is what the caller needs to see
-            }
+            GeneratedKeys.discardAfter(e, documentKeys, key.keyLabel());
             throw e instanceof HsmException he ? Failures.of(he) : e;
         }
     }
@@ -301,6 +298,24 @@ public final class CertificateAuthorities {
         CheckedRequest request = RequestChecker.forServerKey(spki, subject, List.of(), profile, requester);
         CertificateRecord record = issuer.issue(issuer.prepare(request));
         return announce(issued(record, issuer.ca().chain()));
+    }
+
+    /**
+     * Refuses what {@link #issueForKey} would refuse whatever the key: an unknown or CA profile, a CA
+     * that cannot issue (unknown, not active, revoked: read from the store, as another node may have
+     * retired it), a root and an end-entity profile it may not issue. Callers run it before they
+     * generate the key, so a refusal leaves nothing in the HSM and costs no key generation.
+     */
+    public void checkMayIssueForKey(String caId, String profileName) {
+        Profile profile = profile(profileName);
+        if (profile.ca()) {
+            throw CaException.badRequest("profile-is-ca", "CA certificates are made with createSubordinate");
+        }
+        guard(() -> {
+            registry.checkActive(caId);
+            return null;
+        });
+        registry.issuer(caId).checkMayIssue(profile);
     }
 
     /** Every signer identity whose key the HSM holds, newest certificate first. */

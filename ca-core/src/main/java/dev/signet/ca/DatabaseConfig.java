@@ -2,6 +2,7 @@ package dev.signet.ca;
 
 import dev.signet.hsm.SecretSource;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -32,9 +33,24 @@ public sealed interface DatabaseConfig {
     /**
      * A PostgreSQL database: {@code jdbc:postgresql://HOST:PORT/DB}; the password is read from its
      * source when the database is opened (an environment variable or a file, never the URL).
+     *
+     * <p>{@code socketTimeout} bounds how long a statement of the readers, the writer or the start
+     * lock waits for the server to say anything: a server that stops answering (stopped, or cut off
+     * by the network with no reset) then fails the request with "database unavailable" instead of
+     * holding its thread forever. It must stay above the longest wait that is legitimate: the
+     * writer's advisory lock behind another node's group-commit batch, and the first answer of a
+     * large query (the CRL entries of a CA are fetched 4,096 rows per round trip, each one quick).
+     * Migrations are not bounded by it: a schema change over a large table may run for minutes.
      */
-    record Postgres(String url, String user, SecretSource password) implements DatabaseConfig {
+    record Postgres(String url, String user, SecretSource password, Duration socketTimeout) implements DatabaseConfig {
         public static final String URL_PREFIX = "jdbc:postgresql://";
+        /** The default of {@code database.socketTimeoutSeconds}. */
+        public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(30);
+
+        /** With {@link #DEFAULT_SOCKET_TIMEOUT}. */
+        public Postgres(String url, String user, SecretSource password) {
+            this(url, user, password, DEFAULT_SOCKET_TIMEOUT);
+        }
 
         public Postgres {
             Objects.requireNonNull(url, "url");
@@ -46,6 +62,16 @@ public sealed interface DatabaseConfig {
                 throw new IllegalArgumentException("the URL must not carry the password: use database.passwordEnv or database.passwordFile");
             }
             Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(socketTimeout, "socketTimeout");
+            if (socketTimeout.toSeconds() < 1 || socketTimeout.toNanos() % 1_000_000_000L != 0) {
+                // The driver counts in whole seconds, and 0 would mean no bound at all.
+                throw new IllegalArgumentException("the socket timeout is a whole number of seconds, at least 1, not " + socketTimeout);
+            }
+        }
+
+        /** The same database with another socket timeout. */
+        public Postgres withSocketTimeout(Duration timeout) {
+            return new Postgres(url, user, password, timeout);
         }
 
         @Override
@@ -55,7 +81,7 @@ public sealed interface DatabaseConfig {
 
         @Override
         public String toString() {
-            return "Postgres[" + describe() + ", password from " + password + "]";
+            return "Postgres[" + describe() + ", password from " + password + ", socket timeout " + socketTimeout.toSeconds() + " s]";
         }
     }
 }

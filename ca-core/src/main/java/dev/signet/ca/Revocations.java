@@ -93,7 +93,7 @@ public final class Revocations implements AutoCloseable {
         this.caKeys = caKeys;
         this.settings = settings;
         this.clock = clock;
-        this.responders = new Responders(ocspKeys, store, this::certifyResponder,
+        this.responders = new Responders(ocspKeys, store, new ResponderCertifier(),
                 caId -> guard(() -> store.tryLease(caId, node, clock.instant(), clock.instant().plus(LEASE))), clock);
         this.ocsp = new OcspResponder(issuers, this::signerFor, store::status, clock, settings.ocspValidity());
     }
@@ -330,10 +330,21 @@ public final class Revocations implements AutoCloseable {
                 ca.certificate().getEndDate().getDate().toInstant());
     }
 
-    private Responders.Certified certifyResponder(String caId, java.security.PublicKey key, String subject) {
-        IssuedCertificate c = authorities.issueForKey(caId, "ocsp-responder", key, subject, "signet");
-        byte[] der = dev.signet.ca.issue.Pem.decodeAll(c.certificatePem(), "CERTIFICATE").get(0);
-        return new Responders.Certified(c.serial(), der, c.notBefore(), c.notAfter());
+    /** Responder certificates from the CA's own issuance path, under the ocsp-responder profile. */
+    private final class ResponderCertifier implements Responders.Certifier {
+        private static final String PROFILE = "ocsp-responder";
+
+        @Override
+        public void checkMayCertify(String caId) {
+            authorities.checkMayIssueForKey(caId, PROFILE);
+        }
+
+        @Override
+        public Responders.Certified certify(String caId, java.security.PublicKey key, String subject) {
+            IssuedCertificate c = authorities.issueForKey(caId, PROFILE, key, subject, "signet");
+            byte[] der = dev.signet.ca.issue.Pem.decodeAll(c.certificatePem(), "CERTIFICATE").get(0);
+            return new Responders.Certified(c.serial(), der, c.notBefore(), c.notAfter());
+        }
     }
 
     // ---- CRLs ----

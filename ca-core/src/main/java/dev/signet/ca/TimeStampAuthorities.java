@@ -2,6 +2,7 @@ package dev.signet.ca;
 
 import dev.signet.ca.issue.Certificates;
 import dev.signet.ca.issue.Failures;
+import dev.signet.ca.issue.GeneratedKeys;
 import dev.signet.ca.issue.Pem;
 import dev.signet.ca.store.TsaCertificateRecord;
 import dev.signet.ca.store.TsaRecord;
@@ -193,6 +194,10 @@ public final class TimeStampAuthorities {
         if (!s.externalCa() && caId == null) {
             throw CaException.badRequest("tsa-ca-missing", "TSA '" + s.name() + "' needs a CA to certify it");
         }
+        if (caId != null) {
+            // Refusals that do not depend on the key (a root CA, a retired one) come before it is made.
+            cas.checkMayIssueForKey(caId, PROFILE);
+        }
         String label = newKeyLabel(s);
         ScopedSigner signer = generate(label, s);
         try {
@@ -209,7 +214,7 @@ public final class TimeStampAuthorities {
         } catch (AlreadyExistsException raced) {
             destroyQuietly(label);
         } catch (RuntimeException e) {
-            destroyQuietly(label);
+            GeneratedKeys.discardAfter(e, keys, label);
             throw e instanceof StoreException se ? Failures.of(se) : e;
         }
     }
@@ -288,6 +293,9 @@ public final class TimeStampAuthorities {
         if (!TsaRecord.ACTIVE.equals(r.status())) {
             throw CaException.conflict("tsa-not-active", "TSA '" + name + "' is " + r.status() + "; only an active TSA is re-keyed");
         }
+        if (r.caId() != null) {
+            cas.checkMayIssueForKey(r.caId(), PROFILE); // before the key is made, as for a new TSA
+        }
         String label = newKeyLabel(s);
         ScopedSigner signer = generate(label, s);
         try {
@@ -307,7 +315,7 @@ public final class TimeStampAuthorities {
                         .ifPresent(this::destroyQuietly); // an earlier request's key, never used
             }
         } catch (RuntimeException e) {
-            destroyQuietly(label);
+            GeneratedKeys.discardAfter(e, keys, label);
             throw e instanceof StoreException se ? Failures.of(se) : e;
         }
         if (r.caId() != null) {

@@ -12,11 +12,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A real backend, wrapped to count signatures: tests show that refused requests sign nothing. */
+/**
+ * A real backend, wrapped to count signatures and key generations: tests show that refused requests
+ * sign nothing, and that requests refused whatever the key generate none.
+ */
 final class CountingHsm implements Hsm {
 
     private final Hsm delegate;
     final AtomicInteger signatures = new AtomicInteger();
+    final AtomicInteger generated = new AtomicInteger();
 
     CountingHsm(Hsm delegate) {
         this.delegate = delegate;
@@ -29,6 +33,7 @@ final class CountingHsm implements Hsm {
 
     @Override
     public KeyHandle generate(String label, KeyAlgorithm algorithm, KeyPurpose purpose) {
+        generated.incrementAndGet();
         return delegate.generate(label, algorithm, purpose);
     }
 

@@ -244,9 +244,30 @@ class TsaLifecycleTest {
             TsaReply r = stamp(tsas, "default", "b");
             assertEquals(TsaReply.Failure.SYSTEM_FAILURE, r.failure());
             assertTrue(r.statusText().contains("'" + cas.issuing() + "') is retired"), r.statusText());
-            // Nor can it be re-keyed under that CA.
+            // Nor can it be re-keyed under that CA, and the refusal makes no key in the HSM.
+            List<String> keys = tsaKeys(f);
+            int generated = f.hsm.generated.get();
             assertEquals(CaException.Kind.CONFLICT, assertThrows(CaException.class, () -> tsas.rekey("default", "admin")).kind());
+            assertEquals(generated, f.hsm.generated.get(), "refused before a new key was generated");
+            assertEquals(keys, tsaKeys(f));
         }
+    }
+
+    @Test
+    void a_tsa_that_a_root_ca_would_certify_is_refused_before_its_key_is_made() throws Exception {
+        try (CaFixture f = new CaFixture(dir)) {
+            Cas cas = cas(f);
+            TimeStampAuthorities tsas = tsas(f, Clock.systemUTC(), TsaTimeSource.SYSTEM, settings("default", false));
+            int generated = f.hsm.generated.get();
+            CaException refused = assertThrows(CaException.class, () -> tsas.createMissing(cas.root(), "test"));
+            assertEquals("root-issues-end-entity", refused.code());
+            assertEquals(generated, f.hsm.generated.get(), "no key generated for a certificate the root may not issue");
+            assertEquals(List.of(), tsaKeys(f), "and none left in the HSM");
+        }
+    }
+
+    private static List<String> tsaKeys(CaFixture f) {
+        return f.hsm.signingKeys(KeyPurpose.TIMESTAMPING).list().stream().map(dev.signet.hsm.KeyInfo::label).sorted().toList();
     }
 
     @Test

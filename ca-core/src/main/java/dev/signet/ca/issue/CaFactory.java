@@ -125,7 +125,7 @@ public final class CaFactory {
             cas.update(record, event(actor, "ca.activate", id, Map.of("serial", issued.serialHex())));
             return record;
         } catch (RuntimeException e) {
-            destroyQuietly(key);
+            GeneratedKeys.discardAfter(e, caKeys, key.keyLabel());
             throw translate(e);
         }
     }
@@ -153,7 +153,7 @@ public final class CaFactory {
                     "keyAlgorithm", key.keyAlgorithm().name())));
             return record;
         } catch (RuntimeException e) {
-            destroyQuietly(key);
+            GeneratedKeys.discardAfter(e, caKeys, key.keyLabel());
             throw translate(e);
         }
     }
@@ -177,7 +177,7 @@ public final class CaFactory {
             destroyQuietly(key);
             throw new IllegalStateException("cannot encode the CSR", e);
         } catch (RuntimeException e) {
-            destroyQuietly(key);
+            GeneratedKeys.discardAfter(e, caKeys, key.keyLabel());
             throw translate(e);
         }
     }

@@ -40,6 +40,24 @@ public final class CaRegistry {
         return cas.find(caId).orElseThrow(() -> CaException.notFound("ca-unknown", "no CA '" + caId + "'"));
     }
 
+    /**
+     * Refuses a CA that is not active as {@link #issuer} does, from the record as stored now rather
+     * than from an issuer cached before the CA was retired (whose issuance the store refuses).
+     * @throws CaException NOT_FOUND, or CONFLICT if the CA is not active
+     */
+    public void checkActive(String caId) {
+        refuseInactive(record(caId));
+    }
+
+    private void refuseInactive(CaRecord ca) {
+        if (!CaRecord.ACTIVE.equals(ca.status())) {
+            if (CaRecord.RETIRED.equals(ca.status()) && cas.ownCertificateRevoked(ca.id())) {
+                throw CaException.conflict("ca-revoked", "CA '" + ca.id() + "' cannot issue: its own certificate is revoked");
+            }
+            throw CaException.conflict("ca-not-active", "CA '" + ca.id() + "' is " + ca.status() + " and cannot issue");
+        }
+    }
+
     /** The issuer of an active CA. @throws CaException NOT_FOUND, or CONFLICT if the CA is not active */
     public CertificateIssuer issuer(String caId) {
         CertificateIssuer cached = issuers.get(caId);
@@ -47,12 +65,7 @@ public final class CaRegistry {
             return cached;
         }
         CaRecord ca = record(caId);
-        if (!CaRecord.ACTIVE.equals(ca.status())) {
-            if (CaRecord.RETIRED.equals(ca.status()) && cas.ownCertificateRevoked(caId)) {
-                throw CaException.conflict("ca-revoked", "CA '" + caId + "' cannot issue: its own certificate is revoked");
-            }
-            throw CaException.conflict("ca-not-active", "CA '" + caId + "' is " + ca.status() + " and cannot issue");
-        }
+        refuseInactive(ca);
         if (!ca.keyBackend().equals(caKeys.backendName())) {
             throw new CaException(CaException.Kind.UNAVAILABLE, "hsm-backend-mismatch", "CA '" + caId
                     + "' has its key in the " + ca.keyBackend() + " backend, this server runs " + caKeys.backendName());

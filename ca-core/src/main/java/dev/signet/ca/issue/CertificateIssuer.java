@@ -128,17 +128,29 @@ public final class CertificateIssuer {
         return prepare(request, newSerial());
     }
 
+    /**
+     * Refuses, as {@link #prepare} would, a profile this CA may not issue under whatever the request
+     * (a root issues no end-entity profile unless it is {@code issuableByRoot}): for callers that
+     * would otherwise generate a key in the HSM first.
+     */
+    public void checkMayIssue(Profile profile) {
+        if (ca == null) {
+            throw new IllegalStateException("a self-signing issuer prepares only its own certificate");
+        }
+        if (ca.chain().size() == 1 && !profile.ca() && !profile.issuableByRoot()) {
+            throw CaException.refused("root-issues-end-entity", "CA '" + ca.id() + "' is a root: it signs only CA"
+                    + " certificates (CA/Browser Forum Baseline Requirements 6.1.7). Issue from a subordinate CA, or"
+                    + " give profile '" + profile.name() + "' \"issuableByRoot\": true for a one-tier private PKI");
+        }
+    }
+
     /** As {@link #prepare(CheckedRequest)}, with a serial drawn beforehand by {@link #newSerial()}. */
     public PreparedCertificate prepare(CheckedRequest request, BigInteger serial) {
         if (ca == null) {
             throw new IllegalStateException("a self-signing issuer prepares only its own certificate");
         }
         Profile profile = request.profile();
-        if (ca.chain().size() == 1 && !profile.ca() && !profile.issuableByRoot()) {
-            throw CaException.refused("root-issues-end-entity", "CA '" + ca.id() + "' is a root: it signs only CA"
-                    + " certificates (CA/Browser Forum Baseline Requirements 6.1.7). Issue from a subordinate CA, or"
-                    + " give profile '" + profile.name() + "' \"issuableByRoot\": true for a one-tier private PKI");
-        }
+        checkMayIssue(profile);
         Certificate issuer = ca.certificate();
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant issuerFrom = lintContext.issuerNotBefore();

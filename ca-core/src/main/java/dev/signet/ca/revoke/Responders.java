@@ -1,5 +1,6 @@
 package dev.signet.ca.revoke;
 
+import dev.signet.ca.issue.GeneratedKeys;
 import dev.signet.ca.store.RevocationStore;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.ScopedSigner;
@@ -33,14 +34,27 @@ import org.bouncycastle.cert.ocsp.RespID;
 public final class Responders {
 
     /** Certifies a responder key (the CA's issuance path: reserve, lint, sign, store). */
-    @FunctionalInterface
     public interface Certifier {
+        /**
+         * Throws if the CA could not certify a responder whatever its key (a root, refused the
+         * profile): checked before the key is generated, so that such a CA, which tries again on
+         * every OCSP signing, costs no key generation in the HSM each time.
+         */
+        void checkMayCertify(String caId);
+
         Certified certify(String caId, PublicKey key, String subjectDn);
     }
 
     /** A stored responder certificate. */
     public record Certified(String serialHex, byte[] der, Instant notBefore, Instant notAfter) {
     }
+
+    /**
+     * How long after a failed attempt the next one waits. A CA without a responder tries on every
+     * OCSP signing the cache does not answer, and each attempt may generate a key in the HSM (an
+     * RSA key can take seconds) while holding this object's lock; meanwhile the CA key signs.
+     */
+    static final Duration RETRY_AFTER = Duration.ofMinutes(1);
 
     private static final DateTimeFormatter LABEL_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
 
@@ -49,6 +63,8 @@ public final class Responders {
     private final Certifier certifier;
     private final Clock clock;
     private final Map<String, ResponderSigner> current = new ConcurrentHashMap<>();
+    /** Per CA, when a responder may be tried again after making one failed. */
+    private final Map<String, Instant> retryAfter = new ConcurrentHashMap<>();
 
     private volatile boolean storedOnly;
     private final Predicate<String> mayMake;
@@ -155,8 +171,41 @@ public final class Responders {
             // Another node holds the CA's lease and makes it; this one loads it when it is stored.
             throw new IllegalStateException("the responder of CA " + caId + " is being made by the node holding its lease");
         }
+        Instant retry = retryAfter.get(caId);
+        if (retry != null && clock.instant().isBefore(retry)) {
+            throw new IllegalStateException("making the responder of CA " + caId + " failed; the next attempt is after " + retry);
+        }
+        try {
+            ResponderSigner made = make(caId, algorithm);
+            retryAfter.remove(caId);
+            return made;
+        } catch (RuntimeException | Error e) {
+            retryAfter.put(caId, clock.instant().plus(RETRY_AFTER));
+            throw e;
+        }
+    }
+
+    private ResponderSigner make(String caId, KeyAlgorithm algorithm) {
+        certifier.checkMayCertify(caId);
         String label = "ocsp-" + caId + "-" + LABEL_TIME.format(clock.instant());
-        ScopedSigner key = ocspKeys.find(label).orElseGet(() -> ocspKeys.generate(label, algorithm));
+        Optional<ScopedSigner> existing = ocspKeys.find(label);
+        ScopedSigner key = existing.orElseGet(() -> ocspKeys.generate(label, algorithm));
+        try {
+            return certify(caId, key, label);
+        } catch (RuntimeException | Error e) {
+            // The key is of use only with its certificate, and every later attempt generates another:
+            // left behind, failed attempts would fill the HSM (the next attempt comes with the next
+            // OCSP signing). If the certificate was stored but the responder row not, the key goes
+            // too: a responder certificate without a row is never used. A key found under the label
+            // was not made here and may be in use, so it stays.
+            if (existing.isEmpty()) {
+                GeneratedKeys.discardAfter(e, ocspKeys, label);
+            }
+            throw e;
+        }
+    }
+
+    private ResponderSigner certify(String caId, ScopedSigner key, String label) {
         String cn = ("OCSP Responder " + caId);
         Certified c = certifier.certify(caId, key.publicKey(), "CN=" + (cn.length() > 64 ? cn.substring(0, 64) : cn));
         store.addResponder(new RevocationStore.Responder(caId, c.serialHex(), label, c.notBefore(), c.notAfter()),

@@ -17,6 +17,12 @@ import org.postgresql.ds.PGSimpleDataSource;
  * the statements of one read see one snapshot); the writer and Flyway open plain connections, the
  * writer one at a time for as long as it stays up. The password is read once, here, and goes to
  * the driver only; it never appears in a URL, a log line or a message.
+ *
+ * <p>The readers, the writer and the start lock wait at most the configured socket timeout
+ * ({@link DatabaseConfig.Postgres#socketTimeout()}) for the server to answer: when it times out,
+ * the driver closes the connection, so the read fails as "database unavailable" and the pool drops
+ * the connection, or the writer's batch fails and the writer reconnects with the next one. Flyway's
+ * connections have no such bound: a migration may legitimately run for minutes on a large table.
  */
 final class PostgresConnections implements Connections {
 
@@ -24,6 +30,7 @@ final class PostgresConnections implements Connections {
     private static final long CONNECT_TIMEOUT_MILLIS = 3_000;
 
     private final PGSimpleDataSource direct;
+    private final PGSimpleDataSource migrations;
     private final HikariDataSource readPool;
     private final DSLContext readers;
 
@@ -36,13 +43,9 @@ final class PostgresConnections implements Connections {
         }
         String password = new String(secret);
         java.util.Arrays.fill(secret, '\0');
-        direct = new PGSimpleDataSource();
-        direct.setUrl(config.url());
-        direct.setUser(config.user());
-        direct.setPassword(password);
-        direct.setApplicationName("signet");
-        direct.setConnectTimeout((int) (CONNECT_TIMEOUT_MILLIS / 1000));
-        direct.setTcpKeepAlive(true);
+        direct = source(config, password, "signet");
+        direct.setSocketTimeout(socketTimeoutSeconds(config));
+        migrations = source(config, password, "signet-migrate");
 
         HikariConfig pool = new HikariConfig();
         pool.setPoolName("signet-read");
@@ -59,17 +62,33 @@ final class PostgresConnections implements Connections {
         readers = DSL.using(readPool, Dialect.POSTGRES.jooq(), Connections.jooqSettings());
     }
 
-    /** One plain connection outside the pools (the start lock's), in auto-commit mode. */
+    /**
+     * One plain connection outside the pools (the start lock's), in auto-commit mode, with the
+     * socket timeout: its statements must never wait on the server for longer (see {@link StartLock}).
+     */
     static Connection single(DatabaseConfig.Postgres config) throws SQLException {
         char[] secret = config.password().read();
+        PGSimpleDataSource source = source(config, new String(secret), "signet-start");
+        java.util.Arrays.fill(secret, '\0');
+        source.setSocketTimeout(socketTimeoutSeconds(config));
+        return source.getConnection();
+    }
+
+    private static PGSimpleDataSource source(DatabaseConfig.Postgres config, String password, String applicationName) {
         PGSimpleDataSource source = new PGSimpleDataSource();
         source.setUrl(config.url());
         source.setUser(config.user());
-        source.setPassword(new String(secret));
-        java.util.Arrays.fill(secret, '\0');
-        source.setApplicationName("signet-start");
+        source.setPassword(password);
+        source.setApplicationName(applicationName);
         source.setConnectTimeout((int) (CONNECT_TIMEOUT_MILLIS / 1000));
-        return source.getConnection();
+        // Keepalive notices a peer that vanished while a connection sits idle (the kernel's own
+        // interval, typically hours); the socket timeout is what bounds a statement in flight.
+        source.setTcpKeepAlive(true);
+        return source;
+    }
+
+    private static int socketTimeoutSeconds(DatabaseConfig.Postgres config) {
+        return (int) Math.min(Integer.MAX_VALUE, config.socketTimeout().toSeconds());
     }
 
     @Override
@@ -91,7 +110,7 @@ final class PostgresConnections implements Connections {
 
     @Override
     public DataSource migrations() {
-        return direct;
+        return migrations;
     }
 
     @Override

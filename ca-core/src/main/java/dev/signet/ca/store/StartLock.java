@@ -55,12 +55,30 @@ public final class StartLock implements AutoCloseable {
             throw new StoreException("cannot connect to " + pg.describe() + " for the start lock: " + e.getMessage(), e);
         }
         try (Statement s = c.createStatement()) {
-            s.execute("SELECT pg_advisory_lock(" + ADVISORY_KEY + ")");
+            // Asked again and again rather than waited for in one statement: the other node's first
+            // start (key generation in the HSM) may outlast the socket timeout, which must still
+            // bound every single answer of the server.
+            while (!tryLock(s)) {
+                Thread.sleep(POLL_MILLIS);
+            }
         } catch (SQLException e) {
             closeQuietly(c);
             throw new StoreException("cannot take the start lock on " + pg.describe() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(c);
+            throw new StoreException("interrupted while waiting for the start lock on " + pg.describe(), e);
         }
         return new StartLock(c::close);
+    }
+
+    /** How often a node waiting for another's first start asks for the lock again. */
+    private static final long POLL_MILLIS = 200;
+
+    private static boolean tryLock(Statement s) throws SQLException {
+        try (java.sql.ResultSet r = s.executeQuery("SELECT pg_try_advisory_lock(" + ADVISORY_KEY + ")")) {
+            return r.next() && r.getBoolean(1);
+        }
     }
 
     private static StartLock file(Path database) {

@@ -171,7 +171,7 @@ final class WriteQueue implements AutoCloseable {
                 return tryBatch(batch);
             } catch (RetryableBatchFailure e) {
                 if (attempt == MAX_ATTEMPTS) {
-                    return failBatch(batch, e.getCause());
+                    return failBatch(batch, e.getCause(), false);
                 }
                 LOG.info("write batch of {} hit a serialization failure or deadlock; running it again", batch.size());
             }
@@ -187,10 +187,21 @@ final class WriteQueue implements AutoCloseable {
         }
     }
 
-    private long failBatch(List<Pending<?>> batch, Throwable commitFailure) {
-        StoreException failure = SqlErrors.is(commitFailure, SqlErrors.CONNECTION)
-                ? new DatabaseUnavailableException("the database is unavailable; the write was not confirmed, try again shortly", commitFailure)
-                : new StoreException("the write transaction failed; nothing of it was stored", commitFailure);
+    /**
+     * Fails every write of the batch. {@code inCommit}: every write had run and the commit was under
+     * way, so a lost connection leaves it open whether the database committed.
+     */
+    private long failBatch(List<Pending<?>> batch, Throwable commitFailure, boolean inCommit) {
+        StoreException failure;
+        if (SqlErrors.is(commitFailure, SqlErrors.CONNECTION)) {
+            failure = inCommit
+                    ? new DatabaseUnavailableException("the database is unavailable; the write was not confirmed and may "
+                            + "have been stored", commitFailure, true)
+                    : new DatabaseUnavailableException("the database is unavailable; nothing was stored, try again shortly",
+                            commitFailure);
+        } else {
+            failure = new StoreException("the write transaction failed; nothing of it was stored", commitFailure);
+        }
         for (Pending<?> p : batch) {
             p.done().completeExceptionally(failure);
         }
@@ -201,6 +212,7 @@ final class WriteQueue implements AutoCloseable {
         Object[] results = new Object[batch.size()];
         Throwable[] failures = new Throwable[batch.size()];
         long[] unsigned = {0};
+        boolean[] inCommit = {false};
         signedInBatch.clear();
         try {
             writer.open();
@@ -237,6 +249,7 @@ final class WriteQueue implements AutoCloseable {
                     }
                 }
                 unsigned[0] = audit.uncheckpointed();
+                inCommit[0] = true; // jOOQ commits once this returns
             });
         } catch (java.sql.SQLException | RuntimeException | Error commitFailure) {
             // The writer goes on: a lost connection is reopened by the next batch.
@@ -244,7 +257,7 @@ final class WriteQueue implements AutoCloseable {
             if (SqlErrors.is(commitFailure, SqlErrors.RETRY)) {
                 throw new RetryableBatchFailure(commitFailure);
             }
-            return failBatch(batch, commitFailure);
+            return failBatch(batch, commitFailure, inCommit[0]);
         }
         commits.incrementAndGet();
         for (AuditCheckpoint cp : signedInBatch) {

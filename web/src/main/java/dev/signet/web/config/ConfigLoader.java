@@ -46,6 +46,7 @@ public final class ConfigLoader {
             "server.tls.certificate", "server.tls.privateKey", "server.trustedProxies",
             "limits.maxRequestBytes", "limits.maxDocumentBytes", "limits.maxValidationBytes",
             "data.dir", "database.file", "database.url", "database.user", "database.passwordEnv", "database.passwordFile",
+            "database.socketTimeoutSeconds",
             "profiles.dir",
             "hsm.backend",
             "hsm.software.keyDir", "hsm.software.passphraseFile", "hsm.software.passphraseEnv",
@@ -168,6 +169,7 @@ public final class ConfigLoader {
         if (url == null) {
             s.refuseAll("database.user", "database.url is not set (the database is the SQLite file)");
             s.refuseAll("database.password", "database.url is not set (the database is the SQLite file)");
+            s.refuseAll("database.socketTimeout", "database.url is not set (the database is the SQLite file)");
             return DatabaseConfig.sqlite(s.pathIn(dataDir, "database.file", "signet.db"));
         }
         if (!url.startsWith(DatabaseConfig.Postgres.URL_PREFIX)) {
@@ -186,7 +188,10 @@ public final class ConfigLoader {
         SecretSource password = passwordEnv != null
                 ? env("database.passwordEnv", passwordEnv)
                 : SecretSource.file(s.readableFile("database.passwordFile"));
-        return new DatabaseConfig.Postgres(url, user, password);
+        // At least 5 s: the writer may wait that long behind another node's batch on a busy database.
+        int socketTimeout = s.integer("database.socketTimeoutSeconds",
+                (int) DatabaseConfig.Postgres.DEFAULT_SOCKET_TIMEOUT.toSeconds(), 5, 3600);
+        return new DatabaseConfig.Postgres(url, user, password, Duration.ofSeconds(socketTimeout));
     }
 
     private static RevocationSettings revocation(Settings s) {

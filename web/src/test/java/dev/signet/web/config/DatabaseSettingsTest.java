@@ -108,4 +108,26 @@ class DatabaseSettingsTest {
                   user: signet
                 """).setting());
     }
+
+    @Test
+    void the_socket_timeout_is_30_s_unless_set_and_bounded() throws Exception {
+        String base = """
+                database:
+                  url: jdbc:postgresql://db:5432/signet
+                  user: signet
+                  passwordEnv: P
+                """;
+        DatabaseConfig.Postgres plain = (DatabaseConfig.Postgres) load(Map.of("P", "x"), base).database();
+        assertEquals(java.time.Duration.ofSeconds(30), plain.socketTimeout());
+        DatabaseConfig.Postgres set = (DatabaseConfig.Postgres) load(Map.of("P", "x"), base + "  socketTimeoutSeconds: 120\n")
+                .database();
+        assertEquals(java.time.Duration.ofSeconds(120), set.socketTimeout());
+        // Below 5 s a busy database would fail writes that merely waited behind another node's batch.
+        assertEquals("database.socketTimeoutSeconds", refused(Map.of("P", "x"), base + "  socketTimeoutSeconds: 1\n").setting());
+        assertEquals("database.socketTimeoutSeconds", refused(Map.of("P", "x"), base + "  socketTimeoutSeconds: 0\n").setting());
+        assertEquals("database.socketTimeoutSeconds", refused(Map.of(), """
+                database:
+                  socketTimeoutSeconds: 30
+                """).setting(), "SQLite has no socket");
+    }
 }
