@@ -1,6 +1,7 @@
 package dev.signet.ca;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,15 +19,17 @@ import java.time.Clock;
 import java.util.List;
 import org.bouncycastle.cert.ocsp.BasicOCSPResp;
 import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A CA's delegated OCSP responder cannot be certified: a root CA signs only CA certificates, so the
- * built-in ocsp-responder profile is refused for it; or the operator's profile refuses the CA's key
- * algorithm. OCSP still answers, signed with the CA key,
- * and the refusal leaves no key behind in the HSM: each OCSP signing that the cache does not answer
- * tries to make the responder again, so one stray key per attempt would fill the HSM.
+ * A CA's delegated OCSP responder cannot be certified: the operator's ocsp-responder profile is
+ * not {@code issuableByRoot} and the CA is a root, or it refuses the CA's key algorithm. OCSP still
+ * answers, signed with the CA key, and the refusal leaves no key behind in the HSM: each OCSP
+ * signing that the cache does not answer tries to make the responder again, so one stray key per
+ * attempt would fill the HSM. With the built-in profile a root has a delegated responder too.
  */
 class ResponderFailureTest {
 
@@ -34,19 +37,54 @@ class ResponderFailureTest {
     Path dir;
 
     @Test
-    void a_root_whose_responder_certificate_is_refused_leaves_no_responder_key_in_the_hsm() throws Exception {
+    void a_root_has_a_delegated_responder_under_the_built_in_profile() throws Exception {
         try (CaFixture f = new CaFixture(dir)) {
+            CaInfo root = f.cas.createRoot(new NewCa("Root", "CN=Responder Root", KeyAlgorithm.EC_P256, null, null,
+                    "http://127.0.0.1:1"), "admin");
+            CaInfo sub = f.cas.createSubordinate(root.id(), new NewCa("Issuing", "CN=Responder Issuing",
+                    KeyAlgorithm.EC_P256, null, null, "http://127.0.0.1:1"), null, "admin");
+            try (Revocations r = revocations(f)) {
+                r.start();
+                BasicOCSPResp response = basic(r.ocspResponse(root.id(), serialOf(sub)));
+                assertNull(response.getResponses()[0].getCertStatus(), "the subordinate is good");
+                String responder = r.state(root.id()).responderSerial();
+                assertNotNull(responder, "the root has a delegated responder");
+                X509Certificate signer = new JcaX509CertificateConverter().getCertificate(response.getCerts()[0]);
+                assertEquals(responder, signer.getSerialNumber().toString(16), "the responder signed the answer");
+                assertTrue(signer.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.9"), "OCSPSigning");
+                X509Certificate rootCert = certificate(root);
+                signer.verify(rootCert.getPublicKey()); // certified by the root itself
+                assertTrue(response.isSignatureValid(new JcaContentVerifierProviderBuilder().build(signer.getPublicKey())));
+            }
+        }
+    }
+
+    @Test
+    void a_root_whose_responder_profile_is_not_issuable_by_roots_generates_no_responder_key() throws Exception {
+        // The operator's ocsp-responder profile, without issuableByRoot: a root may not issue it.
+        Path profiles = Files.createDirectories(dir.resolve("profiles"));
+        Files.writeString(profiles.resolve("ocsp-responder.json"), """
+                {
+                  "name": "ocsp-responder",
+                  "description": "not for roots",
+                  "keys": { "ecCurves": ["P-256"] },
+                  "maxValidityDays": 30,
+                  "subject": { "allowed": ["CN"], "required": ["CN"] },
+                  "keyUsage": ["digitalSignature"],
+                  "extendedKeyUsage": { "purposes": ["OCSPSigning"], "critical": false },
+                  "ocspNoCheck": true
+                }
+                """);
+        try (CaFixture f = new CaFixture(dir, Profiles.load(profiles))) {
             CaInfo root = f.cas.createRoot(new NewCa("Root", "CN=Responder Failure Root", KeyAlgorithm.EC_P256, null, null,
                     "http://127.0.0.1:1"), "admin");
             CaInfo sub = f.cas.createSubordinate(root.id(), new NewCa("Issuing", "CN=Responder Failure Issuing",
                     KeyAlgorithm.EC_P256, null, null, "http://127.0.0.1:1"), null, "admin");
-            String subSerial = ((X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(sub.certificatePem().getBytes()))).getSerialNumber().toString(16);
             List<String> before = labels(f);
             int generatedBefore = f.hsm.generated.get();
             try (Revocations r = revocations(f)) {
                 r.start();
-                BasicOCSPResp response = basic(r.ocspResponse(root.id(), subSerial));
+                BasicOCSPResp response = basic(r.ocspResponse(root.id(), serialOf(sub)));
                 assertNull(response.getResponses()[0].getCertStatus(), "the subordinate is good, answered all the same");
                 assertNull(r.state(root.id()).responderSerial(), "no delegated responder: the CA key signs");
             }
@@ -56,6 +94,15 @@ class ResponderFailureTest {
             // key generation in the HSM for each OCSP signing of the root.
             assertEquals(generatedBefore, f.hsm.generated.get(), "no responder key was generated for the root");
         }
+    }
+
+    private static X509Certificate certificate(CaInfo ca) throws Exception {
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(ca.certificatePem().getBytes()));
+    }
+
+    private static String serialOf(CaInfo ca) throws Exception {
+        return certificate(ca).getSerialNumber().toString(16);
     }
 
     @Test

@@ -125,29 +125,40 @@ public final class DataKeyBenchmark {
                 cipherItems.add(Map.of("ciphertext", c));
                 cipherBatch.add(new DataKeys.Item<>(c, CONTEXT));
             }
-            Path encBatchScript = lua(dir, "encrypt-batch", token, Json.MAPPER.writeValueAsString(
-                    Map.of("context", CONTEXT, "batchInput", plainItems)));
-            Path decBatchScript = lua(dir, "decrypt-batch", token, Json.MAPPER.writeValueAsString(
-                    Map.of("context", CONTEXT, "batchInput", cipherItems)));
+            String encBatchBody = Json.MAPPER.writeValueAsString(Map.of("context", CONTEXT, "batchInput", plainItems));
+            String decBatchBody = Json.MAPPER.writeValueAsString(Map.of("context", CONTEXT, "batchInput", cipherItems));
+            Path encBatchScript = lua(dir, "encrypt-batch", token, encBatchBody);
+            Path decBatchScript = lua(dir, "decrypt-batch", token, decBatchBody);
+            // The floors of a batch answer the real answer's bytes, as the server made them once.
+            byte[] encBatchAnswer = post(encUrl, token, encBatchBody);
+            byte[] decBatchAnswer = post(decUrl, token, decBatchBody);
+            Server batchFloor = floorServer(encBatchAnswer, decBatchAnswer);
+            String batchFloorBase = "http://127.0.0.1:" + ((ServerConnector) batchFloor.getConnectors()[0]).getLocalPort();
+            HttpServer batchStack = stackServer(server, encBatchAnswer, decBatchAnswer);
+            String batchStackBase = "http://127.0.0.1:" + batchStack.port();
 
             List<Load> all = List.of(
-                    new Load("encrypt", () -> rate(() -> boundary.encrypt(plaintext, aad), concurrency, seconds),
+                    new Load("encrypt", false, () -> rate(() -> boundary.encrypt(plaintext, aad), concurrency, seconds),
                             () -> rate(() -> keys.encrypt("bench", caller, plaintext, CONTEXT), concurrency, seconds),
                             () -> wrk(encUrl, encScript, concurrency, seconds),
                             () -> wrk(floorEnc, encScript, concurrency, seconds),
                             () -> wrk(stackEnc, encScript, concurrency, seconds)),
-                    new Load("decrypt", () -> rate(() -> boundary.decrypt(sealed, aad), concurrency, seconds),
+                    new Load("decrypt", false, () -> rate(() -> boundary.decrypt(sealed, aad), concurrency, seconds),
                             () -> rate(() -> keys.decrypt("bench", caller, ciphertext, CONTEXT), concurrency, seconds),
                             () -> wrk(decUrl, decScript, concurrency, seconds),
                             () -> wrk(floorDec, decScript, concurrency, seconds),
                             () -> wrk(stackDec, decScript, concurrency, seconds)),
                     // Batches: rates in items per second (a request carries BATCH of them).
-                    new Load("encrypt batch", () -> rate(() -> boundary.encrypt(plaintext, aad), concurrency, seconds),
+                    new Load("encrypt batch", true, () -> rate(() -> boundary.encrypt(plaintext, aad), concurrency, seconds),
                             () -> BATCH * rate(() -> keys.encryptBatch("bench", caller, plainBatch), concurrency, seconds),
-                            () -> BATCH * wrk(encUrl, encBatchScript, concurrency, seconds), null, null),
-                    new Load("decrypt batch", () -> rate(() -> boundary.decrypt(sealed, aad), concurrency, seconds),
+                            () -> BATCH * wrk(encUrl, encBatchScript, concurrency, seconds),
+                            () -> BATCH * wrk(batchFloorBase + "/encrypt", encBatchScript, concurrency, seconds),
+                            () -> BATCH * wrk(batchStackBase + "/api/v1/keys/data/bench/encrypt", encBatchScript, concurrency, seconds)),
+                    new Load("decrypt batch", true, () -> rate(() -> boundary.decrypt(sealed, aad), concurrency, seconds),
                             () -> BATCH * rate(() -> keys.decryptBatch("bench", caller, cipherBatch), concurrency, seconds),
-                            () -> BATCH * wrk(decUrl, decBatchScript, concurrency, seconds), null, null));
+                            () -> BATCH * wrk(decUrl, decBatchScript, concurrency, seconds),
+                            () -> BATCH * wrk(batchFloorBase + "/decrypt", decBatchScript, concurrency, seconds),
+                            () -> BATCH * wrk(batchStackBase + "/api/v1/keys/data/bench/decrypt", decBatchScript, concurrency, seconds)));
             List<Load> loads = all.stream().filter(l -> which.equals("all") || (which.equals("batch") == l.batch())).toList();
             System.out.printf("backend %s, 1 KiB payloads, %d threads / wrk -t2 -c%d, %d s per measurement%n",
                     server.services().hsmBackend(), concurrency, concurrency, seconds);
@@ -170,6 +181,8 @@ public final class DataKeyBenchmark {
                 rate(() -> keys.decryptBatch("bench", caller, cipherBatch), concurrency, WARMUP_SECONDS);
                 wrk(encUrl, encBatchScript, concurrency, WARMUP_SECONDS);
                 wrk(decUrl, decBatchScript, concurrency, WARMUP_SECONDS);
+                wrk(batchFloorBase + "/encrypt", encBatchScript, concurrency, WARMUP_SECONDS);
+                wrk(batchStackBase + "/api/v1/keys/data/bench/encrypt", encBatchScript, concurrency, WARMUP_SECONDS);
             }
             System.out.println("load: " + uptime());
 
@@ -230,51 +243,70 @@ public final class DataKeyBenchmark {
             System.out.println("load: " + uptime());
             floor.stop();
             stack.close();
+            batchFloor.stop();
+            batchStack.close();
             server.services().dataKeys().flushUsage();
         } finally {
             deleteTree(dir);
         }
     }
 
-    /** A load; a batch load has no floors, and its service and HTTP rates are in items per second. */
-    record Load(String name, Supplier<Double> boundary, Supplier<Double> service, Supplier<Double> http,
-                Supplier<Double> floor, Supplier<Double> stack) {
-        boolean batch() {
-            return floor == null;
-        }
-    }
+    /** A load; a batch load's service, HTTP and floor rates are in items per second. */
+    record Load(String name, boolean batch, Supplier<Double> boundary, Supplier<Double> service, Supplier<Double> http,
+                Supplier<Double> floor, Supplier<Double> stack) {}
 
-    /** Three alternating rounds of boundary, service (batch API in-process) and HTTP batches, per item. */
+    /**
+     * Three alternating rounds of boundary, service (batch API in-process), HTTP batches and their
+     * two floors (bare Jetty, and Signet's stack with the guard, each answering the real answer's
+     * bytes after reading the same body), per item.
+     */
     private static void measureBatch(Load l, int seconds) {
         List<Measured> boundaryRates = new ArrayList<>();
         List<Measured> serviceRates = new ArrayList<>();
         List<Measured> httpRates = new ArrayList<>();
+        List<Measured> floorRates = new ArrayList<>();
+        List<Measured> stackRates = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
             if (round % 2 == 0) {
                 boundaryRates.add(measure(l.boundary, seconds));
                 serviceRates.add(measure(l.service, seconds));
                 httpRates.add(measure(l.http, seconds));
+                floorRates.add(measure(l.floor, seconds));
+                stackRates.add(measure(l.stack, seconds));
             } else {
+                stackRates.add(measure(l.stack, seconds));
+                floorRates.add(measure(l.floor, seconds));
                 httpRates.add(measure(l.http, seconds));
                 serviceRates.add(measure(l.service, seconds));
                 boundaryRates.add(measure(l.boundary, seconds));
             }
             System.out.printf("%s (%d x 1 KiB per request) round %d: boundary %.0f calls/s (%.1f us CPU/call), service batch %.0f items/s "
-                            + "(%.1f us/item), HTTP %.0f items/s (%.1f us CPU/item in the server, %.0f us per request); load %s%n",
+                            + "(%.1f us/item), HTTP %.0f items/s (%.1f us CPU/item in the server, %.0f us per request), bare Jetty "
+                            + "%.0f items/s (%.1f us), Signet's stack, fixed answer %.0f items/s (%.1f us); load %s%n",
                     l.name, BATCH, round + 1, boundaryRates.get(round).perSecond(), boundaryRates.get(round).cpuMicrosPerOp(),
                     serviceRates.get(round).perSecond(), serviceRates.get(round).cpuMicrosPerOp(), httpRates.get(round).perSecond(),
-                    httpRates.get(round).cpuMicrosPerOp(), httpRates.get(round).cpuMicrosPerOp() * BATCH, uptime());
+                    httpRates.get(round).cpuMicrosPerOp(), httpRates.get(round).cpuMicrosPerOp() * BATCH,
+                    floorRates.get(round).perSecond(), floorRates.get(round).cpuMicrosPerOp(),
+                    stackRates.get(round).perSecond(), stackRates.get(round).cpuMicrosPerOp(), uptime());
         }
         double b = median(boundaryRates.stream().map(Measured::perSecond).toList());
         double s = median(serviceRates.stream().map(Measured::perSecond).toList());
         double h = median(httpRates.stream().map(Measured::perSecond).toList());
+        double f = median(floorRates.stream().map(Measured::perSecond).toList());
+        double st = median(stackRates.stream().map(Measured::perSecond).toList());
         double bc = median(boundaryRates.stream().map(Measured::cpuMicrosPerOp).toList());
         double sc = median(serviceRates.stream().map(Measured::cpuMicrosPerOp).toList());
         double hc = median(httpRates.stream().map(Measured::cpuMicrosPerOp).toList());
+        double fc = median(floorRates.stream().map(Measured::cpuMicrosPerOp).toList());
+        double stc = median(stackRates.stream().map(Measured::cpuMicrosPerOp).toList());
         System.out.printf("%s median: boundary in-process %.0f calls/s, service batch in-process %.0f items/s, HTTP %.0f items/s; "
                         + "ratio HTTP items / boundary calls = %.3f (target >= 0.5 on software), HTTP / service = %.3f; CPU per item: "
                         + "boundary %.1f us, service %.1f us, HTTP %.1f us in the server (ratio boundary / HTTP %.3f)%n",
                 l.name, b, s, h, h / b, h / s, bc, sc, hc, bc / hc);
+        System.out.printf("%s floors: bare Jetty %.0f items/s (%.3f of the boundary), Signet's stack with a fixed answer %.0f items/s "
+                        + "(%.3f). Server CPU per item: %.1f us Jetty, %.1f us Signet's stack and guard on top of it, %.1f us the handler "
+                        + "(JSON, base64, the data-key service with its %.1f us in-process)%n",
+                l.name, f, f / b, st, st / b, fc, stc - fc, hc - stc, sc);
     }
 
     /**
@@ -380,6 +412,18 @@ public final class DataKeyBenchmark {
         Files.writeString(yaml, "hsm:\n  backend: pkcs11\n  pkcs11:\n    library: " + LIBRARY + "\n    tokenLabel: " + label
                 + "\n    pinFile: " + pin + "\n    sessions: 8\n");
         return new ConfigLoader(Map.of()).load(yaml, data, 0);
+    }
+
+    /** One request with the JDK's client: the answer's body, which must be a 200. */
+    private static byte[] post(String url, String token, String body) throws IOException, InterruptedException {
+        java.net.http.HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
+        }
+        return r.body();
     }
 
     private static Path lua(Path dir, String name, String token, String body) throws IOException {
