@@ -3,8 +3,6 @@ package dev.signet.ca;
 import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.datakey.Ciphertext;
 import dev.signet.ca.datakey.UsageCounter;
-import dev.signet.ca.store.DataKeyGrant;
-import dev.signet.ca.store.DataKeyRecord;
 import dev.signet.ca.store.DataKeyStore;
 import dev.signet.hsm.DataCipher;
 import dev.signet.hsm.EncryptionKeys;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.ca.store.AccessStore;
-import dev.signet.ca.store.DataKeyRecord;
+import dev.signet.ca.DataKeyRecord;
 import dev.signet.ca.store.DataKeyStore;
 import dev.signet.ca.store.Database;
 import dev.signet.ca.store.TestDatabases;

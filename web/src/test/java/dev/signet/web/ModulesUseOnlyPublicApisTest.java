@@ -1,7 +1,5 @@
 package dev.signet.web;
 
-import static com.tngtech.archunit.base.DescribedPredicate.not;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
@@ -9,25 +7,14 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
-import dev.signet.ca.store.DataKeyGrant;
-import dev.signet.ca.store.DataKeyRecord;
 import org.junit.jupiter.api.Test;
 
 /**
  * Each module's public API is the types in its root package ({@code dev.signet.hsm},
  * {@code dev.signet.ca}, {@code dev.signet.signing}); its sub-packages are its own business, and no
  * other module's production code depends on them. Tests may look inside.
- *
- * <p>Not yet enforced for the types of {@code ca.store} that web still uses, listed one by one:
- * any other type of the store (or of any other sub-package of ca-core, present or future) is
- * covered, and each listed type leaves the list once web stops using it.
  */
 class ModulesUseOnlyPublicApisTest {
-
-    /** The types of ca-core's store that web still uses (with their nested types); each leaves this list once web stops. */
-    static final Class<?>[] CA_STORE_TYPES_NOT_YET_HIDDEN = {
-            DataKeyGrant.class, DataKeyRecord.class
-    };
 
     static final ArchRule HSM_INTERNALS_STAY_INSIDE = noClasses()
             .that().resideOutsideOfPackage("dev.signet.hsm..")
@@ -36,8 +23,7 @@ class ModulesUseOnlyPublicApisTest {
 
     static final ArchRule CA_INTERNALS_STAY_INSIDE = noClasses()
             .that().resideOutsideOfPackage("dev.signet.ca..")
-            .should().dependOnClassesThat(resideInAPackage("dev.signet.ca.*..")
-                    .and(not(belongToAnyOf(CA_STORE_TYPES_NOT_YET_HIDDEN))))
+            .should().dependOnClassesThat(resideInAPackage("dev.signet.ca.*.."))
             .because("the CA core's API is the types in dev.signet.ca");
 
     static final ArchRule SIGNING_INTERNALS_STAY_INSIDE = noClasses()
@@ -55,22 +41,8 @@ class ModulesUseOnlyPublicApisTest {
     }
 
     @Test
-    void no_module_depends_on_the_ca_cores_sub_packages_except_those_not_yet_hidden() {
+    void no_module_depends_on_the_ca_cores_sub_packages() {
         CA_INTERNALS_STAY_INSIDE.check(PRODUCTION);
-    }
-
-    @Test
-    void every_store_type_not_yet_hidden_is_still_used_outside_ca_core_so_the_list_only_shrinks() {
-        for (Class<?> type : CA_STORE_TYPES_NOT_YET_HIDDEN) {
-            boolean used = PRODUCTION.stream()
-                    .filter(c -> !c.getPackageName().startsWith("dev.signet.ca"))
-                    .flatMap(c -> c.getDirectDependenciesFromSelf().stream())
-                    .map(d -> d.getTargetClass().getName())
-                    .anyMatch(n -> n.equals(type.getName()) || n.startsWith(type.getName() + "$"));
-            if (!used) {
-                throw new AssertionError(type.getName() + " is no longer used outside ca-core: take it off the list");
-            }
-        }
     }
 
     @Test

@@ -7,6 +7,8 @@ import static dev.signet.ca.store.schema.Tables.DATA_KEY_VERSION;
 
 import dev.signet.ca.AuditEvent;
 import dev.signet.ca.DataKeyException;
+import dev.signet.ca.DataKeyGrant;
+import dev.signet.ca.DataKeyRecord;
 import dev.signet.ca.NotFoundException;
 import dev.signet.ca.audit.CanonicalJson;
 import dev.signet.ca.store.schema.tables.records.ApiTokenRow;

@@ -2,8 +2,8 @@ package dev.signet.web.api;
 
 import dev.signet.ca.DataKeyException;
 import dev.signet.ca.DataKeys;
-import dev.signet.ca.store.DataKeyGrant;
-import dev.signet.ca.store.DataKeyRecord;
+import dev.signet.ca.DataKeyGrant;
+import dev.signet.ca.DataKeyRecord;
 import dev.signet.web.auth.Guard;
 import dev.signet.web.auth.Principal;
 import dev.signet.web.auth.SecurityAudit;
