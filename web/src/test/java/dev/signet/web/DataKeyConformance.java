@@ -522,6 +522,37 @@ abstract class DataKeyConformance {
         assertEquals(" 1.0", metric(metrics, k.name(), "decrypt", "refused"));
     }
 
+    @Test
+    void a_data_key_without_plaintext_answers_only_its_wrapped_copy_which_unwraps_to_a_256_bit_key() throws Exception {
+        KeyAndToken k = keyWithToken("encrypt", "decrypt");
+        HttpResponse<String> one = server().postJson("/api/v1/keys/data/" + k.name() + "/datakey", k.token(),
+                Map.of("context", CONTEXT, "includePlaintext", false));
+        assertEquals(200, one.statusCode(), one.body());
+        JsonNode wrapped = TestServer.json(one);
+        assertFalse(wrapped.has("plaintext"), "no plaintext in the answer: " + one.body());
+        assertEquals(k.name(), wrapped.get("keyName").asText());
+        byte[] key = plaintextOf(decrypt(k, wrapped.get("ciphertext").asText(), CONTEXT));
+        assertEquals(32, key.length, "the wrapped copy is an AES-256 key");
+
+        HttpResponse<String> many = server().postJson("/api/v1/keys/data/" + k.name() + "/datakey", k.token(),
+                Map.of("context", CONTEXT, "count", 3, "includePlaintext", false));
+        assertEquals(200, many.statusCode(), many.body());
+        JsonNode items = TestServer.json(many).get("batchResults");
+        assertEquals(3, items.size());
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (JsonNode n : items) {
+            assertFalse(n.has("plaintext"), n.toString());
+            keys.add(Base64.getEncoder().encodeToString(plaintextOf(decrypt(k, n.get("ciphertext").asText(), CONTEXT))));
+        }
+        assertEquals(3, keys.size(), "three different keys");
+
+        // Without the grant to encrypt, no data key either way.
+        KeyAndToken decryptOnly = keyWithToken("decrypt");
+        HttpResponse<String> refused = server().postJson("/api/v1/keys/data/" + decryptOnly.name() + "/datakey",
+                decryptOnly.token(), Map.of("includePlaintext", false));
+        assertEquals(403, refused.statusCode(), refused.body());
+    }
+
     static String metric(String metrics, String key, String operation, String outcome) {
         String line = metrics.lines()
                 .filter(l -> l.startsWith("signet_datakeys_operations_total") && l.contains("key=\"" + key + "\"")

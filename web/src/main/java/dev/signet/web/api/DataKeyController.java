@@ -40,7 +40,8 @@ public final class DataKeyController {
 
     public record CiphertextRequest(String ciphertext, Map<String, String> context) {}
 
-    public record ContextRequest(Map<String, String> context, Integer count) {}
+    /** {@code includePlaintext: false} is AWS KMS's GenerateDataKeyWithoutPlaintext, Vault's {@code datakey/wrapped}. */
+    public record DataKeyRequest(Map<String, String> context, Integer count, Boolean includePlaintext) {}
 
     public record VersionView(int version, String created) {}
 
@@ -69,6 +70,13 @@ public final class DataKeyController {
     public record DataKeyItem(String plaintext, String ciphertext, int keyVersion) {}
 
     public record DataKeyBatchView(String keyName, List<DataKeyItem> batchResults) {}
+
+    /** A data key made for later: only its wrapped copy, for a service that stores it until it needs the key. */
+    public record WrappedDataKey(String ciphertext, String keyName, int keyVersion) {}
+
+    public record WrappedDataKeyItem(String ciphertext, int keyVersion) {}
+
+    public record WrappedDataKeyBatchView(String keyName, List<WrappedDataKeyItem> batchResults) {}
 
     private final DataKeys keys;
     private final SecurityAudit audit;
@@ -186,19 +194,38 @@ public final class DataKeyController {
     }
 
     public void generateDataKey(Context ctx) {
-        ContextRequest req = Json.read(ctx, ContextRequest.class);
+        DataKeyRequest req = Json.read(ctx, DataKeyRequest.class);
         String name = ctx.pathParam("name");
-        ctx.header("Cache-Control", "no-store");
+        boolean plaintext = req.includePlaintext() == null || req.includePlaintext();
+        if (plaintext) {
+            ctx.header("Cache-Control", "no-store");
+        }
         if (req.count() != null) {
             List<DataKeys.DataKey> made = use(ctx, name, "encrypt",
                     () -> keys.generateDataKeys(name, caller(ctx), req.context(), req.count()));
             counter(name, "encrypt", "ok").increment(made.size() - 1); // use() counted the first
+            if (!plaintext) {
+                made.forEach(DataKeyController::forget);
+                Json.write(ctx, 200, new WrappedDataKeyBatchView(name,
+                        made.stream().map(k -> new WrappedDataKeyItem(k.ciphertext(), k.version())).toList()));
+                return;
+            }
             Json.write(ctx, 200, new DataKeyBatchView(name, made.stream().map(k -> new DataKeyItem(
                     Base64.getEncoder().encodeToString(k.plaintext()), k.ciphertext(), k.version())).toList()));
             return;
         }
         DataKeys.DataKey k = use(ctx, name, "encrypt", () -> keys.generateDataKey(name, caller(ctx), req.context()));
+        if (!plaintext) {
+            forget(k);
+            Json.write(ctx, 200, new WrappedDataKey(k.ciphertext(), name, k.version()));
+            return;
+        }
         Json.write(ctx, 200, new DataKeyPair(Base64.getEncoder().encodeToString(k.plaintext()), k.ciphertext(), name, k.version()));
+    }
+
+    /** The plaintext of a data key that is not answered: not left in memory until the collector comes by. */
+    private static void forget(DataKeys.DataKey k) {
+        java.util.Arrays.fill(k.plaintext(), (byte) 0);
     }
 
     public void rewrap(Context ctx) {

@@ -54,8 +54,9 @@ import org.eclipse.jetty.util.Callback;
  * signer route) with a handler that only writes a fixed answer; the differences show where the
  * time goes. Then the same with batches ({@code batchInput} of {@value #BATCH} items of 1 KiB per
  * request, as Vault transit takes them): items per second over HTTP against the same AES-GCM calls
- * in-process, and the server's CPU per item. Warm-up: 20 s of each load first; the load average
- * is printed with the results (the machine is shared). Run with:
+ * in-process, the server's CPU per item, wrk's own CPU per item (from bash's {@code times}), and
+ * the same two floors answering the real batch answer's bytes. Warm-up: 20 s of each load first;
+ * the load average is printed with the results (the machine is shared). Run with:
  *
  * <pre>mvn -B -ntp -q -pl web -am test-compile exec:java@web-bench -Dexec.mainClass=dev.signet.web.bench.DataKeyBenchmark -Dexec.args="software"</pre>
  *
@@ -303,10 +304,14 @@ public final class DataKeyBenchmark {
                         + "ratio HTTP items / boundary calls = %.3f (target >= 0.5 on software), HTTP / service = %.3f; CPU per item: "
                         + "boundary %.1f us, service %.1f us, HTTP %.1f us in the server (ratio boundary / HTTP %.3f)%n",
                 l.name, b, s, h, h / b, h / s, bc, sc, hc, bc / hc);
+        double hw = median(httpRates.stream().map(Measured::wrkMicrosPerOp).toList());
+        double fw = median(floorRates.stream().map(Measured::wrkMicrosPerOp).toList());
         System.out.printf("%s floors: bare Jetty %.0f items/s (%.3f of the boundary), Signet's stack with a fixed answer %.0f items/s "
                         + "(%.3f). Server CPU per item: %.1f us Jetty, %.1f us Signet's stack and guard on top of it, %.1f us the handler "
-                        + "(JSON, base64, the data-key service with its %.1f us in-process)%n",
-                l.name, f, f / b, st, st / b, fc, stc - fc, hc - stc, sc);
+                        + "(JSON, base64, the data-key service with its %.1f us in-process). wrk's own CPU per item: %.1f us against "
+                        + "Signet, %.1f us against bare Jetty; server and wrk together %.1f us per item over HTTP, against %.1f us per "
+                        + "call in-process (ratio %.3f)%n",
+                l.name, f, f / b, st, st / b, fc, stc - fc, hc - stc, sc, hw, fw, hc + hw, bc, bc / (hc + hw));
     }
 
     /**
@@ -368,14 +373,22 @@ public final class DataKeyBenchmark {
         }
     }
 
-    /** A rate and this process's CPU time per operation during it (the server's, for HTTP; wrk's is apart). */
-    record Measured(double perSecond, double cpuMicrosPerOp) {}
+    /**
+     * A rate and this process's CPU time per operation during it (the server's, for HTTP), and
+     * wrk's own CPU time per operation (0 for in-process loads): on two cores, both are the budget.
+     */
+    record Measured(double perSecond, double cpuMicrosPerOp, double wrkMicrosPerOp) {}
+
+    /** wrk's user and system CPU time in the last run, from the shell's {@code times}; on the measuring thread only. */
+    private static long lastWrkCpuNanos;
 
     private static Measured measure(Supplier<Double> rate, int seconds) {
+        lastWrkCpuNanos = 0;
         long cpu0 = processCpuNanos();
         double r = rate.get();
         long cpu = processCpuNanos() - cpu0;
-        return new Measured(r, cpu / 1e3 / Math.max(1, r * seconds));
+        double ops = Math.max(1, r * seconds);
+        return new Measured(r, cpu / 1e3 / ops, lastWrkCpuNanos / 1e3 / ops);
     }
 
     private static long processCpuNanos() {
@@ -465,8 +478,9 @@ public final class DataKeyBenchmark {
 
     private static double wrk(String url, Path script, int connections, int seconds) {
         try {
-            Process p = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "-s", script.toString(), url)
-                    .redirectErrorStream(true).start();
+            // Through bash, whose `times` prints its children's CPU time (wrk's) after it exits.
+            Process p = new ProcessBuilder("bash", "-c", "wrk \"$@\"; rc=$?; times; exit $rc", "wrk", "-t2", "-c" + connections,
+                    "-d" + seconds + "s", "-s", script.toString(), url).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("wrk failed:\n" + out);
@@ -474,6 +488,11 @@ public final class DataKeyBenchmark {
             Matcher non2xx = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)").matcher(out);
             if (non2xx.find()) {
                 throw new IllegalStateException("wrk saw " + non2xx.group(1) + " error responses:\n" + out);
+            }
+            Matcher t = Pattern.compile("(\\d+)m([0-9.]+)s (\\d+)m([0-9.]+)s\\s*$").matcher(out.strip());
+            if (t.find()) { // the last line of `times`: the children's user and system time
+                lastWrkCpuNanos = (long) ((Integer.parseInt(t.group(1)) * 60 + Double.parseDouble(t.group(2))
+                        + Integer.parseInt(t.group(3)) * 60 + Double.parseDouble(t.group(4))) * 1e9);
             }
             Matcher m = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
             if (!m.find()) {
