@@ -117,7 +117,7 @@ public final class Services implements AutoCloseable {
         this.keys = new KeyInventory(hsm, authorities);
         // A read-only node serves no TSA, so it asks no NTP server either.
         this.ntp = config.tsa().timeSource().ntp() && !database.readOnly()
-                ? new NtpTimeSource(config.tsa().timeSource(), auditTrail, metrics) : null;
+                ? new NtpTimeSource(config.tsa().timeSource(), auditTrail::record, metrics) : null;
         this.timeStampAuthorities = new TimeStampAuthorities(hsm.signingKeys(KeyPurpose.TIMESTAMPING), hsm.backendName(),
                 authorities, database, config.tsa().authorities(), Clock.systemUTC(),
                 ntp != null ? ntp : TsaTimeSource.SYSTEM);

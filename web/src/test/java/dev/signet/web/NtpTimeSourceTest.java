@@ -1,10 +1,14 @@
 package dev.signet.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.signet.ca.AuditEvent;
 import dev.signet.web.config.ConfigLoader;
+import dev.signet.web.config.SignetConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -14,8 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.bouncycastle.asn1.cmp.PKIFailureInfo;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
@@ -28,7 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code tsa.timeSource: ntp} against a real SNTP server on 127.0.0.1 (UDP): the TSA stamps while
  * the server answers with the clock within the maximum offset, and answers {@code timeNotAvailable}
  * once the offset is too big or the server stops answering for the staleness window; each change is
- * audited and shown in the metrics.
+ * audited and shown in the metrics. With several servers (each its own SNTP responder, the rounds
+ * run by hand) a majority must agree, one falseticker is left out, and answers RFC 4330 says to
+ * discard count as failures.
  */
 class NtpTimeSourceTest {
 
@@ -77,6 +86,140 @@ class NtpTimeSourceTest {
                 assertTrue(metrics.contains("signet_tsa_time_transitions_total 4.0"), metrics);
             }
         }
+    }
+
+    @Test
+    void one_falseticker_of_three_is_left_out_and_the_median_of_the_others_is_the_offset() throws Exception {
+        try (SntpResponder wrong = new SntpResponder(); SntpResponder a = new SntpResponder(); SntpResponder b = new SntpResponder()) {
+            wrong.offsetMillis = 300_000; // five minutes off; listed first, where the first answer used to win
+            a.offsetMillis = 100;
+            b.offsetMillis = 300;
+            SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+            List<AuditEvent> audited = new CopyOnWriteArrayList<>();
+            NtpTimeSource source = source(List.of(wrong, a, b), 0, audited::add, metrics);
+
+            source.poll();
+            assertNull(source.unavailable(), "two of three agree, and their offset is within the maximum");
+            double offset = metrics.get("signet.tsa.time.offset").gauge().value();
+            assertTrue(Math.abs(offset - 200) <= 50, "the median of the agreeing two (the clock is 200 ms behind): " + offset);
+            assertEquals(1.0, metrics.get("signet.tsa.time.disagreeing").gauge().value());
+            double wrongOffset = metrics.get("signet.tsa.time.server.offset").tag("server", name(wrong)).gauge().value();
+            assertTrue(Math.abs(wrongOffset - 300_000) <= 50, "the falseticker's own offset is shown: " + wrongOffset);
+            assertEquals(1, audited.size());
+            assertEquals("tsa.time.available", audited.get(0).action());
+            String details = audited.get(0).detailsJson();
+            assertTrue(details.contains("\"disagreeing\":\"" + name(wrong) + ": +2999")
+                    || details.contains("\"disagreeing\":\"" + name(wrong) + ": +3000"), details);
+            assertTrue(details.contains("\"agreeing\":\"" + name(a) + "," + name(b) + "\""), details);
+
+            // a server that answers worse than the rest is still in the group while within the maximum offset
+            wrong.offsetMillis = 900;
+            source.poll();
+            assertNull(source.unavailable());
+            assertEquals(0.0, metrics.get("signet.tsa.time.disagreeing").gauge().value());
+        }
+    }
+
+    @Test
+    void two_of_three_disagreeing_make_the_time_unavailable_at_once() throws Exception {
+        try (SntpResponder a = new SntpResponder(); SntpResponder b = new SntpResponder(); SntpResponder c = new SntpResponder()) {
+            List<AuditEvent> audited = new CopyOnWriteArrayList<>();
+            SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+            NtpTimeSource source = source(List.of(a, b, c), 0, audited::add, metrics);
+            source.poll();
+            assertNull(source.unavailable());
+
+            b.offsetMillis = 180_000;
+            c.offsetMillis = -180_000;
+            source.poll(); // one round, not after the staleness window: the answers contradict each other
+            String reason = source.unavailable();
+            assertTrue(reason != null && reason.contains("the NTP servers disagree: no 2 of the 3 agree within 1000 ms"), reason);
+            assertTrue(reason.contains(name(b) + " +1799") || reason.contains(name(b) + " +1800"), reason);
+            assertEquals("tsa.time.unavailable", audited.get(audited.size() - 1).action());
+            assertTrue(audited.get(audited.size() - 1).detailsJson().contains("\"disagreeing\":\"" + name(a) + ": "),
+                    audited.get(audited.size() - 1).detailsJson());
+            assertEquals(3.0, metrics.get("signet.tsa.time.disagreeing").gauge().value(), "no server can be told right");
+
+            // two that agree with each other outvote the third: then the clock is what is off
+            c.offsetMillis = 180_000;
+            source.poll();
+            reason = source.unavailable();
+            assertTrue(reason != null && reason.contains("off NTP time") && reason.contains("the median of " + name(b) + ", " + name(c)),
+                    reason);
+
+            b.offsetMillis = 0;
+            c.offsetMillis = 0;
+            source.poll();
+            assertNull(source.unavailable(), "all agree again");
+        }
+    }
+
+    @Test
+    void answers_an_sntp_client_must_discard_are_that_servers_failure() throws Exception {
+        List<Consumer<SntpResponder>> spoil = List.of(
+                r -> { r.stratum = 0; r.referenceId = "RATE"; },
+                r -> r.leapIndicator = 3,
+                r -> r.stratum = 16,
+                r -> r.mode = 3,
+                r -> r.zeroTransmit = true,
+                r -> r.wrongOriginate = true);
+        List<String> said = List.of("kiss-o'-death RATE", "unsynchronised (leap indicator 3)", "unsynchronised (stratum 16)",
+                "not a server answer (mode 3)", "no transmit time", "Originate time does not match");
+        for (int i = 0; i < spoil.size(); i++) {
+            try (SntpResponder only = new SntpResponder()) {
+                spoil.get(i).accept(only);
+                NtpTimeSource source = source(List.of(only), 0, e -> {}, new SimpleMeterRegistry());
+                source.poll();
+                String reason = source.unavailable();
+                assertTrue(reason != null && reason.contains("no NTP server answered") && reason.contains(said.get(i)), reason);
+            }
+        }
+        // of three, one kiss-o'-death and one unsynchronised leave one valid answer: not a majority
+        try (SntpResponder a = new SntpResponder(); SntpResponder kod = new SntpResponder(); SntpResponder unsynced = new SntpResponder()) {
+            kod.stratum = 0;
+            kod.referenceId = "DENY";
+            unsynced.leapIndicator = 3;
+            List<AuditEvent> audited = new CopyOnWriteArrayList<>();
+            NtpTimeSource source = source(List.of(a, kod, unsynced), 0, audited::add, new SimpleMeterRegistry());
+            source.poll();
+            String reason = source.unavailable();
+            assertTrue(reason != null && reason.contains("no 2 of the 3 NTP servers agreed") && reason.contains(name(kod)
+                    + ": kiss-o'-death DENY") && reason.contains("answered: " + name(a)), reason);
+
+            unsynced.leapIndicator = 0;
+            source.poll();
+            assertNull(source.unavailable(), "two valid answers agree");
+            String details = audited.get(0).detailsJson();
+            assertTrue(details.contains("\"failed\":\"" + name(kod) + ": kiss-o'-death DENY"), details);
+        }
+    }
+
+    @Test
+    void minimum_agreeing_can_be_lowered_but_two_equal_groups_never_give_the_time() throws Exception {
+        try (SntpResponder a = new SntpResponder(); SntpResponder b = new SntpResponder()) {
+            NtpTimeSource source = source(List.of(a, b), 1, e -> {}, new SimpleMeterRegistry());
+            b.answering = false;
+            source.poll();
+            assertNull(source.unavailable(), "one of two is enough when configured so");
+            b.answering = true;
+            b.offsetMillis = 60_000;
+            source.poll();
+            String reason = source.unavailable();
+            assertTrue(reason != null && reason.contains("2 different groups of 1"), reason);
+        }
+    }
+
+    /** A time source over the responders, polled by hand: maximum offset 1 s, stale after 3 s. */
+    private static NtpTimeSource source(List<SntpResponder> servers, int minAgreeing, Consumer<AuditEvent> audit,
+            SimpleMeterRegistry metrics) {
+        List<String> names = servers.stream().map(NtpTimeSourceTest::name).toList();
+        return new NtpTimeSource(new SignetConfig.TimeSource(true, names, Duration.ofMillis(1000), Duration.ofMillis(150),
+                Duration.ofMillis(3000), Duration.ofMillis(1000), minAgreeing > 0 ? minAgreeing : names.size() / 2 + 1),
+                audit, metrics);
+    }
+
+    private static String name(SntpResponder server) {
+        return "127.0.0.1:" + server.port();
     }
 
     /**

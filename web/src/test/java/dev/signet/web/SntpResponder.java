@@ -10,7 +10,9 @@ import java.nio.ByteBuffer;
 /**
  * A small SNTP server (RFC 4330) on 127.0.0.1 for tests: it answers each request with the system
  * clock plus {@link #offsetMillis}, or, while {@link #answering} is false, not at all (a server
- * that went away). Written here from the RFC, independently of the client under test.
+ * that went away). The other fields make the answers ones a client must discard: a kiss-o'-death,
+ * an unsynchronised server, a wrong mode, no transmit time, an originate time that is not the
+ * request's. Written here from the RFC, independently of the client under test.
  */
 final class SntpResponder implements AutoCloseable {
 
@@ -21,6 +23,13 @@ final class SntpResponder implements AutoCloseable {
     private final Thread thread;
     volatile long offsetMillis;
     volatile boolean answering = true;
+    volatile int leapIndicator;
+    volatile int stratum = 1;
+    volatile int mode = 4;
+    /** Four ASCII characters: the reference id, a kiss code such as RATE when {@link #stratum} is 0. */
+    volatile String referenceId = "TEST";
+    volatile boolean zeroTransmit;
+    volatile boolean wrongOriginate;
 
     SntpResponder() throws SocketException {
         socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
@@ -44,17 +53,21 @@ final class SntpResponder implements AutoCloseable {
                 }
                 long now = System.currentTimeMillis() + offsetMillis;
                 ByteBuffer reply = ByteBuffer.allocate(48);
-                reply.put((byte) ((0 << 6) | (4 << 3) | 4)); // LI 0, version 4, mode 4 (server)
-                reply.put((byte) 1);                         // stratum 1
+                reply.put((byte) ((leapIndicator << 6) | (4 << 3) | mode)); // LI, version 4, mode (4: server)
+                reply.put((byte) stratum);
                 reply.put((byte) 4);                         // poll
                 reply.put((byte) -20);                       // precision
                 reply.putInt(0);                             // root delay
                 reply.putInt(0);                             // root dispersion
-                reply.put("TEST".getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // reference id
+                reply.put(referenceId.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 4);
                 reply.putLong(ntp(now));                     // reference timestamp
-                reply.put(buffer, 40, 8);                    // originate = the client's transmit timestamp
+                if (wrongOriginate) {                        // e.g. a spoofed answer to someone else's request
+                    reply.putLong(ntp(now - 60_000));
+                } else {
+                    reply.put(buffer, 40, 8);                // originate = the client's transmit timestamp
+                }
                 reply.putLong(ntp(now));                     // receive
-                reply.putLong(ntp(now));                     // transmit
+                reply.putLong(zeroTransmit ? 0 : ntp(now));  // transmit
                 socket.send(new DatagramPacket(reply.array(), 48, request.getSocketAddress()));
             } catch (IOException e) {
                 if (socket.isClosed()) {

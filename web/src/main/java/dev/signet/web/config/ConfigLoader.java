@@ -55,7 +55,7 @@ public final class ConfigLoader {
             "tsa.policy", "tsa.accuracyMillis", "tsa.acceptSha1", "tsa.keyAlgorithm", "tsa.subject", "tsa.ca",
             "tsa.maxQueryBytes", "tsa.external.url", "tsa.external.timeoutMillis",
             "tsa.timeSource", "tsa.ntp.servers", "tsa.ntp.maxOffsetMillis", "tsa.ntp.pollMillis", "tsa.ntp.staleMillis",
-            "tsa.ntp.timeoutMillis",
+            "tsa.ntp.timeoutMillis", "tsa.ntp.minAgreeing",
             "crl.validitySeconds", "crl.deltas", "crl.deltaValiditySeconds", "crl.afterRevocationSeconds",
             "ocsp.validitySeconds", "ocsp.signWithCaKey", "revocation.pollMillis");
     /** The settings of each further TSA, {@code tsa.authorities.<name>.<setting>}. */
@@ -341,6 +341,10 @@ public final class ConfigLoader {
                 if (!server.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?")) {
                     throw new ConfigException("tsa.ntp.servers", "not a host or host:port: '" + server + "'");
                 }
+                if (servers.contains(server)) {
+                    // it would count twice towards tsa.ntp.minAgreeing
+                    throw new ConfigException("tsa.ntp.servers", "'" + server + "' is listed twice");
+                }
                 servers.add(server);
             }
         }
@@ -354,9 +358,13 @@ public final class ConfigLoader {
         if (stale < poll) {
             throw new ConfigException("tsa.ntp.staleMillis", "must be at least tsa.ntp.pollMillis (" + poll + ")");
         }
+        // A majority of the configured servers by default: then two groups that disagree can never both
+        // have it, and one wrong server (a falseticker, a spoofed answer) can neither vouch for a wrong
+        // clock nor, while the others agree, stop the TSAs. One server: 1, as before; two: both.
+        int minAgreeing = s.integer("tsa.ntp.minAgreeing", servers.size() / 2 + 1, 1, Math.max(1, servers.size()));
         return new SignetConfig.TimeSource("ntp".equals(kind), "ntp".equals(kind) ? java.util.List.copyOf(servers) : java.util.List.of(),
                 java.time.Duration.ofMillis(maxOffset), java.time.Duration.ofMillis(poll), java.time.Duration.ofMillis(stale),
-                java.time.Duration.ofMillis(timeout));
+                java.time.Duration.ofMillis(timeout), minAgreeing);
     }
 
     private static TsaSettings tsaAuthority(Settings s, String prefix, String name, String defaultPolicy, String defaultSubject) {

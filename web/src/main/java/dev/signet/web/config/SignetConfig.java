@@ -103,12 +103,13 @@ public record SignetConfig(
 
     /**
      * {@code tsa.timeSource}: {@code system} (the default: the system clock as it is, air-gapped),
-     * or {@code ntp}: the TSAs give the time only while one of {@code servers} ({@code host[:port]})
-     * answered within {@code stale} with an offset of at most {@code maxOffset}; asked every
+     * or {@code ntp}: the TSAs give the time only while at least {@code minAgreeing} of {@code servers}
+     * ({@code host[:port]}) answered within {@code stale} with offsets within {@code maxOffset} of
+     * each other, and their median offset is at most {@code maxOffset}; every server is asked every
      * {@code poll}, each with {@code timeout}. {@code servers} is empty for {@code system}.
      */
     public record TimeSource(boolean ntp, java.util.List<String> servers, java.time.Duration maxOffset,
-            java.time.Duration poll, java.time.Duration stale, java.time.Duration timeout) {}
+            java.time.Duration poll, java.time.Duration stale, java.time.Duration timeout, int minAgreeing) {}
 
     /** HTTPS: a PEM certificate chain and its PEM private key. */
     public record Tls(Path certificateFile, Path privateKeyFile) {}

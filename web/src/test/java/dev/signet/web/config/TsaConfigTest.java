@@ -81,6 +81,15 @@ class TsaConfigTest {
         assertEquals(Duration.ofMillis(250), ntp.maxOffset(), "the maximum offset defaults to the accuracy");
         assertEquals(Duration.ofSeconds(16), ntp.poll());
         assertEquals(Duration.ofSeconds(48), ntp.stale());
+        assertEquals(2, ntp.minAgreeing(), "two servers: both must agree (neither can outvote the other)");
+        assertEquals(1, load("tsa:\n  timeSource: ntp\n  ntp:\n    servers: a\n").tsa().timeSource().minAgreeing(), "one server: as before");
+        assertEquals(2, load("tsa:\n  timeSource: ntp\n  ntp:\n    servers: a, b, c\n").tsa().timeSource().minAgreeing(), "a majority");
+        assertEquals(3, load("tsa:\n  timeSource: ntp\n  ntp:\n    servers: a, b, c, d\n").tsa().timeSource().minAgreeing());
+        assertEquals(1, load("tsa:\n  timeSource: ntp\n  ntp:\n    servers: a, b, c\n    minAgreeing: 1\n").tsa().timeSource().minAgreeing());
+        assertEquals("tsa.ntp.minAgreeing", assertThrows(ConfigException.class,
+                () -> load("tsa:\n  timeSource: ntp\n  ntp:\n    servers: a, b\n    minAgreeing: 3\n")).setting());
+        assertEquals("tsa.ntp.servers", assertThrows(ConfigException.class,
+                () -> load("tsa:\n  timeSource: ntp\n  ntp:\n    servers: a, b, a\n")).setting(), "a server counted twice");
 
         assertEquals("tsa.timeSource", assertThrows(ConfigException.class, () -> load("tsa.timeSource: gps\n")).setting());
         assertEquals("tsa.ntp.servers", assertThrows(ConfigException.class, () -> load("tsa.timeSource: ntp\n")).setting());
