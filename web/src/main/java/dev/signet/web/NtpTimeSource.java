@@ -8,7 +8,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.commons.net.DatagramSocketFactory;
 import org.apache.commons.net.ntp.NTPUDPClient;
 import org.apache.commons.net.ntp.NtpV3Packet;
 import org.apache.commons.net.ntp.TimeInfo;
@@ -35,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * (see {@link NtpAgreement}). So one wrong server can neither vouch for a wrong clock nor, while the
  * others agree, stop the TSAs; with one server it is that server's answer, as before. An answer that
  * RFC 4330 section 5 says to discard (kiss-o'-death, unsynchronised, not a server reply, no transmit
- * time; a wrong originate time commons-net refuses itself) counts as that server's failure.
+ * time; a wrong originate time commons-net refuses itself) counts as that server's failure; the
+ * socket is connected to the server, so a datagram from elsewhere is not read at all.
  *
  * <p>Otherwise every query gets {@code timeNotAvailable} (RFC 3161 2.4.2) with the reason: at once
  * when the answers disagree (no group could reach {@code minAgreeing} even with the servers that did
@@ -159,12 +163,15 @@ final class NtpTimeSource implements TsaTimeSource, AutoCloseable {
 
     /** The system clock's offset from the server's answer, in milliseconds, or why the answer is refused. */
     private long ask(String server) throws IOException {
+        InetAddress address = InetAddress.getByName(host(server));
+        int port = port(server);
         NTPUDPClient client = new NTPUDPClient();
         client.setDefaultTimeout(settings.timeout());
+        client.setDatagramSocketFactory(new ConnectedSockets(address, port));
         try {
             client.open();
             // commons-net itself refuses an answer whose originate time is not the transmit time it sent
-            TimeInfo info = client.getTime(InetAddress.getByName(host(server)), port(server));
+            TimeInfo info = client.getTime(address, port);
             check(info.getMessage());
             info.computeDetails();
             if (info.getOffset() == null) {
@@ -204,6 +211,39 @@ final class NtpTimeSource implements TsaTimeSource, AutoCloseable {
             code.append(c >= 0x20 && c < 0x7f ? (char) c : '?');
         }
         return code.toString().strip();
+    }
+
+    /**
+     * Sockets connected to the server asked, so that the kernel drops datagrams from any other
+     * address or port: commons-net's own socket would take the first datagram that arrives, and an
+     * off-path forger then needs only the originate time, which is commons-net's millisecond clock.
+     */
+    private record ConnectedSockets(InetAddress server, int port) implements DatagramSocketFactory {
+
+        @Override
+        public DatagramSocket createDatagramSocket() throws SocketException {
+            return connect(new DatagramSocket());
+        }
+
+        @Override
+        public DatagramSocket createDatagramSocket(int localPort) throws SocketException {
+            return connect(new DatagramSocket(localPort));
+        }
+
+        @Override
+        public DatagramSocket createDatagramSocket(int localPort, InetAddress localAddress) throws SocketException {
+            return connect(new DatagramSocket(localPort, localAddress));
+        }
+
+        private DatagramSocket connect(DatagramSocket socket) {
+            try {
+                socket.connect(server, port);
+                return socket;
+            } catch (RuntimeException e) {
+                socket.close();
+                throw e;
+            }
+        }
     }
 
     /** An answer that arrived but must not be used; the server counts as failed this round. */

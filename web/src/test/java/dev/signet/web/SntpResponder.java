@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  * clock plus {@link #offsetMillis}, or, while {@link #answering} is false, not at all (a server
  * that went away). The other fields make the answers ones a client must discard: a kiss-o'-death,
  * an unsynchronised server, a wrong mode, no transmit time, an originate time that is not the
- * request's. Written here from the RFC, independently of the client under test.
+ * request's, an answer from another port. Written here from the RFC, independently of the client under test.
  */
 final class SntpResponder implements AutoCloseable {
 
@@ -30,9 +30,13 @@ final class SntpResponder implements AutoCloseable {
     volatile String referenceId = "TEST";
     volatile boolean zeroTransmit;
     volatile boolean wrongOriginate;
+    /** Answers from another port of 127.0.0.1, as a forger on the path's side would (from another address). */
+    volatile boolean fromElsewhere;
+    private final DatagramSocket elsewhere;
 
     SntpResponder() throws SocketException {
         socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        elsewhere = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         thread = new Thread(this::serve, "test-sntp");
         thread.setDaemon(true);
         thread.start();
@@ -68,7 +72,7 @@ final class SntpResponder implements AutoCloseable {
                 }
                 reply.putLong(ntp(now));                     // receive
                 reply.putLong(zeroTransmit ? 0 : ntp(now));  // transmit
-                socket.send(new DatagramPacket(reply.array(), 48, request.getSocketAddress()));
+                (fromElsewhere ? elsewhere : socket).send(new DatagramPacket(reply.array(), 48, request.getSocketAddress()));
             } catch (IOException e) {
                 if (socket.isClosed()) {
                     return;
@@ -86,5 +90,6 @@ final class SntpResponder implements AutoCloseable {
     @Override
     public void close() {
         socket.close();
+        elsewhere.close();
     }
 }
