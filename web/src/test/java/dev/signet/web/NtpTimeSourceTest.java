@@ -155,6 +155,28 @@ class NtpTimeSourceTest {
     }
 
     @Test
+    void too_few_answers_keep_the_last_agreement_only_until_it_is_stale() throws Exception {
+        try (SntpResponder a = new SntpResponder(); SntpResponder b = new SntpResponder(); SntpResponder c = new SntpResponder()) {
+            NtpTimeSource source = source(List.of(a, b, c), 0, e -> {}, new SimpleMeterRegistry());
+            source.poll();
+            assertNull(source.unavailable());
+            long agreedAt = System.nanoTime();
+
+            b.answering = false;
+            c.answering = false;
+            source.poll(); // one valid answer of the two needed: no evidence against the clock yet
+            if (System.nanoTime() - agreedAt < 3_000_000_000L) {
+                assertNull(source.unavailable(), "a round short of answers is not a disagreement");
+            }
+            Thread.sleep(Math.max(0, 3_100 - (System.nanoTime() - agreedAt) / 1_000_000));
+            source.poll();
+            String reason = source.unavailable();
+            assertTrue(reason != null && reason.contains("no 2 of the 3 NTP servers agreed within the last 3000 ms")
+                    && reason.contains(name(b) + ": Receive timed out") && reason.contains("answered: " + name(a)), reason);
+        }
+    }
+
+    @Test
     void answers_an_sntp_client_must_discard_are_that_servers_failure() throws Exception {
         List<Consumer<SntpResponder>> spoil = List.of(
                 r -> { r.stratum = 0; r.referenceId = "RATE"; },
