@@ -83,6 +83,34 @@ class CaCreationFailureTest {
         }
     }
 
+    @Test
+    void a_root_left_pending_with_its_key_by_a_creation_that_stopped_is_discarded_with_its_key() throws Exception {
+        try (CaFixture f = new CaFixture(dir)) {
+            CaInfo active = f.cas.createRoot(spec("Active Root"), "admin");
+            List<String> keysBefore = labels(f);
+            // What a process stopped after the pending record (and the reservation) leaves: both kept.
+            refuse("refuse_activation", "UPDATE", "ca", "NEW.status = 'active'");
+            refuse("refuse_removal", "DELETE", "ca", null);
+            assertThrows(CaException.class, () -> f.cas.createRoot(spec("Stopped Root"), "admin"));
+            allow("refuse_activation");
+            allow("refuse_removal");
+            CaInfo stopped = f.cas.get("stopped-root");
+            assertEquals("pending", stopped.status());
+            assertEquals(keysBefore.size() + 1, labels(f).size(), "the key of the record that could not be removed is kept");
+            assertEquals(1, certificateRows("stopped-root"));
+
+            f.cas.discardUnfinishedRoot("stopped-root", "admin");
+            assertTrue(new CaStore(f.db).find("stopped-root").isEmpty());
+            assertEquals(0, certificateRows("stopped-root"));
+            assertEquals(keysBefore, labels(f), "its key is destroyed");
+            assertEquals(List.of("ca.create", "ca.create-failed"), caActions(f, "stopped-root"));
+
+            CaException refused = assertThrows(CaException.class, () -> f.cas.discardUnfinishedRoot(active.id(), "admin"));
+            assertEquals("ca-not-pending", refused.code());
+            assertEquals("active", f.cas.get(active.id()).status());
+        }
+    }
+
     /** Makes the database refuse {@code event}s on {@code table} (when {@code when} holds), as SQLite or PostgreSQL. */
     private void refuse(String name, String event, String table, String when) throws Exception {
         try (Connection c = TestDatabases.connect(dir.resolve("signet.db")); Statement s = c.createStatement()) {

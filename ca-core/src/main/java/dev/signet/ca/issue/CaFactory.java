@@ -165,6 +165,36 @@ public final class CaFactory {
         }
     }
 
+    /**
+     * Removes a root whose creation did not finish and that was left pending with its key: the
+     * process stopped between the steps, or a write got no answer so both were kept. The record and
+     * its self-signed certificate's rows go (audited {@code ca.create-failed}), then the key, if the
+     * HSM still has it. The caller decides that the pending CA is such a root and not one waiting
+     * for an outside parent; the store refuses anything but a pending CA without parent or certificate.
+     */
+    public void discardUnfinishedRoot(String caId, String actor) {
+        CaRecord ca = registry.record(caId);
+        if (!CaRecord.PENDING.equals(ca.status()) || ca.parentId() != null || ca.certificatePem() != null) {
+            throw CaException.conflict("ca-not-pending", "CA '" + caId + "' is not a root whose creation did not finish");
+        }
+        try {
+            cas.removeFailedRoot(caId, event(actor, "ca.create-failed", caId, Map.of("reason", "unfinished",
+                    "keyLabel", ca.keyLabel())));
+        } catch (StoreException e) {
+            throw Failures.of(e);
+        }
+        registry.forget(caId);
+        try {
+            if (caKeys.find(ca.keyLabel()).isPresent()) {
+                caKeys.destroy(ca.keyLabel());
+            }
+        } catch (RuntimeException e) {
+            // The record is gone, which is what matters; a key left over shows in the HSM's key list.
+            LOG.warn("the key {} of the unfinished root CA {} could not be destroyed and stays: {}", ca.keyLabel(), caId,
+                    e.toString());
+        }
+    }
+
     /** A subordinate CA signed by {@code parentId} with a CA profile (normally sub-ca). */
     public CaRecord createSubordinate(String parentId, NewCa spec, Profile profile, String actor) {
         if (!profile.ca()) {
