@@ -161,6 +161,15 @@ public final class CertificateAuthorities {
         return CaInfo.of(factory.createRoot(spec, profile(DEFAULT_SUB_CA_PROFILE), actor));
     }
 
+    /**
+     * Removes a root left pending by a creation that did not finish (its record, its certificate
+     * rows and its key); see {@link CaFactory#discardUnfinishedRoot}. Only for a pending CA known to
+     * be such a root: a CA waiting for an outside parent looks the same in its record.
+     */
+    public void discardUnfinishedRoot(String caId, String actor) {
+        factory.discardUnfinishedRoot(caId, actor);
+    }
+
     /** A subordinate of {@code parentId}; {@code profileName} null means {@value #DEFAULT_SUB_CA_PROFILE}. */
     public CaInfo createSubordinate(String parentId, NewCa spec, String profileName, String actor) {
         Profile p = profile(profileName == null ? DEFAULT_SUB_CA_PROFILE : profileName);

@@ -110,6 +110,36 @@ class UnconfirmedWriteTest {
         }
     }
 
+    @Test
+    void a_root_whose_pending_record_got_no_answer_keeps_its_key_and_is_not_removed() throws Exception {
+        try (SoftwareHsm hsm = SoftwareHsm.open(dir.resolve("hsm"), pass());
+                Database db = Database.open(postgres.config().withSocketTimeout(Duration.ofSeconds(2)), StoreSettings.defaults())) {
+            SigningKeys keys = hsm.signingKeys(KeyPurpose.CA);
+            CertificateAuthorities cas = new CertificateAuthorities(keys, hsm.signingKeys(KeyPurpose.DOCUMENT),
+                    new CaStore(db), new CertificateStore(db), Profiles.builtIn(), Clock.systemUTC());
+            holdCommits(true);
+            CaException failure;
+            try {
+                failure = assertThrows(CaException.class, () -> cas.createRoot(new NewCa("Held Root", "CN=Held Root",
+                        KeyAlgorithm.EC_P256, null, null, "http://pki.test"), "admin"));
+            } finally {
+                holdCommits(false);
+            }
+            assertTrue(DatabaseUnavailableException.maybeStored(failure), "reported as possibly stored: " + failure);
+
+            // The pending record was committed after all: it stays (nothing may remove a record it
+            // cannot see), and so does the key it names.
+            CaStore store = new CaStore(db);
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (store.find("held-root").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            var stored = store.find("held-root").orElseThrow(() -> new AssertionError("the held commit never completed"));
+            assertEquals("pending", stored.status());
+            assertEquals(List.of(stored.keyLabel()), labels(keys), "the pending root's key is in the HSM");
+        }
+    }
+
     private static TimeStampAuthorities tsas(SoftwareHsm hsm, Database db, String name) {
         CertificateAuthorities cas = new CertificateAuthorities(hsm.signingKeys(KeyPurpose.CA), hsm.signingKeys(KeyPurpose.DOCUMENT),
                 new CaStore(db), new CertificateStore(db), Profiles.builtIn(), Clock.systemUTC());

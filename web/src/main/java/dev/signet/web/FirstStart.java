@@ -1,5 +1,6 @@
 package dev.signet.web;
 
+import dev.signet.ca.AuditQuery;
 import dev.signet.ca.CaInfo;
 import dev.signet.ca.CertificateAuthorities;
 import dev.signet.ca.CaException;
@@ -86,11 +87,35 @@ public final class FirstStart {
         });
     }
 
+    /**
+     * Whether {@code ca} is the plan's root as a first start began it and never finished: pending,
+     * without certificate or parent, and created by a first start as a root (a CA waiting for an
+     * outside parent has the same record, but its audited creation says so).
+     */
+    private static boolean unfinishedRoot(Services s, CaInfo ca, Plan plan) {
+        if (!"pending".equals(ca.status()) || ca.parentId() != null || ca.certificatePem() != null
+                || !ca.name().equals(plan.rootName())) {
+            return false;
+        }
+        return s.auditLog().list(AuditQuery.forObject("ca", ca.id(), 10)).items().stream()
+                .anyMatch(e -> "ca.create".equals(e.action()) && ACTOR.equals(e.actor())
+                        && e.details().contains("\"type\":\"root\""));
+    }
+
     /** Creates what is missing; prints what it created (the admin token once) to {@code console}. */
     public static void run(Services s, Plan plan, PrintStream console) {
         CertificateAuthorities cas = s.authorities();
         String issuingCaId = null;
-        if (cas.list().isEmpty()) {
+        List<CaInfo> existing = cas.list();
+        if (existing.size() == 1 && unfinishedRoot(s, existing.get(0), plan)) {
+            // An earlier first start stopped while making its root: left alone, this start would
+            // find "a CA" and make none, and the node would have no CA that can issue.
+            cas.discardUnfinishedRoot(existing.get(0).id(), ACTOR);
+            console.println("The root CA '" + existing.get(0).name() + "' of an earlier first start that did not finish"
+                    + " was removed; it is made again.");
+            existing = List.of();
+        }
+        if (existing.isEmpty()) {
             String baseUrl = s.config().publicBaseUrl().toString();
             CaInfo root = cas.createRoot(new NewCa(plan.rootName(), "CN=" + plan.rootName() + ",O=Signet",
                     plan.keyAlgorithm(), Duration.ofDays(3650), 1, baseUrl), ACTOR);

@@ -1,6 +1,7 @@
 package dev.signet.ca.issue;
 
 import dev.signet.ca.CaException;
+import dev.signet.ca.DatabaseUnavailableException;
 import dev.signet.ca.NewCa;
 import dev.signet.ca.lint.IssuerContext;
 import dev.signet.ca.lint.LintException;
@@ -61,6 +62,8 @@ import org.bouncycastle.asn1.x509.V3TBSCertificateGenerator;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
 import dev.signet.ca.audit.CanonicalJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates CAs: self-signed roots, subordinates under a CA in Signet (any depth), and subordinates
@@ -68,9 +71,14 @@ import dev.signet.ca.audit.CanonicalJson;
  * Every CA key is generated inside the HSM with purpose CA; if creation fails after that, the key is
  * destroyed. A root's own certificate goes through the same prepare -> issue path as every other
  * certificate (serial reserved and TBS recorded before the signature), not a path of its own.
+ * That reservation names the root, so the root is stored pending first; one transaction for
+ * record, certificate and activation is impossible without signing inside the store's writer. A
+ * root that then fails to be created is removed again with its certificate rows ({@code
+ * ca.create-failed} in the audit log), and only then is its key destroyed.
  */
 public final class CaFactory {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CaFactory.class);
     private static final int MAX_ID_LENGTH = 40;
 
     private final SigningKeys caKeys;
@@ -107,6 +115,7 @@ public final class CaFactory {
                 template.subject(), template.subjectAltNames(), template.keyUsage(), List.of(), false, true,
                 spec.pathLen(), null, List.of(), false, false);
         ScopedSigner key = generate(id, spec.keyAlgorithm());
+        boolean pendingStored = false;
         try {
             SubjectPublicKeyInfo spki = publicKeyInfo(key);
             CheckedRequest req = RequestChecker.forServerKey(spki, subject, List.of(), rootProfile, actor);
@@ -118,6 +127,7 @@ public final class CaFactory {
                     key.keyAlgorithm().name(), null, null, null, spec.baseUrl(), created),
                     event(actor, "ca.create", id, Map.of("type", "root", "subject", req.subject().toString(),
                             "keyLabel", key.keyLabel(), "keyAlgorithm", key.keyAlgorithm().name())));
+            pendingStored = true;
             CertificateRecord issued = self.issue(prepared);
             String pem = Certificates.pem(Certificates.parse(issued.der()));
             CaRecord record = new CaRecord(id, spec.name(), CaRecord.ACTIVE, key.keyLabel(), caKeys.backendName(),
@@ -125,8 +135,63 @@ public final class CaFactory {
             cas.update(record, event(actor, "ca.activate", id, Map.of("serial", issued.serialHex())));
             return record;
         } catch (RuntimeException e) {
+            RuntimeException failure = translate(e);
+            // Stored as pending, the root must go with its key: a record naming a destroyed key would
+            // be listed as a CA and block its name. If it cannot be removed, the key stays with it.
+            if (pendingStored && !DatabaseUnavailableException.maybeStored(e) && !removeFailedRoot(id, key, failure, actor)) {
+                throw failure;
+            }
             GeneratedKeys.discardAfter(e, caKeys, key.keyLabel());
-            throw translate(e);
+            throw failure;
+        }
+    }
+
+    /**
+     * Removes the pending record (and the reserved or stored self-signed certificate) of a root
+     * whose creation failed, audited as {@code ca.create-failed} after its {@code ca.create}.
+     * Returns false if the record may still be there: the removal failed, or its commit got no answer.
+     */
+    private boolean removeFailedRoot(String id, ScopedSigner key, RuntimeException failure, String actor) {
+        String reason = failure instanceof CaException ce ? ce.code() : failure.getClass().getSimpleName();
+        try {
+            cas.removeFailedRoot(id, event(actor, "ca.create-failed", id, Map.of("reason", reason,
+                    "keyLabel", key.keyLabel())));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("root CA {} failed to be created ({}) and its pending record could not be removed ({}): the record "
+                    + "and its HSM key {} are kept; remove both once the database is back", id, reason, e.toString(),
+                    key.keyLabel());
+            return false;
+        }
+    }
+
+    /**
+     * Removes a root whose creation did not finish and that was left pending with its key: the
+     * process stopped between the steps, or a write got no answer so both were kept. The record and
+     * its self-signed certificate's rows go (audited {@code ca.create-failed}), then the key, if the
+     * HSM still has it. The caller decides that the pending CA is such a root and not one waiting
+     * for an outside parent; the store refuses anything but a pending CA without parent or certificate.
+     */
+    public void discardUnfinishedRoot(String caId, String actor) {
+        CaRecord ca = registry.record(caId);
+        if (!CaRecord.PENDING.equals(ca.status()) || ca.parentId() != null || ca.certificatePem() != null) {
+            throw CaException.conflict("ca-not-pending", "CA '" + caId + "' is not a root whose creation did not finish");
+        }
+        try {
+            cas.removeFailedRoot(caId, event(actor, "ca.create-failed", caId, Map.of("reason", "unfinished",
+                    "keyLabel", ca.keyLabel())));
+        } catch (StoreException e) {
+            throw Failures.of(e);
+        }
+        registry.forget(caId);
+        try {
+            if (caKeys.find(ca.keyLabel()).isPresent()) {
+                caKeys.destroy(ca.keyLabel());
+            }
+        } catch (RuntimeException e) {
+            // The record is gone, which is what matters; a key left over shows in the HSM's key list.
+            LOG.warn("the key {} of the unfinished root CA {} could not be destroyed and stays: {}", ca.keyLabel(), caId,
+                    e.toString());
         }
     }
 

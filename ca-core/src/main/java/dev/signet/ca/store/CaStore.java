@@ -1,6 +1,7 @@
 package dev.signet.ca.store;
 
 import static dev.signet.ca.store.schema.Tables.CA;
+import static dev.signet.ca.store.schema.Tables.CERTIFICATE;
 
 import dev.signet.ca.AlreadyExistsException;
 import dev.signet.ca.AuditEvent;
@@ -49,6 +50,38 @@ public final class CaStore {
             w.audit(event);
             NodeChanges.bump(w, NodeChanges.CAS);
             return null;
+        });
+    }
+
+    /**
+     * Removes a root whose creation failed before it became active, with {@code event} in the same
+     * transaction: its pending record and what its own certificate left, the reserved serial or the
+     * stored certificate that nobody was given. A root is stored pending before its certificate is
+     * reserved and signed (the reservation names the CA), so a failure after that would otherwise
+     * leave a record whose key the creator destroys. Only a pending root without a certificate is
+     * removed; anything else is refused, so no CA in use can go this way.
+     *
+     * @return false if there is no such record (its creation stored nothing)
+     * @throws InvalidRecordException if the CA is not a pending root
+     */
+    public boolean removeFailedRoot(String id, AuditEvent event) {
+        Checks.notBlank(id, "CA id");
+        Checks.notNull(event, "audit event");
+        return db.write(w -> {
+            CaRow row = w.tx().selectFrom(CA).where(CA.ID.eq(id)).fetchOne();
+            if (row == null) {
+                return false;
+            }
+            if (!CaRecord.PENDING.equals(row.getStatus()) || row.getParentId() != null || row.getCertificatePem() != null) {
+                throw new InvalidRecordException("CA '" + id + "' is not a root that failed to be created");
+            }
+            // Anything else naming the CA (a CRL, a responder, a TSA) cannot exist for a pending
+            // root; if it did, the foreign keys refuse the delete and nothing is removed.
+            w.tx().deleteFrom(CERTIFICATE).where(CERTIFICATE.CA_ID.eq(id)).execute();
+            w.tx().deleteFrom(CA).where(CA.ID.eq(id)).execute();
+            w.audit(event);
+            NodeChanges.bump(w, NodeChanges.CAS);
+            return true;
         });
     }
 

@@ -1,0 +1,157 @@
+package dev.signet.ca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.signet.ca.store.CaStore;
+import dev.signet.ca.store.TestDatabases;
+import dev.signet.hsm.KeyAlgorithm;
+import dev.signet.hsm.KeyInfo;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A CA whose creation fails after its key was generated leaves nothing behind: no record naming a
+ * key that is gone, no key without a record, and an audit log that does not claim a CA exists.
+ * The failures are real ones of the database: a trigger, installed from a connection of the test's
+ * own, refuses the write a step of the creation makes (as a full disk or a constraint would).
+ */
+class CaCreationFailureTest {
+
+    @TempDir
+    Path dir;
+
+    private static NewCa spec(String name) {
+        return new NewCa(name, "CN=" + name, KeyAlgorithm.EC_P256, null, null, "http://pki.test");
+    }
+
+    @Test
+    void a_root_whose_own_certificate_cannot_be_reserved_leaves_no_pending_record_and_no_key() throws Exception {
+        try (CaFixture f = new CaFixture(dir)) {
+            List<String> keysBefore = labels(f);
+            refuse("refuse_certificate", "INSERT", "certificate", null);
+            CaException e = assertThrows(CaException.class, () -> f.cas.createRoot(spec("Broken Root"), "admin"));
+            assertEquals(CaException.Kind.UNAVAILABLE, e.kind(), e.toString());
+
+            assertTrue(new CaStore(f.db).find("broken-root").isEmpty(), "no CA record left: its key is gone");
+            assertEquals(keysBefore, labels(f), "the root's key was destroyed");
+            assertEquals(0, certificateRows("broken-root"));
+            assertEquals(List.of("ca.create", "ca.create-failed"), caActions(f, "broken-root"),
+                    "the audited creation is followed by its undoing");
+
+            // The name is free again: once the database takes writes, the same root is made.
+            allow("refuse_certificate");
+            CaInfo root = f.cas.createRoot(spec("Broken Root"), "admin");
+            assertEquals("active", root.status());
+            assertEquals(keysBefore.size() + 1, labels(f).size());
+        }
+    }
+
+    @Test
+    void a_root_whose_activation_fails_leaves_no_pending_record_no_certificate_and_no_key() throws Exception {
+        try (CaFixture f = new CaFixture(dir)) {
+            List<String> keysBefore = labels(f);
+            // The self-signed certificate is reserved, signed and stored; marking the root active fails.
+            refuse("refuse_activation", "UPDATE", "ca", "NEW.status = 'active'");
+            assertThrows(CaException.class, () -> f.cas.createRoot(spec("Unactivated Root"), "admin"));
+
+            assertTrue(new CaStore(f.db).find("unactivated-root").isEmpty(), "no CA record left");
+            assertEquals(0, certificateRows("unactivated-root"), "the certificate of a root that does not exist is gone too");
+            assertEquals(keysBefore, labels(f), "the root's key was destroyed");
+            assertEquals(List.of("ca.create", "ca.create-failed"), caActions(f, "unactivated-root"));
+            assertTrue(f.audit.verify().intact(), "the audit chain still verifies");
+        }
+    }
+
+    @Test
+    void a_ca_for_an_outside_parent_whose_record_cannot_be_stored_leaves_no_key() throws Exception {
+        try (CaFixture f = new CaFixture(dir)) {
+            List<String> keysBefore = labels(f);
+            refuse("refuse_ca", "INSERT", "ca", null);
+            assertThrows(CaException.class, () -> f.cas.createWithExternalParent(spec("Waiting"), "admin"));
+
+            assertTrue(new CaStore(f.db).find("waiting").isEmpty());
+            assertEquals(keysBefore, labels(f), "the key of the CA that was not stored is destroyed");
+            assertEquals(List.of(), caActions(f, "waiting"), "nothing audited for a write that stored nothing");
+        }
+    }
+
+    @Test
+    void a_root_left_pending_with_its_key_by_a_creation_that_stopped_is_discarded_with_its_key() throws Exception {
+        try (CaFixture f = new CaFixture(dir)) {
+            CaInfo active = f.cas.createRoot(spec("Active Root"), "admin");
+            List<String> keysBefore = labels(f);
+            // What a process stopped after the pending record (and the reservation) leaves: both kept.
+            refuse("refuse_activation", "UPDATE", "ca", "NEW.status = 'active'");
+            refuse("refuse_removal", "DELETE", "ca", null);
+            assertThrows(CaException.class, () -> f.cas.createRoot(spec("Stopped Root"), "admin"));
+            allow("refuse_activation");
+            allow("refuse_removal");
+            CaInfo stopped = f.cas.get("stopped-root");
+            assertEquals("pending", stopped.status());
+            assertEquals(keysBefore.size() + 1, labels(f).size(), "the key of the record that could not be removed is kept");
+            assertEquals(1, certificateRows("stopped-root"));
+
+            f.cas.discardUnfinishedRoot("stopped-root", "admin");
+            assertTrue(new CaStore(f.db).find("stopped-root").isEmpty());
+            assertEquals(0, certificateRows("stopped-root"));
+            assertEquals(keysBefore, labels(f), "its key is destroyed");
+            assertEquals(List.of("ca.create", "ca.create-failed"), caActions(f, "stopped-root"));
+
+            CaException refused = assertThrows(CaException.class, () -> f.cas.discardUnfinishedRoot(active.id(), "admin"));
+            assertEquals("ca-not-pending", refused.code());
+            assertEquals("active", f.cas.get(active.id()).status());
+        }
+    }
+
+    /** Makes the database refuse {@code event}s on {@code table} (when {@code when} holds), as SQLite or PostgreSQL. */
+    private void refuse(String name, String event, String table, String when) throws Exception {
+        try (Connection c = TestDatabases.connect(dir.resolve("signet.db")); Statement s = c.createStatement()) {
+            if (TestDatabases.postgres()) {
+                s.execute("CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                        + "RAISE EXCEPTION 'injected: the database refused the write'; END $$");
+                s.execute("CREATE TRIGGER " + name + " BEFORE " + event + " ON " + table + " FOR EACH ROW"
+                        + (when == null ? "" : " WHEN (" + when + ")") + " EXECUTE FUNCTION " + name + "()");
+            } else {
+                s.execute("CREATE TRIGGER " + name + " BEFORE " + event + " ON " + table
+                        + (when == null ? "" : " WHEN " + when)
+                        + " BEGIN SELECT RAISE(ABORT, 'injected: the database refused the write'); END");
+            }
+        }
+    }
+
+    private void allow(String name) throws Exception {
+        try (Connection c = TestDatabases.connect(dir.resolve("signet.db")); Statement s = c.createStatement()) {
+            if (TestDatabases.postgres()) {
+                s.execute("DROP FUNCTION " + name + "() CASCADE");
+            } else {
+                s.execute("DROP TRIGGER " + name);
+            }
+        }
+    }
+
+    /** Certificate rows of the CA, reserved or stored (what the store's own queries leave out). */
+    private int certificateRows(String caId) throws Exception {
+        try (Connection c = TestDatabases.connect(dir.resolve("signet.db")); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT COUNT(*) FROM certificate WHERE ca_id = '" + caId + "'")) {
+            r.next();
+            return r.getInt(1);
+        }
+    }
+
+    private static List<String> caActions(CaFixture f, String caId) {
+        return f.audit.list(AuditQuery.forObject("ca", caId, 100)).items().stream()
+                .sorted(java.util.Comparator.comparingLong(AuditEntry::seq)).map(AuditEntry::action).toList();
+    }
+
+    private static List<String> labels(CaFixture f) {
+        return f.hsm.list().stream().map(KeyInfo::label).sorted().toList();
+    }
+}
