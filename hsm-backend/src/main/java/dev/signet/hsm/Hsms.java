@@ -34,4 +34,14 @@ public final class Hsms {
     public static List<String> softwareStateFiles(HsmConfig.Software config) {
         return SoftwareHsm.stateFiles(config.directory());
     }
+
+    /**
+     * Changes a software backend's passphrase from the configuration's to {@code next}, offline:
+     * refused while any process (a running server) has the directory open, and with the wrong
+     * current passphrase, in both cases without changing anything. Returns the number of keys
+     * re-sealed. See {@link SoftwareHsm#changePassphrase}.
+     */
+    public static int changeSoftwarePassphrase(HsmConfig.Software config, SecretSource next) {
+        return SoftwareHsm.changePassphrase(config.directory(), config.passphrase(), next);
+    }
 }

@@ -18,10 +18,20 @@ import org.bouncycastle.util.Strings;
  * (memory-hard, so guessing passphrases offline costs memory as well as time). The scrypt
  * parameters and a random salt are kept in the directory's metadata together with a sealed check
  * value, so a wrong passphrase is reported as such instead of surfacing later as unreadable keys.
+ *
+ * <p>Two formats: {@code /1} (every store as created, its keys in {@code keys/}) and {@code /2},
+ * written only by a passphrase change ({@link PassphraseChange}), which adds
+ * {@code keys.generation=N}: the keys sealed under this master key are in {@code keys.N/}. The
+ * generation is part of the check value's associated data like the salt, and version 1 readers
+ * refuse format 2 instead of reading a key directory sealed under another key.
  */
 final class MasterKey {
 
     static final String FORMAT = "signet-software-hsm/1";
+    static final String FORMAT_2 = "signet-software-hsm/2";
+    static final String GENERATION = "keys.generation";
+    /** Far beyond any number of passphrase changes; keeps directory names short and the parse simple. */
+    private static final int MAX_GENERATION = 1_000_000;
     private static final int SALT_LENGTH = 32;
     private static final byte[] CHECK_PLAINTEXT =
             "signet software hsm: the passphrase is right".getBytes(StandardCharsets.US_ASCII);
@@ -43,18 +53,33 @@ final class MasterKey {
 
     private final SecretKeySpec key;
     private final SecureRandom random;
+    private final KdfParams params;
+    private final int generation;
 
-    private MasterKey(SecretKeySpec key, SecureRandom random) {
+    private MasterKey(SecretKeySpec key, SecureRandom random, KdfParams params, int generation) {
         this.key = key;
         this.random = random;
+        this.params = params;
+        this.generation = generation;
     }
 
-    /** Creates new metadata (fresh salt, check value) for an empty directory. */
+    /** Creates new metadata (fresh salt, check value) for an empty directory: format 1, generation 1. */
     static Created create(SecretSource passphrase, KdfParams params, SecureRandom random) {
+        return create(passphrase, params, random, 1);
+    }
+
+    /**
+     * Creates new metadata (fresh salt, check value) whose keys live in generation {@code generation}'s
+     * directory: format 1 for generation 1 (as every store is created), format 2 above.
+     */
+    static Created create(SecretSource passphrase, KdfParams params, SecureRandom random, int generation) {
+        if (generation < 1 || generation > MAX_GENERATION) {
+            throw new IllegalArgumentException("key generation out of range: " + generation);
+        }
         byte[] salt = new byte[SALT_LENGTH];
         random.nextBytes(salt);
-        MasterKey master = derive(passphrase, salt, params, random);
-        Map<String, String> meta = header(params, salt);
+        MasterKey master = derive(passphrase, salt, params, random, generation);
+        Map<String, String> meta = header(params, salt, generation);
         byte[] check = master.seal(CHECK_PLAINTEXT, checkAad(meta));
         meta.put("check", Base64.getEncoder().encodeToString(check));
         return new Created(master, meta);
@@ -72,9 +97,10 @@ final class MasterKey {
         KdfParams params;
         byte[] salt;
         byte[] check;
+        int generation = generation(meta, metaName);
         try {
-            if (!FORMAT.equals(meta.get("format")) || !"scrypt".equals(meta.get("kdf"))) {
-                throw new IllegalArgumentException("unknown format or kdf");
+            if (!"scrypt".equals(meta.get("kdf"))) {
+                throw new IllegalArgumentException("unknown kdf");
             }
             params = new KdfParams(Integer.parseInt(required(meta, "kdf.log2N")),
                     Integer.parseInt(required(meta, "kdf.r")), Integer.parseInt(required(meta, "kdf.p")));
@@ -84,9 +110,9 @@ final class MasterKey {
             throw new HsmException.KeyIntegrity("master key", "the metadata file " + metaName + " is damaged ("
                     + e.getMessage() + ")");
         }
-        MasterKey master = derive(passphrase, salt, params, random);
+        MasterKey master = derive(passphrase, salt, params, random, generation);
         try {
-            byte[] plain = master.open(check, checkAad(header(params, salt)));
+            byte[] plain = master.open(check, checkAad(header(params, salt, generation)));
             if (!Arrays.equals(plain, CHECK_PLAINTEXT)) {
                 throw new AEADBadTagException();
             }
@@ -97,6 +123,49 @@ final class MasterKey {
         return master;
     }
 
+    /**
+     * Which key directory the metadata names: 1 ({@code keys/}) for format 1, the
+     * {@code keys.generation} field for format 2. Read before the passphrase is checked (to find the
+     * keys); {@link #open} then authenticates it as part of the check value's associated data.
+     *
+     * @throws HsmException.KeyIntegrity if the format is unknown or the field is missing or malformed
+     */
+    static int generation(Map<String, String> meta, String metaName) {
+        String format = meta.get("format");
+        String field = meta.get(GENERATION);
+        try {
+            if (FORMAT.equals(format)) {
+                if (field != null) {
+                    throw new IllegalArgumentException(GENERATION + " in a format 1 file");
+                }
+                return 1;
+            }
+            if (!FORMAT_2.equals(format)) {
+                throw new IllegalArgumentException("unknown format");
+            }
+            if (field == null || !field.matches("[1-9][0-9]{0,6}")) {
+                throw new IllegalArgumentException(field == null ? "missing " + GENERATION : "bad " + GENERATION);
+            }
+            int g = Integer.parseInt(field);
+            if (g < 2 || g > MAX_GENERATION) {
+                throw new IllegalArgumentException(GENERATION + " out of range");
+            }
+            return g;
+        } catch (IllegalArgumentException e) {
+            throw new HsmException.KeyIntegrity("master key", "the metadata file " + metaName + " is damaged ("
+                    + e.getMessage() + ")");
+        }
+    }
+
+    KdfParams params() {
+        return params;
+    }
+
+    /** The generation of the key directory whose files this key seals. */
+    int generation() {
+        return generation;
+    }
+
     private static String required(Map<String, String> meta, String name) {
         String v = meta.get(name);
         if (v == null) {
@@ -105,32 +174,36 @@ final class MasterKey {
         return v;
     }
 
-    private static Map<String, String> header(KdfParams params, byte[] salt) {
+    private static Map<String, String> header(KdfParams params, byte[] salt, int generation) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("format", FORMAT);
+        // Generation 1 is exactly the format 1 header, so every existing check value still verifies.
+        m.put("format", generation == 1 ? FORMAT : FORMAT_2);
         m.put("kdf", "scrypt");
         m.put("kdf.log2N", Integer.toString(params.log2N()));
         m.put("kdf.r", Integer.toString(params.r()));
         m.put("kdf.p", Integer.toString(params.p()));
         m.put("salt", Base64.getEncoder().encodeToString(salt));
+        if (generation != 1) {
+            m.put(GENERATION, Integer.toString(generation));
+        }
         return m;
     }
 
-    /** The check value is bound to the KDF parameters and salt, so editing them is detected too. */
+    /** The check value is bound to the KDF parameters, salt and generation, so editing them is detected too. */
     private static byte[] checkAad(Map<String, String> header) {
         StringBuilder b = new StringBuilder("check\n");
         header.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static MasterKey derive(SecretSource source, byte[] salt, KdfParams params, SecureRandom random) {
+    private static MasterKey derive(SecretSource source, byte[] salt, KdfParams params, SecureRandom random, int generation) {
         char[] chars = source.read();
         byte[] bytes = null;
         byte[] derived = null;
         try {
             bytes = Strings.toUTF8ByteArray(chars);
             derived = SCrypt.generate(bytes, salt, 1 << params.log2N(), params.r(), params.p(), 32);
-            return new MasterKey(new SecretKeySpec(derived, "AES"), random);
+            return new MasterKey(new SecretKeySpec(derived, "AES"), random, params, generation);
         } finally {
             Arrays.fill(chars, '\0');
             if (bytes != null) {

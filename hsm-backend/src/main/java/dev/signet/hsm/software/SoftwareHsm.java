@@ -92,6 +92,21 @@ public final class SoftwareHsm implements Hsm {
         }
     }
 
+    /**
+     * Changes the passphrase of the store in {@code directory}: every key is re-sealed under a key
+     * derived from {@code next} and the metadata switched in one atomic rename, so an interruption
+     * at any point leaves a store that exactly one of the two passphrases opens (see
+     * {@link PassphraseChange}). Keys, labels and handles stay as they were.
+     *
+     * @return the number of keys re-sealed
+     * @throws HsmException.KeyIntegrity if {@code current} is the wrong passphrase (nothing is changed)
+     * @throws HsmException.BackendFailure if a process (a running server) has the store open, there is
+     *     no store, or a key file does not open under the current passphrase (nothing is changed)
+     */
+    public static int changePassphrase(Path directory, SecretSource current, SecretSource next) {
+        return PassphraseChange.run(directory, current, next, PassphraseChange.Hook.NONE).keys();
+    }
+
     /** As {@link #open(Path, SecretSource)}, with the scrypt cost to use if the directory is new. */
     static SoftwareHsm open(Path directory, SecretSource passphrase, MasterKey.KdfParams paramsIfNew) {
         Objects.requireNonNull(directory, "directory");
@@ -112,6 +127,11 @@ public final class SoftwareHsm implements Hsm {
                 LOG.info("initialised a new software HSM in {}", dir.root());
             } else {
                 master = MasterKey.open(passphrase, meta, dir.metadataName(), random);
+                if (master.generation() != dir.generation()) {
+                    throw new HsmException.BackendFailure(dir.metadataName() + " changed while it was being opened", null);
+                }
+                // A passphrase change that stopped before or after its switch: finish it (see PassphraseChange).
+                dir.removeOtherGenerations().forEach(line -> LOG.info("software HSM in {}: {}", dir.root(), line));
             }
             SoftwareHsm hsm = new SoftwareHsm(dir, master, random);
             hsm.loadKeys();
