@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 RevokeCommand.class,
                 RevokeCommand.Release.class,
                 KeysCommand.class,
+                HsmCommand.class,
                 DataCommand.class,
                 AuditCommand.class,
                 BackupCommand.class,

@@ -51,6 +51,12 @@ public record SignetConfig(
         trustedProxies = Set.copyOf(trustedProxies);
     }
 
+    /** This configuration with another HSM (the same store opened with a new passphrase, after a change). */
+    public SignetConfig withHsm(Hsm other) {
+        return new SignetConfig(host, port, publicBaseUrl, maxRequestBytes, tls, trustedProxies, dataDir, database,
+                profilesDir, other, signing, tsa, revocation);
+    }
+
     /**
      * This configuration once the server listens on {@code boundPort}: with port 0 (pick a free
      * one), a base URL derived from the listen address would otherwise say {@code :0}.
