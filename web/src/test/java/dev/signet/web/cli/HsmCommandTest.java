@@ -79,6 +79,31 @@ class HsmCommandTest {
     }
 
     @Test
+    void a_backup_after_the_change_restores_a_store_that_the_new_passphrase_opens() throws Exception {
+        Path data = dir.resolve("data");
+        assertEquals(0, run("init", "--data", data.toString()).exit());
+        Path newFile = dir.resolve("new-passphrase");
+        Files.writeString(newFile, NEW + "\n");
+        Path config = dir.resolve("signet.yaml");
+        Files.writeString(config, "hsm:\n  software:\n    passphraseFile: " + newFile + "\n");
+        assertEquals(0, run("hsm", "change-passphrase", "--data", data.toString(), "--new-passphrase-file", newFile.toString()).exit());
+        Result before = run("keys", "list", "--config", config.toString(), "--data", data.toString());
+        assertEquals(0, before.exit(), before.err());
+
+        Result backup = run("backup", "--config", config.toString(), "--data", data.toString(), "--to", dir.resolve("backup").toString());
+        assertEquals(0, backup.exit(), backup.err());
+        assertTrue(Files.isRegularFile(dir.resolve("backup").resolve("keys").resolve("keys.2").resolve("signet-audit.key")),
+                "the backup holds the generation the metadata names");
+        Path restored = dir.resolve("restored");
+        Result restore = run("restore", "--config", config.toString(), "--from", dir.resolve("backup").toString(), "--data", restored.toString());
+        assertEquals(0, restore.exit(), restore.err());
+
+        Result after = run("keys", "list", "--config", config.toString(), "--data", restored.toString());
+        assertEquals(0, after.exit(), after.err());
+        assertEquals(before.out(), after.out());
+    }
+
+    @Test
     void a_running_server_holds_the_store_and_the_change_is_refused_with_the_reason() throws Exception {
         Path data = dir.resolve("data");
         Path current = dir.resolve("current");
