@@ -34,10 +34,10 @@ class CommandLineTest {
     void help_lists_every_command() {
         Result r = run("--help");
         assertEquals(0, r.exit());
-        for (String command : new String[] {"serve", "init", "token", "ca", "issue", "keys", "audit", "backup", "restore"}) {
+        for (String command : new String[] {"serve", "init", "token", "ca", "issue", "keys", "hsm", "audit", "backup", "restore"}) {
             assertTrue(r.out().contains("  " + command + " "), command + " missing from:\n" + r.out());
         }
-        for (String[] sub : new String[][] {{"token", "create"}, {"token", "list"}, {"token", "revoke"}, {"ca", "create"}, {"ca", "list"}, {"keys", "list"}, {"audit", "verify"}}) {
+        for (String[] sub : new String[][] {{"token", "create"}, {"token", "list"}, {"token", "revoke"}, {"ca", "create"}, {"ca", "list"}, {"keys", "list"}, {"hsm", "change-passphrase"}, {"audit", "verify"}}) {
             Result h = run(sub[0], sub[1], "--help");
             assertEquals(0, h.exit(), String.join(" ", sub));
             assertTrue(h.out().contains("--data"), h.out());
