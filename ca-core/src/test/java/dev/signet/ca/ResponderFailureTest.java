@@ -39,10 +39,8 @@ class ResponderFailureTest {
     @Test
     void a_root_has_a_delegated_responder_under_the_built_in_profile() throws Exception {
         try (CaFixture f = new CaFixture(dir)) {
-            CaInfo root = f.cas.createRoot(new NewCa("Root", "CN=Responder Root", KeyAlgorithm.EC_P256, null, null,
-                    "http://127.0.0.1:1"), "admin");
-            CaInfo sub = f.cas.createSubordinate(root.id(), new NewCa("Issuing", "CN=Responder Issuing",
-                    KeyAlgorithm.EC_P256, null, null, "http://127.0.0.1:1"), null, "admin");
+            CaInfo root = root(f, "Responder");
+            CaInfo sub = issuing(f, root, "Responder");
             try (Revocations r = revocations(f)) {
                 r.start();
                 BasicOCSPResp response = basic(r.ocspResponse(root.id(), serialOf(sub)));
@@ -62,24 +60,10 @@ class ResponderFailureTest {
     @Test
     void a_root_whose_responder_profile_is_not_issuable_by_roots_generates_no_responder_key() throws Exception {
         // The operator's ocsp-responder profile, without issuableByRoot: a root may not issue it.
-        Path profiles = Files.createDirectories(dir.resolve("profiles"));
-        Files.writeString(profiles.resolve("ocsp-responder.json"), """
-                {
-                  "name": "ocsp-responder",
-                  "description": "not for roots",
-                  "keys": { "ecCurves": ["P-256"] },
-                  "maxValidityDays": 30,
-                  "subject": { "allowed": ["CN"], "required": ["CN"] },
-                  "keyUsage": ["digitalSignature"],
-                  "extendedKeyUsage": { "purposes": ["OCSPSigning"], "critical": false },
-                  "ocspNoCheck": true
-                }
-                """);
+        Path profiles = responderProfile("not for roots", "{ \"ecCurves\": [\"P-256\"] }");
         try (CaFixture f = new CaFixture(dir, Profiles.load(profiles))) {
-            CaInfo root = f.cas.createRoot(new NewCa("Root", "CN=Responder Failure Root", KeyAlgorithm.EC_P256, null, null,
-                    "http://127.0.0.1:1"), "admin");
-            CaInfo sub = f.cas.createSubordinate(root.id(), new NewCa("Issuing", "CN=Responder Failure Issuing",
-                    KeyAlgorithm.EC_P256, null, null, "http://127.0.0.1:1"), null, "admin");
+            CaInfo root = root(f, "Responder Failure");
+            CaInfo sub = issuing(f, root, "Responder Failure");
             List<String> before = labels(f);
             int generatedBefore = f.hsm.generated.get();
             try (Revocations r = revocations(f)) {
@@ -96,6 +80,36 @@ class ResponderFailureTest {
         }
     }
 
+    /** A root CA with a P-256 key, named after the test. */
+    private static CaInfo root(CaFixture f, String name) {
+        return f.cas.createRoot(new NewCa("Root", "CN=" + name + " Root", KeyAlgorithm.EC_P256, null, null,
+                "http://127.0.0.1:1"), "admin");
+    }
+
+    /** An issuing CA with a P-256 key under {@code root}. */
+    private static CaInfo issuing(CaFixture f, CaInfo root, String name) {
+        return f.cas.createSubordinate(root.id(), new NewCa("Issuing", "CN=" + name + " Issuing",
+                KeyAlgorithm.EC_P256, null, null, "http://127.0.0.1:1"), null, "admin");
+    }
+
+    /** A profiles directory whose operator ocsp-responder profile admits {@code keys} (and no root, unless it says so). */
+    private Path responderProfile(String description, String keys) throws Exception {
+        Path profiles = Files.createDirectories(dir.resolve("profiles"));
+        Files.writeString(profiles.resolve("ocsp-responder.json"), """
+                {
+                  "name": "ocsp-responder",
+                  "description": "%s",
+                  "keys": %s,
+                  "maxValidityDays": 30,
+                  "subject": { "allowed": ["CN"], "required": ["CN"] },
+                  "keyUsage": ["digitalSignature"],
+                  "extendedKeyUsage": { "purposes": ["OCSPSigning"], "critical": false },
+                  "ocspNoCheck": true
+                }
+                """.formatted(description, keys));
+        return profiles;
+    }
+
     private static X509Certificate certificate(CaInfo ca) throws Exception {
         return (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(ca.certificatePem().getBytes()));
@@ -109,24 +123,10 @@ class ResponderFailureTest {
     void a_responder_key_whose_certificate_is_refused_is_destroyed_again() throws Exception {
         // The operator's ocsp-responder profile admits RSA keys only, and the CA's keys are P-256:
         // the refusal comes from the key itself, so it comes after the key was generated.
-        Path profiles = Files.createDirectories(dir.resolve("profiles"));
-        Files.writeString(profiles.resolve("ocsp-responder.json"), """
-                {
-                  "name": "ocsp-responder",
-                  "description": "RSA responders only",
-                  "keys": { "rsaMinBits": 3072 },
-                  "maxValidityDays": 30,
-                  "subject": { "allowed": ["CN"], "required": ["CN"] },
-                  "keyUsage": ["digitalSignature"],
-                  "extendedKeyUsage": { "purposes": ["OCSPSigning"], "critical": false },
-                  "ocspNoCheck": true
-                }
-                """);
+        Path profiles = responderProfile("RSA responders only", "{ \"rsaMinBits\": 3072 }");
         try (CaFixture f = new CaFixture(dir, Profiles.load(profiles))) {
-            CaInfo root = f.cas.createRoot(new NewCa("Root", "CN=Responder Refused Root", KeyAlgorithm.EC_P256, null, null,
-                    "http://127.0.0.1:1"), "admin");
-            CaInfo sub = f.cas.createSubordinate(root.id(), new NewCa("Issuing", "CN=Responder Refused Issuing",
-                    KeyAlgorithm.EC_P256, null, null, "http://127.0.0.1:1"), null, "admin");
+            CaInfo root = root(f, "Responder Refused");
+            CaInfo sub = issuing(f, root, "Responder Refused");
             IssuedCertificate a = f.cas.issue(sub.id(), "tls-server", Csrs.csr(Csrs.ec("secp256r1"), "CN=a.example.com",
                     List.of(Csrs.dns("a.example.com"))), "officer");
             IssuedCertificate b = f.cas.issue(sub.id(), "tls-server", Csrs.csr(Csrs.ec("secp256r1"), "CN=b.example.com",
