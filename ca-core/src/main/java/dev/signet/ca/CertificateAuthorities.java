@@ -89,7 +89,7 @@ public final class CertificateAuthorities {
         SecureRandom random = new SecureRandom();
         Linter linter = Linter.standard();
         this.registry = new CaRegistry(caKeys, cas, certificates, linter, clock, random);
-        this.factory = new CaFactory(caKeys, cas, certificates, registry, linter, clock, random);
+        this.factory = new CaFactory(caKeys, cas, certificates, certificates.revocationStore(), registry, linter, clock, random);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.ca.store.CaStore;
+import dev.signet.ca.store.RevocationStore;
 import dev.signet.ca.store.TestDatabases;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyInfo;
@@ -66,6 +67,32 @@ class CaCreationFailureTest {
             assertEquals(0, certificateRows("unactivated-root"), "the certificate of a root that does not exist is gone too");
             assertEquals(keysBefore, labels(f), "the root's key was destroyed");
             assertEquals(List.of("ca.create", "ca.create-failed"), caActions(f, "unactivated-root"));
+            assertTrue(f.audit.verify().intact(), "the audit chain still verifies");
+        }
+    }
+
+    @Test
+    void a_subordinate_whose_record_cannot_be_stored_has_the_certificate_its_parent_issued_revoked_and_no_key() throws Exception {
+        try (CaFixture f = new CaFixture(dir)) {
+            CaInfo root = f.cas.createRoot(spec("Parent Root"), "admin");
+            List<String> keysBefore = labels(f);
+            // The parent signs and stores the subordinate's certificate; storing the subordinate fails.
+            refuse("refuse_ca", "INSERT", "ca", null);
+            assertThrows(CaException.class, () -> f.cas.createSubordinate(root.id(), spec("Lost Issuing"), null, "admin"));
+            allow("refuse_ca");
+
+            assertTrue(new CaStore(f.db).find("lost-issuing").isEmpty(), "no CA record");
+            assertEquals(keysBefore, labels(f), "the subordinate's key was destroyed");
+            List<IssuedCertificate> issued = f.cas.search(CertificateQuery.all(root.id(), 100)).items().stream()
+                    .filter(c -> c.subject().contains("Lost Issuing")).toList();
+            assertEquals(1, issued.size(), "the parent issued the subordinate's certificate: " + issued);
+            IssuedCertificate lost = issued.get(0);
+            assertEquals("revoked", lost.status(), "a CA certificate whose key is gone does not stay valid");
+            RevocationStore.Status status = new RevocationStore(f.db).status(root.id(), lost.serial()).orElseThrow();
+            assertEquals(5, status.reasonCode(), "cessationOfOperation");
+            AuditEntry revoke = f.audit.list(AuditQuery.forObject("certificate", root.id() + "/" + lost.serial(), 10)).items()
+                    .stream().filter(e -> e.action().equals("certificate.revoke")).findFirst().orElseThrow();
+            assertTrue(revoke.details().contains("lost-issuing"), revoke.details());
             assertTrue(f.audit.verify().intact(), "the audit chain still verifies");
         }
     }

@@ -13,6 +13,7 @@ import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.CertificateRecord;
 import dev.signet.ca.StoreException;
 import dev.signet.ca.store.CertificateStore;
+import dev.signet.ca.store.RevocationStore;
 import dev.signet.hsm.HsmException;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.ScopedSigner;
@@ -74,26 +75,32 @@ import org.slf4j.LoggerFactory;
  * That reservation names the root, so the root is stored pending first; one transaction for
  * record, certificate and activation is impossible without signing inside the store's writer. A
  * root that then fails to be created is removed again with its certificate rows ({@code
- * ca.create-failed} in the audit log), and only then is its key destroyed.
+ * ca.create-failed} in the audit log), and only then is its key destroyed. A subordinate's
+ * certificate is signed and stored by its parent before the subordinate's record: if that record
+ * then fails, the certificate is revoked (cessationOfOperation) before the key is destroyed.
  */
 public final class CaFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaFactory.class);
     private static final int MAX_ID_LENGTH = 40;
+    /** RFC 5280 CRLReason cessationOfOperation. */
+    private static final int CESSATION_OF_OPERATION = 5;
 
     private final SigningKeys caKeys;
     private final CaStore cas;
     private final CertificateStore certificates;
+    private final RevocationStore revocations;
     private final CaRegistry registry;
     private final Linter linter;
     private final Clock clock;
     private final SecureRandom random;
 
-    public CaFactory(SigningKeys caKeys, CaStore cas, CertificateStore certificates, CaRegistry registry, Linter linter,
-            Clock clock, SecureRandom random) {
+    public CaFactory(SigningKeys caKeys, CaStore cas, CertificateStore certificates, RevocationStore revocations,
+            CaRegistry registry, Linter linter, Clock clock, SecureRandom random) {
         this.caKeys = caKeys;
         this.cas = cas;
         this.certificates = certificates;
+        this.revocations = revocations;
         this.registry = registry;
         this.linter = linter;
         this.clock = clock;
@@ -204,9 +211,10 @@ public final class CaFactory {
         String id = newId(spec.name());
         X500Name subject = parseDn(spec.subjectDn());
         ScopedSigner key = generate(id, spec.keyAlgorithm());
+        CertificateRecord issued = null;
         try {
             CheckedRequest req = RequestChecker.forServerKey(publicKeyInfo(key), subject, List.of(), profile, actor);
-            CertificateRecord issued = parent.issue(parent.prepare(req));
+            issued = parent.issue(parent.prepare(req));
             List<Certificate> chain = new ArrayList<>();
             chain.add(Certificates.parse(issued.der()));
             chain.addAll(parent.ca().chain());
@@ -218,8 +226,33 @@ public final class CaFactory {
                     "keyAlgorithm", key.keyAlgorithm().name())));
             return record;
         } catch (RuntimeException e) {
+            if (issued != null && !DatabaseUnavailableException.maybeStored(e)) {
+                revokeUnused(parentId, issued, id, key, e, actor);
+            }
             GeneratedKeys.discardAfter(e, caKeys, key.keyLabel());
             throw translate(e);
+        }
+    }
+
+    /**
+     * The parent signed and stored a certificate for a subordinate whose record then failed to be
+     * stored: nobody was given it and its key is about to be destroyed, but it would stay valid in
+     * the parent's list and out of its CRLs. Revoked (cessationOfOperation, audited with the reason),
+     * as a CA revokes what it issued by mistake; if that fails too, a warning names it.
+     */
+    private void revokeUnused(String parentId, CertificateRecord issued, String id, ScopedSigner key, RuntimeException failure,
+                              String actor) {
+        String reason = failure instanceof CaException ce ? ce.code() : failure.getClass().getSimpleName();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("reason", "cessationOfOperation");
+        details.put("why", "the subordinate CA '" + id + "' it was issued for was not created (" + reason + ")");
+        details.put("keyLabel", key.keyLabel());
+        try {
+            revocations.revoke(parentId, issued.serialHex(), CESSATION_OF_OPERATION, null, new AuditEvent(actor,
+                    "certificate.revoke", "certificate", parentId + "/" + issued.serialHex(), CanonicalJson.write(details)));
+        } catch (RuntimeException e) {
+            LOG.warn("the certificate {} that CA {} issued for the subordinate {}, which was not created, could not be revoked"
+                    + " ({}); revoke it: its key is destroyed", issued.serialHex(), parentId, id, e.toString());
         }
     }
 

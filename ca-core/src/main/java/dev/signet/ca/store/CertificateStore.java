@@ -44,6 +44,11 @@ public final class CertificateStore {
         this.db = db;
     }
 
+    /** The revocations of the same database: a CA revokes through it what it issued for a CA that was then not created. */
+    public RevocationStore revocationStore() {
+        return new RevocationStore(db);
+    }
+
     /**
      * Records that {@code caId} is about to sign {@code tbsDer} under {@code serialHex}. The same
      * statement checks that the CA is active.

@@ -56,7 +56,7 @@ class PreparedCertificateTest {
         SecureRandom random = new SecureRandom();
         Clock clock = Clock.systemUTC();
         registry = new CaRegistry(hsm.signingKeys(KeyPurpose.CA), cas, certs, Linter.standard(), clock, random);
-        CaFactory factory = new CaFactory(hsm.signingKeys(KeyPurpose.CA), cas, certs, registry, Linter.standard(), clock, random);
+        CaFactory factory = new CaFactory(hsm.signingKeys(KeyPurpose.CA), cas, certs, certs.revocationStore(), registry, Linter.standard(), clock, random);
         Profile template = Profiles.builtIn().find("sub-ca").orElseThrow();
         factory.createRoot(new NewCa("First", "CN=First", KeyAlgorithm.EC_P256, null, null, null), template, "admin");
         factory.createRoot(new NewCa("Second", "CN=Second", KeyAlgorithm.EC_P256, null, null, null), template, "admin");
