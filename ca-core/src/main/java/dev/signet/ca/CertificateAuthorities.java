@@ -8,6 +8,7 @@ import dev.signet.ca.issue.CheckedRequest;
 import dev.signet.ca.issue.Failures;
 import dev.signet.ca.issue.GeneratedKeys;
 import dev.signet.ca.issue.RequestChecker;
+import dev.signet.ca.issue.UnusedCertificates;
 import dev.signet.ca.lint.Linter;
 import dev.signet.ca.profile.Profile;
 import dev.signet.ca.store.CaRecord;
@@ -58,6 +59,7 @@ public final class CertificateAuthorities {
     private final Clock clock;
     private final CaRegistry registry;
     private final CaFactory factory;
+    private final UnusedCertificates unused;
     private final Consumer<IssuedCertificate> onIssued;
 
     /**
@@ -90,6 +92,7 @@ public final class CertificateAuthorities {
         Linter linter = Linter.standard();
         this.registry = new CaRegistry(caKeys, cas, certificates, linter, clock, random);
         this.factory = new CaFactory(caKeys, cas, certificates, certificates.revocationStore(), registry, linter, clock, random);
+        this.unused = new UnusedCertificates(certificates.revocationStore());
     }
 
     /**
@@ -307,6 +310,16 @@ public final class CertificateAuthorities {
         CheckedRequest request = RequestChecker.forServerKey(spki, subject, List.of(), profile, requester);
         CertificateRecord record = issuer.issue(issuer.prepare(request));
         return announce(issued(record, issuer.ca().chain()));
+    }
+
+    /**
+     * After {@code failure}, revokes (cessationOfOperation, audited with {@code why}) a certificate
+     * that {@link #issueForKey} made for a key then never put to use: its TSA or responder record
+     * failed to be stored or lost a race. Nothing if the failed write got no answer (the record may
+     * be there after all); never throws.
+     */
+    public void revokeUnused(Throwable failure, String caId, String serialHex, String why, String actor) {
+        unused.revokeAfter(failure, caId, serialHex, why, actor);
     }
 
     /**

@@ -340,6 +340,11 @@ public final class Revocations implements AutoCloseable {
         }
 
         @Override
+        public void revokeUnused(Throwable failure, String caId, String serialHex, String why) {
+            authorities.revokeUnused(failure, caId, serialHex, why, "signet");
+        }
+
+        @Override
         public Responders.Certified certify(String caId, java.security.PublicKey key, String subject) {
             IssuedCertificate c = authorities.issueForKey(caId, PROFILE, key, subject, "signet");
             byte[] der = dev.signet.ca.issue.Pem.decodeAll(c.certificatePem(), "CERTIFICATE").get(0);

@@ -200,10 +200,11 @@ public final class TimeStampAuthorities {
         }
         String label = newKeyLabel(s);
         ScopedSigner signer = generate(label, s);
+        IssuedCertificate cert = null;
         try {
             TsaRecord record;
             if (caId != null) {
-                IssuedCertificate cert = cas.issueForKey(caId, PROFILE, signer.publicKey(), s.subject(), actor);
+                cert = cas.issueForKey(caId, PROFILE, signer.publicKey(), s.subject(), actor);
                 record = new TsaRecord(s.name(), caId, TsaRecord.ACTIVE, label, keyBackend, s.keyAlgorithm().name(),
                         cert.certificatePem(), cert.certificatePem() + cert.chainPem(), null, clock.instant(), 0, null);
             } else {
@@ -212,8 +213,14 @@ public final class TimeStampAuthorities {
             }
             store.create(record, new AuditEvent(actor, "tsa.create", "tsa", s.name(), details(s, record)));
         } catch (AlreadyExistsException raced) {
+            if (cert != null) {
+                cas.revokeUnused(raced, caId, cert.serial(), "another node created TSA '" + s.name() + "' first", actor);
+            }
             destroyQuietly(label);
         } catch (RuntimeException e) {
+            if (cert != null) {
+                cas.revokeUnused(e, caId, cert.serial(), "the TSA '" + s.name() + "' it was issued for was not stored", actor);
+            }
             GeneratedKeys.discardAfter(e, keys, label);
             throw e instanceof StoreException se ? Failures.of(se) : e;
         }
@@ -298,9 +305,10 @@ public final class TimeStampAuthorities {
         }
         String label = newKeyLabel(s);
         ScopedSigner signer = generate(label, s);
+        IssuedCertificate cert = null;
         try {
             if (r.caId() != null) {
-                IssuedCertificate cert = cas.issueForKey(r.caId(), PROFILE, signer.publicKey(), s.subject(), actor);
+                cert = cas.issueForKey(r.caId(), PROFILE, signer.publicKey(), s.subject(), actor);
                 TsaRecord updated = new TsaRecord(name, r.caId(), TsaRecord.ACTIVE, label, keyBackend, s.keyAlgorithm().name(),
                         cert.certificatePem(), cert.certificatePem() + cert.chainPem(), null, r.created(), r.tokensIssued(),
                         r.lastGenTime());
@@ -315,6 +323,11 @@ public final class TimeStampAuthorities {
                         .ifPresent(this::destroyQuietly); // an earlier request's key, never used
             }
         } catch (RuntimeException e) {
+            if (cert != null) {
+                // Another node's re-key won the race, or the store failed: this certificate is no TSA's.
+                cas.revokeUnused(e, r.caId(), cert.serial(), "the re-key of TSA '" + name + "' it was issued for was not stored",
+                        actor);
+            }
             GeneratedKeys.discardAfter(e, keys, label);
             throw e instanceof StoreException se ? Failures.of(se) : e;
         }

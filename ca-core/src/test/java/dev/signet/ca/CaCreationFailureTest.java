@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.signet.ca.store.CaStore;
 import dev.signet.ca.store.RevocationStore;
+import dev.signet.ca.store.TsaStore;
+import dev.signet.hsm.KeyPurpose;
+import java.time.Clock;
+import java.time.Duration;
 import dev.signet.ca.store.TestDatabases;
 import dev.signet.hsm.KeyAlgorithm;
 import dev.signet.hsm.KeyInfo;
@@ -95,6 +99,59 @@ class CaCreationFailureTest {
             assertTrue(revoke.details().contains("lost-issuing"), revoke.details());
             assertTrue(f.audit.verify().intact(), "the audit chain still verifies");
         }
+    }
+
+    @Test
+    void a_tsa_whose_record_cannot_be_stored_has_its_certificate_revoked_and_no_key() throws Exception {
+        try (CaFixture f = new CaFixture(dir)) {
+            CaInfo root = f.cas.createRoot(spec("Tsa Root"), "admin");
+            CaInfo issuing = f.cas.createSubordinate(root.id(), spec("Tsa Issuing"), null, "admin");
+            TimeStampAuthorities tsas = new TimeStampAuthorities(f.hsm.signingKeys(KeyPurpose.TIMESTAMPING), f.hsm.backendName(),
+                    f.cas, new TsaStore(f.db), List.of(new TsaSettings("lost", TsaLifecycleTest.POLICY, Duration.ofMillis(500), false,
+                            KeyAlgorithm.EC_P256, "CN=Lost TSA", null, false)), Clock.systemUTC(), TsaTimeSource.SYSTEM);
+            refuse("refuse_tsa", "INSERT", "tsa", null);
+            assertThrows(RuntimeException.class, () -> tsas.createMissing(issuing.id(), "admin"));
+            allow("refuse_tsa");
+
+            assertTrue(f.hsm.signingKeys(KeyPurpose.TIMESTAMPING).list().isEmpty(), "the TSA's key was destroyed");
+            assertUnusedAndRevoked(f, issuing.id(), "Lost TSA", "lost");
+        }
+    }
+
+    @Test
+    void an_ocsp_responder_whose_row_cannot_be_stored_has_its_certificate_revoked_and_no_key() throws Exception {
+        try (CaFixture f = new CaFixture(dir)) {
+            CaInfo root = f.cas.createRoot(spec("Ocsp Root"), "admin");
+            CaInfo issuing = f.cas.createSubordinate(root.id(), spec("Ocsp Issuing"), null, "admin");
+            IssuedCertificate leaf = f.cas.issue(issuing.id(), "tls-server", Csrs.csr(Csrs.ec("secp256r1"), "CN=leaf.example.com",
+                    List.of(Csrs.dns("leaf.example.com"))), "officer");
+            refuse("refuse_responder", "INSERT", "ocsp_responder", null);
+            try (Revocations r = new Revocations(f.cas, new CaStore(f.db), new RevocationStore(f.db),
+                    f.hsm.signingKeys(KeyPurpose.CA), f.hsm.signingKeys(KeyPurpose.OCSP), RevocationSettings.defaults(),
+                    Clock.systemUTC())) {
+                r.start();
+                r.ocspResponse(issuing.id(), leaf.serial()); // answered with the CA key: no responder could be stored
+                assertEquals(null, r.state(issuing.id()).responderSerial());
+            }
+            allow("refuse_responder");
+            assertTrue(f.hsm.signingKeys(KeyPurpose.OCSP).list().isEmpty(), "the responder's key was destroyed");
+            assertUnusedAndRevoked(f, issuing.id(), "OCSP Responder", "OCSP responder");
+        }
+    }
+
+    /** The certificates {@code caId} issued with {@code subject} in their subject: every one revoked, cessationOfOperation, saying why. */
+    private static void assertUnusedAndRevoked(CaFixture f, String caId, String subject, String why) {
+        List<IssuedCertificate> issued = f.cas.search(CertificateQuery.all(caId, 100)).items().stream()
+                .filter(c -> c.subject().contains(subject)).toList();
+        assertFalse(issued.isEmpty(), "the CA issued the certificate before the write failed");
+        for (IssuedCertificate c : issued) {
+            assertEquals("revoked", c.status(), "an unused certificate whose key is gone does not stay valid: " + c.serial());
+            assertEquals(5, new RevocationStore(f.db).status(caId, c.serial()).orElseThrow().reasonCode(), "cessationOfOperation");
+            AuditEntry revoke = f.audit.list(AuditQuery.forObject("certificate", caId + "/" + c.serial(), 10)).items().stream()
+                    .filter(e -> e.action().equals("certificate.revoke")).findFirst().orElseThrow();
+            assertTrue(revoke.details().contains(why), revoke.details());
+        }
+        assertTrue(f.audit.verify().intact(), "the audit chain still verifies");
     }
 
     @Test

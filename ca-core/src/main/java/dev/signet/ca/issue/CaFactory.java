@@ -83,13 +83,11 @@ public final class CaFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaFactory.class);
     private static final int MAX_ID_LENGTH = 40;
-    /** RFC 5280 CRLReason cessationOfOperation. */
-    private static final int CESSATION_OF_OPERATION = 5;
 
     private final SigningKeys caKeys;
     private final CaStore cas;
     private final CertificateStore certificates;
-    private final RevocationStore revocations;
+    private final UnusedCertificates unused;
     private final CaRegistry registry;
     private final Linter linter;
     private final Clock clock;
@@ -100,7 +98,7 @@ public final class CaFactory {
         this.caKeys = caKeys;
         this.cas = cas;
         this.certificates = certificates;
-        this.revocations = revocations;
+        this.unused = new UnusedCertificates(revocations);
         this.registry = registry;
         this.linter = linter;
         this.clock = clock;
@@ -226,33 +224,12 @@ public final class CaFactory {
                     "keyAlgorithm", key.keyAlgorithm().name())));
             return record;
         } catch (RuntimeException e) {
-            if (issued != null && !DatabaseUnavailableException.maybeStored(e)) {
-                revokeUnused(parentId, issued, id, key, e, actor);
+            if (issued != null) {
+                unused.revokeAfter(e, parentId, issued.serialHex(), "the subordinate CA '" + id + "' it was issued for was not created",
+                        actor);
             }
             GeneratedKeys.discardAfter(e, caKeys, key.keyLabel());
             throw translate(e);
-        }
-    }
-
-    /**
-     * The parent signed and stored a certificate for a subordinate whose record then failed to be
-     * stored: nobody was given it and its key is about to be destroyed, but it would stay valid in
-     * the parent's list and out of its CRLs. Revoked (cessationOfOperation, audited with the reason),
-     * as a CA revokes what it issued by mistake; if that fails too, a warning names it.
-     */
-    private void revokeUnused(String parentId, CertificateRecord issued, String id, ScopedSigner key, RuntimeException failure,
-                              String actor) {
-        String reason = failure instanceof CaException ce ? ce.code() : failure.getClass().getSimpleName();
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("reason", "cessationOfOperation");
-        details.put("why", "the subordinate CA '" + id + "' it was issued for was not created (" + reason + ")");
-        details.put("keyLabel", key.keyLabel());
-        try {
-            revocations.revoke(parentId, issued.serialHex(), CESSATION_OF_OPERATION, null, new AuditEvent(actor,
-                    "certificate.revoke", "certificate", parentId + "/" + issued.serialHex(), CanonicalJson.write(details)));
-        } catch (RuntimeException e) {
-            LOG.warn("the certificate {} that CA {} issued for the subordinate {}, which was not created, could not be revoked"
-                    + " ({}); revoke it: its key is destroyed", issued.serialHex(), parentId, id, e.toString());
         }
     }
 

@@ -43,6 +43,9 @@ public final class Responders {
         void checkMayCertify(String caId);
 
         Certified certify(String caId, PublicKey key, String subjectDn);
+
+        /** After {@code failure}, revokes a certificate {@link #certify} made that no responder row names. */
+        void revokeUnused(Throwable failure, String caId, String serialHex, String why);
     }
 
     /** A stored responder certificate. */
@@ -208,9 +211,14 @@ public final class Responders {
     private ResponderSigner certify(String caId, ScopedSigner key, String label) {
         String cn = ("OCSP Responder " + caId);
         Certified c = certifier.certify(caId, key.publicKey(), "CN=" + (cn.length() > 64 ? cn.substring(0, 64) : cn));
-        store.addResponder(new RevocationStore.Responder(caId, c.serialHex(), label, c.notBefore(), c.notAfter()),
-                new dev.signet.ca.AuditEvent("signet", "ocsp.responder", "ca", caId,
-                        "{\"serial\":\"" + c.serialHex() + "\",\"keyLabel\":\"" + label + "\"}"));
+        try {
+            store.addResponder(new RevocationStore.Responder(caId, c.serialHex(), label, c.notBefore(), c.notAfter()),
+                    new dev.signet.ca.AuditEvent("signet", "ocsp.responder", "ca", caId,
+                            "{\"serial\":\"" + c.serialHex() + "\",\"keyLabel\":\"" + label + "\"}"));
+        } catch (RuntimeException e) {
+            certifier.revokeUnused(e, caId, c.serialHex(), "the OCSP responder it was issued for was not stored");
+            throw e;
+        }
         try {
             X509CertificateHolder holder = new X509CertificateHolder(c.der());
             return new ResponderSigner(key, holder, respId(holder.getSubjectPublicKeyInfo()), c.serialHex(), c.notAfter());
