@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,15 @@ final class NtpTimeSource implements TsaTimeSource, AutoCloseable {
     private List<String> agreeing = List.of();
     private Map<String, String> outliers = Map.of();
     private Map<String, String> failures = Map.of();
+    /**
+     * RFC 4330 section 8: a server that answered DENY or RSTR is not asked again (until a restart;
+     * what it said is its failure in every round), one that answered RATE is asked only every
+     * 2^n-th round after its n-th RATE in a row (at most every 64th) until it answers again.
+     */
+    private final Map<String, String> stopped = new LinkedHashMap<>();
+    private final Map<String, Integer> rateKisses = new HashMap<>();
+    private final Map<String, Integer> roundsToSkip = new HashMap<>();
+    private static final int MAX_RATE_BACKOFF_ROUNDS = 64;
 
     NtpTimeSource(SignetConfig.TimeSource settings, Consumer<AuditEvent> audit, MeterRegistry metrics) {
         this.settings = settings;
@@ -120,13 +130,23 @@ final class NtpTimeSource implements TsaTimeSource, AutoCloseable {
             Map<String, Long> offsets = new LinkedHashMap<>();
             Map<String, String> failed = new LinkedHashMap<>();
             for (String server : settings.servers()) {
+                String held = heldBack(server);
+                if (held != null) {
+                    failed.put(server, held);
+                    serverOffsets.put(server, Double.NaN);
+                    continue;
+                }
                 try {
                     long offset = ask(server);
                     offsets.put(server, offset);
                     serverOffsets.put(server, (double) offset);
+                    rateKisses.remove(server);
                 } catch (IOException | RuntimeException e) {
                     failed.put(server, e.getMessage() != null ? e.getMessage() : e.toString());
                     serverOffsets.put(server, Double.NaN);
+                    if (e instanceof KissOfDeath kod) {
+                        kissed(server, kod.code);
+                    }
                 }
             }
             NtpAgreement.Outcome outcome = NtpAgreement.decide(offsets, failed.size(), settings.minAgreeing(),
@@ -161,6 +181,32 @@ final class NtpTimeSource implements TsaTimeSource, AutoCloseable {
         }
     }
 
+    /** Why {@code server} is not asked this round (a kiss-o'-death said so), or null to ask it. */
+    private String heldBack(String server) {
+        String stop = stopped.get(server);
+        if (stop != null) {
+            return stop;
+        }
+        int skip = roundsToSkip.getOrDefault(server, 0);
+        if (skip > 0) {
+            roundsToSkip.put(server, skip - 1);
+            return "kiss-o'-death RATE earlier: asked less often (again in " + skip + " round" + (skip == 1 ? "" : "s") + ")";
+        }
+        return null;
+    }
+
+    private void kissed(String server, String code) {
+        if (code.equals("DENY") || code.equals("RSTR")) {
+            stopped.put(server, "kiss-o'-death " + code + ": not asked again until a restart (RFC 4330 section 8)");
+            LOG.warn("NTP server {} answered kiss-o'-death {}: it is not asked again until a restart", server, code);
+        } else if (code.equals("RATE")) {
+            int n = rateKisses.merge(server, 1, Integer::sum);
+            int rounds = Math.min(MAX_RATE_BACKOFF_ROUNDS, 1 << Math.min(n, 6));
+            roundsToSkip.put(server, rounds);
+            LOG.warn("NTP server {} answered kiss-o'-death RATE ({} in a row): the next {} rounds do not ask it", server, n, rounds);
+        }
+    }
+
     /** The system clock's offset from the server's answer, in milliseconds, or why the answer is refused. */
     private long ask(String server) throws IOException {
         InetAddress address = InetAddress.getByName(host(server));
@@ -186,7 +232,7 @@ final class NtpTimeSource implements TsaTimeSource, AutoCloseable {
     /** The checks RFC 4330 section 5 asks of an SNTP client before it uses an answer. */
     static void check(NtpV3Packet answer) throws UnusableAnswer {
         if (answer.getStratum() == 0) {
-            throw new UnusableAnswer("kiss-o'-death " + kissCode(answer.getReferenceId()) + " (stratum 0)");
+            throw new KissOfDeath(kissCode(answer.getReferenceId()));
         }
         if (answer.getLeapIndicator() == LEAP_UNSYNCHRONISED) {
             throw new UnusableAnswer("unsynchronised (leap indicator 3)");
@@ -247,9 +293,19 @@ final class NtpTimeSource implements TsaTimeSource, AutoCloseable {
     }
 
     /** An answer that arrived but must not be used; the server counts as failed this round. */
-    static final class UnusableAnswer extends IOException {
+    static class UnusableAnswer extends IOException {
         UnusableAnswer(String message) {
             super(message);
+        }
+    }
+
+    /** A kiss-o'-death (stratum 0): the server tells this client to stop (DENY, RSTR) or to ask less often (RATE). */
+    static final class KissOfDeath extends UnusableAnswer {
+        final String code;
+
+        KissOfDeath(String code) {
+            super("kiss-o'-death " + code + " (stratum 0)");
+            this.code = code;
         }
     }
 

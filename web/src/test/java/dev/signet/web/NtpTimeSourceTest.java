@@ -219,6 +219,50 @@ class NtpTimeSourceTest {
     }
 
     @Test
+    void a_server_that_says_deny_is_not_asked_again_and_one_that_says_rate_is_asked_less_often() throws Exception {
+        try (SntpResponder a = new SntpResponder(); SntpResponder deny = new SntpResponder(); SntpResponder rate = new SntpResponder()) {
+            deny.stratum = 0;
+            deny.referenceId = "DENY";
+            rate.stratum = 0;
+            rate.referenceId = "RATE";
+            NtpTimeSource source = source(List.of(a, deny, rate), 1, e -> {}, new SimpleMeterRegistry());
+            source.poll();
+            assertEquals(1, deny.requests.get());
+            assertEquals(1, rate.requests.get());
+            assertNull(source.unavailable(), "one valid answer is enough here (minAgreeing 1)");
+
+            source.poll();
+            source.poll();
+            assertEquals(1, deny.requests.get(), "DENY: not asked again");
+            assertEquals(1, rate.requests.get(), "RATE: the next two rounds do not ask it");
+            assertEquals(3, a.requests.get(), "the others are asked every round");
+            source.poll();
+            assertEquals(2, rate.requests.get(), "asked again in the fourth round");
+            for (int i = 0; i < 4; i++) {
+                source.poll();
+            }
+            assertEquals(2, rate.requests.get(), "a second RATE in a row: four rounds without it");
+            rate.stratum = 1;
+            rate.referenceId = "TEST";
+            source.poll();
+            source.poll();
+            assertEquals(4, rate.requests.get(), "a good answer ends the back-off: asked every round again");
+            assertEquals(1, deny.requests.get(), "DENY holds until a restart");
+
+            // Once the others fall silent too, the refusal says why the denying server is not asked.
+            a.answering = false;
+            rate.answering = false;
+            source.poll();
+            String reason = null;
+            for (int i = 0; i < 60 && (reason = source.unavailable()) == null; i++) { // stale after 3 s
+                Thread.sleep(100);
+                source.poll();
+            }
+            assertTrue(reason != null && reason.contains(name(deny) + ": kiss-o'-death DENY: not asked again"), reason);
+        }
+    }
+
+    @Test
     void minimum_agreeing_can_be_lowered_but_two_equal_groups_never_give_the_time() throws Exception {
         try (SntpResponder a = new SntpResponder(); SntpResponder b = new SntpResponder()) {
             NtpTimeSource source = source(List.of(a, b), 1, e -> {}, new SimpleMeterRegistry());

@@ -32,6 +32,8 @@ final class SntpResponder implements AutoCloseable {
     volatile boolean wrongOriginate;
     /** Answers from another port of 127.0.0.1, as a forger on the path's side would (from another address). */
     volatile boolean fromElsewhere;
+    /** Requests received (answered or not). */
+    final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
     private final DatagramSocket elsewhere;
 
     SntpResponder() throws SocketException {
@@ -52,6 +54,7 @@ final class SntpResponder implements AutoCloseable {
             DatagramPacket request = new DatagramPacket(buffer, buffer.length);
             try {
                 socket.receive(request);
+                requests.incrementAndGet();
                 if (!answering || request.getLength() < 48) {
                     continue;
                 }
