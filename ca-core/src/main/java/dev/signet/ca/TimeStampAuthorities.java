@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * change it: a re-key or retirement (here, or on another node: {@code NodeChanges.TSAS}), a CA
  * retired, a revocation (the TSA's own certificate, or its CA's). A TSA refuses, with a
  * {@code systemFailure} rejection that says why, while it is retired, its certificate is revoked or
- * its issuing CA is retired; and with {@code timeNotAvailable} while the {@link TsaTimeSource} cannot
+ * its issuing CA is retired (for a TSA an external CA certified: while that CA's CRL lists it, see
+ * {@link #checkExternalRevocations}); and with {@code timeNotAvailable} while the {@link TsaTimeSource} cannot
  * vouch for the clock.
  */
 public final class TimeStampAuthorities {
