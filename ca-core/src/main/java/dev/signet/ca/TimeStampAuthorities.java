@@ -9,6 +9,7 @@ import dev.signet.ca.store.TsaRecord;
 import dev.signet.ca.store.TsaRejections;
 import dev.signet.ca.store.TsaStore;
 import dev.signet.ca.tsa.Digests;
+import dev.signet.ca.tsa.ExternalCrlCheck;
 import dev.signet.ca.tsa.TimeStamper;
 import dev.signet.hsm.HsmException;
 import dev.signet.hsm.KeyPurpose;
@@ -29,6 +30,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * change it: a re-key or retirement (here, or on another node: {@code NodeChanges.TSAS}), a CA
  * retired, a revocation (the TSA's own certificate, or its CA's). A TSA refuses, with a
  * {@code systemFailure} rejection that says why, while it is retired, its certificate is revoked or
- * its issuing CA is retired; and with {@code timeNotAvailable} while the {@link TsaTimeSource} cannot
+ * its issuing CA is retired (for a TSA an external CA certified: while that CA's CRL lists it, see
+ * {@link #checkExternalRevocations}); and with {@code timeNotAvailable} while the {@link TsaTimeSource} cannot
  * vouch for the clock.
  */
 public final class TimeStampAuthorities {
@@ -95,6 +98,25 @@ public final class TimeStampAuthorities {
     /** What {@link #auditRejections} has written of {@link #rejections} so far, and until when. */
     private final Map<String, Map<TsaReply.Failure, Long>> audited = new LinkedHashMap<>();
     private Instant auditedUntil;
+    /** What the last CRL checks found for each TSA of an external CA, by TSA name; see {@link #checkExternalRevocations}. */
+    private final Map<String, ExternalState> external = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> externalFailures = new ConcurrentHashMap<>();
+    private final Object externalCheckLock = new Object();
+
+    /**
+     * How long after the nextUpdate of the last good CRL an external TSA goes on stamping, unchecked,
+     * before that is logged as a WARN (it still stamps: see {@link #checkExternalRevocations}).
+     */
+    public static final Duration EXTERNAL_CRL_GRACE = Duration.ofHours(24);
+
+    /**
+     * One external TSA certificate's revocation state on this node: {@code refusal} not null once
+     * a verified CRL listed it; the thisUpdate/nextUpdate of the last CRL accepted; the last failure
+     * (to log each change once) and whether staleness was logged.
+     */
+    private record ExternalState(String serial, String refusal, Instant thisUpdate, Instant nextUpdate, Instant checkedAt,
+            String failure, boolean staleWarned) {
+    }
 
     /**
      * @param keys       the {@link KeyPurpose#TIMESTAMPING} keys
@@ -132,6 +154,7 @@ public final class TimeStampAuthorities {
                 counts.put(f, new LongAdder());
             }
             rejections.put(s.name(), counts);
+            externalFailures.put(s.name(), new LongAdder());
             audited.put(s.name(), new EnumMap<>(TsaReply.Failure.class));
         }
         this.clock = clock;
@@ -396,6 +419,158 @@ public final class TimeStampAuthorities {
         return done;
     }
 
+    /** {@link #checkExternalRevocations(ExternalCrlCheck.Fetcher)} over plain http ({@link ExternalCrlCheck#http}). */
+    public void checkExternalRevocations() {
+        checkExternalRevocations(ExternalCrlCheck.http());
+    }
+
+    /**
+     * Follows the revocation of each active TSA certificate an external CA issued: fetches the CRL
+     * its CRL Distribution Points name and, once a CRL verified with the issuer certificate of the
+     * imported chain lists its serial (any reason, certificateHold included), the TSA refuses every
+     * query ({@code systemFailure}, naming the CRL), as one whose Signet CA revoked it; a later
+     * verified CRL that no longer lists it (a hold released) lets it stamp again. Each change is
+     * logged and audited once on this node ({@code tsa.external.revoked} / {@code
+     * tsa.external.unrevoked}). The state is kept in memory only: a restarted node knows it after
+     * its first check, which the node runs at start.
+     *
+     * <p>A CRL that cannot be fetched or verified changes nothing, so an unreachable or misbehaving
+     * external CA does not stop the TSA (availability over a revocation not proven): each new
+     * failure is logged as a WARN and counted ({@link #externalRevocationFailures}); once the last
+     * good CRL's nextUpdate is more than {@link #EXTERNAL_CRL_GRACE} past, that too is logged as a
+     * WARN, once, and the TSA still stamps.
+     */
+    public void checkExternalRevocations(ExternalCrlCheck.Fetcher fetcher) {
+        // A lock of its own: a check waits on the network, and tokens and refreshes must not wait on it.
+        synchronized (externalCheckLock) {
+            for (TsaSettings s : settings.values()) {
+                if (!s.externalCa()) {
+                    continue;
+                }
+                try {
+                    checkExternal(s, fetcher);
+                } catch (RuntimeException e) {
+                    externalFailures.get(s.name()).increment();
+                    LOG.warn("TSA '{}': the revocation check of its external CA's certificate failed: {}", s.name(), e.toString());
+                }
+            }
+        }
+    }
+
+    /** When a CRL last verified for TSA {@code name} (external CA), if one has on this node. */
+    public Optional<Instant> externalRevocationCheckedAt(String name) {
+        settingsOf(name);
+        ExternalState st = external.get(name);
+        return Optional.ofNullable(st == null ? null : st.checkedAt());
+    }
+
+    /** How many revocation checks of TSA {@code name} (external CA) failed on this node. */
+    public long externalRevocationFailures(String name) {
+        settingsOf(name);
+        return externalFailures.get(name).sum();
+    }
+
+    private void checkExternal(TsaSettings s, ExternalCrlCheck.Fetcher fetcher) {
+        TsaRecord r = guard(() -> store.find(s.name())).orElse(null);
+        if (r == null || !TsaRecord.ACTIVE.equals(r.status()) || r.caId() != null || r.certificatePem() == null) {
+            return;
+        }
+        X509CertificateHolder cert = new X509CertificateHolder(Certificates.parsePem(r.certificatePem()).get(0));
+        String serial = serialHex(r.certificatePem());
+        ExternalState previous = external.get(s.name());
+        if (previous != null && !previous.serial().equals(serial)) {
+            previous = null; // re-keyed: the new certificate starts unchecked
+        }
+        Instant now = clock.instant();
+        X509CertificateHolder issuer = issuerOf(cert, r.chainPem());
+        ExternalCrlCheck.Result result = null;
+        if (issuer == null) {
+            result = new ExternalCrlCheck.Result(null, false, null, null, null,
+                    "the imported chain has no certificate that issued this TSA's (issuer " + cert.getIssuer() + ")");
+        } else {
+            List<String> urls = ExternalCrlCheck.crlUrls(cert);
+            if (urls.isEmpty()) {
+                result = new ExternalCrlCheck.Result(null, false, null, null, null,
+                        "this TSA's certificate names no http CRL distribution point");
+            }
+            for (String url : urls) {
+                result = ExternalCrlCheck.check(url, cert, issuer, now, previous == null ? null : previous.thisUpdate(), fetcher);
+                if (result.ok()) {
+                    break;
+                }
+            }
+        }
+        String oldRefusal = previous == null ? null : previous.refusal();
+        ExternalState next;
+        if (!result.ok()) {
+            externalFailures.get(s.name()).increment();
+            if (previous == null || !result.failure().equals(previous.failure())) {
+                LOG.warn("TSA '{}': the revocation of its certificate (serial {}) by its external CA could not be checked, it goes on"
+                        + " as it was ({}): {}", s.name(), serial, oldRefusal == null ? "stamping" : "refusing", result.failure());
+            }
+            next = previous == null ? new ExternalState(serial, null, null, null, null, result.failure(), false)
+                    : new ExternalState(serial, oldRefusal, previous.thisUpdate(), previous.nextUpdate(), previous.checkedAt(),
+                            result.failure(), previous.staleWarned());
+        } else {
+            if (previous != null && previous.failure() != null) {
+                LOG.info("TSA '{}': the CRL of its external CA ({}) verifies again", s.name(), result.url());
+            }
+            String refusal = result.revoked() ? "this TSA's certificate (serial " + serial + ") is revoked by its external CA"
+                    + " (reason " + result.revocationReason() + ", CRL " + result.url() + " of " + result.thisUpdate()
+                    + "); it gives no time-stamps" : null;
+            boolean sameNextUpdate = previous != null && java.util.Objects.equals(previous.nextUpdate(), result.nextUpdate());
+            next = new ExternalState(serial, refusal, result.thisUpdate(), result.nextUpdate(), now, null,
+                    sameNextUpdate && previous.staleWarned());
+        }
+        if (!next.staleWarned() && next.nextUpdate() != null && now.isAfter(next.nextUpdate().plus(EXTERNAL_CRL_GRACE))) {
+            LOG.warn("TSA '{}': the last CRL of its external CA that verified is past its nextUpdate ({}) by more than {};"
+                    + " the TSA goes on stamping", s.name(), next.nextUpdate(), EXTERNAL_CRL_GRACE);
+            next = new ExternalState(next.serial(), next.refusal(), next.thisUpdate(), next.nextUpdate(), next.checkedAt(),
+                    next.failure(), true);
+        }
+        external.put(s.name(), next);
+        if (!java.util.Objects.equals(oldRefusal, next.refusal())) {
+            if (next.refusal() != null) {
+                LOG.warn("TSA '{}' stops stamping: {}", s.name(), next.refusal());
+            } else {
+                LOG.info("TSA '{}' stamps again: its external CA's CRL ({}) no longer lists its certificate (serial {})", s.name(),
+                        result.url(), serial);
+            }
+            refresh(s.name());
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("serial", serial);
+            d.put("crl", result.url());
+            d.put("thisUpdate", result.thisUpdate().toString());
+            if (result.revoked()) {
+                d.put("reason", result.revocationReason());
+            }
+            try {
+                store.audit(AuditEvent.of("signet", next.refusal() != null ? "tsa.external.revoked" : "tsa.external.unrevoked", "tsa",
+                        s.name(), d));
+            } catch (RuntimeException e) {
+                LOG.warn("TSA '{}': the change of its external revocation state was not audited: {}", s.name(), e.toString());
+            }
+        }
+    }
+
+    /** The certificate of {@code chainPem} that issued {@code cert} (its subject, and its key verifies the signature), or null. */
+    private static X509CertificateHolder issuerOf(X509CertificateHolder cert, String chainPem) {
+        for (Certificate c : Certificates.parsePem(chainPem)) {
+            X509CertificateHolder candidate = new X509CertificateHolder(c);
+            if (!candidate.getSubject().equals(cert.getIssuer()) || candidate.equals(cert)) {
+                continue;
+            }
+            try {
+                if (cert.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder().build(candidate))) {
+                    return candidate;
+                }
+            } catch (Exception e) {
+                // not this one
+            }
+        }
+        return null;
+    }
+
     /**
      * Re-reads every TSA's state from the store: run after anything that can change whether or with
      * what it stamps (a TSA, CA or revocation change, here or on another node). A TSA whose state
@@ -575,7 +750,8 @@ public final class TimeStampAuthorities {
             return "TSA '" + s.name() + "' is retired and gives no more time-stamps";
         }
         if (r.caId() == null) {
-            return null;
+            ExternalState st = external.get(s.name());
+            return st != null && st.refusal() != null && st.serial().equals(serialHex(r.certificatePem())) ? st.refusal() : null;
         }
         CaInfo ca = cas.get(r.caId());
         if (!dev.signet.ca.store.CaRecord.ACTIVE.equals(ca.status())) {

@@ -35,6 +35,8 @@ import dev.signet.web.auth.AnonymousRefusals;
 import dev.signet.web.config.ConfigException;
 import dev.signet.web.config.SignetConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -86,6 +88,8 @@ public final class Services implements AutoCloseable {
     private final CertificateAuthorities authorities;
     private final DataKeys dataKeys;
     private final ScheduledExecutorService dataKeyJobs;
+    /** Fetches the external CAs' CRLs: on a thread of its own, as it waits on the network. */
+    private final ScheduledExecutorService tsaCrlChecks;
     private final Revocations revocations;
     private final KeyInventory keys;
     private final DocumentSigners documentSigners;
@@ -151,6 +155,29 @@ public final class Services implements AutoCloseable {
         if (!database.readOnly()) dataKeyJobs.scheduleWithFixedDelay(this::dataKeyJobs, DATA_KEY_JOB_SECONDS, DATA_KEY_JOB_SECONDS, TimeUnit.SECONDS);
         // TSA certificates are re-keyed with a third of their life left, as OCSP responders roll over.
         if (!database.readOnly()) dataKeyJobs.scheduleWithFixedDelay(this::tsaRollOver, TSA_ROLL_OVER_MINUTES, TSA_ROLL_OVER_MINUTES, TimeUnit.MINUTES);
+        // A TSA certified by an external CA follows that CA's CRL: checked at start, then every few minutes.
+        this.tsaCrlChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "signet-tsa-crl-checks");
+            t.setDaemon(true);
+            return t;
+        });
+        if (!database.readOnly()) {
+            for (TsaSettings s : config.tsa().authorities()) {
+                if (s.externalCa()) {
+                    Gauge.builder("signet.tsa.external.revocation.checked", timeStampAuthorities,
+                            t -> t.externalRevocationCheckedAt(s.name()).map(i -> i.getEpochSecond()).orElse(0L).doubleValue())
+                            .description("When the external CA's CRL last verified for this TSA (epoch seconds, 0: never on this node)")
+                            .baseUnit("seconds").tag("tsa", s.name()).register(metrics);
+                    FunctionCounter.builder("signet.tsa.external.revocation.failures", timeStampAuthorities,
+                            t -> t.externalRevocationFailures(s.name()))
+                            .description("Checks of the external CA's CRL that could not fetch or verify it").tag("tsa", s.name())
+                            .register(metrics);
+                }
+            }
+            if (config.tsa().authorities().stream().anyMatch(TsaSettings::externalCa)) {
+                tsaCrlChecks.scheduleWithFixedDelay(this::tsaExternalRevocations, 0, TSA_EXTERNAL_CRL_MINUTES, TimeUnit.MINUTES);
+            }
+        }
         // TSA rejections are audited per TSA, reason and minute (the replies only count them).
         if (!database.readOnly()) {
             dataKeyJobs.scheduleWithFixedDelay(this::auditTsaRejections, TSA_REJECTION_AUDIT_SECONDS, TSA_REJECTION_AUDIT_SECONDS, TimeUnit.SECONDS);
@@ -185,6 +212,17 @@ public final class Services implements AutoCloseable {
         changeWatcher.start();
         if (ntp != null) {
             ntp.start();
+        }
+    }
+
+    /** How often the CRL of each TSA an external CA certified is fetched and checked. */
+    static final long TSA_EXTERNAL_CRL_MINUTES = 10;
+
+    private void tsaExternalRevocations() {
+        try {
+            timeStampAuthorities.checkExternalRevocations();
+        } catch (RuntimeException e) {
+            LOG.warn("the external TSA revocation check failed (retried in {} min): {}", TSA_EXTERNAL_CRL_MINUTES, e.toString());
         }
     }
 
@@ -516,6 +554,7 @@ public final class Services implements AutoCloseable {
             ntp.close();
         }
         dataKeyJobs.shutdownNow();
+        tsaCrlChecks.shutdownNow();
         try {
             // A job already writing finishes first, so the last flush sees every count once.
             dataKeyJobs.awaitTermination(5, TimeUnit.SECONDS);

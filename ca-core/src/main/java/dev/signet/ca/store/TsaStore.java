@@ -41,6 +41,11 @@ public final class TsaStore {
         this.db = db;
     }
 
+    /** Appends an event that changes no stored TSA data (an external CA's revocation seen on this node) to the audit chain. */
+    public void audit(AuditEvent event) {
+        new SecurityEvents(db).record(event);
+    }
+
     /** Stores a new TSA. @throws AlreadyExistsException if the name is taken; @throws NotFoundException for an unknown CA */
     public void create(TsaRecord tsa, AuditEvent event) {
         Checks.notNull(tsa, "TSA");
