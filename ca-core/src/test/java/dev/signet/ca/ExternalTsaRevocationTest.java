@@ -16,9 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,12 +63,13 @@ class ExternalTsaRevocationTest {
     private HttpServer server;
     private final AtomicReference<byte[]> served = new AtomicReference<>();
     private String crlUrl;
-    private final KeyPair caKey = ecKey();
+    private KeyPair caKey;
     private final X500Name caName = new X500Name("CN=Outside CA,O=Elsewhere");
     private X509CertificateHolder caCert;
 
     @BeforeEach
     void serve() throws Exception {
+        caKey = Csrs.ec("secp256r1");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/outside.crl", x -> {
             byte[] body = served.get();
@@ -95,16 +94,6 @@ class ExternalTsaRevocationTest {
     @AfterEach
     void stop() {
         server.stop(0);
-    }
-
-    private static KeyPair ecKey() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            return g.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The external CA's certificate for the TSA's CSR: EKU timeStamping (critical) and this test's CRL DP. */
@@ -197,7 +186,7 @@ class ExternalTsaRevocationTest {
         try (CaFixture f = new CaFixture(dir)) {
             BigInteger serial = new BigInteger("5e1f", 16);
             TimeStampAuthorities tsas = externalTsa(f, serial);
-            served.set(crl(caName, ecKey(), Instant.now().minusSeconds(60), serial, CRLReason.keyCompromise));
+            served.set(crl(caName, Csrs.ec("secp256r1"), Instant.now().minusSeconds(60), serial, CRLReason.keyCompromise));
             tsas.checkExternalRevocations();
             assertTrue(stamp(tsas, "forged").granted(), "a CRL the external CA did not sign is not trusted");
             assertEquals(1, tsas.externalRevocationFailures("outside"));

@@ -30,10 +30,12 @@ public final class PrivatePostgres implements AutoCloseable {
     private static final Path SCRIPT = Path.of("..", "test-postgres").toAbsolutePath().normalize();
 
     private final Path cluster;
+    private final int port;
     private final String url;
 
-    private PrivatePostgres(Path cluster, String url) {
+    private PrivatePostgres(Path cluster, int port, String url) {
         this.cluster = cluster;
+        this.port = port;
         this.url = url;
     }
 
@@ -43,7 +45,7 @@ public final class PrivatePostgres implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        return new PrivatePostgres(cluster, run("start", cluster.toString(), Integer.toString(port)).strip());
+        return new PrivatePostgres(cluster, port, run("start", cluster.toString(), Integer.toString(port)).strip());
     }
 
     public DatabaseConfig.Postgres config() {
@@ -60,6 +62,15 @@ public final class PrivatePostgres implements AutoCloseable {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute(sql);
         }
+    }
+
+    /** Stops the server (a database that went away); {@link #startAgain} brings it back on the same port. */
+    public void stop() throws IOException, InterruptedException {
+        run("stop", cluster.toString());
+    }
+
+    public void startAgain() throws IOException, InterruptedException {
+        run("start", cluster.toString(), Integer.toString(port));
     }
 
     @Override
